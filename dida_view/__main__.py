@@ -1,0 +1,3 @@
+from dida_view.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,257 @@
+"""Command line: ``dida-view analyze ...``, ``dida-view synth ...``, or the viewer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from dida_view import __version__
+
+SUBCOMMANDS = ("analyze", "synth")
+
+
+def _analyze_parser() -> argparse.ArgumentParser:
+    from dida_view.core.dida import MASK_FILLS
+    from dida_view.core.scores import SCORE_SPACES
+
+    p = argparse.ArgumentParser(
+        prog="dida-view analyze",
+        description="Run DiDA on images and write the paper's figure, per-class overlays "
+        "and the raw maps.",
+    )
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="image files to analyse")
+    p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
+    p.add_argument("--output-name", metavar="NAME",
+                   help="the model's class-score output, when it has several")
+    p.add_argument("--grids", default="7,9,11,13,15,17,19,21", metavar="N,N,...",
+                   help="grid sizes, coarse to fine (default: the paper's 7,9,...,21)")
+    p.add_argument("--weights", metavar="W,W,...",
+                   help="blend weights, one per grid size (default: the paper's)")
+    p.add_argument("--mask", default="black", choices=MASK_FILLS, help="mask fill")
+    p.add_argument("--score", default="auto", choices=SCORE_SPACES,
+                   help="score space (auto: probability, or logit when it saturates)")
+    p.add_argument("--top", type=int, default=3, help="how many top classes to show")
+    p.add_argument("--class", dest="classes", nargs="+", metavar="NAME",
+                   help="show these classes instead of the top ones")
+    p.add_argument("--diagnosis", metavar="TEXT",
+                   help="the clinician's diagnosis, written on the original "
+                   "(default: from the image's sidecar <stem>.json)")
+    p.add_argument("--batch-size", type=int, default=None, metavar="N",
+                   help="masked images per model run (default 16)")
+    p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
+    p.add_argument("--opacity", type=float, default=0.6, help="overlay opacity, 0..1")
+    p.add_argument("--cpu", action="store_true", help="run on the CPU even if a GPU is there")
+    p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per image")
+    return p
+
+
+class ProgressBar:
+    """A one-line bar with ETA on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.enabled = sys.stderr.isatty()
+        self.t0 = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        frac = done / total
+        elapsed = time.perf_counter() - self.t0
+        eta = elapsed / frac - elapsed if frac > 0 else 0.0
+        bar = "#" * int(30 * frac)
+        sys.stderr.write(f"\r{self.name[:30]:30s} [{bar:30s}] {done}/{total} ETA {eta:4.0f}s")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 90 + "\r")
+            sys.stderr.flush()
+
+
+def _error(msg: str) -> None:
+    print(f"error: {msg}", file=sys.stderr)
+
+
+def run_analyze(argv: list[str]) -> int:
+    from dida_view import paths
+    from dida_view.core import analysis, export, figure
+    from dida_view.core.dida import parse_grid_sizes
+    from dida_view.core.errors import DidaError
+    from dida_view.core.imageio import load_image, read_diagnosis
+    from dida_view.core.model import OnnxClassifier
+
+    args = _analyze_parser().parse_args(argv)
+    try:
+        grids = parse_grid_sizes(args.grids)
+        weights = None
+        if args.weights:
+            try:
+                weights = tuple(float(w) for w in args.weights.split(","))
+            except ValueError:
+                raise DidaError(f"bad weights {args.weights!r}: expected numbers") from None
+        settings = analysis.Settings(
+            grid_sizes=grids,
+            mask_fill=args.mask,
+            score_space=args.score,
+            batch_size=args.batch_size or analysis.DEFAULT_BATCH_SIZE,
+            weights=weights,
+        )
+        if args.top < 1:
+            raise DidaError(f"--top must be >= 1, got {args.top}")
+        if not 0.0 <= args.opacity <= 1.0 or args.gain <= 0:
+            raise DidaError("--opacity must be in 0..1 and --gain > 0")
+        model_path = args.model or paths.demo_model_path()
+        if model_path is None:
+            raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
+        classifier = OnnxClassifier(model_path, output=args.output_name,
+                                    device="cpu" if args.cpu else "auto")
+        shown: list[int] | None = None
+        if args.classes:
+            missing = [c for c in args.classes if c not in classifier.labels]
+            if missing:
+                raise DidaError(
+                    f"{model_path}: no class named {missing[0]!r} "
+                    f"(classes: {', '.join(classifier.labels)})"
+                )
+            shown = [classifier.labels.index(c) for c in args.classes]
+        out_dir = Path(args.out)
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except DidaError as exc:
+        _error(str(exc))
+        return 2
+    except OSError as exc:
+        _error(f"{args.out}: cannot create output folder ({exc.strerror})")
+        return 2
+
+    failures = 0
+    view = analysis.View(gain=args.gain, opacity=args.opacity)
+    for name in args.images:
+        bar = ProgressBar(Path(name).name)
+        try:
+            image = load_image(name)
+            result = analysis.analyze(classifier, image, settings, progress=bar)
+            bar.close()
+            classes = shown or result.top(min(args.top, len(result.labels)))
+            diagnosis = args.diagnosis or read_diagnosis(name)
+            stem = Path(name).stem
+            outputs = []
+            fig = figure.compose_figure(image, result, classes, diagnosis=diagnosis, view=view)
+            outputs.append(export.save_png(fig, out_dir / f"{stem}_dida.png"))
+            scale = analysis.class_scale(result, classes)
+            for k in classes:
+                panel = figure.label_panel(
+                    analysis.class_overlay(result, image, k, scale, view),
+                    figure.class_title(result, k),
+                )
+                outputs.append(export.save_png(
+                    panel, out_dir / f"{stem}_{export.slug(result.labels[k])}.png"))
+            outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))
+        except DidaError as exc:
+            bar.close()
+            _error(str(exc))
+            failures += 1
+            continue
+        except OSError as exc:
+            bar.close()
+            _error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
+            failures += 1
+            continue
+        note = result.meta.get("note")
+        if note and not args.json:
+            print(f"note: {name}: {note}", file=sys.stderr)
+        if args.json:
+            record = {
+                "image": str(name),
+                "model": str(model_path),
+                "labels": result.labels,
+                "scores": {lab: float(s) for lab, s in zip(result.labels, result.scores,
+                                                           strict=True)},
+                "top": [{"label": result.labels[k], "score": float(result.scores[k])}
+                        for k in result.top(min(args.top, len(result.labels)))],
+                "shown": [result.labels[k] for k in classes],
+                "diagnosis": diagnosis,
+                "grids": list(result.grid_sizes),
+                "weights": [float(w) for w in result.weights],
+                "score_space": result.score_space,
+                "note": note,
+                "mask": result.mask_fill,
+                "evaluations": result.evaluations,
+                "batch_size": settings.batch_size,
+                "seconds": round(result.seconds, 3),
+                "device": classifier.info.providers[0],
+                "outputs": [str(p) for p in outputs],
+            }
+            print(json.dumps(record), flush=True)
+        else:
+            top = ", ".join(f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
+                            for k in result.top(min(args.top, len(result.labels))))
+            print(f"{name}: {top} ({result.evaluations} evaluations, {result.seconds:.1f} s) "
+                  f"-> {outputs[0]}")
+    return 1 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-V", "--version"):
+        print(f"dida-view {__version__}")
+        return 0
+    try:
+        if argv and argv[0] == "analyze":
+            return run_analyze(argv[1:])
+        if argv and argv[0] == "synth":
+            return run_synth(argv[1:])
+        return run_gui(argv)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+
+
+def run_synth(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="dida-view synth",
+                                description="Write synthetic OCT B-scans with lesion masks.")
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--classes", help="comma-separated class labels (default: all)")
+    p.add_argument("--width", type=int, default=512)
+    p.add_argument("--height", type=int, default=496)
+    p.add_argument("--secondary-rate", type=float, default=0.0,
+                   help="share of scans with a second, weaker finding")
+    p.add_argument("--out", required=True, metavar="DIR")
+    args = p.parse_args(argv)
+    from dida_view import synthetic
+
+    classes = [c.strip() for c in args.classes.split(",")] if args.classes else None
+    if classes:
+        unknown = [c for c in classes if c not in synthetic.CLASSES]
+        if unknown:
+            _error(f"unknown class {unknown[0]!r} (classes: {', '.join(synthetic.CLASSES)})")
+            return 2
+    if args.count < 1:
+        _error(f"--count must be >= 1, got {args.count}")
+        return 2
+    try:
+        rows = synthetic.write_dataset(args.out, args.count, args.seed, classes=classes,
+                                       height=args.height, width=args.width,
+                                       secondary_rate=args.secondary_rate)
+    except OSError as exc:
+        _error(f"{args.out}: cannot write ({exc.strerror})")
+        return 2
+    except ValueError as exc:
+        _error(str(exc))
+        return 2
+    print(f"wrote {len(rows)} scans to {args.out}")
+    return 0
+
+
+def run_gui(argv: list[str]) -> int:
+    try:
+        from dida_view.gui.app import main as gui_main
+    except ImportError as exc:
+        _error(f"the viewer is not available ({exc})")
+        return 2
+    return gui_main(argv)

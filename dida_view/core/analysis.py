@@ -1,0 +1,176 @@
+"""One analysis: image + classifier + settings -> :class:`DidaResult`, and its pictures.
+
+This is the pipeline both the CLI and the GUI call: preprocessing, the base inference,
+the score space, the engine, and rendering a class's Mixed Image back onto the original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dida_view.core import render
+from dida_view.core.dida import (
+    DEFAULT_GRID_SIZES,
+    MASK_FILLS,
+    CancelCallback,
+    DidaResult,
+    GridCallback,
+    ProgressCallback,
+    parse_grid_sizes,
+    run_dida,
+)
+from dida_view.core.errors import SettingsError
+from dida_view.core.model import Classifier
+from dida_view.core.preprocess import prepare
+from dida_view.core.scores import SCORE_SPACES, resolve_space, to_space
+
+DEFAULT_BATCH_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user chooses for an analysis. ``weights=None``: the paper's weights."""
+
+    grid_sizes: tuple[int, ...] = DEFAULT_GRID_SIZES
+    mask_fill: str = "black"
+    score_space: str = "auto"
+    batch_size: int = DEFAULT_BATCH_SIZE
+    weights: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "grid_sizes", parse_grid_sizes(list(self.grid_sizes)))
+        if self.mask_fill not in MASK_FILLS:
+            raise SettingsError(
+                f"bad mask fill {self.mask_fill!r}: expected one of {', '.join(MASK_FILLS)}"
+            )
+        if self.score_space not in SCORE_SPACES:
+            raise SettingsError(
+                f"bad score space {self.score_space!r}: expected one of {', '.join(SCORE_SPACES)}"
+            )
+        if int(self.batch_size) < 1:
+            raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
+        if self.weights is not None:
+            render.normalise_weights(self.weights, len(self.grid_sizes))
+
+    def blend_weights(self) -> np.ndarray:
+        if self.weights is None:
+            return render.paper_weights(len(self.grid_sizes))
+        return render.normalise_weights(self.weights, len(self.grid_sizes))
+
+
+def analyze(
+    classifier: Classifier,
+    image: np.ndarray,
+    settings: Settings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCallback | None = None,
+    on_grid: GridCallback | None = None,
+) -> DidaResult:
+    """Run DiDA for ``image`` (uint8 grey or RGB, any size) with ``classifier``."""
+    settings = settings or Settings()
+    prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
+    base_raw = classifier.raw(prep.pixels[None])[0]
+    space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
+
+    def predict(batch: np.ndarray) -> np.ndarray:
+        return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
+
+    result = run_dida(
+        predict,
+        prep.pixels,
+        box=prep.box,
+        grid_sizes=settings.grid_sizes,
+        mask_fill=settings.mask_fill,
+        batch_size=int(settings.batch_size),
+        base_scores=to_space(base_raw[None], space, classifier.outputs_probabilities)[0],
+        progress=progress,
+        cancel=cancel,
+        on_grid=on_grid,
+    )
+    result.labels = list(classifier.labels)
+    result.score_space = space
+    result.weights = settings.blend_weights()
+    result.meta.update(
+        {
+            "score_space_requested": settings.score_space,
+            "note": note,
+            "probabilities": to_space(
+                base_raw[None], "probability", classifier.outputs_probabilities
+            )[0],
+            "original_size": prep.original_size,
+            "preprocessing": classifier.preprocessing.to_dict(),
+            "batch_size": int(settings.batch_size),
+        }
+    )
+    return result
+
+
+@dataclass
+class View:
+    """How a result is painted: gain, opacity, and the classes sharing one colour scale."""
+
+    gain: float = 1.0
+    opacity: float = 0.6
+    scale: float | None = None  # None: shared_scale of the classes painted together
+    extra: dict = field(default_factory=dict)
+
+
+def class_scale(result: DidaResult, classes: Sequence[int]) -> float:
+    """The shared colour scale of ``classes``: the largest ``|d|`` over them and all grids."""
+    return render.shared_scale(result.d[n][k] for n in result.d for k in classes)
+
+
+def class_grid_images(
+    result: DidaResult,
+    k: int,
+    scale: float,
+    gain: float = 1.0,
+    out_shape: tuple[int, int] | None = None,
+    grid_sizes: Sequence[int] | None = None,
+) -> dict[int, np.ndarray]:
+    """Grid images of class ``k`` for the grid sizes done so far, at ``out_shape``."""
+    box = result.box
+    sizes = [n for n in (grid_sizes or result.grid_sizes) if n in result.d]
+    return {
+        n: render.grid_image(result.d[n][k], (box.height, box.width), scale, gain, out_shape)
+        for n in sizes
+    }
+
+
+def class_mixed_image(
+    result: DidaResult,
+    k: int,
+    scale: float,
+    gain: float = 1.0,
+    out_shape: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """The Mixed Image of class ``k`` at ``out_shape`` (default: the original's size).
+
+    While an analysis is still running, only the finished grid sizes are mixed, with
+    their weights renormalised, so the picture refines coarse to fine.
+    """
+    out_shape = out_shape or tuple(result.meta.get("original_size", (result.box.height,
+                                                                     result.box.width)))
+    weights = result.weights if result.weights is not None else render.paper_weights(
+        len(result.grid_sizes))
+    done = [(n, w) for n, w in zip(result.grid_sizes, weights, strict=True) if n in result.d]
+    if not done:
+        return np.zeros((*out_shape, 3), dtype=np.float32)
+    images = class_grid_images(result, k, scale, gain, out_shape, [n for n, _ in done])
+    w = [max(wi, 0.0) for _, wi in done]
+    if sum(w) <= 0:
+        w = [1.0] * len(done)
+    return render.mixed_image([images[n] for n, _ in done], w)
+
+
+def class_overlay(
+    result: DidaResult, image: np.ndarray, k: int, scale: float, view: View | None = None
+) -> np.ndarray:
+    """Original with class ``k``'s Mixed Image laid over it, uint8 RGB at the original size."""
+    view = view or View()
+    mixed = class_mixed_image(result, k, scale, view.gain, image.shape[:2])
+    return render.overlay(image, mixed, view.opacity)

@@ -1,0 +1,292 @@
+"""The DiDA engine (paper section 3): masked inferences and the score differences ``d``.
+
+For every grid size ``n`` the content box of the model-space image is cut into ``n x n``
+cells (edges at ``round(k * size / n)``), each cell is masked in turn, and
+``d = C(I_o) - C(M_ij)`` is kept for *every* class, shape ``(C, n, n)``.
+
+The engine knows nothing about onnxruntime: it takes ``predict(batch) -> scores``, where
+``batch`` is float32 ``(N, H, W, C)`` pixels in 0..255 and ``scores`` is ``(N, classes)``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dida_view.core.errors import Cancelled, SettingsError
+from dida_view.core.preprocess import Box
+
+Predict = Callable[[np.ndarray], np.ndarray]
+ProgressCallback = Callable[[int, int], None]
+CancelCallback = Callable[[], bool]
+GridCallback = Callable[[int, np.ndarray], None]
+
+DEFAULT_GRID_SIZES: tuple[int, ...] = (7, 9, 11, 13, 15, 17, 19, 21)
+MASK_FILLS: tuple[str, ...] = ("black", "mean", "blur", "noise")
+NOISE_SEED = 20210909  # fixed, so the noise fill gives the same answer every run
+
+
+def parse_grid_sizes(text: str | Sequence[int]) -> tuple[int, ...]:
+    """``"7,9,11"`` or ``[7, 9, 11]`` -> ``(7, 9, 11)``; every size an integer >= 1."""
+    if isinstance(text, str):
+        parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
+        if not parts:
+            raise SettingsError(f"bad grid list {text!r}: empty")
+        try:
+            sizes = [int(p) for p in parts]
+        except ValueError:
+            raise SettingsError(
+                f"bad grid list {text!r}: expected integers like 7,9,11"
+            ) from None
+    else:
+        sizes = [int(s) for s in text]
+    if not sizes:
+        raise SettingsError("bad grid list: empty")
+    bad = [s for s in sizes if s < 1]
+    if bad:
+        raise SettingsError(f"bad grid list: sizes must be >= 1, got {bad[0]}")
+    if len(set(sizes)) != len(sizes):
+        raise SettingsError(f"bad grid list: repeated size in {sizes}")
+    return tuple(sizes)
+
+
+def cell_edges(length: int, n: int) -> np.ndarray:
+    """The ``n + 1`` cell edges along an axis of ``length`` pixels: ``round(k * length / n)``.
+
+    Python's round is half-to-even; we use half-up (``floor(x + 0.5)``) so that the
+    edges are symmetric in the obvious way and documented without surprises.
+    """
+    if n < 1:
+        raise SettingsError(f"grid size must be >= 1, got {n}")
+    k = np.arange(n + 1, dtype=np.float64)
+    return np.floor(k * length / n + 0.5).astype(np.int64)
+
+
+def cell_index(length: int, n: int) -> np.ndarray:
+    """For each pixel along an axis, the index of the cell that holds it."""
+    edges = cell_edges(length, n)
+    return np.clip(np.searchsorted(edges, np.arange(length), side="right") - 1, 0, n - 1)
+
+
+def make_fill(pixels: np.ndarray, box: Box, mode: str) -> np.ndarray:
+    """The image that masked cells are copied from, same shape as ``pixels``.
+
+    ``black``: 0 (the paper); ``mean``: the content's per-channel mean; ``blur``: a
+    Gaussian blur of the content (sigma = 1/12 of its shorter side, so a mask hides
+    detail but keeps the coarse shading); ``noise``: Gaussian noise with the content's
+    mean and standard deviation, from a fixed seed.
+    """
+    if mode not in MASK_FILLS:
+        raise SettingsError(f"bad mask fill {mode!r}: expected one of {', '.join(MASK_FILLS)}")
+    content = pixels[box.slices]
+    fill = np.array(pixels, dtype=np.float32, copy=True)
+    if mode == "black":
+        fill[box.slices] = 0.0
+    elif mode == "mean":
+        fill[box.slices] = content.mean(axis=(0, 1), dtype=np.float64).astype(np.float32)
+    elif mode == "blur":
+        sigma = max(1.0, min(box.height, box.width) / 12.0)
+        fill[box.slices] = gaussian_blur(content, sigma)
+    else:
+        rng = np.random.default_rng(NOISE_SEED)
+        mean = content.mean(axis=(0, 1))
+        std = content.std(axis=(0, 1))
+        noise = rng.standard_normal(content.shape[:2] + (1,)).astype(np.float32)
+        fill[box.slices] = np.clip(mean + noise * std, 0.0, 255.0)
+    return fill
+
+
+def gaussian_blur(img: np.ndarray, sigma: float) -> np.ndarray:
+    """Separable Gaussian blur of an (H, W, C) float image, edges reflected."""
+    radius = max(1, int(3.0 * sigma + 0.5))
+    x = np.arange(-radius, radius + 1, dtype=np.float64)
+    kernel = np.exp(-0.5 * (x / sigma) ** 2)
+    kernel /= kernel.sum()
+    out = img.astype(np.float64)
+    for axis in (0, 1):
+        pad = [(0, 0)] * out.ndim
+        pad[axis] = (radius, radius)
+        padded = np.pad(out, pad, mode="reflect" if out.shape[axis] > radius else "edge")
+        acc = np.zeros_like(out)
+        for i, w in enumerate(kernel):
+            sl = [slice(None)] * out.ndim
+            sl[axis] = slice(i, i + out.shape[axis])
+            acc += w * padded[tuple(sl)]
+        out = acc
+    return out.astype(np.float32)
+
+
+@dataclass
+class DidaResult:
+    """Everything an analysis produced; rendering and exports need nothing else.
+
+    Attributes
+    ----------
+    scores
+        (C,) scores of the unmasked image, in ``score_space``.
+    d
+        grid size -> (C, n, n) float32, ``C(I_o) - C(M_ij)`` for every class.
+    evaluations
+        Masked inferences actually run (cells that were already all fill are skipped).
+    """
+
+    scores: np.ndarray
+    grid_sizes: tuple[int, ...]
+    d: dict[int, np.ndarray]
+    evaluations: int
+    seconds: float
+    mask_fill: str
+    box: Box
+    input_size: tuple[int, int]
+    labels: list[str] = field(default_factory=list)
+    score_space: str = "score"
+    weights: np.ndarray | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def top(self, k: int = 3) -> list[int]:
+        """Indices of the ``k`` best classes, best first (ties: lower index first)."""
+        order = np.argsort(-self.scores, kind="stable")
+        return [int(i) for i in order[:k]]
+
+    @property
+    def complete(self) -> bool:
+        return all(n in self.d for n in self.grid_sizes)
+
+
+def count_cells(grid_sizes: Sequence[int]) -> int:
+    return int(sum(n * n for n in grid_sizes))
+
+
+def _cells(box: Box, n: int):
+    ys = cell_edges(box.height, n) + box.y0
+    xs = cell_edges(box.width, n) + box.x0
+    for i in range(n):
+        for j in range(n):
+            yield i, j, int(ys[i]), int(ys[i + 1]), int(xs[j]), int(xs[j + 1])
+
+
+def run_dida(
+    predict: Predict,
+    pixels: np.ndarray,
+    *,
+    box: Box | None = None,
+    grid_sizes: Sequence[int] = DEFAULT_GRID_SIZES,
+    mask_fill: str = "black",
+    batch_size: int = 16,
+    base_scores: np.ndarray | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCallback | None = None,
+    on_grid: GridCallback | None = None,
+) -> DidaResult:
+    """Run DiDA on one model-space image.
+
+    Parameters
+    ----------
+    predict
+        ``(N, H, W, C) float32 -> (N, classes)``; must not modify its input.
+    pixels
+        The unmasked model-space image, float32 (H, W, C), 0..255.
+    box
+        The content box (the grid covers it only); default the whole image.
+    grid_sizes
+        Grid sizes, run in this order (coarse first gives progressive display).
+    mask_fill
+        ``black``, ``mean``, ``blur`` or ``noise``.
+    batch_size
+        Masked inputs per ``predict`` call; the result does not depend on it.
+    base_scores
+        Scores of the unmasked image, if already known (saves one inference).
+    progress
+        Called as ``progress(done, total)`` after every batch, with cells done so far.
+    cancel
+        Polled before every batch; when it returns True, :class:`Cancelled` is raised.
+    on_grid
+        Called as ``on_grid(n, d_n)`` as soon as grid size ``n`` is complete.
+
+    Returns
+    -------
+    DidaResult
+    """
+    t0 = time.perf_counter()
+    sizes = parse_grid_sizes(list(grid_sizes))
+    if batch_size < 1:
+        raise SettingsError(f"batch size must be >= 1, got {batch_size}")
+    pixels = np.ascontiguousarray(pixels, dtype=np.float32)
+    if pixels.ndim != 3:
+        raise SettingsError(f"pixels must be (H, W, C), got shape {pixels.shape}")
+    h, w = pixels.shape[:2]
+    box = box or Box(0, h, 0, w)
+    too_fine = [n for n in sizes if n > min(box.height, box.width)]
+    if too_fine:
+        raise SettingsError(
+            f"grid size {too_fine[0]} is finer than the image content "
+            f"({box.height} x {box.width} pixels)"
+        )
+    fill = make_fill(pixels, box, mask_fill)
+
+    if base_scores is None:
+        base_scores = np.asarray(predict(pixels[None]), dtype=np.float64)[0]
+    base = np.asarray(base_scores, dtype=np.float64).reshape(-1)
+    n_classes = base.shape[0]
+    total = count_cells(sizes)
+    done = 0
+    evaluations = 0
+    d: dict[int, np.ndarray] = {}
+
+    buf = np.empty((batch_size,) + pixels.shape, dtype=np.float32)
+    buf[...] = pixels
+    pending: list[tuple[int, int, int, int, int]] = []  # (i, j, y0:y1, x0:x1) in buf
+
+    def flush(n: int) -> None:
+        """Run the pending cells of grid ``n`` and restore the buffer for reuse."""
+        nonlocal done, evaluations
+        if cancel is not None and cancel():
+            raise Cancelled()
+        k = len(pending)
+        out = np.asarray(predict(buf[:k]), dtype=np.float64)
+        if out.shape != (k, n_classes):
+            raise SettingsError(f"predict returned shape {out.shape}, expected {(k, n_classes)}")
+        evaluations += k
+        for slot, (i, j, y0, y1, x0, x1) in enumerate(pending):
+            d[n][:, i, j] = base - out[slot]
+            buf[slot, y0:y1, x0:x1] = pixels[y0:y1, x0:x1]
+        done += k
+        pending.clear()
+        if progress is not None:
+            progress(done, total)
+
+    for n in sizes:
+        d[n] = np.zeros((n_classes, n, n), dtype=np.float64)
+        for i, j, y0, y1, x0, x1 in _cells(box, n):
+            if np.array_equal(pixels[y0:y1, x0:x1], fill[y0:y1, x0:x1]):
+                done += 1  # masking changes nothing: d stays exactly 0, nothing is run
+                continue
+            buf[len(pending), y0:y1, x0:x1] = fill[y0:y1, x0:x1]
+            pending.append((i, j, y0, y1, x0, x1))
+            if len(pending) == batch_size:
+                flush(n)
+        # batches never span two grid sizes, so each grid can be shown as soon as it is done
+        if pending:
+            flush(n)
+        else:
+            if cancel is not None and cancel():
+                raise Cancelled()
+            if progress is not None:
+                progress(done, total)
+        if on_grid is not None:
+            on_grid(n, d[n].astype(np.float32))
+
+    return DidaResult(
+        scores=base.astype(np.float64),
+        grid_sizes=sizes,
+        d={n: v.astype(np.float32) for n, v in d.items()},
+        evaluations=evaluations,
+        seconds=time.perf_counter() - t0,
+        mask_fill=mask_fill,
+        box=box,
+        input_size=(h, w),
+    )

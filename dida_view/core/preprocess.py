@@ -1,0 +1,239 @@
+"""Preprocessing: from an image file's pixels to the model's input image, and back.
+
+The model sees an image of ``input_size`` (height, width). The original is first
+squeezed horizontally (the paper's OCT models: width x 1/2), then either fitted inside the
+input with a letterbox (aspect kept, the rest filled with ``fill``) or stretched to it.
+The *content box* is where the original landed inside the input; DiDA's grid covers the
+content box only, never the letterbox padding, and every content pixel maps back to the
+original pixel it came from.
+
+Pixel values stay in 0..255 here (float32); scaling, mean and std are applied by the
+classifier adapter just before the model runs, so that masking happens in pixel space.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from dida_view.core.errors import SettingsError
+
+_INTERPOLATIONS = {
+    "nearest": Image.Resampling.NEAREST,
+    "bilinear": Image.Resampling.BILINEAR,
+    "bicubic": Image.Resampling.BICUBIC,
+    "lanczos": Image.Resampling.LANCZOS,
+    "area": Image.Resampling.BOX,
+}
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of the model input, ``[y0, y1) x [x0, x1)``."""
+
+    y0: int
+    y1: int
+    x0: int
+    x1: int
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        return slice(self.y0, self.y1), slice(self.x0, self.x1)
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """How an image becomes the model's input (documented in README, "Preprocessing").
+
+    Parameters
+    ----------
+    input_size
+        (height, width) of the model input. ``None`` means "take it from the model";
+        required when the model's spatial sizes are dynamic (default then 224 x 224).
+    squeeze_x
+        Horizontal scale applied to the original before fitting (0.5 for the paper's OCT).
+    resize
+        ``"letterbox"`` (keep aspect, pad with ``fill``) or ``"stretch"``.
+    fill
+        Letterbox fill, a grey level or an (r, g, b) triple, 0..255.
+    interpolation
+        ``nearest``, ``bilinear``, ``bicubic``, ``lanczos`` or ``area``.
+    color
+        ``"grey"`` (converted to grey, replicated to 3 channels for RGB models) or ``"rgb"``.
+    scale, mean, std
+        ``model_input = (pixel * scale - mean) / std`` per channel.
+    layout
+        ``"auto"``, ``"NCHW"`` or ``"NHWC"`` (auto: detected from the input shape).
+    """
+
+    input_size: tuple[int, int] | None = None
+    squeeze_x: float = 1.0
+    resize: str = "letterbox"
+    fill: float | tuple[float, float, float] = 0.0
+    interpolation: str = "bilinear"
+    color: str = "rgb"
+    scale: float = 1.0 / 255.0
+    mean: tuple[float, ...] = (0.0,)
+    std: tuple[float, ...] = (1.0,)
+    layout: str = "auto"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.input_size is not None:
+            h, w = self.input_size
+            if int(h) < 1 or int(w) < 1:
+                raise SettingsError(f"preprocessing: input_size must be positive, got {h}x{w}")
+        if not (0.0 < float(self.squeeze_x) <= 16.0):
+            raise SettingsError(f"preprocessing: squeeze_x must be in (0, 16], got {self.squeeze_x}")
+        if self.resize not in ("letterbox", "stretch"):
+            raise SettingsError(
+                f"preprocessing: resize must be 'letterbox' or 'stretch', got {self.resize!r}"
+            )
+        if self.interpolation not in _INTERPOLATIONS:
+            raise SettingsError(
+                f"preprocessing: interpolation must be one of {', '.join(_INTERPOLATIONS)}, "
+                f"got {self.interpolation!r}"
+            )
+        if self.color not in ("grey", "rgb"):
+            raise SettingsError(f"preprocessing: color must be 'grey' or 'rgb', got {self.color!r}")
+        if self.layout not in ("auto", "NCHW", "NHWC"):
+            raise SettingsError(
+                f"preprocessing: layout must be 'auto', 'NCHW' or 'NHWC', got {self.layout!r}"
+            )
+        if any(float(s) == 0.0 for s in self.std):
+            raise SettingsError("preprocessing: std must not contain 0")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Preprocessing:
+        """Build from a JSON document; unknown keys are an error that names them."""
+        if not isinstance(data, dict):
+            raise SettingsError("preprocessing must be a JSON object")
+        known = {f.name for f in fields(cls)} - {"extra"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SettingsError(f"preprocessing: unknown key(s) {', '.join(unknown)}")
+        kw: dict[str, Any] = dict(data)
+        try:
+            if kw.get("input_size") is not None:
+                size = kw["input_size"]
+                if isinstance(size, int):
+                    size = (size, size)
+                kw["input_size"] = (int(size[0]), int(size[1]))
+            if isinstance(kw.get("fill"), list):
+                kw["fill"] = tuple(float(v) for v in kw["fill"])
+            for key in ("mean", "std"):
+                if key in kw:
+                    v = kw[key]
+                    kw[key] = tuple(float(x) for x in (v if isinstance(v, list | tuple) else [v]))
+            if "squeeze_x" in kw:
+                kw["squeeze_x"] = float(kw["squeeze_x"])
+            if "scale" in kw:
+                kw["scale"] = float(kw["scale"])
+        except (TypeError, ValueError, IndexError) as exc:
+            raise SettingsError(f"preprocessing: bad value ({exc})") from None
+        return cls(**kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("extra")
+        d["input_size"] = list(self.input_size) if self.input_size else None
+        d["mean"] = list(self.mean)
+        d["std"] = list(self.std)
+        if isinstance(self.fill, tuple):
+            d["fill"] = list(self.fill)
+        return d
+
+    def with_(self, **changes: Any) -> Preprocessing:
+        data = self.to_dict()
+        data.update(changes)
+        return Preprocessing.from_dict(data)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The model-space image and how it relates to the original.
+
+    Attributes
+    ----------
+    pixels
+        float32 (H, W, C) in 0..255, C = the model's channel count.
+    box
+        The content box: where the original lies inside ``pixels``.
+    original_size
+        (height, width) of the original image.
+    """
+
+    pixels: np.ndarray
+    box: Box
+    original_size: tuple[int, int]
+
+
+def content_box(
+    original_size: tuple[int, int], input_size: tuple[int, int], pre: Preprocessing
+) -> Box:
+    """Where an original of ``original_size`` lands in an input of ``input_size``."""
+    oh, ow = original_size
+    ih, iw = input_size
+    if pre.resize == "stretch":
+        return Box(0, ih, 0, iw)
+    sw = ow * pre.squeeze_x
+    s = min(ih / oh, iw / sw)
+    ch = min(ih, max(1, round(oh * s)))
+    cw = min(iw, max(1, round(sw * s)))
+    y0 = (ih - ch) // 2
+    x0 = (iw - cw) // 2
+    return Box(y0, y0 + ch, x0, x0 + cw)
+
+
+def prepare(
+    image: np.ndarray, pre: Preprocessing, input_size: tuple[int, int], channels: int
+) -> Prepared:
+    """Resize ``image`` (uint8 (H, W) or (H, W, 3)) into the model's pixel space.
+
+    Squeeze and fit are done as one resize, straight to the content box size.
+    """
+    if image.ndim not in (2, 3) or image.size == 0:
+        raise SettingsError(f"image must be (H, W) or (H, W, 3), got shape {image.shape}")
+    if channels not in (1, 3):
+        raise SettingsError(f"model channels must be 1 or 3, got {channels}")
+    img = np.asarray(image)
+    if img.ndim == 3 and (pre.color == "grey" or channels == 1):
+        img = to_grey(img)
+    box = content_box(img.shape[:2], input_size, pre)
+    pil = Image.fromarray(img.astype(np.uint8) if img.dtype != np.uint8 else img)
+    resized = pil.resize((box.width, box.height), _INTERPOLATIONS[pre.interpolation])
+    content = np.asarray(resized, dtype=np.float32)
+    if content.ndim == 2:
+        content = content[:, :, None]
+    if content.shape[2] != channels:
+        content = np.repeat(content[:, :, :1], channels, axis=2)
+    fill = np.broadcast_to(np.asarray(pre.fill, dtype=np.float32).reshape(-1), (channels,))
+    if np.size(pre.fill) == 3 and channels == 1:
+        fill = np.asarray([float(np.mean(pre.fill))], dtype=np.float32)
+    pixels = np.empty((input_size[0], input_size[1], channels), dtype=np.float32)
+    pixels[...] = fill
+    pixels[box.slices] = content
+    return Prepared(pixels=pixels, box=box, original_size=(img.shape[0], img.shape[1]))
+
+
+def to_grey(rgb: np.ndarray) -> np.ndarray:
+    """ITU-R 601 luma of an (H, W, 3) image, as uint8."""
+    w = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return np.clip(rgb[..., :3].astype(np.float32) @ w + 0.5, 0, 255).astype(np.uint8)
+
+
+def source_index(out_len: int, content_len: int) -> np.ndarray:
+    """For each of ``out_len`` original pixels, the content pixel it maps to (centre rule)."""
+    idx = np.floor((np.arange(out_len) + 0.5) * content_len / out_len).astype(np.int64)
+    return np.clip(idx, 0, content_len - 1)

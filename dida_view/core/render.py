@@ -1,0 +1,152 @@
+"""Rendering to arrays (pure numpy): grid images, the Mixed Image, overlays.
+
+All images here are float32 RGB in 0..1, shape (H, W, 3), unless said otherwise.
+Colours follow the paper: red where ``d >= 0`` (the cell supports the class), blue where
+``d < 0`` (it argues against it), brightness ``a(|d|) = clip(gain * |d| / scale, 0, 1)``,
+so neutral cells are black.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from dida_view.core.dida import cell_index
+from dida_view.core.errors import SettingsError
+from dida_view.core.preprocess import source_index
+
+RED = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+BLUE = np.array([0.0, 0.35, 1.0], dtype=np.float32)
+
+
+def paper_weights(count: int) -> np.ndarray:
+    """The paper's blending weights for ``count`` grid sizes, coarse to fine.
+
+    Footnote 2 of the paper: paint the coarsest grid image first, then alpha-composite
+    grid image ``i`` (i = 1 ... count-1) with opacity ``1/(i+1) + 0.1``. The weight of
+    each image in the result is its opacity times the transparency of all that come after.
+    For 8 sizes: 4.4, 6.7, 8.5, 10.5, 13.0, 15.6, 18.8, 22.5 %.
+    """
+    if count < 1:
+        raise SettingsError("need at least one grid size")
+    alpha = np.ones(count, dtype=np.float64)
+    alpha[1:] = 1.0 / (np.arange(1, count) + 1.0) + 0.1
+    weights = np.empty(count, dtype=np.float64)
+    for i in range(count):
+        weights[i] = alpha[i] * np.prod(1.0 - alpha[i + 1 :])
+    return weights
+
+
+def normalise_weights(weights: Sequence[float], count: int) -> np.ndarray:
+    """Check user weights (one per grid size, >= 0, not all 0) and scale them to sum 1."""
+    w = np.asarray(list(weights), dtype=np.float64)
+    if w.shape != (count,):
+        raise SettingsError(f"need {count} weights (one per grid size), got {w.size}")
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise SettingsError("weights must be finite, >= 0 and not all 0")
+    return w / w.sum()
+
+
+def shared_scale(d_maps: Iterable[np.ndarray]) -> float:
+    """One colour scale for maps that are compared: the largest ``|d|`` among them.
+
+    Returns a tiny positive number when every map is all zero, so that dividing by it is
+    safe and the maps render black.
+    """
+    m = 0.0
+    for a in d_maps:
+        if a.size:
+            m = max(m, float(np.max(np.abs(a))))
+    return m if m > 0 else 1e-12
+
+
+def intensity(d: np.ndarray, scale: float, gain: float = 1.0) -> np.ndarray:
+    """``a(|d|)``: brightness in 0..1, monotonic in ``|d|``, clipped."""
+    if not scale > 0:
+        raise SettingsError(f"scale must be > 0, got {scale}")
+    if not gain > 0:
+        raise SettingsError(f"gain must be > 0, got {gain}")
+    return np.clip(np.abs(d) * (gain / scale), 0.0, 1.0).astype(np.float32)
+
+
+def color_cells(d: np.ndarray, scale: float, gain: float = 1.0) -> np.ndarray:
+    """The colour of every cell of an (n, n) ``d`` map: (n, n, 3) float32."""
+    a = intensity(d, scale, gain)[..., None]
+    return np.where((d >= 0)[..., None], a * RED, a * BLUE).astype(np.float32)
+
+
+def grid_image(
+    d: np.ndarray,
+    content_shape: tuple[int, int],
+    scale: float,
+    gain: float = 1.0,
+    out_shape: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """Paint an (n, n) ``d`` map as the paper's grid image.
+
+    Parameters
+    ----------
+    d
+        One class's score differences on an ``n x n`` grid.
+    content_shape
+        (height, width) of the content box the grid was laid on, in model pixels.
+    out_shape
+        (height, width) to render at. Default ``content_shape``. For the original image's
+        size each output pixel takes the cell of the content pixel it came from, so cell
+        borders sit exactly where the masks were.
+    """
+    if d.ndim != 2 or d.shape[0] != d.shape[1]:
+        raise SettingsError(f"d must be a square (n, n) map, got shape {d.shape}")
+    n = d.shape[0]
+    ch, cw = content_shape
+    oh, ow = out_shape or content_shape
+    rows = cell_index(ch, n)[source_index(oh, ch)]
+    cols = cell_index(cw, n)[source_index(ow, cw)]
+    colours = color_cells(d, scale, gain)
+    return colours[rows[:, None], cols[None, :]]
+
+
+def mixed_image(grid_images: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    """The Mixed Image: the weighted sum of the grid images (weights sum to 1)."""
+    if len(grid_images) == 0:
+        raise SettingsError("no grid images to mix")
+    w = normalise_weights(weights, len(grid_images))
+    out = np.zeros_like(grid_images[0], dtype=np.float32)
+    for img, wi in zip(grid_images, w, strict=True):
+        out += np.float32(wi) * img
+    return out
+
+
+def overlay(original: np.ndarray, mixed: np.ndarray, opacity: float = 0.6) -> np.ndarray:
+    """Lay ``mixed`` over ``original`` (both at the original's size), as uint8 RGB."""
+    if not 0.0 <= opacity <= 1.0:
+        raise SettingsError(f"opacity must be in 0..1, got {opacity}")
+    base = as_rgb_float(original)
+    if base.shape != mixed.shape:
+        raise SettingsError(f"overlay: image {base.shape} and map {mixed.shape} differ")
+    out = (1.0 - opacity) * base + opacity * mixed
+    return to_uint8(out)
+
+
+def as_rgb_float(image: np.ndarray) -> np.ndarray:
+    """uint8 (H, W) or (H, W, 3) -> float32 (H, W, 3) in 0..1."""
+    img = np.asarray(image)
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=2)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise SettingsError(f"expected a grey or RGB image, got shape {img.shape}")
+    if img.dtype == np.uint8:
+        return img.astype(np.float32) / 255.0
+    return np.clip(img.astype(np.float32), 0.0, 1.0)
+
+
+def to_uint8(img: np.ndarray) -> np.ndarray:
+    return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def legend_bar(width: int, height: int) -> np.ndarray:
+    """A colour bar from full blue (against) through black (no effect) to full red (for)."""
+    t = np.linspace(-1.0, 1.0, width, dtype=np.float32)
+    row = color_cells(t[None, :], 1.0)[0]
+    return np.repeat(row[None], height, axis=0)
