@@ -42,7 +42,7 @@ def _analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="masked images per model run (default 16)")
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
-    p.add_argument("--opacity", type=float, default=0.6, help="overlay opacity, 0..1")
+    p.add_argument("--opacity", type=float, default=0.5, help="overlay opacity, 0..1")
     p.add_argument("--cpu", action="store_true", help="run on the CPU even if a GPU is there")
     p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
     p.add_argument("--json", action="store_true", help="print one JSON object per image")
@@ -188,8 +188,9 @@ def run_analyze(argv: list[str]) -> int:
             }
             print(json.dumps(record), flush=True)
         else:
-            top = ", ".join(f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
-                            for k in result.top(min(args.top, len(result.labels))))
+            top = ", ".join(
+                f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
+                for k in result.top(min(args.top, len(result.labels))))
             print(f"{name}: {top} ({result.evaluations} evaluations, {result.seconds:.1f} s) "
                   f"-> {outputs[0]}")
     return 1 if failures else 0

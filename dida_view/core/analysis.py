@@ -114,7 +114,7 @@ class View:
     """How a result is painted: gain, opacity, and the classes sharing one colour scale."""
 
     gain: float = 1.0
-    opacity: float = 0.6
+    opacity: float = 0.5
     scale: float | None = None  # None: shared_scale of the classes painted together
     extra: dict = field(default_factory=dict)
 

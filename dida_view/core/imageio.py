@@ -62,7 +62,8 @@ def _to_array(im: Image.Image) -> np.ndarray:
 
 def _palette_is_colour(im: Image.Image) -> bool:
     pal = np.asarray(im.convert("RGB"))
-    return not (np.array_equal(pal[..., 0], pal[..., 1]) and np.array_equal(pal[..., 1], pal[..., 2]))
+    grey = np.array_equal(pal[..., 0], pal[..., 1]) and np.array_equal(pal[..., 1], pal[..., 2])
+    return not grey
 
 
 def _short(exc: BaseException) -> str:

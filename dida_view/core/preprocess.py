@@ -95,7 +95,9 @@ class Preprocessing:
             if int(h) < 1 or int(w) < 1:
                 raise SettingsError(f"preprocessing: input_size must be positive, got {h}x{w}")
         if not (0.0 < float(self.squeeze_x) <= 16.0):
-            raise SettingsError(f"preprocessing: squeeze_x must be in (0, 16], got {self.squeeze_x}")
+            raise SettingsError(
+                f"preprocessing: squeeze_x must be in (0, 16], got {self.squeeze_x}"
+            )
         if self.resize not in ("letterbox", "stretch"):
             raise SettingsError(
                 f"preprocessing: resize must be 'letterbox' or 'stretch', got {self.resize!r}"

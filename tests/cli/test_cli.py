@@ -1,0 +1,103 @@
+"""``dida-view analyze`` end to end on a tiny known-answer ONNX model."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from onnx_models import make_region_model
+from PIL import Image
+
+from dida_view.cli import main
+
+REGIONS = [(0, 16, 0, 16), (16, 32, 16, 32), (0, 32, 0, 32), (0, 8, 24, 32)]
+LABELS = ["top left", "bottom/right", "whole", "corner"]
+
+
+@pytest.fixture
+def model(tmp_path):
+    return make_region_model(tmp_path / "m.onnx", REGIONS, metadata={
+        "labels": LABELS, "preprocessing": {"squeeze_x": 0.5}})
+
+
+@pytest.fixture
+def scan(tmp_path):
+    img = np.full((40, 80), 50, np.uint8)
+    img[:20, :40] = 240
+    p = tmp_path / "scan.png"
+    Image.fromarray(img).save(p)
+    (tmp_path / "scan.json").write_text(json.dumps({"diagnosis": "top left"}))
+    return p
+
+
+def test_analyze_writes_figure_panels_npz_and_json(tmp_path, model, scan, capsys):
+    out = tmp_path / "out"
+    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2,4,8",
+               "--out", str(out), "--json", "--batch-size", "5"])
+    assert rc == 0
+    rec = json.loads(capsys.readouterr().out.strip())
+    for key in ("image", "model", "labels", "scores", "top", "grids", "weights",
+                "score_space", "evaluations", "seconds", "outputs"):
+        assert key in rec
+    assert rec["top"][0]["label"] == "top left" and len(rec["top"]) == 3
+    assert rec["grids"] == [2, 4, 8] and rec["evaluations"] == 4 + 16 + 64
+    assert abs(sum(rec["weights"]) - 1) < 1e-9
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["scan_dida.png", "scan_dida.npz", "scan_top_left.png",
+                            "scan_whole.png", "scan_bottom_right.png"])
+    fig = Image.open(out / "scan_dida.png")
+    assert fig.width > 4 * 80 and fig.height > 40
+    npz = np.load(out / "scan_dida.npz")
+    assert list(npz["labels"]) == LABELS and npz["scores"].shape == (4,)
+    assert npz["d_8"].shape == (4, 8, 8) and list(npz["grids"]) == [2, 4, 8]
+    assert json.loads(str(npz["preprocessing"]))["squeeze_x"] == 0.5
+    # the top-left class is red on the top-left of the content, nowhere else
+    d2 = npz["d_2"][0]
+    assert d2[0, 0] > 0 and d2[1, 1] <= 0
+
+
+def test_chosen_classes_and_text_output(tmp_path, model, scan, capsys):
+    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2",
+               "--class", "corner", "--out", str(tmp_path / "o")])
+    assert rc == 0
+    assert "top left" in capsys.readouterr().out
+    assert (tmp_path / "o" / "scan_corner.png").exists()
+    assert not (tmp_path / "o" / "scan_whole.png").exists()
+
+
+def test_bad_image_does_not_stop_the_batch(tmp_path, model, scan, capsys):
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"not a png")
+    rc = main(["analyze", str(bad), str(tmp_path / "missing.png"), str(scan), "--model",
+               str(model), "--grids", "2", "--out", str(tmp_path / "o"), "--json"])
+    assert rc != 0
+    cap = capsys.readouterr()
+    errs = cap.err.strip().splitlines()
+    assert len(errs) == 2 and all(e.startswith("error: ") for e in errs)
+    assert "broken.png" in errs[0] and "missing.png" in errs[1]
+    assert json.loads(cap.out.strip())["image"] == str(scan)
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--grids", "7,x"], "grid"),
+    (["--grids", "0"], "grid"),
+    (["--class", "nope"], "nope"),
+    (["--weights", "1,2"], "weights"),
+])
+def test_bad_settings_one_line_error(tmp_path, model, scan, capsys, args, match):
+    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2",
+               "--out", str(tmp_path / "o"), *args])
+    assert rc == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and match in err and "\n" not in err
+
+
+def test_unusable_model_subprocess_no_traceback(tmp_path, scan):
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"garbage")
+    r = subprocess.run([sys.executable, "-m", "dida_view", "analyze", str(scan), "--model",
+                        str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert r.returncode != 0
+    assert r.stderr.startswith("error: ") and "bad.onnx" in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1

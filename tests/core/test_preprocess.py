@@ -1,0 +1,96 @@
+"""Preprocessing, the content box, and mapping the maps back onto the original."""
+
+import numpy as np
+import pytest
+
+from dida_view.core.analysis import Settings, analyze, class_mixed_image
+from dida_view.core.errors import SettingsError
+from dida_view.core.preprocess import Preprocessing, content_box, prepare
+
+
+class RegionClassifier:
+    """A fake classifier: class k's logit = mean brightness of region k of the *input*."""
+
+    outputs_probabilities = False
+
+    def __init__(self, regions, pre, size=(64, 64), channels=1):
+        self.regions, self.preprocessing = regions, pre
+        self.input_size, self.channels = size, channels
+        self.labels = [f"r{k}" for k in range(len(regions))]
+
+    def raw(self, pixels):
+        return np.stack([pixels[:, y0:y1, x0:x1].mean(axis=(1, 2, 3)) / 25.5
+                         for y0, y1, x0, x1 in self.regions], 1)
+
+
+def test_oct_squeeze_then_letterbox():
+    pre = Preprocessing(squeeze_x=0.5)
+    box = content_box((496, 512), (224, 224), pre)
+    # 512 * 0.5 = 256 wide, 496 tall -> scale 224/496 -> 224 x 116, centred
+    assert (box.height, box.width) == (224, 116)
+    assert box.x0 == (224 - 116) // 2 and box.y0 == 0
+    stretched = content_box((496, 512), (224, 224), Preprocessing(resize="stretch"))
+    assert (stretched.y0, stretched.y1, stretched.x0, stretched.x1) == (0, 224, 0, 224)
+
+
+def test_prepare_fills_the_letterbox_and_keeps_pixels_in_range():
+    img = np.full((50, 200), 200, np.uint8)
+    prep = prepare(img, Preprocessing(fill=30), (64, 64), 3)
+    assert prep.pixels.shape == (64, 64, 3) and prep.pixels.dtype == np.float32
+    b = prep.box
+    assert b.width == 64 and b.height == 16
+    assert np.all(prep.pixels[b.slices] == 200)
+    assert np.all(prep.pixels[: b.y0] == 30) and np.all(prep.pixels[b.y1 :] == 30)
+    rgb = np.zeros((10, 10, 3), np.uint8)
+    rgb[..., 0] = 255
+    grey = prepare(rgb, Preprocessing(color="grey"), (10, 10), 3).pixels
+    assert np.allclose(grey[..., 0], grey[..., 1]) and 70 < grey[0, 0, 0] < 80
+
+
+def test_preprocessing_from_dict_validates_and_names_the_problem():
+    pre = Preprocessing.from_dict({"input_size": 224, "squeeze_x": 0.5, "mean": [0.5] * 3,
+                                   "std": [0.25] * 3, "fill": [1, 2, 3]})
+    assert pre.input_size == (224, 224) and pre.fill == (1.0, 2.0, 3.0)
+    assert Preprocessing.from_dict(pre.to_dict()) == pre
+    with pytest.raises(SettingsError, match="unknown key"):
+        Preprocessing.from_dict({"sqeeze": 1})
+    with pytest.raises(SettingsError, match="resize"):
+        Preprocessing.from_dict({"resize": "crop"})
+    with pytest.raises(SettingsError, match="std"):
+        Preprocessing.from_dict({"std": [0.0]})
+
+
+def test_padding_is_never_masked_even_when_the_model_looks_at_it():
+    # region 0 is the letterbox band above the content, region 1 the content's centre
+    pre = Preprocessing(fill=128)
+    img = np.full((32, 128), 90, np.uint8)  # -> 16 x 64 content in a 64 x 64 input
+    clf = RegionClassifier([(0, 20, 0, 64), (28, 36, 28, 36)], pre)
+    res = analyze(clf, img, Settings(grid_sizes=(2, 4, 8), mask_fill="black",
+                                     score_space="logit"))
+    assert res.box.y0 == 24 and res.box.height == 16
+    for n in res.grid_sizes:
+        assert np.all(res.d[n][0] == 0.0)  # padding untouched: its class never moves
+        assert res.d[n][1].max() > 0
+
+
+def test_overlay_pixels_sit_on_the_original_pixels_they_came_from():
+    # OCT-like: 192 tall, 256 wide, squeezed to half width, letterboxed into 64 x 64
+    pre = Preprocessing(squeeze_x=0.5)
+    prep_box = content_box((192, 256), (64, 64), pre)
+    assert (prep_box.height, prep_box.width) == (64, 43)
+    # a model that looks only at one block of the input's content
+    y0, x0 = prep_box.y0 + 16, prep_box.x0 + 10
+    clf = RegionClassifier([(y0, y0 + 16, x0, x0 + 10)], pre)
+    img = np.full((192, 256), 200, np.uint8)
+    res = analyze(clf, img, Settings(grid_sizes=(4,), score_space="logit"))
+    mixed = class_mixed_image(res, 0, scale=1.0, out_shape=(192, 256))
+    red = mixed[..., 0] > 0
+    ys, xs = np.nonzero(red)
+    # back in original pixels: rows scale by 192/64, columns by 256/43
+    assert ys.min() == pytest.approx(16 * 192 / 64, abs=1.5)
+    assert ys.max() + 1 == pytest.approx(32 * 192 / 64, abs=1.5)
+    cols = np.unique(xs)
+    from dida_view.core.dida import cell_edges
+    e = cell_edges(43, 4)
+    assert cols.min() == pytest.approx(e[0] * 256 / 43, abs=3)
+    assert cols.max() + 1 == pytest.approx(e[2] * 256 / 43, abs=3)
