@@ -40,7 +40,7 @@ def _analyze_parser() -> argparse.ArgumentParser:
                    help="the clinician's diagnosis, written on the original "
                    "(default: from the image's sidecar <stem>.json)")
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
-                   help="masked images per model run (default 16)")
+                   help="masked images per model run (default: chosen by measurement)")
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
     p.add_argument("--opacity", type=float, default=0.5, help="overlay opacity, 0..1")
     p.add_argument("--cpu", action="store_true", help="run on the CPU even if a GPU is there")
@@ -98,7 +98,7 @@ def run_analyze(argv: list[str]) -> int:
             grid_sizes=grids,
             mask_fill=args.mask,
             score_space=args.score,
-            batch_size=args.batch_size or analysis.DEFAULT_BATCH_SIZE,
+            batch_size=args.batch_size,
             weights=weights,
         )
         if args.top < 1:
@@ -181,7 +181,7 @@ def run_analyze(argv: list[str]) -> int:
                 "note": note,
                 "mask": result.mask_fill,
                 "evaluations": result.evaluations,
-                "batch_size": settings.batch_size,
+                "batch_size": result.meta.get("batch_size"),
                 "seconds": round(result.seconds, 3),
                 "device": classifier.info.providers[0],
                 "outputs": [str(p) for p in outputs],

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dida_view.core import render
+from dida_view.core.batching import BatchTuner
 from dida_view.core.dida import (
     DEFAULT_GRID_SIZES,
     MASK_FILLS,
@@ -27,17 +28,19 @@ from dida_view.core.model import Classifier
 from dida_view.core.preprocess import prepare
 from dida_view.core.scores import SCORE_SPACES, resolve_space, to_space
 
-DEFAULT_BATCH_SIZE = 16
-
 
 @dataclass(frozen=True)
 class Settings:
-    """What the user chooses for an analysis. ``weights=None``: the paper's weights."""
+    """What the user chooses for an analysis.
+
+    ``weights=None``: the paper's weights. ``batch_size=None``: chosen by measurement
+    (:class:`~dida_view.core.batching.BatchTuner`), once per classifier.
+    """
 
     grid_sizes: tuple[int, ...] = DEFAULT_GRID_SIZES
     mask_fill: str = "black"
     score_space: str = "auto"
-    batch_size: int = DEFAULT_BATCH_SIZE
+    batch_size: int | None = None
     weights: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
@@ -50,7 +53,7 @@ class Settings:
             raise SettingsError(
                 f"bad score space {self.score_space!r}: expected one of {', '.join(SCORE_SPACES)}"
             )
-        if int(self.batch_size) < 1:
+        if self.batch_size is not None and int(self.batch_size) < 1:
             raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
         if self.weights is not None:
             render.normalise_weights(self.weights, len(self.grid_sizes))
@@ -85,7 +88,7 @@ def analyze(
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
-        batch_size=int(settings.batch_size),
+        batch_size=_batching(classifier, settings),
         base_scores=to_space(base_raw[None], space, classifier.outputs_probabilities)[0],
         progress=progress,
         cancel=cancel,
@@ -103,10 +106,26 @@ def analyze(
             )[0],
             "original_size": prep.original_size,
             "preprocessing": classifier.preprocessing.to_dict(),
-            "batch_size": int(settings.batch_size),
         }
     )
     return result
+
+
+def _batching(classifier: Classifier, settings: Settings) -> int | BatchTuner:
+    """The user's batch size, or the classifier's tuner (made once, kept on it)."""
+    fixed = getattr(classifier, "fixed_batch", None)
+    if fixed:
+        return int(fixed)  # a model with a fixed batch runs that many at a time anyway
+    if settings.batch_size is not None:
+        return int(settings.batch_size)
+    tuner = getattr(classifier, "batch_tuner", None)
+    if tuner is None:
+        tuner = BatchTuner()
+        try:
+            classifier.batch_tuner = tuner
+        except AttributeError:
+            pass
+    return tuner
 
 
 @dataclass

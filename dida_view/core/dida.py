@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from dida_view.core.batching import BatchTuner
 from dida_view.core.errors import Cancelled, SettingsError
 from dida_view.core.preprocess import Box
 
@@ -176,7 +177,7 @@ def run_dida(
     box: Box | None = None,
     grid_sizes: Sequence[int] = DEFAULT_GRID_SIZES,
     mask_fill: str = "black",
-    batch_size: int = 16,
+    batch_size: int | BatchTuner = 16,
     base_scores: np.ndarray | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
@@ -197,7 +198,8 @@ def run_dida(
     mask_fill
         ``black``, ``mean``, ``blur`` or ``noise``.
     batch_size
-        Masked inputs per ``predict`` call; the result does not depend on it.
+        Masked inputs per ``predict`` call, or a :class:`BatchTuner` that picks it by
+        measurement as the run goes; the result does not depend on it.
     base_scores
         Scores of the unmasked image, if already known (saves one inference).
     progress
@@ -213,8 +215,11 @@ def run_dida(
     """
     t0 = time.perf_counter()
     sizes = parse_grid_sizes(list(grid_sizes))
-    if batch_size < 1:
-        raise SettingsError(f"batch size must be >= 1, got {batch_size}")
+    tuner = batch_size if isinstance(batch_size, BatchTuner) else None
+    if tuner is None:
+        if int(batch_size) < 1:
+            raise SettingsError(f"batch size must be >= 1, got {batch_size}")
+        tuner = BatchTuner([int(batch_size)])
     pixels = np.ascontiguousarray(pixels, dtype=np.float32)
     if pixels.ndim != 3:
         raise SettingsError(f"pixels must be (H, W, C), got shape {pixels.shape}")
@@ -237,7 +242,7 @@ def run_dida(
     evaluations = 0
     d: dict[int, np.ndarray] = {}
 
-    buf = np.empty((batch_size,) + pixels.shape, dtype=np.float32)
+    buf = np.empty((tuner.max_size,) + pixels.shape, dtype=np.float32)
     buf[...] = pixels
     pending: list[tuple[int, int, int, int, int]] = []  # (i, j, y0:y1, x0:x1) in buf
 
@@ -247,7 +252,10 @@ def run_dida(
         if cancel is not None and cancel():
             raise Cancelled()
         k = len(pending)
+        t = time.perf_counter()
         out = np.asarray(predict(buf[:k]), dtype=np.float64)
+        if k == target:
+            tuner.record(k, time.perf_counter() - t)
         if out.shape != (k, n_classes):
             raise SettingsError(f"predict returned shape {out.shape}, expected {(k, n_classes)}")
         evaluations += k
@@ -259,6 +267,7 @@ def run_dida(
         if progress is not None:
             progress(done, total)
 
+    target = tuner.next_size()
     for n in sizes:
         d[n] = np.zeros((n_classes, n, n), dtype=np.float64)
         for i, j, y0, y1, x0, x1 in _cells(box, n):
@@ -267,8 +276,9 @@ def run_dida(
                 continue
             buf[len(pending), y0:y1, x0:x1] = fill[y0:y1, x0:x1]
             pending.append((i, j, y0, y1, x0, x1))
-            if len(pending) == batch_size:
+            if len(pending) == target:
                 flush(n)
+                target = tuner.next_size()
         # batches never span two grid sizes, so each grid can be shown as soon as it is done
         if pending:
             flush(n)
@@ -289,4 +299,5 @@ def run_dida(
         mask_fill=mask_fill,
         box=box,
         input_size=(h, w),
+        meta={"batch_size": tuner.chosen if tuner.chosen is not None else target},
     )

@@ -184,3 +184,24 @@ def test_result_top_and_default_sizes():
     assert set(res.d) == set(res.grid_sizes)
     assert all(res.d[n].shape == (3, n, n) for n in res.grid_sizes)
     assert res.top(2) == [0, 1]  # ties break towards the lower index
+
+
+def test_batch_tuner_settles_on_the_fastest_and_keeps_the_answer(monkeypatch):
+    from dida_view.core.batching import BatchTuner
+
+    img = np.random.default_rng(2).uniform(0, 255, (21, 21, 3)).astype(np.float32)
+    clock = {"t": 0.0}
+
+    def predict(batch):  # a fake clock: batches of 4 are the fastest per image
+        clock["t"] += {1: 1.0, 2: 1.5, 4: 1.6, 8: 6.0}.get(len(batch), 10.0)
+        return np.stack([batch.mean(axis=(1, 2, 3)), batch[:, :5].mean(axis=(1, 2, 3))], 1)
+
+    tuner = BatchTuner([1, 2, 4, 8])
+    with monkeypatch.context() as m:
+        m.setattr("dida_view.core.dida.time.perf_counter", lambda: clock["t"])
+        res = run_dida(predict, img, grid_sizes=[7, 9], batch_size=tuner)
+    assert tuner.chosen == 4 and res.meta["batch_size"] == 4
+    assert tuner.throughput()[4] == pytest.approx(4 / 1.6)
+    ref = run_dida(predict, img, grid_sizes=[7, 9], batch_size=1)
+    for n in (7, 9):
+        np.testing.assert_allclose(res.d[n], ref.d[n], atol=1e-6)
