@@ -1,18 +1,18 @@
 """Choosing the batch size by measurement, while the analysis runs.
 
-The best batch size depends on the model and the machine (EfficientNet-B0 on a 2-core CPU:
-batches of 4-8 beat both 1 and 32). Instead of a constant, :class:`BatchTuner` tries each
-candidate size on the first masked inputs of an analysis, real work that is kept, and
-then uses the fastest per image. The result does not depend on the batch size, so tuning
-costs nothing but a few slightly slower batches. The choice is kept for the next analysis
-with the same model.
+The best batch size depends on the model and the machine (EfficientNet-B0 on a 2-core
+CPU: batches of 2-8 beat both 1 and 32, and 32 also grows onnxruntime's memory arena past
+1 GB). Instead of a constant, :class:`BatchTuner` tries each candidate size on the first
+masked inputs of an analysis (real work that is kept) and then uses the fastest per image.
+The result does not depend on the batch size, so tuning costs only a few slower batches.
+The choice is kept for the next analysis with the same model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-DEFAULT_CANDIDATES: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
+DEFAULT_CANDIDATES: tuple[int, ...] = (1, 2, 4, 8, 16)
 
 
 class BatchTuner:
