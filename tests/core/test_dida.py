@@ -205,3 +205,19 @@ def test_batch_tuner_settles_on_the_fastest_and_keeps_the_answer(monkeypatch):
     ref = run_dida(predict, img, grid_sizes=[7, 9], batch_size=1)
     for n in (7, 9):
         np.testing.assert_allclose(res.d[n], ref.d[n], atol=1e-6)
+
+
+def test_batch_tuner_goes_round_robin_and_drops_slow_sizes():
+    from dida_view.core.batching import BatchTuner
+
+    per_image = {1: 1.0, 2: 0.5, 4: 0.45, 8: 2.0}
+    tuner = BatchTuner([1, 2, 4, 8], trials=3)
+    proposed = []
+    while tuner.chosen is None:
+        size = tuner.next_size()
+        proposed.append(size)
+        tuner.record(size, per_image[size] * size)
+    assert proposed[:8] == [1, 2, 4, 8, 1, 2, 4, 8]  # two full rounds first
+    assert 8 not in proposed[8:] and 1 not in proposed[8:]  # then the slow ones are out
+    assert tuner.chosen == 4 and tuner.next_size() == 4
+    assert BatchTuner([5]).chosen == 5
