@@ -206,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_analyze(argv[1:])
         if argv and argv[0] == "synth":
             return run_synth(argv[1:])
+        if argv and argv[0] == "--self-test":
+            from dida_view.selftest import run as self_test
+
+            return self_test(argv[1:])
         return run_gui(argv)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
