@@ -106,7 +106,7 @@ def train(x, y, *, epochs: int, batch: int, seed: int, log=print):
             correct += int((out.argmax(1) == yt).sum())
             seen += len(idx)
         log(f"epoch {epoch + 1}/{epochs}: train acc {correct / seen:.3f}, "
-            f"loss {float(loss):.3f}, {time.perf_counter() - t0:.0f} s")
+            f"loss {loss.item():.3f}, {time.perf_counter() - t0:.0f} s")
     return model
 
 
@@ -132,13 +132,16 @@ def export(model, path: Path) -> None:
     onnx.save(m, str(path))
 
 
-def evaluate(path: Path, count: int, workers: int) -> dict:
-    """Top-1 / top-3 and the confusion matrix on held-out scans, through the app's adapter."""
+def evaluate(path: Path, count: int, workers: int, secondary: bool = False) -> dict:
+    """Top-1 / top-3 and the confusion matrix on held-out scans, through the app's adapter.
+
+    ``secondary``: every 4th lesion scan also carries a second, weaker finding.
+    """
     from dida_view.core.model import OnnxClassifier
 
     clf = OnnxClassifier(path, device="cpu")
     labels = clf.labels
-    x, y = make_data(count, EVAL_SEED0, secondary=False, workers=workers)
+    x, y = make_data(count, EVAL_SEED0, secondary=secondary, workers=workers)
     raw = np.concatenate([clf.raw(x[s : s + 64, :, :, None].astype(np.float32))
                           for s in range(0, len(x), 64)])
     order = np.argsort(-raw, axis=1)
@@ -161,7 +164,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", help="npz file to keep the generated training set in")
+    ap.add_argument("--evaluate-only", action="store_true",
+                    help="only evaluate the model at --out (no training)")
+    ap.add_argument("--eval-secondary", action="store_true",
+                    help="evaluate on held-out scans where every 4th has a second finding")
     args = ap.parse_args()
+    if args.evaluate_only:
+        m = evaluate(Path(args.out), args.eval_count, args.workers, args.eval_secondary)
+        print(json.dumps(m))
+        return
 
     import torch
 

@@ -20,12 +20,13 @@ from dida_view.core.dida import (
     DidaResult,
     GridCallback,
     ProgressCallback,
+    cell_index,
     parse_grid_sizes,
     run_dida,
 )
 from dida_view.core.errors import SettingsError
 from dida_view.core.model import Classifier
-from dida_view.core.preprocess import prepare
+from dida_view.core.preprocess import prepare, source_index
 from dida_view.core.scores import SCORE_SPACES, resolve_space, to_space
 
 
@@ -134,13 +135,64 @@ class View:
 
     gain: float = 1.0
     opacity: float = 0.5
-    scale: float | None = None  # None: shared_scale of the classes painted together
+    scale: float | None = None  # None: class_scale of the classes painted together
     extra: dict = field(default_factory=dict)
 
 
-def class_scale(result: DidaResult, classes: Sequence[int]) -> float:
-    """The shared colour scale of ``classes``: the largest ``|d|`` over them and all grids."""
-    return render.shared_scale(result.d[n][k] for n in result.d for k in classes)
+def _done_weights(
+    result: DidaResult, grid_sizes: Sequence[int] | None = None
+) -> list[tuple[int, float]]:
+    """(grid size, weight) for the finished grids (of ``grid_sizes``), weights summing to 1."""
+    weights = result.weights if result.weights is not None else render.paper_weights(
+        len(result.grid_sizes))
+    done = [(n, max(float(w), 0.0)) for n, w in zip(result.grid_sizes, weights, strict=True)
+            if n in result.d and (grid_sizes is None or n in grid_sizes)]
+    total = sum(w for _, w in done)
+    if total <= 0:
+        return [(n, 1.0 / len(done)) for n, _ in done]
+    return [(n, w / total) for n, w in done]
+
+
+def class_mixed_d(
+    result: DidaResult,
+    k: int,
+    out_shape: tuple[int, int] | None = None,
+    grid_sizes: Sequence[int] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The blend of class ``k``'s ``d`` over the finished grids, split by sign.
+
+    Returns ``(pos, neg)`` at ``out_shape`` (default: the content box): the weighted sums
+    ``sum_n w_n * max(d_n, 0)`` and ``sum_n w_n * max(-d_n, 0)``, each pixel taking the cell
+    of the content pixel it came from.
+    """
+    h, w = result.box.height, result.box.width
+    oh, ow = out_shape or (h, w)
+    pos = np.zeros((oh, ow), dtype=np.float64)
+    neg = np.zeros((oh, ow), dtype=np.float64)
+    rows_src, cols_src = source_index(oh, h), source_index(ow, w)
+    for n, wn in _done_weights(result, grid_sizes):
+        d = result.d[n][k].astype(np.float64)
+        up = d[cell_index(h, n)[rows_src][:, None], cell_index(w, n)[cols_src][None, :]]
+        pos += wn * np.maximum(up, 0.0)
+        neg += wn * np.maximum(-up, 0.0)
+    return pos, neg
+
+
+def class_scale(
+    result: DidaResult, classes: Sequence[int], grid_sizes: Sequence[int] | None = None
+) -> float:
+    """One colour scale for the maps of ``classes`` shown together.
+
+    The largest red (or blue) their Mixed Images reach, ``max sum_n w_n * max(+-d_n, 0)``,
+    so that the brightest spot among the maps shown is at full colour and their brightness
+    can be compared. With one grid size this is simply the largest ``|d|`` of that grid.
+    """
+    top = 0.0
+    for k in classes:
+        pos, neg = class_mixed_d(result, k, grid_sizes=grid_sizes)
+        if pos.size:
+            top = max(top, float(pos.max()), float(neg.max()))
+    return top if top > 0 else 1e-12
 
 
 def class_grid_images(
@@ -169,21 +221,17 @@ def class_mixed_image(
 ) -> np.ndarray:
     """The Mixed Image of class ``k`` at ``out_shape`` (default: the original's size).
 
-    While an analysis is still running, only the finished grid sizes are mixed, with
-    their weights renormalised, so the picture refines coarse to fine.
+    The grids are blended on ``d`` and coloured after: red ``a(pos)``, blue ``a(neg)``
+    (see :func:`class_mixed_d`). Where no colour clips, this is exactly the weighted sum of
+    the grid images (:func:`dida_view.core.render.mixed_image`); where one grid's ``d`` is
+    much larger than the others', it does not saturate before it is weighted. While an
+    analysis is running only the finished grids are mixed (weights renormalised), so the
+    picture refines coarse to fine.
     """
     out_shape = out_shape or tuple(result.meta.get("original_size", (result.box.height,
                                                                      result.box.width)))
-    weights = result.weights if result.weights is not None else render.paper_weights(
-        len(result.grid_sizes))
-    done = [(n, w) for n, w in zip(result.grid_sizes, weights, strict=True) if n in result.d]
-    if not done:
-        return np.zeros((*out_shape, 3), dtype=np.float32)
-    images = class_grid_images(result, k, scale, gain, out_shape, [n for n, _ in done])
-    w = [max(wi, 0.0) for _, wi in done]
-    if sum(w) <= 0:
-        w = [1.0] * len(done)
-    return render.mixed_image([images[n] for n, _ in done], w)
+    pos, neg = class_mixed_d(result, k, out_shape)
+    return render.color_signed(pos, neg, scale, gain)
 
 
 def class_overlay(

@@ -103,6 +103,10 @@ class OnnxClassifier:
         ``auto`` (GPU when onnxruntime has one) or ``cpu``.
     threads
         Intra-op threads (default: onnxruntime's choice, all cores).
+    spinning
+        Let onnxruntime's threads busy-wait between runs. About 25 % more throughput on a
+        2-core CPU (benchmarks/speed.py), but the spinning threads compete with a GUI
+        thread; the viewer can turn it off.
     """
 
     def __init__(
@@ -114,9 +118,10 @@ class OnnxClassifier:
         labels: list[str] | None = None,
         device: str = "auto",
         threads: int | None = None,
+        spinning: bool = True,
     ) -> None:
         self.path = Path(path)
-        self.session = self._open_session(device, threads)
+        self.session = self._open_session(device, threads, spinning)
         meta, sources = self._read_config()
         notes: list[str] = []
 
@@ -192,7 +197,7 @@ class OnnxClassifier:
         )
 
     # -- loading --------------------------------------------------------------------------
-    def _open_session(self, device: str, threads: int | None):
+    def _open_session(self, device: str, threads: int | None, spinning: bool):
         import onnxruntime as ort
 
         p = self.path
@@ -205,8 +210,7 @@ class OnnxClassifier:
         opts.log_severity_level = 3
         if threads:
             opts.intra_op_num_threads = int(threads)
-        # no busy-waiting between runs: the GUI thread must not be starved
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         try:
             return ort.InferenceSession(str(p), opts, providers=available_providers(device))
         except SettingsError:

@@ -76,6 +76,12 @@ def color_cells(d: np.ndarray, scale: float, gain: float = 1.0) -> np.ndarray:
     return np.where((d >= 0)[..., None], a * RED, a * BLUE).astype(np.float32)
 
 
+def color_signed(pos: np.ndarray, neg: np.ndarray, scale: float, gain: float = 1.0) -> np.ndarray:
+    """Colour separate positive and negative magnitudes: ``a(pos) * red + a(neg) * blue``."""
+    return (intensity(pos, scale, gain)[..., None] * RED
+            + intensity(neg, scale, gain)[..., None] * BLUE).astype(np.float32)
+
+
 def grid_image(
     d: np.ndarray,
     content_shape: tuple[int, int],

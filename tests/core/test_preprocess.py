@@ -94,3 +94,35 @@ def test_overlay_pixels_sit_on_the_original_pixels_they_came_from():
     e = cell_edges(43, 4)
     assert cols.min() == pytest.approx(e[0] * 256 / 43, abs=3)
     assert cols.max() + 1 == pytest.approx(e[2] * 256 / 43, abs=3)
+
+
+def test_shared_scale_brings_the_brightest_mixed_pixel_to_full_colour():
+    from dida_view.core.analysis import class_scale
+
+    pre = Preprocessing()
+    img = np.full((64, 64), 120, np.uint8)
+    clf = RegionClassifier([(10, 30, 10, 40), (40, 60, 5, 20)], pre)
+    res = analyze(clf, img, Settings(grid_sizes=(3, 5, 7), score_space="logit"))
+    scale = class_scale(res, [0, 1])
+    mixed = [class_mixed_image(res, k, scale, out_shape=(64, 64)) for k in (0, 1)]
+    assert max(m.max() for m in mixed) == pytest.approx(1.0, abs=1e-5)
+    assert min(m.max() for m in mixed) < 1.0  # the weaker class stays dimmer: comparable
+    # with one grid size it is just the largest |d| of that grid
+    assert class_scale(res, [0], grid_sizes=[5]) == pytest.approx(np.abs(res.d[5][0]).max())
+
+
+def test_mixed_image_equals_the_blend_of_grid_images_when_nothing_clips():
+    from dida_view.core import render
+    from dida_view.core.analysis import class_grid_images, class_scale
+
+    rng = np.random.default_rng(5)
+    img = rng.integers(0, 255, (48, 48), dtype=np.uint8)
+    clf = RegionClassifier([(0, 30, 0, 30), (20, 48, 10, 40)], Preprocessing(), (48, 48))
+    res = analyze(clf, img, Settings(grid_sizes=(3, 4, 6), score_space="logit"))
+    scale = 10 * max(np.abs(res.d[n]).max() for n in res.grid_sizes)  # nothing clips
+    for k in (0, 1):
+        grids = class_grid_images(res, k, scale, 1.0, (48, 48))
+        blend = render.mixed_image([grids[n] for n in res.grid_sizes], res.weights)
+        mixed = class_mixed_image(res, k, scale, out_shape=(48, 48))
+        np.testing.assert_allclose(mixed, blend, atol=1e-6)
+    assert class_scale(res, [0, 1]) > 0
