@@ -139,7 +139,7 @@ class View:
     extra: dict = field(default_factory=dict)
 
 
-def _done_weights(
+def done_weights(
     result: DidaResult, grid_sizes: Sequence[int] | None = None
 ) -> list[tuple[int, float]]:
     """(grid size, weight) for the finished grids (of ``grid_sizes``), weights summing to 1."""
@@ -170,7 +170,7 @@ def class_mixed_d(
     pos = np.zeros((oh, ow), dtype=np.float64)
     neg = np.zeros((oh, ow), dtype=np.float64)
     rows_src, cols_src = source_index(oh, h), source_index(ow, w)
-    for n, wn in _done_weights(result, grid_sizes):
+    for n, wn in done_weights(result, grid_sizes):
         d = result.d[n][k].astype(np.float64)
         up = d[cell_index(h, n)[rows_src][:, None], cell_index(w, n)[cols_src][None, :]]
         pos += wn * np.maximum(up, 0.0)

@@ -1,0 +1,166 @@
+"""``dida-view [IMAGE] [--model M.onnx] [--screenshot PATH] [--size WxH]``: the viewer."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QEventLoop,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from dida_view import __version__, paths
+
+DEFAULT_SIZE = (1600, 700)
+SCREENSHOT_TIMEOUT_S = 1800
+
+
+def parser() -> argparse.ArgumentParser:
+    """The viewer's argument parser (``dida-view [IMAGE] [--model M] ...``)."""
+    p = argparse.ArgumentParser(
+        prog="dida-view",
+        description="DiDA View: see why an image classifier decided what it did. With no "
+        "arguments, opens the demo model and the first sample scan.",
+        epilog="Other commands: dida-view analyze ... (batch, no window), dida-view synth ...",
+    )
+    p.add_argument("image", nargs="?", metavar="IMAGE", help="image to open")
+    p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
+    p.add_argument("--screenshot", metavar="PATH",
+                   help="open the window, wait for the analysis, save a PNG of the window, exit")
+    p.add_argument("--size", default=None, metavar="WxH",
+                   help=f"window size (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})")
+    p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
+    return p
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1600x700"`` -> (1600, 700); ValueError with a readable message otherwise."""
+    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not m or int(m.group(1)) < 200 or int(m.group(2)) < 150:
+        raise ValueError(f"bad --size {text!r}: expected WIDTHxHEIGHT, at least 200x150")
+    return int(m.group(1)), int(m.group(2))
+
+
+def configure_app(app: QApplication) -> None:
+    """Application-wide look: the Fusion style (same on every platform) and names."""
+    app.setApplicationName("DiDA View")
+    app.setOrganizationName("DiDA View")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    find_icon = getattr(paths, "icon_path", None)
+    icon = find_icon() if find_icon is not None else None
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def _no_display() -> bool:
+    """True on Linux/BSD with no X11 or Wayland display and no Qt platform chosen."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _error(msg: str) -> None:
+    print(f"error: {msg}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the viewer; returns the exit status.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name (default: ``sys.argv[1:]``).
+    """
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        size = parse_size(args.size) if args.size else DEFAULT_SIZE
+    except ValueError as exc:
+        _error(str(exc))
+        return 2
+    if args.screenshot and not Path(args.screenshot).resolve().parent.is_dir():
+        _error(f"{args.screenshot}: the folder does not exist")
+        return 2
+    if QApplication.instance() is None and _no_display():
+        if not args.screenshot:
+            _error("no display (DISPLAY / WAYLAND_DISPLAY not set); use --screenshot PATH, "
+                   "or QT_QPA_PLATFORM=offscreen")
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "dida-view"])
+    configure_app(app)
+    previous = qInstallMessageHandler(_quiet_offscreen) if args.screenshot else None
+    try:
+        return _run(app, args, size)
+    finally:
+        if args.screenshot:
+            qInstallMessageHandler(previous)
+
+
+def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> int:
+    from dida_view.gui.window import MainWindow
+
+    win = MainWindow()
+    app.aboutToQuit.connect(win.host.shutdown)
+    errors: list[str] = []
+    if args.screenshot:
+        win.error_handler = lambda _title, message: errors.append(message)
+    win.resize(*size)
+    win.show()
+    model = args.model or paths.demo_model_path()
+    image = args.image
+    if image is None:
+        samples = paths.sample_images()
+        image = samples[0] if samples else None
+    if model is not None:
+        win.open_model(model)
+    elif args.model is None:
+        win.status.message("No demo model installed: open a model (Ctrl+Shift+O)")
+    if image is not None:
+        win.open_image(image)
+    if not args.screenshot:
+        return int(app.exec())
+    return _screenshot(app, win, Path(args.screenshot), errors)
+
+
+def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's messages on stderr, less the offscreen platform's harmless size-hint notice."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
+def _screenshot(app: QApplication, win, path: Path, errors: list[str]) -> int:
+    """Wait until nothing is running, save the window as PNG, close it."""
+    loop = QEventLoop()
+    win.settled.connect(loop.quit)
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_S * 1000, loop.quit)
+    if win.busy():
+        loop.exec()
+    try:
+        if win.busy():
+            errors.append(f"the analysis did not finish in {SCREENSHOT_TIMEOUT_S} s")
+        for _ in range(3):  # let the last repaint and layout happen
+            app.processEvents()
+        if not errors:
+            if not win.grab().save(str(path), "PNG"):
+                errors.append(f"{path}: cannot write the screenshot")
+    finally:
+        win.close()
+        app.processEvents()
+    for e in errors:
+        _error(e)
+    if errors:
+        return 1
+    print(f"saved {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,253 @@
+"""Dialogs: a model's labels and preprocessing (saved as its sidecar), and About."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dida_view import __version__
+from dida_view.core.errors import DidaError, SettingsError
+from dida_view.core.model import OnnxClassifier, sidecar_path
+from dida_view.core.preprocess import Preprocessing
+
+CHOICES = {
+    "resize": ("letterbox", "stretch"),
+    "interpolation": ("bilinear", "bicubic", "lanczos", "area", "nearest"),
+    "color": ("grey", "rgb"),
+    "layout": ("auto", "NCHW", "NHWC"),
+}
+
+
+def _numbers(text: str) -> list[float]:
+    parts = [p for p in text.replace(" ", ",").split(",") if p.strip()]
+    try:
+        return [float(p) for p in parts]
+    except ValueError:
+        raise SettingsError(f"expected numbers separated by commas, got {text!r}") from None
+
+
+def sidecar_dict(labels_text: str, output: str, fields: dict[str, str],
+                 n_classes: int) -> dict[str, Any]:
+    """Check the dialog's texts and build the sidecar JSON object.
+
+    Parameters
+    ----------
+    labels_text
+        One class name per line.
+    output
+        ``"logits"`` or ``"probabilities"``.
+    fields
+        Preprocessing fields as typed (``input_size``, ``squeeze_x``, ``fill``, ``scale``,
+        ``mean``, ``std``, and the choices ``resize``, ``interpolation``, ``color``,
+        ``layout``).
+    n_classes
+        How many classes the model outputs.
+
+    Returns
+    -------
+    dict
+        ``{"labels": [...], "output": ..., "preprocessing": {...}}``.
+
+    Raises
+    ------
+    SettingsError
+        With a message naming the bad field.
+    """
+    labels = [ln.strip() for ln in labels_text.splitlines() if ln.strip()]
+    if len(labels) != n_classes:
+        raise SettingsError(f"labels: the model outputs {n_classes} classes, got "
+                            f"{len(labels)} names (one per line)")
+    pre: dict[str, Any] = {k: fields[k] for k in CHOICES}
+    size = _numbers(fields.get("input_size", ""))
+    if size:
+        if len(size) != 2:
+            raise SettingsError("input size: expected height,width")
+        pre["input_size"] = [int(size[0]), int(size[1])]
+    for key in ("squeeze_x", "scale"):
+        vals = _numbers(fields[key])
+        if len(vals) != 1:
+            raise SettingsError(f"{key}: expected one number")
+        pre[key] = vals[0]
+    fill = _numbers(fields["fill"])
+    if len(fill) not in (1, 3):
+        raise SettingsError("fill: expected a grey level or r,g,b")
+    pre["fill"] = fill[0] if len(fill) == 1 else fill
+    for key in ("mean", "std"):
+        vals = _numbers(fields[key])
+        if len(vals) not in (1, 3):
+            raise SettingsError(f"{key}: expected one number or three (r,g,b)")
+        pre[key] = vals
+    Preprocessing.from_dict(pre)  # validates every value, raises SettingsError
+    return {"labels": labels, "output": output, "preprocessing": pre}
+
+
+def write_sidecar(model_path: str | Path, data: dict[str, Any]) -> Path:
+    """Write ``data`` into the model's sidecar, keeping its other keys; returns its path."""
+    path = sidecar_path(model_path)
+    merged: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+            merged = old if isinstance(old, dict) else {}
+        except (OSError, ValueError):
+            merged = {}
+    merged.update(data)
+    try:
+        path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise DidaError(f"{path}: cannot write ({exc.strerror})") from None
+    return path
+
+
+class ModelConfigDialog(QDialog):
+    """Edit a model's labels and preprocessing; Save writes ``<stem>.dida.json``."""
+
+    def __init__(self, classifier: OnnxClassifier, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.classifier = classifier
+        self.saved_path: Path | None = None
+        self.setWindowTitle(f"Labels and preprocessing: {Path(classifier.path).name}")
+        self.setMinimumWidth(460)
+        lay = QVBoxLayout(self)
+        info = classifier.info
+        text = (f"Saved to <b>{sidecar_path(classifier.path).name}</b> next to the model, "
+                f"then the model is reloaded. Labels now come from: <i>{info.label_source}</i>.")
+        if info.label_source == "model metadata":
+            text += ("<br><b style='color:#a05000'>This model carries its own settings in its "
+                     "metadata; they take precedence over the sidecar, so edits of those keys "
+                     "have no effect.</b>")
+        note = QLabel(text)
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        form = QFormLayout()
+        self.labels = QPlainTextEdit("\n".join(classifier.labels))
+        self.labels.setToolTip(f"One name per line; the model outputs {len(classifier.labels)} "
+                               "classes")
+        form.addRow(f"Labels ({len(classifier.labels)})", self.labels)
+        self.output = QComboBox()
+        self.output.addItems(["logits", "probabilities"])
+        self.output.setCurrentText("probabilities" if classifier.outputs_probabilities
+                                   else "logits")
+        form.addRow("Output", self.output)
+        pre = classifier.preprocessing
+        self.choices: dict[str, QComboBox] = {}
+        for key, values in CHOICES.items():
+            cb = QComboBox()
+            cb.addItems(list(values))
+            cb.setCurrentText(str(getattr(pre, key)))
+            self.choices[key] = cb
+        fill = pre.fill if isinstance(pre.fill, tuple) else (pre.fill,)
+        self.texts: dict[str, QLineEdit] = {
+            "input_size": QLineEdit(",".join(str(v) for v in classifier.input_size)),
+            "squeeze_x": QLineEdit(f"{pre.squeeze_x:g}"),
+            "fill": QLineEdit(",".join(f"{v:g}" for v in fill)),
+            "scale": QLineEdit(f"{pre.scale:.10g}"),
+            "mean": QLineEdit(",".join(f"{v:g}" for v in pre.mean)),
+            "std": QLineEdit(",".join(f"{v:g}" for v in pre.std)),
+        }
+        self.texts["squeeze_x"].setToolTip("Horizontal scale before fitting (0.5 for the "
+                                           "paper's OCT: width shrunk to 1/2)")
+        self.texts["scale"].setToolTip("model input = (pixel * scale - mean) / std")
+        form.addRow("Input size (h,w)", self.texts["input_size"])
+        form.addRow("Squeeze x", self.texts["squeeze_x"])
+        form.addRow("Resize", self.choices["resize"])
+        form.addRow("Letterbox fill", self.texts["fill"])
+        form.addRow("Interpolation", self.choices["interpolation"])
+        form.addRow("Colour", self.choices["color"])
+        form.addRow("Scale", self.texts["scale"])
+        form.addRow("Mean", self.texts["mean"])
+        form.addRow("Std", self.texts["std"])
+        form.addRow("Layout", self.choices["layout"])
+        lay.addLayout(form)
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#b00020;")
+        self.error.setWordWrap(True)
+        lay.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        """The sidecar object from the current fields (raises SettingsError)."""
+        fields = {k: w.text() for k, w in self.texts.items()}
+        fields.update({k: cb.currentText() for k, cb in self.choices.items()})
+        return sidecar_dict(self.labels.toPlainText(), self.output.currentText(), fields,
+                            len(self.classifier.labels))
+
+    def save(self) -> None:
+        """Validate, write the sidecar and accept; show the reason in the dialog if not."""
+        try:
+            self.saved_path = write_sidecar(self.classifier.path, self.values())
+        except DidaError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+def about_html(classifier: OnnxClassifier | None) -> str:
+    """The text of Help > About: the project's :mod:`dida_view.about` when present."""
+    try:
+        from dida_view import about
+    except ImportError:
+        return fallback_about_html(classifier)
+    if classifier is None:
+        return about.about_html(None)
+    return about.about_html(classifier.path, classifier.description or None)
+
+
+def fallback_about_html(classifier: OnnxClassifier | None) -> str:
+    """A short About text (version, model, not a medical device)."""
+    if classifier is None:
+        model = "No model loaded."
+    else:
+        info = classifier.info
+        desc = classifier.description or "no description"
+        model = (f"<b>{Path(classifier.path).name}</b>: {desc}"
+                 f"<br>{len(classifier.labels)} classes (labels: {info.label_source}); input "
+                 f"{classifier.input_size[0]}x{classifier.input_size[1]}x{classifier.channels} "
+                 f"{info.layout}; output {info.output_kind}; runs on {info.providers[0]}")
+    return (
+        f"<h3>DiDA View {__version__}</h3>"
+        "<p>Shows why an image classifier decided what it did: every grid cell of the image is "
+        "masked in turn, for several grid sizes, and the change of every class's score is "
+        "painted red (supports the class), blue (argues against it) or black (no effect). "
+        "After Ayatsuka et al., “Differential Image Analysis for Image Diagnosis by Machine "
+        "Learning”, IPSJ Journal, 2021.</p>"
+        f"<p>{model}</p>"
+        "<p><b>Not a medical device.</b> For research and teaching only; not for diagnosis "
+        "or treatment decisions.</p>"
+    )
+
+
+def about_dialog(classifier: OnnxClassifier | None, parent: QWidget | None = None) -> QDialog:
+    """Help > About in a scrollable, non-modal dialog (the text can be long: licences)."""
+    dlg = QDialog(parent)
+    dlg.setWindowTitle("About DiDA View")
+    dlg.resize(640, 560)
+    lay = QVBoxLayout(dlg)
+    text = QTextBrowser()
+    text.setOpenExternalLinks(True)
+    text.setHtml(about_html(classifier))
+    lay.addWidget(text)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dlg.reject)
+    lay.addWidget(buttons)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return dlg

@@ -1,0 +1,339 @@
+"""One image panel: a picture, its captions, and the synchronized square.
+
+A panel paints an RGB array (from core) scaled into its area with the shared zoom/pan of
+:class:`~dida_view.gui.cursor.ViewModel`, and draws the square of the shared
+:class:`~dida_view.gui.cursor.CursorModel` at the same *image* position as every other
+panel. It knows nothing about DiDA: the window tells it what to show.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from dida_view.gui.cursor import CursorModel, ViewModel
+
+HEADER_H = 22
+BACKGROUND = QColor(24, 24, 24)
+HEADER_BG = QColor(48, 48, 48)
+TARGET_BG = QColor(25, 118, 210)
+SQUARE = QColor(255, 235, 59)
+DRAG_THRESHOLD = 4
+
+
+def to_qimage(arr: np.ndarray) -> QImage:
+    """Wrap a uint8 (H, W, 3) RGB or (H, W) grey array as a QImage (a deep copy)."""
+    a = np.ascontiguousarray(arr)
+    if a.dtype != np.uint8:
+        raise ValueError(f"expected uint8 pixels, got {a.dtype}")
+    h, w = a.shape[:2]
+    if a.ndim == 2:
+        img = QImage(a.data, w, h, a.strides[0], QImage.Format.Format_Grayscale8)
+    elif a.ndim == 3 and a.shape[2] == 3:
+        img = QImage(a.data, w, h, a.strides[0], QImage.Format.Format_RGB888)
+    else:
+        raise ValueError(f"expected (H, W) or (H, W, 3) pixels, got shape {a.shape}")
+    return img.copy()  # own the pixels: the array may go away
+
+
+def qimage_to_array(img: QImage) -> np.ndarray:
+    """A QImage as uint8 (H, W, 3) RGB (used by tests and the screenshot)."""
+    rgb = img.convertToFormat(QImage.Format.Format_RGB888)
+    h, w = rgb.height(), rgb.width()
+    buf = np.frombuffer(rgb.constBits(), np.uint8, count=rgb.bytesPerLine() * h)
+    return buf.reshape(h, rgb.bytesPerLine())[:, : w * 3].reshape(h, w, 3).copy()
+
+
+class ImagePanel(QWidget):
+    """Shows one picture of the original's geometry, with captions and the square.
+
+    Signals
+    -------
+    clicked()
+        A click without dragging (the window uses it to pick the target panel).
+    double_clicked()
+        A double click.
+    """
+
+    clicked = Signal()
+    double_clicked = Signal()
+
+    def __init__(self, cursor: CursorModel, view: ViewModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.cursor = cursor
+        self.view = view
+        self.header = ""
+        self.caption = ""  # bottom right, on the image (the paper's class name + score)
+        self.top_caption = ""  # top left, on the image (the diagnosis)
+        self.hint = ""  # shown when there is no picture
+        self.target = False
+        self.image_size = (0, 0)  # (width, height) of the original
+        self._qimage: QImage | None = None
+        self._press: QPointF | None = None
+        self._press_center: QPointF | None = None
+        self._dragging = False
+        self.setMouseTracking(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setMinimumSize(120, 120)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._last_square: QRectF | None = None
+        cursor.moved.connect(self._on_cursor_moved)
+        cursor.size_changed.connect(self.update)
+        view.changed.connect(self.update)
+
+    def _on_cursor_moved(self, _pos: object) -> None:
+        """Repaint only where the square was and where it is now."""
+        new = self.square_rect()
+        dirty = [r for r in (self._last_square, new) if r is not None]
+        self._last_square = new
+        for r in dirty:
+            self.update(r.adjusted(-3, -3, 3, 3).toAlignedRect())
+
+    # -- content --------------------------------------------------------------------------
+    def set_picture(self, arr: np.ndarray | None, image_size: tuple[int, int]) -> None:
+        """Show ``arr`` (uint8 RGB, any resolution) as an original of ``image_size`` (w, h)."""
+        self._qimage = None if arr is None else to_qimage(arr)
+        self.image_size = image_size
+        self.update()
+
+    def set_texts(self, header: str, caption: str = "", top_caption: str = "",
+                  hint: str = "") -> None:
+        """Set the header above the picture and the captions drawn on it."""
+        changed = (header, caption, top_caption, hint) != (
+            self.header, self.caption, self.top_caption, self.hint)
+        self.header, self.caption, self.top_caption, self.hint = header, caption, top_caption, hint
+        if changed:
+            self.update()
+
+    def set_target(self, on: bool) -> None:
+        """Mark the panel as the one a class chosen in the list goes into."""
+        if on != self.target:
+            self.target = on
+            self.update()
+
+    def has_picture(self) -> bool:
+        """Whether a picture is shown (not only a hint)."""
+        return self._qimage is not None
+
+    # -- geometry -------------------------------------------------------------------------
+    def image_area(self) -> QRectF:
+        """The widget area below the header where the picture is drawn."""
+        return QRectF(0, HEADER_H, self.width(), max(1, self.height() - HEADER_H))
+
+    def _fit(self) -> float:
+        w, h = self.image_size
+        area = self.image_area()
+        if w <= 0 or h <= 0:
+            return 1.0
+        return min(area.width() / w, area.height() / h)
+
+    def scale(self) -> float:
+        """Screen pixels per original-image pixel."""
+        return self._fit() * self.view.zoom
+
+    def to_widget(self, p: QPointF) -> QPointF:
+        """Original-image coordinates -> widget coordinates."""
+        s = self.scale()
+        c = self.view.effective_center()
+        mid = self.image_area().center()
+        return QPointF(mid.x() + s * (p.x() - c.x()), mid.y() + s * (p.y() - c.y()))
+
+    def to_image(self, p: QPointF) -> QPointF:
+        """Widget coordinates -> original-image coordinates."""
+        s = self.scale()
+        c = self.view.effective_center()
+        mid = self.image_area().center()
+        return QPointF(c.x() + (p.x() - mid.x()) / s, c.y() + (p.y() - mid.y()) / s)
+
+    def image_rect(self) -> QRectF:
+        """Where the whole original lands in widget coordinates."""
+        tl = self.to_widget(QPointF(0, 0))
+        br = self.to_widget(QPointF(*self.image_size))
+        return QRectF(tl, br)
+
+    def square_rect(self) -> QRectF | None:
+        """The square in widget coordinates (None when there is no square to draw)."""
+        pos = self.cursor.pos
+        if pos is None or self._qimage is None:
+            return None
+        half = self.cursor.size / 2.0
+        tl = self.to_widget(QPointF(pos.x() - half, pos.y() - half))
+        br = self.to_widget(QPointF(pos.x() + half, pos.y() + half))
+        return QRectF(tl, br)
+
+    def _inside(self, p: QPointF) -> bool:
+        w, h = self.image_size
+        return 0 <= p.x() < w and 0 <= p.y() < h
+
+    # -- painting -------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.fillRect(self.rect(), BACKGROUND)
+        area = self.image_area()
+        p.fillRect(QRectF(0, 0, self.width(), HEADER_H), TARGET_BG if self.target else HEADER_BG)
+        p.setPen(QColor(255, 255, 255))
+        f = QFont(self.font())
+        f.setBold(True)
+        p.setFont(f)
+        p.drawText(QRectF(8, 0, self.width() - 16, HEADER_H),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.header)
+        p.setFont(self.font())
+        p.setClipRect(area)
+        if self._qimage is None:
+            p.setPen(QColor(200, 200, 200))
+            p.drawText(area.adjusted(12, 12, -12, -12),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.hint)
+            p.end()
+            return
+        target = self.image_rect()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform,
+                        target.width() < self._qimage.width())
+        p.drawImage(target, self._qimage, QRectF(self._qimage.rect()))
+        visible = target.intersected(area)
+        self._draw_caption(p, visible, self.top_caption, top=True)
+        self._draw_caption(p, visible, self.caption, top=False)
+        sq = self.square_rect()
+        if sq is not None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(QColor(0, 0, 0), 3))
+            p.drawRect(sq)
+            p.setPen(QPen(SQUARE, 1))
+            p.drawRect(sq)
+        p.end()
+
+    def _draw_caption(self, p: QPainter, box: QRectF, text: str, top: bool) -> None:
+        if not text or box.width() < 20:
+            return
+        f = QFont(self.font())
+        f.setPointSizeF(max(8.0, f.pointSizeF() * 1.1))
+        f.setBold(True)
+        p.setFont(f)
+        fm = p.fontMetrics()
+        tw = min(fm.horizontalAdvance(text) + 20, int(box.width()) - 4)
+        th = fm.height() + 6
+        if top:
+            r = QRectF(box.left() + 4, box.top() + 4, tw, th)
+        else:
+            r = QRectF(box.right() - tw - 4, box.bottom() - th - 4, tw, th)
+        p.fillRect(r, QColor(0, 0, 0, 200))
+        p.setPen(QColor(255, 255, 255))
+        elided = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(r.width()) - 8)
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, elided)
+        p.setFont(self.font())
+
+    # -- mouse ----------------------------------------------------------------------------
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            delta = pos - self._press
+            if self._dragging or abs(delta.x()) + abs(delta.y()) > DRAG_THRESHOLD:
+                self._dragging = True
+                s = self.scale()
+                c = self._press_center
+                self.view.pan_to(QPointF(c.x() - delta.x() / s, c.y() - delta.y() / s))
+                return
+        ip = self.to_image(pos)
+        self.cursor.propose(ip if self._qimage is not None and self._inside(ip) else None)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        self.cursor.propose(None)
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._press_center = self.view.effective_center()
+            self._dragging = False
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            if not self._dragging:
+                self.clicked.emit()
+            self._press = None
+            self._dragging = False
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.double_clicked.emit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        steps = event.angleDelta().y() / 120.0
+        if steps == 0 or self._qimage is None:
+            return
+        pos = event.position()
+        anchor = self.to_image(pos)
+        mid = self.image_area().center()
+        fit = self._fit()
+        offset = QPointF((pos.x() - mid.x()) / fit, (pos.y() - mid.y()) / fit)
+        self.view.zoom_by(1.25 ** steps, anchor, offset)
+        event.accept()
+
+
+class PanelArea(QWidget):
+    """A grid of :class:`ImagePanel` sharing one cursor and one zoom/pan.
+
+    Signals
+    -------
+    panel_clicked(int)
+        Index of the panel clicked (without dragging).
+    panel_double_clicked(int)
+        Index of the panel double-clicked.
+    """
+
+    panel_clicked = Signal(int)
+    panel_double_clicked = Signal(int)
+
+    def __init__(self, cursor: CursorModel, view: ViewModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QGridLayout
+
+        self.cursor = cursor
+        self.view = view
+        self.panels: list[ImagePanel] = []
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(4)
+        self._columns = 0
+
+    def set_count(self, count: int, columns: int) -> list[ImagePanel]:
+        """Have exactly ``count`` panels laid out in ``columns`` columns; returns them."""
+        while len(self.panels) < count:
+            p = ImagePanel(self.cursor, self.view, self)
+            i = len(self.panels)
+            p.clicked.connect(lambda i=i: self.panel_clicked.emit(i))
+            p.double_clicked.connect(lambda i=i: self.panel_double_clicked.emit(i))
+            self.panels.append(p)
+            self._columns = 0  # force a new layout
+        while len(self.panels) > count:
+            p = self.panels.pop()
+            self._grid.removeWidget(p)
+            p.hide()
+            p.deleteLater()
+            self._columns = 0
+        if columns != self._columns:
+            for p in self.panels:
+                self._grid.removeWidget(p)
+            for c in range(self._grid.columnCount()):
+                self._grid.setColumnStretch(c, 0)
+            for r in range(self._grid.rowCount()):
+                self._grid.setRowStretch(r, 0)
+            for i, p in enumerate(self.panels):
+                self._grid.addWidget(p, i // columns, i % columns)
+                p.show()
+            for c in range(columns):
+                self._grid.setColumnStretch(c, 1)
+            for r in range((count + columns - 1) // columns):
+                self._grid.setRowStretch(r, 1)
+            self._columns = columns
+        return self.panels

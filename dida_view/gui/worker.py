@@ -1,0 +1,192 @@
+"""The one worker thread: model loading and DiDA runs, off the GUI thread.
+
+:class:`AnalysisWorker` lives in a :class:`~PySide6.QtCore.QThread` and does one job at
+a time (jobs queue in the thread's event loop). Every job carries an id; every signal
+carries it back, so the window can drop late results of a run it has moved past.
+Cancelling is a plain attribute the GUI thread sets and the engine polls between
+batches (``cancel=`` callback of :func:`dida_view.core.analysis.analyze`).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+import weakref
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from dida_view.core.analysis import Settings, analyze
+from dida_view.core.dida import DidaResult
+from dida_view.core.errors import Cancelled, DidaError
+from dida_view.core.model import OnnxClassifier
+from dida_view.core.preprocess import prepare
+from dida_view.core.scores import resolve_space, to_space
+
+_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+def live_threads() -> list[QThread]:
+    """Worker threads created by this module that still exist (for tests)."""
+    return list(_THREADS)
+
+
+def base_result(classifier: OnnxClassifier, image: np.ndarray, settings: Settings) -> DidaResult:
+    """A result with the unmasked scores and no grids yet, for progressive display.
+
+    Mirrors the first steps of :func:`~dida_view.core.analysis.analyze` (preprocessing,
+    one inference, the score space) so the top classes are known before the first grid.
+
+    Parameters
+    ----------
+    classifier
+        The model.
+    image
+        uint8 (H, W) or (H, W, 3) original.
+    settings
+        The analysis settings.
+
+    Returns
+    -------
+    DidaResult
+        ``d`` empty; ``meta`` has ``note``, ``original_size`` and ``partial=True``.
+    """
+    prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
+    raw = classifier.raw(prep.pixels[None])[0]
+    space, note = resolve_space(raw, settings.score_space, classifier.outputs_probabilities)
+    scores = to_space(raw[None], space, classifier.outputs_probabilities)[0]
+    return DidaResult(
+        scores=np.asarray(scores, dtype=np.float64),
+        grid_sizes=settings.grid_sizes,
+        d={},
+        evaluations=0,
+        seconds=0.0,
+        mask_fill=settings.mask_fill,
+        box=prep.box,
+        input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
+        labels=list(classifier.labels),
+        score_space=space,
+        weights=settings.blend_weights(),
+        meta={"note": note, "original_size": prep.original_size, "partial": True},
+    )
+
+
+class AnalysisWorker(QObject):
+    """Loads models and runs analyses in its own thread; reports with typed signals."""
+
+    model_loaded = Signal(int, object)  # job id, OnnxClassifier
+    model_failed = Signal(int, str)  # job id, message
+    started = Signal(int, object)  # run id, DidaResult with scores only
+    progress = Signal(int, int, int)  # run id, cells done, cells total
+    grid_done = Signal(int, int, object)  # run id, grid size n, d_n (C, n, n)
+    finished = Signal(int, object)  # run id, DidaResult
+    failed = Signal(int, str)  # run id, message
+    cancelled = Signal(int)  # run id
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancel_upto = 0  # jobs with an id <= this are cancelled
+
+    def cancel_upto(self, job_id: int) -> None:
+        """Cancel every run with an id up to ``job_id`` (thread-safe: one int store)."""
+        self._cancel_upto = max(self._cancel_upto, int(job_id))
+
+    def is_cancelled(self, job_id: int) -> bool:
+        """Whether run ``job_id`` has been cancelled."""
+        return job_id <= self._cancel_upto
+
+    @Slot(int, str, object)
+    def load_model(self, job_id: int, path: str, options: object) -> None:
+        """Open an ONNX model; ``options`` are keyword arguments of OnnxClassifier."""
+        try:
+            clf = OnnxClassifier(Path(path), **dict(options or {}))
+        except DidaError as exc:
+            self.model_failed.emit(job_id, str(exc))
+            return
+        except Exception as exc:  # a bug or an exotic onnxruntime failure: keep running
+            traceback.print_exc(file=sys.stderr)
+            self.model_failed.emit(job_id, f"{path}: cannot load the model ({exc})")
+            return
+        self.model_loaded.emit(job_id, clf)
+
+    @Slot(int, object, object, object)
+    def run(self, run_id: int, classifier: object, image: object, settings: object) -> None:
+        """Run DiDA; emits started, progress, grid_done, then finished/failed/cancelled."""
+        if self.is_cancelled(run_id):
+            self.cancelled.emit(run_id)
+            return
+        try:
+            self.started.emit(run_id, base_result(classifier, image, settings))
+            result = analyze(
+                classifier,
+                image,
+                settings,
+                progress=lambda done, total: self.progress.emit(run_id, done, total),
+                cancel=lambda: self.is_cancelled(run_id),
+                on_grid=lambda n, d: self.grid_done.emit(run_id, n, d),
+            )
+        except Cancelled:
+            self.cancelled.emit(run_id)
+            return
+        except DidaError as exc:
+            self.failed.emit(run_id, str(exc))
+            return
+        except Exception as exc:  # a bug: report it, never kill the thread
+            traceback.print_exc(file=sys.stderr)
+            self.failed.emit(run_id, f"unexpected error: {type(exc).__name__}: {exc}")
+            return
+        self.finished.emit(run_id, result)
+
+
+class WorkerHost(QObject):
+    """Owns the worker thread: starts it, queues jobs, and stops it cleanly."""
+
+    _load_requested = Signal(int, str, object)
+    _run_requested = Signal(int, object, object, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("dida-worker")
+        _THREADS.add(self.thread)
+        self.worker = AnalysisWorker()
+        self.worker.moveToThread(self.thread)
+        self._load_requested.connect(self.worker.load_model)
+        self._run_requested.connect(self.worker.run)
+        self.thread.start()
+        self._next_id = 0
+
+    def new_id(self) -> int:
+        """A fresh job id, larger than every earlier one."""
+        self._next_id += 1
+        return self._next_id
+
+    def load_model(self, path: str | Path, options: dict | None = None) -> int:
+        """Queue loading a model; returns the job id its signals will carry."""
+        job = self.new_id()
+        self._load_requested.emit(job, str(path), dict(options or {}))
+        return job
+
+    def run(self, classifier: OnnxClassifier, image: np.ndarray, settings: Settings) -> int:
+        """Cancel every earlier run and queue a new one; returns its run id."""
+        job = self.new_id()
+        self.worker.cancel_upto(job - 1)
+        self._run_requested.emit(job, classifier, image, settings)
+        return job
+
+    def cancel_all(self) -> None:
+        """Cancel every run queued or running so far."""
+        self.worker.cancel_upto(self._next_id)
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancel everything, stop the thread and wait; True when it has stopped.
+
+        A model load cannot be interrupted; a run stops within one batch. Signals already
+        queued for the window still arrive; the window drops them by their job id.
+        """
+        self.cancel_all()
+        if not self.thread.isRunning():
+            return True
+        self.thread.quit()
+        return bool(self.thread.wait(timeout_ms))

@@ -1,0 +1,142 @@
+"""``dida-view`` entry point: screenshot mode, arguments, errors; exports; the model dialog."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+from guitools import LABELS, wait_done
+from PIL import Image
+
+from dida_view.gui import app, files
+from dida_view.gui.dialogs import ModelConfigDialog, sidecar_dict
+
+
+def test_screenshot_writes_a_png_of_the_window(model_path, scan_path, tmp_path, capsys):
+    out = tmp_path / "shot.png"
+    rc = app.main([str(scan_path), "--model", str(model_path), "--screenshot", str(out),
+                   "--size", "900x480"])
+    assert rc == 0, capsys.readouterr().err
+    img = np.asarray(Image.open(out))
+    assert img.shape[:2] == (480, 900)
+    assert img.std() > 10  # not a blank picture
+
+
+def test_screenshot_fails_cleanly_on_a_bad_image(model_path, tmp_path, capsys):
+    rc = app.main([str(tmp_path / "missing.png"), "--model", str(model_path),
+                   "--screenshot", str(tmp_path / "shot.png")])
+    err = capsys.readouterr().err
+    assert rc == 1 and "error:" in err and "missing.png" in err and "Traceback" not in err
+    assert not (tmp_path / "shot.png").exists()
+
+
+def test_no_arguments_without_demo_model_shows_a_hint(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(app.paths, "demo_model_path", lambda: None)
+    monkeypatch.setattr(app.paths, "sample_images", lambda: [])
+    out = tmp_path / "empty.png"
+    assert app.main(["--screenshot", str(out), "--size", "800x400"]) == 0
+    assert out.is_file()
+
+
+def test_bad_size_is_an_error(capsys):
+    assert app.main(["--size", "big", "--screenshot", "x.png"]) == 2
+    assert "error: bad --size" in capsys.readouterr().err
+    assert app.parse_size("1600x700") == (1600, 700)
+
+
+def test_exports_and_copy(make_window, qtbot, model_path, scan_path, tmp_path):
+    from PySide6.QtGui import QGuiApplication
+
+    win = make_window()
+    win.open_model(model_path)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    fig = files.export_figure(win, tmp_path / "fig.png")
+    arr = np.asarray(Image.open(fig))
+    assert arr.shape[1] > 4 * 128 and arr.shape[0] >= 96  # four panels in a row
+    written = files.export_panels(win, tmp_path)
+    assert len(written) == 4 and all(p.is_file() for p in written)
+    npz = np.load(files.export_npz(win, tmp_path / "raw.npz"))
+    assert list(npz["labels"]) == LABELS and npz["d_3"].shape == (4, 3, 3)
+    files.copy_figure(win)
+    assert not QGuiApplication.clipboard().image().isNull()
+    assert "copied" in win.status.text.text()
+
+
+def test_model_dialog_writes_the_sidecar_and_reloads(make_window, qtbot, tmp_path, scan_path):
+    from onnx_models import make_region_model
+
+    model = make_region_model(tmp_path / "plain.onnx", [(0, 16, 0, 32), (16, 32, 0, 32)])
+    win = make_window()
+    win.open_model(model)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    assert win.result.labels == ["class 0", "class 1"]
+    dlg = ModelConfigDialog(win.classifier, win)
+    dlg.labels.setPlainText("top\nbottom")
+    dlg.texts["squeeze_x"].setText("0.5")
+    dlg.save()
+    side = json.loads((tmp_path / "plain.dida.json").read_text())
+    assert side["labels"] == ["top", "bottom"] and side["preprocessing"]["squeeze_x"] == 0.5
+    win.open_model(model)  # what Save in the dialog triggers
+    wait_done(qtbot, win)
+    assert win.result.labels == ["top", "bottom"]
+    assert win.classifier.preprocessing.squeeze_x == 0.5
+    dlg.deleteLater()
+
+
+def test_sidecar_dict_rejects_bad_values():
+    from dida_view.core.errors import SettingsError
+
+    fields = {"input_size": "", "squeeze_x": "1", "fill": "0", "scale": "0.0039", "mean": "0",
+              "std": "1", "resize": "letterbox", "interpolation": "bilinear", "color": "rgb",
+              "layout": "auto"}
+    assert sidecar_dict("a\nb", "logits", fields, 2)["labels"] == ["a", "b"]
+    with pytest.raises(SettingsError, match="labels"):
+        sidecar_dict("a", "logits", fields, 2)
+    with pytest.raises(SettingsError, match="squeeze_x"):
+        sidecar_dict("a\nb", "logits", {**fields, "squeeze_x": "-1"}, 2)
+    with pytest.raises(SettingsError, match="fill"):
+        sidecar_dict("a\nb", "logits", {**fields, "fill": "1,2"}, 2)
+
+
+def test_binding_reference_leak_cannot_crash():
+    """PySide6 6.12.0 on CPython < 3.12 drops references to None/True (see qtcompat)."""
+    from PySide6.QtCore import QObject, Signal
+
+    from dida_view.gui import qtcompat
+
+    class Probe(QObject):
+        ping = Signal(int)
+
+    p = Probe()
+    for i in range(2000):
+        p.ping.emit(i)
+        p.setObjectName("x")
+    if qtcompat.GUARDED:
+        assert sys.getrefcount(None) > qtcompat.HEADROOM // 2
+        assert sys.getrefcount(True) > qtcompat.HEADROOM // 2
+
+
+def test_about_mentions_not_a_medical_device(make_window, qtbot, model_path):
+    from dida_view.gui.dialogs import about_html
+
+    win = make_window()
+    win.open_model(model_path)
+    qtbot.waitUntil(lambda: win.classifier is not None, timeout=10000)
+    text = about_html(win.classifier)
+    assert "Not a medical device" in text and "region.onnx" in text and "0.1.0" in text
+    from dida_view.gui import files
+
+    files.show_about(win)
+    from PySide6.QtWidgets import QDialog
+
+    about = [d for d in win.findChildren(QDialog) if d.windowTitle() == "About DiDA View"]
+    assert len(about) == 1 and about[0].isVisible()
+    about[0].close()
+    assert "Ctrl+O" in win.actions_.open_image.shortcut().toString()
+    assert win.actions_.cancel.shortcut().toString() == "Esc"
+    assert win.actions_.full_screen.shortcut().toString() == "F11"
+    assert win.actions_.copy_figure.shortcut().toString() == "Ctrl+C"
