@@ -6,7 +6,7 @@ the score space, the engine, and rendering a class's Mixed Image back onto the o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,12 +73,35 @@ def analyze(
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
     on_grid: GridCallback | None = None,
+    on_start: Callable[[DidaResult], None] | None = None,
 ) -> DidaResult:
-    """Run DiDA for ``image`` (uint8 grey or RGB, any size) with ``classifier``."""
+    """Run DiDA for ``image`` (uint8 grey or RGB, any size) with ``classifier``.
+
+    ``on_start(partial)`` is called after the one unmasked inference with a result that
+    has the scores, the score space and no grids yet, so a viewer can show the ranking
+    before the first grid is done. The other callbacks are those of
+    :func:`~dida_view.core.dida.run_dida`.
+    """
     settings = settings or Settings()
     prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
     base_raw = classifier.raw(prep.pixels[None])[0]
     space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
+    base_scores = to_space(base_raw[None], space, classifier.outputs_probabilities)[0]
+    meta = {
+        "score_space_requested": settings.score_space,
+        "note": note,
+        "probabilities": to_space(base_raw[None], "probability",
+                                  classifier.outputs_probabilities)[0],
+        "original_size": prep.original_size,
+        "preprocessing": classifier.preprocessing.to_dict(),
+    }
+    if on_start is not None:
+        on_start(DidaResult(
+            scores=np.asarray(base_scores, dtype=np.float64), grid_sizes=settings.grid_sizes,
+            d={}, evaluations=0, seconds=0.0, mask_fill=settings.mask_fill, box=prep.box,
+            input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
+            labels=list(classifier.labels), score_space=space,
+            weights=settings.blend_weights(), meta={**meta, "partial": True}))
 
     def predict(batch: np.ndarray) -> np.ndarray:
         return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
@@ -90,7 +113,7 @@ def analyze(
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
         batch_size=_batching(classifier, settings),
-        base_scores=to_space(base_raw[None], space, classifier.outputs_probabilities)[0],
+        base_scores=base_scores,
         progress=progress,
         cancel=cancel,
         on_grid=on_grid,
@@ -98,17 +121,7 @@ def analyze(
     result.labels = list(classifier.labels)
     result.score_space = space
     result.weights = settings.blend_weights()
-    result.meta.update(
-        {
-            "score_space_requested": settings.score_space,
-            "note": note,
-            "probabilities": to_space(
-                base_raw[None], "probability", classifier.outputs_probabilities
-            )[0],
-            "original_size": prep.original_size,
-            "preprocessing": classifier.preprocessing.to_dict(),
-        }
-    )
+    result.meta.update(meta)
     return result
 
 

@@ -18,11 +18,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dida_view.core.analysis import Settings, analyze
-from dida_view.core.dida import DidaResult
 from dida_view.core.errors import Cancelled, DidaError
 from dida_view.core.model import OnnxClassifier
-from dida_view.core.preprocess import prepare
-from dida_view.core.scores import resolve_space, to_space
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 
@@ -30,46 +27,6 @@ _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 def live_threads() -> list[QThread]:
     """Worker threads created by this module that still exist (for tests)."""
     return list(_THREADS)
-
-
-def base_result(classifier: OnnxClassifier, image: np.ndarray, settings: Settings) -> DidaResult:
-    """A result with the unmasked scores and no grids yet, for progressive display.
-
-    Mirrors the first steps of :func:`~dida_view.core.analysis.analyze` (preprocessing,
-    one inference, the score space) so the top classes are known before the first grid.
-
-    Parameters
-    ----------
-    classifier
-        The model.
-    image
-        uint8 (H, W) or (H, W, 3) original.
-    settings
-        The analysis settings.
-
-    Returns
-    -------
-    DidaResult
-        ``d`` empty; ``meta`` has ``note``, ``original_size`` and ``partial=True``.
-    """
-    prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
-    raw = classifier.raw(prep.pixels[None])[0]
-    space, note = resolve_space(raw, settings.score_space, classifier.outputs_probabilities)
-    scores = to_space(raw[None], space, classifier.outputs_probabilities)[0]
-    return DidaResult(
-        scores=np.asarray(scores, dtype=np.float64),
-        grid_sizes=settings.grid_sizes,
-        d={},
-        evaluations=0,
-        seconds=0.0,
-        mask_fill=settings.mask_fill,
-        box=prep.box,
-        input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
-        labels=list(classifier.labels),
-        score_space=space,
-        weights=settings.blend_weights(),
-        meta={"note": note, "original_size": prep.original_size, "partial": True},
-    )
 
 
 class AnalysisWorker(QObject):
@@ -117,7 +74,6 @@ class AnalysisWorker(QObject):
             self.cancelled.emit(run_id)
             return
         try:
-            self.started.emit(run_id, base_result(classifier, image, settings))
             result = analyze(
                 classifier,
                 image,
@@ -125,6 +81,7 @@ class AnalysisWorker(QObject):
                 progress=lambda done, total: self.progress.emit(run_id, done, total),
                 cancel=lambda: self.is_cancelled(run_id),
                 on_grid=lambda n, d: self.grid_done.emit(run_id, n, d),
+                on_start=lambda partial: self.started.emit(run_id, partial),
             )
         except Cancelled:
             self.cancelled.emit(run_id)

@@ -126,3 +126,18 @@ def test_mixed_image_equals_the_blend_of_grid_images_when_nothing_clips():
         mixed = class_mixed_image(res, k, scale, out_shape=(48, 48))
         np.testing.assert_allclose(mixed, blend, atol=1e-6)
     assert class_scale(res, [0, 1]) > 0
+
+
+def test_on_start_gives_the_ranking_before_any_grid():
+    clf = RegionClassifier([(0, 32, 0, 64), (32, 64, 0, 64)], Preprocessing())
+    img = np.full((64, 64), 50, np.uint8)
+    img[:32] = 200
+    events = []
+    res = analyze(clf, img, Settings(grid_sizes=(2, 4), score_space="logit"),
+                  on_start=lambda r: events.append(("start", r)),
+                  on_grid=lambda n, d: events.append(("grid", n)))
+    assert [e[0] for e in events] == ["start", "grid", "grid"]
+    partial = events[0][1]
+    assert partial.d == {} and partial.meta["partial"]
+    np.testing.assert_array_equal(partial.scores, res.scores)
+    assert partial.top(1) == [0] and partial.score_space == "logit"
