@@ -44,6 +44,9 @@ def _analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
     p.add_argument("--opacity", type=float, default=0.5, help="overlay opacity, 0..1")
     p.add_argument("--cpu", action="store_true", help="run on the CPU even if a GPU is there")
+    p.add_argument("--no-cache", action="store_true",
+                   help="always recompute (default: reuse results of the same image, model "
+                   "and settings from the user's cache folder)")
     p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
     p.add_argument("--json", action="store_true", help="print one JSON object per image")
     return p
@@ -128,13 +131,16 @@ def run_analyze(argv: list[str]) -> int:
         _error(f"{args.out}: cannot create output folder ({exc.strerror})")
         return 2
 
+    from dida_view.core.cache import ResultCache, default_cache_dir
+
+    cache = None if args.no_cache else ResultCache(default_cache_dir())
     failures = 0
     view = analysis.View(gain=args.gain, opacity=args.opacity)
     for name in args.images:
         bar = ProgressBar(Path(name).name)
         try:
             image = load_image(name)
-            result = analysis.analyze(classifier, image, settings, progress=bar)
+            result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache)
             bar.close()
             classes = shown or result.top(min(args.top, len(result.labels)))
             diagnosis = args.diagnosis or read_diagnosis(name)
@@ -183,6 +189,7 @@ def run_analyze(argv: list[str]) -> int:
                 "evaluations": result.evaluations,
                 "batch_size": result.meta.get("batch_size"),
                 "seconds": round(result.seconds, 3),
+                "cached": bool(result.meta.get("cached", False)),
                 "device": classifier.info.providers[0],
                 "outputs": [str(p) for p in outputs],
             }

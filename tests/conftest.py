@@ -4,3 +4,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path, monkeypatch):
+    """Each test gets an empty result cache folder (never the user's)."""
+    monkeypatch.setenv("DIDA_VIEW_CACHE_DIR", str(tmp_path / "result-cache"))

@@ -121,6 +121,7 @@ class OnnxClassifier:
         spinning: bool = True,
     ) -> None:
         self.path = Path(path)
+        self._fingerprint: str | None = None
         self.session = self._open_session(device, threads, spinning)
         meta, sources = self._read_config()
         notes: list[str] = []
@@ -195,6 +196,17 @@ class OnnxClassifier:
             label_source=label_source,
             notes=tuple(notes),
         )
+
+    @property
+    def fingerprint(self) -> str:
+        """What identifies this model's answers: the file's hash and how it is read."""
+        if self._fingerprint is None:
+            from dida_view.core.cache import file_digest
+
+            config = {"labels": self.labels, "pre": self.preprocessing.to_dict(),
+                      "output": self.output_name, "kind": self.info.output_kind}
+            self._fingerprint = file_digest(self.path) + json.dumps(config, sort_keys=True)
+        return self._fingerprint
 
     # -- loading --------------------------------------------------------------------------
     def _open_session(self, device: str, threads: int | None, spinning: bool):

@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dida_view.core.analysis import Settings, analyze
+from dida_view.core.cache import ResultCache, default_cache_dir
 from dida_view.core.errors import Cancelled, DidaError
 from dida_view.core.model import OnnxClassifier
 
@@ -44,6 +45,9 @@ class AnalysisWorker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._cancel_upto = 0  # jobs with an id <= this are cancelled
+        # revisiting a case (same pixels, model and settings) is instant; used only here,
+        # on the worker thread
+        self.cache = ResultCache(default_cache_dir())
 
     def cancel_upto(self, job_id: int) -> None:
         """Cancel every run with an id up to ``job_id`` (thread-safe: one int store)."""
@@ -82,6 +86,7 @@ class AnalysisWorker(QObject):
                 cancel=lambda: self.is_cancelled(run_id),
                 on_grid=lambda n, d: self.grid_done.emit(run_id, n, d),
                 on_start=lambda partial: self.started.emit(run_id, partial),
+                cache=self.cache,
             )
         except Cancelled:
             self.cancelled.emit(run_id)
