@@ -124,15 +124,23 @@ def mixed_image(grid_images: Sequence[np.ndarray], weights: Sequence[float]) -> 
     return out
 
 
-def overlay(original: np.ndarray, mixed: np.ndarray, opacity: float = 0.6) -> np.ndarray:
-    """Lay ``mixed`` over ``original`` (both at the original's size), as uint8 RGB."""
+def overlay(original: np.ndarray, mixed: np.ndarray, opacity: float = 0.5) -> np.ndarray:
+    """Lay ``mixed`` over ``original`` (both at the original's size), as uint8 RGB.
+
+    ``original`` is uint8 grey/RGB or float RGB in 0..1 (a float image is taken as it is,
+    so a viewer can convert its original once).
+    """
     if not 0.0 <= opacity <= 1.0:
         raise SettingsError(f"opacity must be in 0..1, got {opacity}")
-    base = as_rgb_float(original)
+    base = original if original.dtype == np.float32 and original.ndim == 3 else \
+        as_rgb_float(original)
     if base.shape != mixed.shape:
         raise SettingsError(f"overlay: image {base.shape} and map {mixed.shape} differ")
-    out = (1.0 - opacity) * base + opacity * mixed
-    return to_uint8(out)
+    out = np.multiply(mixed, np.float32(opacity * 255.0), dtype=np.float32)
+    out += base * np.float32((1.0 - opacity) * 255.0)
+    out += np.float32(0.5)
+    np.clip(out, 0.0, 255.0, out=out)
+    return out.astype(np.uint8)
 
 
 def as_rgb_float(image: np.ndarray) -> np.ndarray:
@@ -143,12 +151,15 @@ def as_rgb_float(image: np.ndarray) -> np.ndarray:
     if img.ndim != 3 or img.shape[2] != 3:
         raise SettingsError(f"expected a grey or RGB image, got shape {img.shape}")
     if img.dtype == np.uint8:
-        return img.astype(np.float32) / 255.0
+        return img.astype(np.float32) * np.float32(1.0 / 255.0)
     return np.clip(img.astype(np.float32), 0.0, 1.0)
 
 
 def to_uint8(img: np.ndarray) -> np.ndarray:
-    return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    out = np.multiply(img, np.float32(255.0), dtype=np.float32)
+    out += np.float32(0.5)
+    np.clip(out, 0.0, 255.0, out=out)
+    return out.astype(np.uint8)
 
 
 def legend_bar(width: int, height: int) -> np.ndarray:

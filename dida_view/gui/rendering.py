@@ -33,13 +33,27 @@ def display_shape(shape: Sequence[int], max_side: int = MAX_DISPLAY_SIDE) -> tup
     return max(1, round(h * s)), max(1, round(w * s))
 
 
+_FLAT_INDEX: dict[tuple[int, int, int, int], np.ndarray] = {}
+
+
 def resample(img: np.ndarray, out_shape: tuple[int, int]) -> np.ndarray:
-    """Nearest-pixel resize by index (the centre rule of core's ``source_index``)."""
+    """Nearest-pixel resize by index (the centre rule of core's ``source_index``).
+
+    One gather through a cached flat index: a Mixed Image at content size becomes a
+    display-size picture in a few milliseconds.
+    """
     h, w = img.shape[:2]
     oh, ow = out_shape
     if (oh, ow) == (h, w):
         return img
-    return img[source_index(oh, h)[:, None], source_index(ow, w)[None, :]]
+    key = (h, w, oh, ow)
+    flat = _FLAT_INDEX.get(key)
+    if flat is None:
+        flat = (source_index(oh, h)[:, None] * w + source_index(ow, w)[None, :]).reshape(-1)
+        if len(_FLAT_INDEX) > 16:
+            _FLAT_INDEX.clear()
+        _FLAT_INDEX[key] = flat
+    return img.reshape(h * w, -1).take(flat, axis=0).reshape(oh, ow, *img.shape[2:])
 
 
 class Renderer:
@@ -55,6 +69,7 @@ class Renderer:
         self.base: np.ndarray | None = None  # float32 RGB original at display size
         self._original: np.ndarray | None = None  # the same as uint8
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._mixed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._cells: dict[tuple[int, int], np.ndarray] = {}
 
     # -- inputs ---------------------------------------------------------------------------
@@ -64,6 +79,7 @@ class Renderer:
         self.result = None
         self._cache.clear()
         self._cells.clear()
+        self._mixed.clear()
         self.base = None if image is None else render.as_rgb_float(
             resample(image, display_shape(image.shape)))
         self._original = None if self.base is None else render.to_uint8(self.base)
@@ -73,6 +89,7 @@ class Renderer:
         self.result = result
         self._cache.clear()
         self._cells.clear()
+        self._mixed.clear()
 
     def set_weights(self, weights: Sequence[float]) -> None:
         """New blend weights for the current result (rendering only: no re-run)."""
@@ -89,11 +106,25 @@ class Renderer:
         """The original as uint8 RGB at display size."""
         return self._original
 
+    def mixed_d(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Class ``k``'s blended (pos, neg) d at content size, kept until the result changes.
+
+        The colour scale and the Mixed Image both need it: computed once per class.
+        """
+        assert self.result is not None
+        hit = self._mixed.get(k)
+        if hit is None:
+            hit = self._mixed[k] = analysis.class_mixed_d(self.result, k)
+        return hit
+
     def scale(self, classes: Sequence[int]) -> float:
-        """One colour scale shared by ``classes`` (largest |d| over their finished grids)."""
+        """One colour scale shared by ``classes``: the brightest blend among them
+        (the same rule as :func:`dida_view.core.analysis.class_scale`)."""
         if self.result is None or not self.result.d:
             return 1e-12
-        return analysis.class_scale(self.result, list(classes))
+        top = max((float(a.max()) for k in classes for a in self.mixed_d(k) if a.size),
+                  default=0.0)
+        return top if top > 0 else 1e-12
 
     def colour_map(self, k: int, scale: float, gain: float, grid: int | None) -> np.ndarray:
         """Class ``k``'s Mixed Image (``grid=None``) or grid image of size ``grid``.
@@ -109,7 +140,7 @@ class Renderer:
         res = self.result
         content = (res.box.height, res.box.width)
         if grid is None:
-            small = analysis.class_mixed_image(res, k, scale, gain, content)
+            small = render.color_signed(*self.mixed_d(k), scale, gain)
         elif grid in res.d:
             small = analysis.class_grid_images(res, k, scale, gain, content, [grid])[grid]
         else:

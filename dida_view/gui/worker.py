@@ -61,7 +61,9 @@ class AnalysisWorker(QObject):
     def load_model(self, job_id: int, path: str, options: object) -> None:
         """Open an ONNX model; ``options`` are keyword arguments of OnnxClassifier."""
         try:
-            clf = OnnxClassifier(Path(path), **dict(options or {}))
+            # no busy-waiting onnxruntime threads next to the GUI thread: on a loaded 2-core
+            # machine spinning doubled the analysis time (benchmarks/gui_latency.py)
+            clf = OnnxClassifier(Path(path), **{"spinning": False, **dict(options or {})})
         except DidaError as exc:
             self.model_failed.emit(job_id, str(exc))
             return
