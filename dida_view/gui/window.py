@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.panel_classes: list[int] = []
         self.picked = False  # the user chose the panels' classes
         self.target = N_CLASS_PANELS - 1  # class panel a class chosen in the list goes to
+        self.target_clicked = False
         self.analysis_settings = Settings()
 
         self.cursor = CursorModel(parent=self)
@@ -330,6 +331,7 @@ class MainWindow(QMainWindow):
     def _on_panel_clicked(self, index: int) -> None:
         if self.controls.view_value() != ALL_GRIDS and 1 <= index <= len(self.panel_classes):
             self.target = index - 1
+            self.target_clicked = True
             self.refresh()
 
     def _on_panel_double_clicked(self, index: int) -> None:
@@ -347,9 +349,12 @@ class MainWindow(QMainWindow):
         self.status.set_position(paint.probe_text(self, pos))
 
     def focus_class(self) -> int:
-        """The class of the target panel (shown in the all-grid-sizes view)."""
+        """The class shown in the all-grid-sizes view: the top class, or the class of the
+        target panel once the user has clicked a panel or picked a class."""
         if not self.panel_classes:
             return 0
+        if not (self.picked or self.target_clicked):
+            return self.panel_classes[0]
         return self.panel_classes[min(self.target, len(self.panel_classes) - 1)]
 
     def refresh(self) -> None:

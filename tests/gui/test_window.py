@@ -229,3 +229,21 @@ def test_own_scale_per_panel(make_window, qtbot, model_path, scan_path):
     win.controls.shared.setChecked(False)
     assert "own largest" in win.legend.scale.text()
     assert weakest._qimage != before and not win.busy()
+
+
+def test_all_grid_sizes_view_shows_the_top_class_until_a_panel_is_chosen(
+        make_window, qtbot, model_path, scan_path):
+    from dida_view.gui.controls import ALL_GRIDS
+
+    win = make_window()
+    win.open_model(model_path)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    top, third = win.panel_classes[0], win.panel_classes[2]
+    win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
+    assert win.focus_class() == top
+    assert len(win.area.panels) == 2 + len(win.result.grid_sizes)
+    assert win.area.panels[1].header.startswith(LABELS[top])
+    win.controls.view.setCurrentIndex(0)  # back to the Mixed Image, pick the third panel
+    win._on_panel_clicked(3)
+    assert win.focus_class() == third
