@@ -95,6 +95,45 @@ def ceiling(model: Path, seconds: float) -> tuple[float, int, dict]:
     return rates[best], best, rates
 
 
+def session_options(model: Path, batch: int, seconds: float) -> dict:
+    """Plain session.run throughput at ``batch`` for the session set-ups we weighed:
+    one session with spinning threads (the CLI), one without (the viewer), and two
+    sessions of one thread each running side by side in two threads."""
+    import threading
+
+    out = {}
+    for name, kw in (("1 session, spinning", {"spinning": True}),
+                     ("1 session, no spinning", {"spinning": False})):
+        clf = OnnxClassifier(model, device="cpu", **kw)
+        x = clf.to_model_input(np.zeros((batch, *clf.input_size, clf.channels), np.float32))
+        clf.session.run(None, {clf.input_name: x})
+        t0, n = time.perf_counter(), 0
+        while time.perf_counter() - t0 < seconds:
+            clf.session.run(None, {clf.input_name: x})
+            n += batch
+        out[name] = n / (time.perf_counter() - t0)
+    clfs = [OnnxClassifier(model, device="cpu", threads=1) for _ in range(2)]
+    counts = [0, 0]
+
+    def loop(i):
+        c = clfs[i]
+        x = c.to_model_input(np.zeros((batch, *c.input_size, c.channels), np.float32))
+        c.session.run(None, {c.input_name: x})
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            c.session.run(None, {c.input_name: x})
+            counts[i] += batch
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(2)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out["2 sessions x 1 thread"] = sum(counts) / (time.perf_counter() - t0)
+    return out
+
+
 def engine_child(model: str, image_path: str) -> None:
     """Runs in a fresh process: one analysis with the defaults, then prints JSON."""
     import resource
@@ -179,6 +218,9 @@ def bench(name: str, model: Path, image, args, torch_model=None) -> dict:
                 "first_grid": e["first_grid"], "batch": e["batch"], "rss": e["rss_mib"]})
     if torch_model is not None:
         row["captum"], row["captum_ppe"] = captum_rate(torch_model, image, args.captum_count)
+    opts = session_options(model, row["ceiling_batch"], args.seconds)
+    print(f"session set-ups at batch {row['ceiling_batch']}: "
+          + ", ".join(f"{k}: {v:.1f}/s" for k, v in opts.items()))
     for k in ("naive", "engine", "engine_again", "ceiling", "captum"):
         if k in row:
             print(f"{k:13s} {row[k]:7.1f} evaluations/s   -> {TOTAL / row[k]:6.1f} s per analysis")
