@@ -1,8 +1,12 @@
 """Finding the bundled resources and models: in a checkout, an installed wheel, a frozen app.
 
-- checkout: ``<repo>/resources`` and ``<repo>/models`` beside the ``dida_view`` package;
-- wheel: copied into the package as ``dida_view/_data/resources`` and ``.../models``;
-- frozen (PyInstaller): ``<sys._MEIPASS>/resources`` and ``.../models``.
+Where the data lives in each case (the first that exists wins):
+
+- frozen (PyInstaller one-folder app): ``<sys._MEIPASS>/resources`` and ``.../models``;
+- installed wheel: ``dida_view/_data/resources`` and ``dida_view/_data/models`` inside
+  the package (copied there by ``setup.py`` when the wheel is built);
+- checkout (or an editable install): ``<repo>/resources`` and ``<repo>/models`` beside
+  the ``dida_view`` package, recognised by the ``pyproject.toml`` next to them.
 """
 
 from __future__ import annotations
@@ -11,26 +15,42 @@ import sys
 from pathlib import Path
 
 DEMO_MODEL_NAME = "dida_demo_oct.onnx"
+MODEL_CARD_NAME = "README.md"
+ICON_NAME = "dida_view"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _roots() -> list[Path]:
+def _roots() -> list[tuple[str, Path]]:
+    """Candidate data roots, most specific first, each with what kind of install it is."""
     roots = []
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
-        roots.append(Path(frozen))
-    roots.append(_PACKAGE / "_data")
-    roots.append(_PACKAGE.parent)
+        roots.append(("frozen", Path(frozen)))
+    roots.append(("wheel", _PACKAGE / "_data"))
+    checkout = _PACKAGE.parent
+    # site-packages/ may hold an unrelated top-level "models" or "resources": only a
+    # folder that looks like this project's checkout counts
+    if (checkout / "pyproject.toml").is_file():
+        roots.append(("checkout", checkout))
     return roots
 
 
 def data_dir(name: str) -> Path | None:
     """The first existing ``resources`` or ``models`` folder, or None."""
-    for root in _roots():
+    for _kind, root in _roots():
         p = root / name
         if p.is_dir():
             return p
     return None
+
+
+def data_source() -> str:
+    """Where the data comes from: ``"frozen"``, ``"wheel"``, ``"checkout"`` or ``"none"``."""
+    for kind, root in _roots():
+        if (root / "models").is_dir() or (root / "resources").is_dir():
+            return kind
+    return "none"
 
 
 def resources_dir() -> Path | None:
@@ -50,6 +70,15 @@ def demo_model_path() -> Path | None:
     return p if p.is_file() else None
 
 
+def model_card_path() -> Path | None:
+    """The demo model's card (``models/README.md``), if present."""
+    d = models_dir()
+    if d is None:
+        return None
+    p = d / MODEL_CARD_NAME
+    return p if p.is_file() else None
+
+
 def samples_dir() -> Path | None:
     d = resources_dir()
     if d is None:
@@ -63,4 +92,46 @@ def sample_images() -> list[Path]:
     d = samples_dir()
     if d is None:
         return []
-    return sorted(p for p in d.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+    return sorted(p for p in d.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def icon_path(suffix: str = ".png") -> Path | None:
+    """The application icon (``.png``, ``.ico`` or ``.icns``), if present."""
+    d = resources_dir()
+    if d is None:
+        return None
+    p = d / "icons" / f"{ICON_NAME}{suffix}"
+    return p if p.is_file() else None
+
+
+# What a wheel or a frozen app carries from a checkout. setup.py and build.spec both load
+# this file by its path (it needs only the standard library) so they ship the same files.
+SHIPPED_DIRS = ("models", "resources")
+MODEL_SUFFIXES = (".onnx", ".data", ".json", ".txt", ".md")  # not the training scripts
+
+
+def shipped_data_files(root: str | Path) -> list[tuple[Path, str]]:
+    """(file, path relative to ``root``) for the data to ship from the checkout ``root``.
+
+    ``models/``: the models, their sidecars and the model card (``.onnx``, ``.data``,
+    ``.json``, ``.txt``, ``.md``); ``resources/``: everything but Python scripts. Hidden
+    files and ``__pycache__`` are left out everywhere.
+    """
+    root = Path(root)
+    out = []
+    for top in SHIPPED_DIRS:
+        base = root / top
+        if not base.is_dir():
+            continue
+        for p in sorted(base.rglob("*")):
+            rel = p.relative_to(root)
+            if not p.is_file() or any(part.startswith(".") or part == "__pycache__"
+                                      for part in rel.parts):
+                continue
+            suffix = p.suffix.lower()
+            if top == "models" and suffix not in MODEL_SUFFIXES:
+                continue
+            if suffix in (".py", ".pyc"):
+                continue
+            out.append((p, rel.as_posix()))
+    return out

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view import __version__
 from dida_view.core.errors import DidaError, SettingsError
 from dida_view.core.model import OnnxClassifier, sidecar_path
 from dida_view.core.preprocess import Preprocessing
@@ -202,38 +201,12 @@ class ModelConfigDialog(QDialog):
 
 
 def about_html(classifier: OnnxClassifier | None) -> str:
-    """The text of Help > About: the project's :mod:`dida_view.about` when present."""
-    try:
-        from dida_view import about
-    except ImportError:
-        return fallback_about_html(classifier)
+    """The text of Help > About (:mod:`dida_view.about`), for the model in use."""
+    from dida_view import about
+
     if classifier is None:
         return about.about_html(None)
     return about.about_html(classifier.path, classifier.description or None)
-
-
-def fallback_about_html(classifier: OnnxClassifier | None) -> str:
-    """A short About text (version, model, not a medical device)."""
-    if classifier is None:
-        model = "No model loaded."
-    else:
-        info = classifier.info
-        desc = classifier.description or "no description"
-        model = (f"<b>{Path(classifier.path).name}</b>: {desc}"
-                 f"<br>{len(classifier.labels)} classes (labels: {info.label_source}); input "
-                 f"{classifier.input_size[0]}x{classifier.input_size[1]}x{classifier.channels} "
-                 f"{info.layout}; output {info.output_kind}; runs on {info.providers[0]}")
-    return (
-        f"<h3>DiDA View {__version__}</h3>"
-        "<p>Shows why an image classifier decided what it did: every grid cell of the image is "
-        "masked in turn, for several grid sizes, and the change of every class's score is "
-        "painted red (supports the class), blue (argues against it) or black (no effect). "
-        "After Ayatsuka et al., “Differential Image Analysis for Image Diagnosis by Machine "
-        "Learning”, IPSJ Journal, 2021.</p>"
-        f"<p>{model}</p>"
-        "<p><b>Not a medical device.</b> For research and teaching only; not for diagnosis "
-        "or treatment decisions.</p>"
-    )
 
 
 def about_dialog(classifier: OnnxClassifier | None, parent: QWidget | None = None) -> QDialog:
