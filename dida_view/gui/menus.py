@@ -73,6 +73,11 @@ def build(win: MainWindow) -> SimpleNamespace:
     a.rerun = _action(win, "&Run Again", win.start_run, "F5")
     a.cancel = _action(win, "&Cancel", win.cancel, "Esc")
     a.reset = _action(win, "&Paper Defaults", win.reset_analysis_settings)
+    a.cpu_only = _action(win, "Run on the CPU &Only", lambda: None, None,
+                         "Ignore a GPU even when onnxruntime has one (reloads the model)")
+    a.cpu_only.setCheckable(True)
+    a.cpu_only.setChecked(win.cpu_only())
+    a.cpu_only.toggled.connect(win.set_cpu_only)
     a.zoom_in = _action(win, "Zoom &In", lambda: win.view.zoom_by(1.25),
                         [QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")])
     a.zoom_out = _action(win, "Zoom &Out", lambda: win.view.zoom_by(0.8), K.ZoomOut)
@@ -102,6 +107,8 @@ def build(win: MainWindow) -> SimpleNamespace:
     m.addAction(a.rerun)
     m.addAction(a.cancel)
     m.addAction(a.reset)
+    m.addSeparator()
+    m.addAction(a.cpu_only)
     m = bar.addMenu("&View")
     m.addAction(a.zoom_in)
     m.addAction(a.zoom_out)

@@ -156,7 +156,8 @@ class MainWindow(QMainWindow):
     def open_model(self, path: str | Path, options: dict | None = None) -> None:
         """Load a model in the worker; the current run is cancelled, the result kept."""
         self.host.cancel_all()
-        self.model_job = self.host.load_model(path, options)
+        device = "cpu" if self.cpu_only() else "auto"
+        self.model_job = self.host.load_model(path, {"device": device, **dict(options or {})})
         self.status.message(f"Loading model {Path(path).name}…")
         self.refresh()
 
@@ -197,6 +198,16 @@ class MainWindow(QMainWindow):
         self.model_job = 0
         self.set_classifier(clf)
         self._maybe_settled()
+
+    def cpu_only(self) -> bool:
+        """Analysis > Run on the CPU Only (kept in the settings)."""
+        return str(self.store.value("analysis/cpu_only", "0")) in ("1", "true", "True")
+
+    def set_cpu_only(self, on: bool) -> None:
+        """Force the CPU (or let onnxruntime pick a GPU); reloads the model in use."""
+        self.store.setValue("analysis/cpu_only", "1" if on else "0")
+        if self.model_path is not None:
+            self.open_model(self.model_path)
 
     def set_classifier(self, clf: OnnxClassifier) -> None:
         """Use ``clf`` from now on and analyse the current image with it."""

@@ -247,3 +247,25 @@ def test_all_grid_sizes_view_shows_the_top_class_until_a_panel_is_chosen(
     win.controls.view.setCurrentIndex(0)  # back to the Mixed Image, pick the third panel
     win._on_panel_clicked(3)
     assert win.focus_class() == third
+
+
+def test_cpu_only_setting_reloads_the_model_on_the_cpu(make_window, qtbot, model_path,
+                                                       scan_path, monkeypatch):
+    seen = []
+    real = OnnxClassifier.__init__
+
+    def spy(self, path, **kw):
+        seen.append(kw.get("device"))
+        real(self, path, **kw)
+
+    monkeypatch.setattr(OnnxClassifier, "__init__", spy)
+    win = make_window()
+    win.open_model(model_path)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    assert seen == ["auto"] and not win.actions_.cpu_only.isChecked()
+    win.actions_.cpu_only.setChecked(True)
+    wait_model(qtbot, win)
+    wait_done(qtbot, win)
+    assert seen == ["auto", "cpu"] and win.cpu_only()
+    assert "CPU" in win.status.model.text()
