@@ -9,6 +9,7 @@ batches (``cancel=`` callback of :func:`dida_view.core.analysis.analyze`).
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 import weakref
@@ -28,6 +29,13 @@ _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 def live_threads() -> list[QThread]:
     """Worker threads created by this module that still exist (for tests)."""
     return list(_THREADS)
+
+
+# onnxruntime next to a GUI thread (benchmarks/gui_latency.py, 2 cores, demo model): with
+# no spinning and one core left to the GUI, the event loop's longest stall during an
+# analysis fell from 73-80 ms to 52 ms (p99 55 -> 19 ms) for a 23 % longer analysis; on a
+# loaded machine, spinning threads had doubled the analysis time.
+VIEWER_SESSION = {"spinning": False, "threads": max(1, (os.cpu_count() or 2) - 1)}
 
 
 class AnalysisWorker(QObject):
@@ -61,9 +69,7 @@ class AnalysisWorker(QObject):
     def load_model(self, job_id: int, path: str, options: object) -> None:
         """Open an ONNX model; ``options`` are keyword arguments of OnnxClassifier."""
         try:
-            # no busy-waiting onnxruntime threads next to the GUI thread: on a loaded 2-core
-            # machine spinning doubled the analysis time (benchmarks/gui_latency.py)
-            clf = OnnxClassifier(Path(path), **{"spinning": False, **dict(options or {})})
+            clf = OnnxClassifier(Path(path), **{**VIEWER_SESSION, **dict(options or {})})
         except DidaError as exc:
             self.model_failed.emit(job_id, str(exc))
             return
