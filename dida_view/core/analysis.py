@@ -7,7 +7,7 @@ the score space, the engine, and rendering a class's Mixed Image back onto the o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -177,7 +177,6 @@ class View:
     gain: float = 1.0
     opacity: float = 0.5
     scale: float | None = None  # None: class_scale of the classes painted together
-    extra: dict = field(default_factory=dict)
 
 
 def done_weights(

@@ -13,7 +13,6 @@ Where labels and preprocessing come from, first match wins per key:
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -397,9 +396,3 @@ class OnnxClassifier:
                 f"not a class vector [N, C] with C >= 2"
             )
         return out.astype(np.float32, copy=False)
-
-
-def describe_device(classifier: OnnxClassifier) -> str:
-    prov = classifier.info.providers[0] if classifier.info.providers else "?"
-    return {"CPUExecutionProvider": f"CPU ({os.cpu_count()} cores)",
-            "CUDAExecutionProvider": "CUDA GPU"}.get(prov, prov)

@@ -13,7 +13,7 @@ classifier adapter just before the model runs, so that masking happens in pixel 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -87,7 +87,6 @@ class Preprocessing:
     mean: tuple[float, ...] = (0.0,)
     std: tuple[float, ...] = (1.0,)
     layout: str = "auto"
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if self.input_size is not None:
@@ -121,7 +120,7 @@ class Preprocessing:
         """Build from a JSON document; unknown keys are an error that names them."""
         if not isinstance(data, dict):
             raise SettingsError("preprocessing must be a JSON object")
-        known = {f.name for f in fields(cls)} - {"extra"}
+        known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise SettingsError(f"preprocessing: unknown key(s) {', '.join(unknown)}")
@@ -148,7 +147,6 @@ class Preprocessing:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("extra")
         d["input_size"] = list(self.input_size) if self.input_size else None
         d["mean"] = list(self.mean)
         d["std"] = list(self.std)

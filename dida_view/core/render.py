@@ -8,7 +8,7 @@ so neutral cells are black.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -46,19 +46,6 @@ def normalise_weights(weights: Sequence[float], count: int) -> np.ndarray:
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise SettingsError("weights must be finite, >= 0 and not all 0")
     return w / w.sum()
-
-
-def shared_scale(d_maps: Iterable[np.ndarray]) -> float:
-    """One colour scale for maps that are compared: the largest ``|d|`` among them.
-
-    Returns a tiny positive number when every map is all zero, so that dividing by it is
-    safe and the maps render black.
-    """
-    m = 0.0
-    for a in d_maps:
-        if a.size:
-            m = max(m, float(np.max(np.abs(a))))
-    return m if m > 0 else 1e-12
 
 
 def intensity(d: np.ndarray, scale: float, gain: float = 1.0) -> np.ndarray:

@@ -48,12 +48,6 @@ def test_intensity_is_monotonic_and_clipped():
         render.intensity(d, scale=0.0)
 
 
-def test_shared_scale_is_the_largest_magnitude():
-    maps = [np.array([[0.1, -0.3]]), np.array([[0.2, 0.05]])]
-    assert render.shared_scale(maps) == pytest.approx(0.3)
-    assert render.shared_scale([np.zeros((2, 2))]) > 0
-
-
 def test_grid_image_cells_follow_cell_edges_at_any_output_size():
     n = 3
     d = np.arange(9, dtype=float).reshape(3, 3) + 1
