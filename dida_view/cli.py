@@ -84,7 +84,7 @@ def run_analyze(argv: list[str]) -> int:
     from dida_view import paths
     from dida_view.core import analysis, export, figure
     from dida_view.core.dida import parse_grid_sizes
-    from dida_view.core.errors import DidaError
+    from dida_view.core.errors import DidaError, SettingsError
     from dida_view.core.imageio import load_image, read_diagnosis
     from dida_view.core.model import OnnxClassifier
 
@@ -157,7 +157,12 @@ def run_analyze(argv: list[str]) -> int:
                 outputs.append(export.save_png(
                     panel, out_dir / f"{stem}_{export.slug(result.labels[k])}.png"))
             outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))
-        except DidaError as exc:
+        except SettingsError as exc:  # e.g. a grid finer than this image's content
+            bar.close()
+            _error(f"{name}: {exc}")
+            failures += 1
+            continue
+        except DidaError as exc:  # image and model errors already name their file
             bar.close()
             _error(str(exc))
             failures += 1

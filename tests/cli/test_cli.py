@@ -101,3 +101,11 @@ def test_unusable_model_subprocess_no_traceback(tmp_path, scan):
     assert r.returncode != 0
     assert r.stderr.startswith("error: ") and "bad.onnx" in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_grid_finer_than_an_image_names_that_image(tmp_path, model, scan, capsys):
+    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2,500",
+               "--out", str(tmp_path / "o")])
+    assert rc == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {scan}: grid size 500 is finer") and "\n" not in err
