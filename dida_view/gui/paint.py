@@ -88,6 +88,24 @@ def refresh(win: MainWindow) -> None:
     win.status.set_position(probe_text(win, win.cursor.pos))
 
 
+def prerender_requests(win: MainWindow) -> list[tuple]:
+    """The overlays the next :func:`refresh` will ask the renderer for, as
+    ``(class, shared scale?, gain, opacity, grid, classes sharing the scale)``."""
+    res = win.result
+    if win.image is None or res is None or not res.d:
+        return []
+    opacity, gain = win.controls.opacity_value(), win.controls.gain_value()
+    view = win.controls.view_value()
+    if view == ALL_GRIDS:
+        k = win.focus_class()
+        return [(k, False, gain, opacity, n, (k,)) for n in res.grid_sizes if n in res.d] + [
+            (k, False, gain, opacity, None, (k,))]
+    grid = None if view == MIXED else int(view)
+    shared = win.controls.shared.isChecked()
+    classes = tuple(win.panel_classes)
+    return [(k, shared, gain, opacity, grid, classes) for k in classes]
+
+
 def _all_grids(win: MainWindow, size: tuple[int, int], opacity: float, gain: float) -> float:
     """The paper's Fig. 3: original, the grid image of every grid size, the Mixed Image."""
     r, res = win.renderer, win.result

@@ -12,6 +12,7 @@ so the picture is identical, about 3x faster.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -64,6 +65,12 @@ class Renderer:
     """
 
     def __init__(self) -> None:
+        # the pictures of a running analysis are made ahead on a helper thread
+        # (:meth:`prerender`); the caches are shared, so they change under a lock and a
+        # generation number tells a late picture of an older result from a current one
+        self._lock = threading.Lock()
+        self.generation = 0
+        self._overlays: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self.image: np.ndarray | None = None
         self.result: DidaResult | None = None
         self.base: np.ndarray | None = None  # float32 RGB original at display size
@@ -77,9 +84,7 @@ class Renderer:
         """A new original (uint8 grey or RGB); clears the result and the cache."""
         self.image = image
         self.result = None
-        self._cache.clear()
-        self._cells.clear()
-        self._mixed.clear()
+        self._clear()
         self.base = None if image is None else render.as_rgb_float(
             resample(image, display_shape(image.shape)))
         self._original = None if self.base is None else render.to_uint8(self.base)
@@ -87,9 +92,25 @@ class Renderer:
     def set_result(self, result: DidaResult | None) -> None:
         """The result to render (partial or complete); clears the cache."""
         self.result = result
-        self._cache.clear()
-        self._cells.clear()
-        self._mixed.clear()
+        self._clear()
+
+    def _clear(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._cache.clear()
+            self._overlays.clear()
+            self._cells.clear()
+            self._mixed.clear()
+
+    def _store(self, cache: dict, key, value, generation: int) -> None:
+        """Keep ``value`` unless the result changed while it was being made."""
+        with self._lock:
+            if generation == self.generation:
+                cache[key] = value
+                if isinstance(cache, OrderedDict):
+                    cache.move_to_end(key)
+                    while len(cache) > CACHE_SIZE:
+                        cache.popitem(last=False)
 
     def set_weights(self, weights: Sequence[float]) -> None:
         """New blend weights for the current result (rendering only: no re-run)."""
@@ -111,10 +132,12 @@ class Renderer:
 
         The colour scale and the Mixed Image both need it: computed once per class.
         """
-        assert self.result is not None
+        res, generation = self.result, self.generation
+        assert res is not None
         hit = self._mixed.get(k)
         if hit is None:
-            hit = self._mixed[k] = analysis.class_mixed_d(self.result, k)
+            hit = analysis.class_mixed_d(res, k)
+            self._store(self._mixed, k, hit, generation)
         return hit
 
     def scale(self, classes: Sequence[int]) -> float:
@@ -131,13 +154,12 @@ class Renderer:
 
         float32 RGB in 0..1 at display size, black where nothing is known yet.
         """
-        assert self.result is not None and self.base is not None
+        res, base, generation = self.result, self.base, self.generation
+        assert res is not None and base is not None
         key = (k, float(scale), float(gain), grid)
         hit = self._cache.get(key)
         if hit is not None:
-            self._cache.move_to_end(key)
             return hit
-        res = self.result
         content = (res.box.height, res.box.width)
         if grid is None:
             small = render.color_signed(*self.mixed_d(k), scale, gain)
@@ -145,18 +167,33 @@ class Renderer:
             small = analysis.class_grid_images(res, k, scale, gain, content, [grid])[grid]
         else:
             small = np.zeros((*content, 3), np.float32)
-        out = resample(small, self.base.shape[:2])
-        self._cache[key] = out
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        out = resample(small, base.shape[:2])
+        self._store(self._cache, key, out, generation)
         return out
 
     def overlay(self, k: int, scale: float, gain: float, opacity: float,
                 grid: int | None = None) -> np.ndarray:
         """The original with class ``k``'s map laid over it: uint8 RGB at display size."""
-        assert self.base is not None
-        mixed = self.colour_map(k, scale, gain, grid)
-        return render.overlay(self.base, mixed, opacity)
+        base, generation = self.base, self.generation
+        assert base is not None
+        key = (k, float(scale), float(gain), float(opacity), grid)
+        hit = self._overlays.get(key)
+        if hit is not None:
+            return hit
+        out = render.overlay(base, self.colour_map(k, scale, gain, grid), opacity)
+        self._store(self._overlays, key, out, generation)
+        return out
+
+    def prerender(self, requests: Sequence[tuple], generation: int) -> bool:
+        """Make the overlays ``requests`` = [(k, scale or None for shared, gain, opacity,
+        grid, classes)] ahead, on a helper thread, so that the next refresh on the GUI
+        thread finds them cached. False when the result changed meanwhile."""
+        for k, shared, gain, opacity, grid, classes in requests:
+            if generation != self.generation:
+                return False
+            scale = self.scale(classes) if shared else self.scale([k])
+            self.overlay(k, scale, gain, opacity, grid)
+        return generation == self.generation
 
     # -- reading d ------------------------------------------------------------------------
     def _cell(self, n: int, axis: int, pos: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
     """
 
     settled = Signal()
+    _prerendered = Signal(int)  # from the render thread: pictures of a generation are ready
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +78,9 @@ class MainWindow(QMainWindow):
         self.view = ViewModel(self)
         self.renderer = Renderer()
         self.host = WorkerHost(self)
+        # one helper thread makes the pictures of a running analysis (see _refresh_soon)
+        self._render_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dida-render")
+        self._prerendered.connect(self._on_prerendered)
         w = self.host.worker
         w.model_loaded.connect(self._on_model_loaded)
         w.model_failed.connect(self._on_model_failed)
@@ -250,10 +255,27 @@ class MainWindow(QMainWindow):
     def _on_grid_done(self, run_id: int, n: int, d: np.ndarray) -> None:
         if not self._mine(run_id) or self.result is None:
             return
-        self.result.d[n] = d
+        self.result = replace(self.result, d={**self.result.d, n: d})
         self.renderer.set_result(self.result)
         self.status.grid_done(n)
-        self.refresh()
+        self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
+        """Refresh after the pictures are made on the render thread (the GUI thread only
+        wraps and paints them), so a finished grid does not stall the event loop."""
+        from dida_view.gui import paint
+
+        requests = paint.prerender_requests(self)
+        if not requests:
+            self.refresh()
+            return
+        generation = self.renderer.generation
+        job = self._render_pool.submit(self.renderer.prerender, requests, generation)
+        job.add_done_callback(lambda _job: self._prerendered.emit(generation))
+
+    def _on_prerendered(self, generation: int) -> None:
+        if generation == self.renderer.generation:
+            self.refresh()
 
     def _on_finished(self, run_id: int, result: DidaResult) -> None:
         if not self._mine(run_id):
@@ -395,6 +417,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         state.save(self)
+        self.renderer.set_result(None)  # a picture still being made is dropped
+        self._render_pool.shutdown(wait=True, cancel_futures=True)
         if not self.host.shutdown(10000):
             print("warning: waiting for the model to finish loading", file=sys.stderr)
             self.host.thread.wait()

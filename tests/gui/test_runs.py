@@ -83,3 +83,26 @@ def test_new_settings_mid_run_restart(make_window, qtbot, model_path, scan_path)
     assert win.run_id != first
     wait_done(qtbot, win)
     assert win.result.grid_sizes == (2, 4) and sorted(win.result.d) == [2, 4]
+
+
+def test_progressive_pictures_are_made_off_the_gui_thread(make_window, qtbot, model_path,
+                                                          scan_path, monkeypatch):
+    import threading
+
+    win = slow_window(make_window, model_path)
+    threads = []
+    real = win.renderer.prerender
+
+    def spy(requests, generation):
+        threads.append(threading.current_thread().name)
+        return real(requests, generation)
+
+    monkeypatch.setattr(win.renderer, "prerender", spy)
+    win.open_image(scan_path)
+    qtbot.waitUntil(lambda: len(threads) >= 2, timeout=10000)
+    assert all(name.startswith("dida-render") for name in threads)
+    assert threading.current_thread().name not in threads
+    wait_done(qtbot, win)
+    assert all(p.has_picture() for p in win.area.panels)
+    win.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("dida-render")]
