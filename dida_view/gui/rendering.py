@@ -57,6 +57,18 @@ def resample(img: np.ndarray, out_shape: tuple[int, int]) -> np.ndarray:
     return img.reshape(h * w, -1).take(flat, axis=0).reshape(oh, ow, *img.shape[2:])
 
 
+def _same_pictures(a: DidaResult | None, b: DidaResult | None) -> bool:
+    """Whether two results have the same maps, scores and weights (so the same pictures)."""
+    if a is None or b is None or a is b:
+        return a is b and a is not None
+    if a.d.keys() != b.d.keys() or a.box != b.box or a.score_space != b.score_space:
+        return False
+    wa = a.weights if a.weights is not None else np.zeros(0)
+    wb = b.weights if b.weights is not None else np.zeros(0)
+    return (np.array_equal(wa, wb) and np.array_equal(a.scores, b.scores)
+            and all(np.array_equal(a.d[n], b.d[n]) for n in a.d))
+
+
 class Renderer:
     """Renders the panels' pictures for one image and one result, with a small cache.
 
@@ -90,9 +102,13 @@ class Renderer:
         self._original = None if self.base is None else render.to_uint8(self.base)
 
     def set_result(self, result: DidaResult | None) -> None:
-        """The result to render (partial or complete); clears the cache."""
-        self.result = result
-        self._clear()
+        """The result to render (partial or complete); clears the cache, unless ``result``
+        paints exactly as the current one (the finished run after its last grid)."""
+        if not _same_pictures(self.result, result):
+            self.result = result
+            self._clear()
+        else:
+            self.result = result
 
     def _clear(self) -> None:
         with self._lock:
