@@ -146,14 +146,11 @@ def run_analyze(argv: list[str]) -> int:
             diagnosis = args.diagnosis or read_diagnosis(name)
             stem = Path(name).stem
             outputs = []
-            fig = figure.compose_figure(image, result, classes, diagnosis=diagnosis, view=view)
+            panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
+                                                 view=view)
+            fig = figure.assemble_figure(panels, result, scale, gain=view.gain)
             outputs.append(export.save_png(fig, out_dir / f"{stem}_dida.png"))
-            scale = analysis.class_scale(result, classes)
-            for k in classes:
-                panel = figure.label_panel(
-                    analysis.class_overlay(result, image, k, scale, view),
-                    figure.class_title(result, k),
-                )
+            for k, panel in zip(classes, panels[1:], strict=True):
                 outputs.append(export.save_png(
                     panel, out_dir / f"{stem}_{export.slug(result.labels[k])}.png"))
             outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))

@@ -59,6 +59,45 @@ def class_title(result: DidaResult, k: int) -> str:
     return f"{result.labels[k]}  {format_score(float(result.scores[k]), result.score_space)}"
 
 
+def figure_panels(
+    image: np.ndarray,
+    result: DidaResult,
+    classes: Sequence[int],
+    *,
+    diagnosis: str | None = None,
+    view: View | None = None,
+) -> tuple[list[np.ndarray], float]:
+    """The labelled panels of the figure and their shared colour scale.
+
+    The original (with the diagnosis at the top left), then one overlay per class with its
+    name and score at the bottom right, all at the original's size, one scale for all.
+    """
+    view = view or View()
+    scale = view.scale or class_scale(result, classes)
+    panels = [label_panel(image, f"Diagnosis: {diagnosis}" if diagnosis else None,
+                          corner="top-left")]
+    for k in classes:
+        panels.append(label_panel(class_overlay(result, image, k, scale, view),
+                                  class_title(result, k)))
+    return panels, scale
+
+
+def assemble_figure(
+    panels: Sequence[np.ndarray], result: DidaResult, scale: float, *, gain: float = 1.0,
+    legend: bool = True,
+) -> np.ndarray:
+    """Put :func:`figure_panels` in a row, with a colour legend below (uint8 RGB)."""
+    h, w = panels[0].shape[:2]
+    width = len(panels) * w + (len(panels) - 1) * GAP
+    legend_h = max(40, h // 10) if legend else 0
+    canvas = Image.new("RGB", (width, h + legend_h), BACKGROUND)
+    for i, p in enumerate(panels):
+        canvas.paste(Image.fromarray(p), (i * (w + GAP), 0))
+    if legend:
+        _draw_legend(canvas, result, (0, h), width, legend_h, scale / gain)
+    return np.asarray(canvas)
+
+
 def compose_figure(
     image: np.ndarray,
     result: DidaResult,
@@ -74,21 +113,8 @@ def compose_figure(
     """
     view = view or View()
     classes = list(classes) if classes is not None else result.top(3)
-    scale = view.scale or class_scale(result, classes)
-    panels = [label_panel(image, f"Diagnosis: {diagnosis}" if diagnosis else None,
-                          corner="top-left")]
-    for k in classes:
-        panels.append(label_panel(class_overlay(result, image, k, scale, view),
-                                  class_title(result, k)))
-    h, w = panels[0].shape[:2]
-    width = len(panels) * w + (len(panels) - 1) * GAP
-    legend_h = max(40, h // 10) if legend else 0
-    canvas = Image.new("RGB", (width, h + legend_h), BACKGROUND)
-    for i, p in enumerate(panels):
-        canvas.paste(Image.fromarray(p), (i * (w + GAP), 0))
-    if legend:
-        _draw_legend(canvas, result, (0, h), width, legend_h, scale / view.gain)
-    return np.asarray(canvas)
+    panels, scale = figure_panels(image, result, classes, diagnosis=diagnosis, view=view)
+    return assemble_figure(panels, result, scale, gain=view.gain, legend=legend)
 
 
 def _draw_legend(canvas: Image.Image, result: DidaResult, origin, width, height, top):

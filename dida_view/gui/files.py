@@ -2,7 +2,7 @@
 
 The ``ask_*`` functions show a dialog and call a plain function that tests call directly.
 Every export is core's: :func:`~dida_view.core.figure.compose_figure` (the same figure as
-the CLI), :func:`~dida_view.core.analysis.class_overlay`, :func:`~dida_view.core.export.save_npz`.
+the CLI), :func:`~dida_view.core.figure.figure_panels`, :func:`~dida_view.core.export.save_npz`.
 """
 
 from __future__ import annotations
@@ -78,14 +78,11 @@ def export_panels(win: MainWindow, folder: str | Path) -> list[Path]:
     res, out = win.result, Path(folder)
     stem = win.image_path.stem if win.image_path is not None else "image"
     view = analysis.View(gain=win.controls.gain_value(), opacity=win.controls.opacity_value())
-    scale = analysis.class_scale(res, win.panel_classes)
-    written = [export.save_png(figure.label_panel(
-        win.image, f"Diagnosis: {win.diagnosis}" if win.diagnosis else None, corner="top-left"),
-        out / f"{stem}_original.png")]
-    for k in win.panel_classes:
-        panel = figure.label_panel(analysis.class_overlay(res, win.image, k, scale, view),
-                                   figure.class_title(res, k))
-        written.append(export.save_png(panel, out / f"{stem}_{export.slug(res.labels[k])}.png"))
+    panels, _scale = figure.figure_panels(win.image, res, win.panel_classes,
+                                          diagnosis=win.diagnosis or None, view=view)
+    names = ["original"] + [export.slug(res.labels[k]) for k in win.panel_classes]
+    written = [export.save_png(panel, out / f"{stem}_{name}.png")
+               for panel, name in zip(panels, names, strict=True)]
     return written
 
 
