@@ -82,7 +82,7 @@ def _error(msg: str) -> None:
 
 def run_analyze(argv: list[str]) -> int:
     from dida_view import paths
-    from dida_view.core import analysis, export, figure
+    from dida_view.core import analysis, export, figure, maps
     from dida_view.core.dida import parse_grid_sizes
     from dida_view.core.errors import DidaError, SettingsError
     from dida_view.core.imageio import load_image, read_diagnosis
@@ -135,7 +135,7 @@ def run_analyze(argv: list[str]) -> int:
 
     cache = None if args.no_cache else ResultCache(default_cache_dir())
     failures = 0
-    view = analysis.View(gain=args.gain, opacity=args.opacity)
+    view = maps.View(gain=args.gain, opacity=args.opacity)
     for name in args.images:
         bar = ProgressBar(Path(name).name)
         try:

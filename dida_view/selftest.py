@@ -81,7 +81,7 @@ def check(model_path: Path, image_path: Path, expect: str | None, grids: str,
     """Run the analysis and every check; the success line, or SelfTestError."""
     import numpy as np
 
-    from dida_view.core import analysis
+    from dida_view.core import analysis, maps
     from dida_view.core.dida import count_cells, parse_grid_sizes
     from dida_view.core.errors import DidaError
     from dida_view.core.imageio import load_image, read_diagnosis
@@ -123,7 +123,7 @@ def check(model_path: Path, image_path: Path, expect: str | None, grids: str,
             raise SelfTestError(f"{result.evaluations} evaluations, expected 1.."
                                 f"{count_cells(sizes)}")
         top = result.top(1)[0]
-        overlay = analysis.class_overlay(result, image, top, analysis.class_scale(result, [top]))
+        overlay = maps.class_overlay(result, image, top, maps.class_scale(result, [top]))
         if overlay.shape != (*image.shape[:2], 3) or overlay.dtype != np.uint8:
             raise SelfTestError(f"overlay shape {overlay.shape} {overlay.dtype}, expected "
                                 f"{(*image.shape[:2], 3)} uint8")

@@ -12,8 +12,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from dida_view.core import render
-from dida_view.core.analysis import View, class_overlay, class_scale
 from dida_view.core.dida import DidaResult
+from dida_view.core.maps import View, class_overlay, class_scale
 
 GAP = 8
 BACKGROUND = (255, 255, 255)

@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
-from dida_view.core import analysis, export, figure
+from dida_view.core import export, figure, maps
 from dida_view.core.imageio import IMAGE_SUFFIXES
 from dida_view.gui.panel import to_qimage
 
@@ -62,7 +62,7 @@ def figure_array(win: MainWindow) -> np.ndarray:
         uint8 RGB, the same figure as ``dida-view analyze`` writes.
     """
     assert win.result is not None and win.image is not None
-    view = analysis.View(gain=win.controls.gain_value(), opacity=win.controls.opacity_value())
+    view = maps.View(gain=win.controls.gain_value(), opacity=win.controls.opacity_value())
     return figure.compose_figure(win.image, win.result, list(win.panel_classes),
                                  diagnosis=win.diagnosis or None, view=view)
 
@@ -77,7 +77,7 @@ def export_panels(win: MainWindow, folder: str | Path) -> list[Path]:
     assert win.result is not None and win.image is not None
     res, out = win.result, Path(folder)
     stem = win.image_path.stem if win.image_path is not None else "image"
-    view = analysis.View(gain=win.controls.gain_value(), opacity=win.controls.opacity_value())
+    view = maps.View(gain=win.controls.gain_value(), opacity=win.controls.opacity_value())
     panels, _scale = figure.figure_panels(win.image, res, win.panel_classes,
                                           diagnosis=win.diagnosis or None, view=view)
     names = ["original"] + [export.slug(res.labels[k]) for k in win.panel_classes]

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from dida_view.core import analysis, render
+from dida_view.core import maps, render
 from dida_view.core.dida import DidaResult, cell_index
 from dida_view.core.preprocess import source_index
 
@@ -152,13 +152,13 @@ class Renderer:
         assert res is not None
         hit = self._mixed.get(k)
         if hit is None:
-            hit = analysis.class_mixed_d(res, k)
+            hit = maps.class_mixed_d(res, k)
             self._store(self._mixed, k, hit, generation)
         return hit
 
     def scale(self, classes: Sequence[int]) -> float:
         """One colour scale shared by ``classes``: the brightest blend among them
-        (the same rule as :func:`dida_view.core.analysis.class_scale`)."""
+        (the same rule as :func:`dida_view.core.maps.class_scale`)."""
         if self.result is None or not self.result.d:
             return 1e-12
         top = max((float(a.max()) for k in classes for a in self.mixed_d(k) if a.size),
@@ -180,7 +180,7 @@ class Renderer:
         if grid is None:
             small = render.color_signed(*self.mixed_d(k), scale, gain)
         elif grid in res.d:
-            small = analysis.class_grid_images(res, k, scale, gain, content, [grid])[grid]
+            small = maps.class_grid_images(res, k, scale, gain, content, [grid])[grid]
         else:
             small = np.zeros((*content, 3), np.float32)
         out = resample(small, base.shape[:2])
@@ -239,6 +239,6 @@ class Renderer:
                 return None
             return float(res.d[grid][k, self._cell(grid, 0, y), self._cell(grid, 1, x)])
         total = 0.0
-        for n, w in analysis.done_weights(res):
+        for n, w in maps.done_weights(res):
             total += w * float(res.d[n][k, self._cell(n, 0, y), self._cell(n, 1, x)])
         return total

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from dida_view.core.analysis import Settings, analyze, class_mixed_image
+from dida_view.core.analysis import Settings, analyze
 from dida_view.core.errors import SettingsError
+from dida_view.core.maps import class_mixed_image
 from dida_view.core.preprocess import Preprocessing, content_box, prepare
 
 
@@ -97,7 +98,7 @@ def test_overlay_pixels_sit_on_the_original_pixels_they_came_from():
 
 
 def test_shared_scale_brings_the_brightest_mixed_pixel_to_full_colour():
-    from dida_view.core.analysis import class_scale
+    from dida_view.core.maps import class_scale
 
     pre = Preprocessing()
     img = np.full((64, 64), 120, np.uint8)
@@ -113,7 +114,7 @@ def test_shared_scale_brings_the_brightest_mixed_pixel_to_full_colour():
 
 def test_mixed_image_equals_the_blend_of_grid_images_when_nothing_clips():
     from dida_view.core import render
-    from dida_view.core.analysis import class_grid_images, class_scale
+    from dida_view.core.maps import class_grid_images, class_scale
 
     rng = np.random.default_rng(5)
     img = rng.integers(0, 255, (48, 48), dtype=np.uint8)

@@ -170,16 +170,16 @@ def test_diagnosis_is_editable_and_recent_files_are_listed(make_window, qtbot, m
 
 
 def test_d_readout_matches_the_grid_images(make_window, qtbot, model_path, scan_path):
-    from dida_view.core import analysis, render
-    from dida_view.core.analysis import done_weights
+    from dida_view.core import maps, render
+    from dida_view.core.maps import done_weights
 
     win = make_window(grids=(2, 3, 5))
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
     res, r = win.result, win.renderer
-    scale = analysis.class_scale(res, [1])
-    images = analysis.class_grid_images(res, 1, scale, 1.0, (96, 128))
+    scale = maps.class_scale(res, [1])
+    images = maps.class_grid_images(res, 1, scale, 1.0, (96, 128))
     for y, x in ((0, 0), (10, 100), (50, 64), (95, 127)):
         for n in (2, 3, 5):
             d = r.d_at(1, y, x, n)
