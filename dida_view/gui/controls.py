@@ -69,9 +69,10 @@ class ControlsPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         self._layout = lay
 
-        box = QGroupBox("Classes by score: click one to show it in the blue panel")
-        box.setToolTip("Click a class to show it in the highlighted (blue) panel; click a "
-                       "panel to highlight it. Every class's d is kept: no re-run.")
+        box = QGroupBox("Classes by score: click one to show it in a panel")
+        box.setToolTip("Click a class to show it in the framed (amber) panel, the last one "
+                       "until you click a panel to choose it. Every class's d is kept: no "
+                       "re-run.")
         bl = QVBoxLayout(box)
         bl.setContentsMargins(4, 4, 4, 4)
         self.classes = QTreeWidget()

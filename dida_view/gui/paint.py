@@ -76,7 +76,7 @@ def refresh(win: MainWindow) -> None:
                 p.set_texts(f"Rank {rank} of {len(res.labels)} · {what}",
                             caption=f"{res.labels[k]}  {win.score_text(k)}",
                             hint="")
-                p.set_target(slot == win.target)
+                p.set_target(slot == win.target and (win.target_clicked or win.picked))
     orig = area.panels[0]
     orig.set_picture(r.original(), size)
     name = win.image_path.name if win.image_path is not None else ""
