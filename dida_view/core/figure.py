@@ -14,16 +14,13 @@ from PIL import Image, ImageDraw, ImageFont
 from dida_view.core import render
 from dida_view.core.dida import DidaResult
 from dida_view.core.maps import View, class_overlay, class_scale
+from dida_view.core.scoretext import format_score, score_flags
+
+__all__ = ["assemble_figure", "class_title", "compose_figure", "figure_panels",
+           "format_score", "label_panel"]
 
 GAP = 8
 BACKGROUND = (255, 255, 255)
-
-
-def format_score(value: float, space: str) -> str:
-    """A score as shown next to a class name: ``0.873`` or ``12.31 logit``."""
-    if space == "probability":
-        return f"{value:.3f}"
-    return f"{value:.2f} {space}"
 
 
 @lru_cache(maxsize=16)
@@ -56,7 +53,11 @@ def label_panel(
 
 
 def class_title(result: DidaResult, k: int) -> str:
-    return f"{result.labels[k]}  {format_score(float(result.scores[k]), result.score_space)}"
+    """``Wet AMD  0.873``, with `` · close call`` or `` · tie`` when the score is one
+    (see :func:`dida_view.core.scoretext.score_flags`)."""
+    text = f"{result.labels[k]}  {format_score(float(result.scores[k]), result.score_space)}"
+    flag = score_flags(result.scores, result.score_space).flag(k)
+    return f"{text} · {flag}" if flag else text
 
 
 def figure_panels(
@@ -86,16 +87,35 @@ def assemble_figure(
     panels: Sequence[np.ndarray], result: DidaResult, scale: float, *, gain: float = 1.0,
     legend: bool = True,
 ) -> np.ndarray:
-    """Put :func:`figure_panels` in a row, with a colour legend below (uint8 RGB)."""
+    """Put :func:`figure_panels` in a row, with a colour legend below (uint8 RGB).
+
+    The legend says in plain words what full colour means, and flags a close call.
+    """
     h, w = panels[0].shape[:2]
     width = len(panels) * w + (len(panels) - 1) * GAP
-    legend_h = max(40, h // 10) if legend else 0
+    lines = legend_lines(result, scale / gain) if legend else []
+    size = max(11, min(28, h // 24))
+    legend_h = (len(lines) * round(size * 1.35) + 2 * size) if legend else 0
     canvas = Image.new("RGB", (width, h + legend_h), BACKGROUND)
     for i, p in enumerate(panels):
         canvas.paste(Image.fromarray(p), (i * (w + GAP), 0))
     if legend:
-        _draw_legend(canvas, result, (0, h), width, legend_h, scale / gain)
+        _draw_legend(canvas, lines, (0, h), width, size)
     return np.asarray(canvas)
+
+
+def legend_lines(result: DidaResult, top: float) -> list[str]:
+    """The legend's text: what full colour means, the settings, and a close call if any."""
+    lines = [
+        f"red: supports the class, blue: argues against it, black: no effect.  "
+        f"Full colour at |d| = {top:.3g} ({result.score_space}).",
+        f"Score: {result.score_space}; grids {', '.join(str(n) for n in result.grid_sizes)}; "
+        f"mask {result.mask_fill}.",
+    ]
+    summary = score_flags(result.scores, result.score_space).summary(result.labels)
+    if summary:
+        lines.append(summary + ".")
+    return lines
 
 
 def compose_figure(
@@ -117,24 +137,33 @@ def compose_figure(
     return assemble_figure(panels, result, scale, gain=view.gain, legend=legend)
 
 
-def _draw_legend(canvas: Image.Image, result: DidaResult, origin, width, height, top):
+def _draw_legend(canvas: Image.Image, lines: Sequence[str], origin, width: int, size: int):
     draw = ImageDraw.Draw(canvas)
-    f = font(max(11, height // 3))
+    f = font(size)
     x, y = origin
-    bar_w = min(300, width // 4)
-    bar_h = max(8, height // 3)
-    by = y + (height - bar_h) // 2
+    bar_w = min(300, width // 5)
+    bar_h = size
+    by = y + size // 2
     left_label = "against"
     lw = draw.textlength(left_label, font=f)
     bx = x + 8 + int(lw) + 8
-    draw.text((x + 8, by - 2), left_label, fill=(0, 0, 0), font=f)
+    draw.text((x + 8, by), left_label, fill=(0, 0, 0), font=f)
     bar = render.to_uint8(render.legend_bar(bar_w, bar_h))
-    canvas.paste(Image.fromarray(bar), (bx, by))
-    draw.text((bx + bar_w + 8, by - 2), "for the class", fill=(0, 0, 0), font=f)
-    note = (
-        f"red: supports the class, blue: argues against it, black: no effect.  "
-        f"Full colour at |d| = {top:.3g} ({result.score_space}); grids "
-        f"{', '.join(str(n) for n in result.grid_sizes)}; mask {result.mask_fill}."
-    )
-    nx = bx + bar_w + 16 + int(draw.textlength("for the class", font=f))
-    draw.text((nx, by - 2), note, fill=(60, 60, 60), font=f)
+    canvas.paste(Image.fromarray(bar), (bx, by + 2))
+    draw.text((bx + bar_w + 8, by), "for the class", fill=(0, 0, 0), font=f)
+    nx = bx + bar_w + 24 + int(draw.textlength("for the class", font=f))
+    if nx > width * 0.6:  # a narrow figure: the text goes under the bar
+        nx, by = x + 8, by + round(size * 1.5)
+    for i, line in enumerate(lines):
+        colour = (150, 70, 0) if line.startswith(("Close call", "Tie")) else (40, 40, 40)
+        draw.text((nx, by + i * round(size * 1.35)), _fit(draw, line, f, width - nx - 8),
+                  fill=colour, font=f)
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, f, room: float) -> str:
+    """``text``, cut with an ellipsis where it is wider than ``room`` pixels."""
+    if draw.textlength(text, font=f) <= room:
+        return text
+    while text and draw.textlength(text + "…", font=f) > room:
+        text = text[:-1]
+    return text + "…"

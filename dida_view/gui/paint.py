@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QPointF
 
+from dida_view.core import figure
+from dida_view.core.scoretext import score_flags
 from dida_view.gui.controls import ALL_GRIDS, MIXED
 
 if TYPE_CHECKING:
@@ -74,7 +76,7 @@ def refresh(win: MainWindow) -> None:
                 if grid is None and not res.complete:
                     what += f" ({len(res.d)}/{len(res.grid_sizes)} grid sizes)"
                 p.set_texts(f"Rank {rank} of {len(res.labels)} · {what}",
-                            caption=f"{res.labels[k]}  {win.score_text(k)}",
+                            caption=figure.class_title(res, k),
                             hint="")
                 p.set_target(slot == win.target and (win.target_clicked or win.picked))
     orig = area.panels[0]
@@ -115,7 +117,7 @@ def _all_grids(win: MainWindow, size: tuple[int, int], opacity: float, gain: flo
     cols = count if count <= 5 else math.ceil(count / 2)
     panels = win.area.set_count(count, cols)
     scale = r.scale([k])
-    label = f"{res.labels[k]}  {win.score_text(k)}"
+    label = figure.class_title(res, k)
     for p, n in zip(panels[1:-1], res.grid_sizes, strict=True):
         done = n in res.d
         p.set_picture(r.overlay(k, scale, gain, opacity, n) if done else None, size)
@@ -149,11 +151,13 @@ def _class_list(win: MainWindow) -> None:
         win.controls.fill_classes([])
         return
     order = np.argsort(-res.scores, kind="stable")
+    flags = score_flags(res.scores, res.score_space)
     rows = []
     for k in order:
         k = int(k)
         slot = win.panel_classes.index(k) + 1 if k in win.panel_classes else 0
-        rows.append((k, res.labels[k], win.score_text(k), f"panel {slot}" if slot else ""))
+        score = win.score_text(k) + (f" ({flags.flag(k)})" if flags.flag(k) else "")
+        rows.append((k, res.labels[k], score, f"panel {slot}" if slot else ""))
     win.controls.fill_classes(rows)
 
 
