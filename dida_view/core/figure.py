@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from dida_view.core import render
 from dida_view.core.dida import DidaResult
 from dida_view.core.maps import View, class_overlay, class_scale
-from dida_view.core.scoretext import format_score, score_flags
+from dida_view.core.scoretext import format_score, full_colour_words, score_flags
 
 __all__ = ["assemble_figure", "class_title", "compose_figure", "figure_panels",
            "format_score", "label_panel"]
@@ -107,8 +107,8 @@ def assemble_figure(
 def legend_lines(result: DidaResult, top: float) -> list[str]:
     """The legend's text: what full colour means, the settings, and a close call if any."""
     lines = [
-        f"red: supports the class, blue: argues against it, black: no effect.  "
-        f"Full colour at |d| = {top:.3g} ({result.score_space}).",
+        "red: supports the class, blue: argues against it, black: no effect.",
+        "F" + full_colour_words(top, result.score_space)[1:] + ".",
         f"Score: {result.score_space}; grids {', '.join(str(n) for n in result.grid_sizes)}; "
         f"mask {result.mask_fill}.",
     ]

@@ -1,9 +1,10 @@
-"""The colour legend and the score-space line under the panels."""
+"""The colour legend under the panels: what the colours mean, what full colour means in
+plain words (with the score's unit), and the score space in use."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from dida_view.core import render
 from dida_view.gui.panel import to_qimage
@@ -12,17 +13,23 @@ BAR_W, BAR_H = 220, 14
 
 
 class LegendStrip(QWidget):
-    """``against [blue - black - red] for the class`` and what full colour means.
+    """``blue [blue - black - red] red`` and, below, what full colour means.
 
-    Also shows the score space in use, highlighted with its note when ``auto`` switched
-    from probability to logits because the probability saturated.
+    The second line says the |d| at which a cell reaches full colour in plain words
+    (``full red = the class's score drops by 0.12 probability points when that region is
+    hidden``), because the same red can mean very different effects from one case to the
+    next. Also shows the score space in use, highlighted with its note when ``auto``
+    switched spaces.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 2, 8, 2)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 2, 8, 2)
+        outer.setSpacing(2)
+        lay = QHBoxLayout()
         lay.setSpacing(8)
+        outer.addLayout(lay)
         bar = QLabel()
         bar.setPixmap(QPixmap.fromImage(to_qimage(render.to_uint8(
             render.legend_bar(BAR_W, BAR_H)))))
@@ -30,8 +37,6 @@ class LegendStrip(QWidget):
         left = QLabel("<b style='color:#1e5bff'>blue</b>: argues against the class")
         right = QLabel("<b style='color:#e00000'>red</b>: supports the class")
         mid = QLabel("black: no effect")
-        self.scale = QLabel()
-        self.scale.setToolTip("|d| at which a cell reaches full colour (shared by the panels)")
         self.space = QLabel()
         self.space.setWordWrap(True)
         self.space.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -41,8 +46,15 @@ class LegendStrip(QWidget):
         lay.addWidget(QLabel("·"))
         lay.addWidget(mid)
         lay.addWidget(QLabel("·"))
-        lay.addWidget(self.scale)
         lay.addWidget(self.space, 1)
+        self.scale = QLabel()
+        self.scale.setWordWrap(True)
+        self.scale.setToolTip("The |d| at which a cell reaches full colour (with the gain), "
+                              "in the score's own unit")
+        f = self.scale.font()
+        f.setBold(True)
+        self.scale.setFont(f)
+        outer.addWidget(self.scale)
         self.space.setMinimumWidth(40)
         self.setMinimumWidth(200)  # narrow windows clip the legend rather than grow
         self.set_state(None, None, None)
@@ -50,6 +62,7 @@ class LegendStrip(QWidget):
     def set_state(self, space: str | None, note: str | None, full: str | None) -> None:
         """Show the score space (and its note) and what full colour means (``full``)."""
         self.scale.setText(full or "")
+        self.scale.setVisible(bool(full))
         if space is None:
             self.space.setText("")
             self.space.setStyleSheet("")

@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QPointF
 
 from dida_view.core import figure
-from dida_view.core.scoretext import score_flags
+from dida_view.core.scoretext import full_colour_words, score_flags
 from dida_view.gui.controls import ALL_GRIDS, MIXED
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def _legend(win: MainWindow, scale: float | None, gain: float) -> None:
     if scale is None:
         full = "full colour: each panel at its own largest |d|" if res.d else None
     elif res.d and scale > 1e-11:
-        full = f"full colour at |d| ≥ {scale / gain:.3g}"
+        full = full_colour_words(scale / gain, res.score_space)
     else:
         full = None
     win.legend.set_state(res.score_space, res.meta.get("note"), full)

@@ -85,6 +85,8 @@ def test_panel_titles_and_the_figure_flag_a_close_call():
     assert class_title(res, 0) == "Normal  0.100"
     lines = legend_lines(res, 0.12)
     assert any(line.startswith("Close call: Wet AMD leads Dry AMD") for line in lines)
+    assert lines[1].startswith("Full red = the class's score drops by 0.12 probability points")
+    assert "log-odds when" in legend_lines(result([0.1, 0.9, 0.0], "log-odds"), 2.0)[1]
     clear = result([0.05, 0.8, 0.15])
     assert not any("Close call" in line for line in legend_lines(clear, 0.12))
     img = np.full((64, 64), 128, np.uint8)

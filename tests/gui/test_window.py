@@ -225,7 +225,7 @@ def test_own_scale_per_panel(make_window, qtbot, model_path, scan_path):
     wait_done(qtbot, win)
     weakest = win.area.panels[3]
     before = weakest._qimage.copy()
-    assert "full colour at |d|" in win.legend.scale.text()
+    assert "full red = the class's score drops by" in win.legend.scale.text()
     win.controls.shared.setChecked(False)
     assert "own largest" in win.legend.scale.text()
     assert weakest._qimage != before and not win.busy()
