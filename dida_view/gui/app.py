@@ -38,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
                    help="open the window, wait for the analysis, save a PNG of the window, exit")
     p.add_argument("--size", default=None, metavar="WxH",
                    help=f"window size (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})")
+    p.add_argument("--square", default=None, metavar="X,Y",
+                   help="put the synchronized square at image pixel X,Y (pictures can show "
+                   "it and the probe's readout)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
     return p
 
@@ -48,6 +51,14 @@ def parse_size(text: str) -> tuple[int, int]:
     if not m or int(m.group(1)) < 200 or int(m.group(2)) < 150:
         raise ValueError(f"bad --size {text!r}: expected WIDTHxHEIGHT, at least 200x150")
     return int(m.group(1)), int(m.group(2))
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    """``"120,88"`` -> (120.0, 88.0); ValueError with a readable message otherwise."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*,\s*(\d+(?:\.\d*)?)\s*", text)
+    if not m:
+        raise ValueError(f"bad --square {text!r}: expected X,Y in image pixels, like 120,88")
+    return float(m.group(1)), float(m.group(2))
 
 
 def configure_app(app: QApplication) -> None:
@@ -86,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         size = parse_size(args.size) if args.size else DEFAULT_SIZE
+        args.square = parse_point(args.square) if args.square else None
     except ValueError as exc:
         _error(str(exc))
         return 2
@@ -129,9 +141,22 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         win.status.message("No demo model installed: open a model (Ctrl+Shift+O)")
     if image is not None:
         win.open_image(image)
+    if args.square is not None:
+        _place_square(win, args.square)
     if not args.screenshot:
         return int(app.exec())
     return _screenshot(app, win, Path(args.screenshot), errors)
+
+
+def _place_square(win, point: tuple[float, float]) -> None:
+    """Put the square at image pixel ``point`` (clamped to the image)."""
+    from PySide6.QtCore import QPointF
+
+    if win.image is None:
+        return
+    h, w = win.image.shape[:2]
+    x, y = min(point[0], w - 1), min(point[1], h - 1)
+    win.cursor.set_now(QPointF(x + 0.5, y + 0.5))
 
 
 def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:

@@ -55,6 +55,7 @@ class LegendStrip(QWidget):
         f.setBold(True)
         self.scale.setFont(f)
         outer.addWidget(self.scale)
+        outer.addStretch(1)
         self.space.setMinimumWidth(40)
         self.setMinimumWidth(200)  # narrow windows clip the legend rather than grow
         self.set_state(None, None, None)

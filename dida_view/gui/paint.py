@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF
 from dida_view.core import figure
 from dida_view.core.scoretext import full_colour_words, score_flags
 from dida_view.gui.controls import ALL_GRIDS, MIXED
+from dida_view.gui.probe import ProbeReading, read_probe
 
 if TYPE_CHECKING:
     from dida_view.gui.window import MainWindow
@@ -87,7 +88,7 @@ def refresh(win: MainWindow) -> None:
     orig.set_target(False)
     _legend(win, scale, gain)
     _class_list(win)
-    win.status.set_position(probe_text(win, win.cursor.pos))
+    win.probe.set_reading(probe_reading(win, win.cursor.pos))
 
 
 def prerender_requests(win: MainWindow) -> list[tuple]:
@@ -161,34 +162,18 @@ def _class_list(win: MainWindow) -> None:
     win.controls.fill_classes(rows)
 
 
-def probe_text(win: MainWindow, pos: QPointF | None) -> str:
-    """The status bar readout: image position, pixel value and each panel's d there.
+def probe_reading(win: MainWindow, pos: QPointF | None) -> ProbeReading | None:
+    """What the probe panel shows for the square at image position ``pos``.
 
     In the Mixed Image view, d is the Mixed Image's d: the blend-weighted mean over the
     finished grid sizes of the d of the cell holding that pixel. In a grid view, it is that
     grid's d; in the all-grid-sizes view, every grid's d and the mixed d of the class.
     """
     if pos is None or win.image is None:
-        return ""
-    h, w = win.image.shape[:2]
-    x, y = min(max(int(pos.x()), 0), w - 1), min(max(int(pos.y()), 0), h - 1)
-    v = win.image[y, x]
-    grey = f"{int(v)}" if np.ndim(v) == 0 else ",".join(str(int(c)) for c in v)
-    parts = [f"x {x}, y {y}", f"pixel {grey}"]
-    res = win.result
-    if res is not None and res.d:
-        view = win.controls.view_value()
-        if view == ALL_GRIDS:
-            k = win.focus_class()
-            ds = [(n, win.renderer.d_at(k, y, x, n)) for n in res.grid_sizes]
-            items = [f"{n}x{n} {d:+.3g}" for n, d in ds if d is not None]
-            items.append(f"mixed {win.renderer.d_at(k, y, x):+.3g}")
-            parts.append(f"{res.labels[k]}: d " + ", ".join(items))
-        else:
-            grid = None if view == MIXED else int(view)
-            what = "mixed d" if grid is None else f"d ({grid}x{grid})"
-            for k in win.panel_classes:
-                d = win.renderer.d_at(k, y, x, grid)
-                if d is not None:
-                    parts.append(f"{res.labels[k]}: {what} {d:+.3g}")
-    return "   |   ".join(parts)
+        return None
+    view = win.controls.view_value()
+    all_grids = view == ALL_GRIDS
+    classes = [win.focus_class()] if all_grids else list(win.panel_classes)
+    grid = None if view in (MIXED, ALL_GRIDS) else int(view)
+    return read_probe(win.image, pos.x(), pos.y(), win.result, classes, grid, all_grids,
+                      win.renderer.d_at)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QPointF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from dida_view.core import figure
 from dida_view.core.analysis import Settings
@@ -30,6 +30,7 @@ from dida_view.gui.controls import ALL_GRIDS, ControlsPanel
 from dida_view.gui.cursor import CursorModel, ViewModel
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
+from dida_view.gui.probe import ProbePanel
 from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.rendering import Renderer
 from dida_view.gui.statusbar import RunStatus
@@ -98,8 +99,12 @@ class MainWindow(QMainWindow):
         self.area.panel_clicked.connect(self._on_panel_clicked)
         self.area.panel_double_clicked.connect(self._on_panel_double_clicked)
         self.legend = LegendStrip()
+        self.probe = ProbePanel()
         lay.addWidget(self.area, 1)
-        lay.addWidget(self.legend)
+        below = QHBoxLayout()
+        below.addWidget(self.legend, 1)
+        below.addWidget(self.probe)
+        lay.addLayout(below)
         self.setCentralWidget(central)
         self.controls = ControlsPanel()
         self.dock = menus.make_dock(self, self.controls)
@@ -379,7 +384,7 @@ class MainWindow(QMainWindow):
     def _on_cursor_moved(self, pos: QPointF | None) -> None:
         from dida_view.gui import paint
 
-        self.status.set_position(paint.probe_text(self, pos))
+        self.probe.set_reading(paint.probe_reading(self, pos))
 
     def focus_class(self) -> int:
         """The class shown in the all-grid-sizes view: the top class, or the class of the

@@ -1,0 +1,140 @@
+"""The probe: a small panel that reads out what is under the synchronized square.
+
+Position, pixel value, and the d of each panel there: the Mixed Image's d (or the shown
+grid's d) per class, or, in the all-grid-sizes view (the paper's Fig. 3), the d of every
+grid size and the mixed d of the one class shown. :func:`read_probe` makes the numbers
+without Qt; :class:`ProbePanel` shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from dida_view.core.dida import DidaResult
+
+DAt = Callable[[int, int, int, "int | None"], "float | None"]
+HINT = "Move the mouse over a scan: its position, pixel value and d appear here."
+
+
+@dataclass(frozen=True)
+class ProbeReading:
+    """What the probe shows.
+
+    Attributes
+    ----------
+    x, y
+        Image pixel under the square's centre.
+    pixel
+        Its value (``"143"`` or ``"12,40,200"``).
+    columns
+        Column titles of the d table (``["mixed d"]``, ``["d 7x7", ..., "mixed d"]``).
+    rows
+        (class name, one d per column; None where not known yet).
+    space
+        The score space of d.
+    """
+
+    x: int
+    y: int
+    pixel: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[str, list[float | None]]] = field(default_factory=list)
+    space: str = ""
+
+
+def read_probe(image: np.ndarray, x: float, y: float, result: DidaResult | None,
+               classes: Sequence[int], grid: int | None, all_grids: bool,
+               d_at: DAt) -> ProbeReading:
+    """The probe's numbers at image position (``x``, ``y``).
+
+    Parameters
+    ----------
+    image
+        The original (H, W) or (H, W, 3).
+    x, y
+        Image coordinates (clamped to the image).
+    result
+        The result shown (None: position and pixel only).
+    classes
+        The classes of the panels; in the all-grid-sizes view the one class shown.
+    grid
+        The grid size shown, None for the Mixed Image.
+    all_grids
+        The all-grid-sizes view: a column per grid size, then the mixed d.
+    d_at
+        ``d_at(k, y, x, grid)``: class k's d at that pixel (grid None: mixed), or None.
+    """
+    h, w = image.shape[:2]
+    xi, yi = min(max(int(x), 0), w - 1), min(max(int(y), 0), h - 1)
+    v = image[yi, xi]
+    pixel = f"{int(v)}" if np.ndim(v) == 0 else ",".join(str(int(c)) for c in v)
+    if result is None or not result.d:
+        return ProbeReading(xi, yi, pixel)
+    if all_grids:
+        grids: list[int | None] = [*result.grid_sizes, None]
+        columns = [f"{n}x{n}" for n in result.grid_sizes] + ["mixed"]
+        classes = list(classes)[:1]
+    else:
+        grids = [grid]
+        columns = ["mixed d" if grid is None else f"d ({grid}x{grid})"]
+    rows = [(result.labels[k], [d_at(k, yi, xi, g) for g in grids]) for k in classes]
+    return ProbeReading(xi, yi, pixel, columns, rows, result.score_space)
+
+
+def reading_html(r: ProbeReading | None) -> str:
+    """The reading as a small HTML table (red for d > 0: supports, blue for d < 0)."""
+    if r is None:
+        return HINT
+    head = f"<b>x {r.x}, y {r.y}</b> &nbsp; pixel <b>{r.pixel}</b>"
+    if not r.rows:
+        return head
+    cells = "".join(f"<th align='right'>&nbsp;{c}</th>" for c in r.columns)
+    lines = [f"<tr><th align='left'>d ({r.space})</th>{cells}</tr>"]
+    for name, values in r.rows:
+        tds = "".join(f"<td align='right'>&nbsp;{_d(v)}</td>" for v in values)
+        lines.append(f"<tr><td>{name}</td>{tds}</tr>")
+    return head + "<table cellspacing='0' cellpadding='1'>" + "".join(lines) + "</table>"
+
+
+def _d(v: float | None) -> str:
+    if v is None:
+        return "…"
+    colour = "#e00000" if v > 0 else "#1e5bff" if v < 0 else "inherit"
+    return f"<span style='color:{colour}'><b>{v:+.3g}</b></span>"
+
+
+class ProbePanel(QFrame):
+    """A framed box: "Under the square", then :func:`reading_html` of the last reading."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("probe")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.setSpacing(2)
+        title = QLabel("Under the square")
+        f = title.font()
+        f.setBold(True)
+        title.setFont(f)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setToolTip(
+            "d = score(original) - score(that region hidden), in the score space's unit. "
+            "Mixed d: the blend-weighted mean over the finished grid sizes of the d of the "
+            "cell holding that pixel; red supports the class, blue argues against it")
+        lay.addWidget(title)
+        lay.addWidget(self.text, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(240)
+        self.reading: ProbeReading | None = None
+        self.set_reading(None)
+
+    def set_reading(self, reading: ProbeReading | None) -> None:
+        """Show ``reading`` (None: the hint)."""
+        self.reading = reading
+        self.text.setText(reading_html(reading))
