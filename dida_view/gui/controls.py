@@ -81,9 +81,10 @@ class ControlsPanel(QWidget):
         self.classes.setRootIsDecorated(False)
         self.classes.setUniformRowHeights(True)
         hdr = self.classes.header()
-        hdr.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for c in (0, 2, 3):
+        # the names take what they need; the last column ("Shown in") takes the rest
+        for c in (0, 1, 2):
             hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        hdr.setStretchLastSection(True)
         self.classes.itemClicked.connect(self._on_class_item)
         self.classes.itemActivated.connect(self._on_class_item)
         bl.addWidget(self.classes)

@@ -153,12 +153,16 @@ def _class_list(win: MainWindow) -> None:
         return
     order = np.argsort(-res.scores, kind="stable")
     flags = score_flags(res.scores, res.score_space)
+    fig3 = win.focus_class() if win.controls.view_value() == ALL_GRIDS else None
     rows = []
     for k in order:
         k = int(k)
         slot = win.panel_classes.index(k) + 1 if k in win.panel_classes else 0
         score = win.score_text(k) + (f" ({flags.flag(k)})" if flags.flag(k) else "")
-        rows.append((k, res.labels[k], score, f"panel {slot}" if slot else ""))
+        where = f"panel {slot}" if slot else ""
+        if fig3 is not None:  # the Fig. 3 view shows one class in every panel
+            where = "all panels" if k == fig3 else ""
+        rows.append((k, res.labels[k], score, where))
     win.controls.fill_classes(rows)
 
 
