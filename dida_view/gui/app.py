@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--square", default=None, metavar="X,Y",
                    help="put the synchronized square at image pixel X,Y (pictures can show "
                    "it and the probe's readout)")
+    p.add_argument("--theme", choices=("light", "dark"), default=None,
+                   help="light or dark window for this run (View > Dark Theme keeps one)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
     return p
 
@@ -128,6 +130,8 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
     errors: list[str] = []
     if args.screenshot:
         win.error_handler = lambda _title, message: errors.append(message)
+    if args.theme is not None:
+        _use_theme(win, args.theme == "dark")
     win.resize(*size)
     win.show()
     model = args.model or paths.demo_model_path()
@@ -146,6 +150,17 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
     if not args.screenshot:
         return int(app.exec())
     return _screenshot(app, win, Path(args.screenshot), errors)
+
+
+def _use_theme(win, dark: bool) -> None:
+    """The theme for this run only: the saved choice is left as it is."""
+    from dida_view.gui.theme import apply_theme
+
+    action = win.actions_.dark
+    action.blockSignals(True)
+    action.setChecked(dark)
+    action.blockSignals(False)
+    apply_theme(dark)
 
 
 def _place_square(win, point: tuple[float, float]) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QScrollArea, QWidget
 
 from dida_view import paths
-from dida_view.gui import files
+from dida_view.gui import files, theme
 from dida_view.gui.qsettings import recent_files
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def build(win: MainWindow) -> SimpleNamespace:
     a.square_smaller = _action(win, "&Smaller Square", lambda: _square(win, 0.8), "[")
     a.full_screen = _action(win, "&Full Screen", lambda: _toggle_full_screen(win), "F11")
     a.about = _action(win, "&About DiDA View", lambda: files.show_about(win))
+    a.dark = theme.dark_action(win, win.store)
 
     bar = win.menuBar()
     m = bar.addMenu("&File")
@@ -118,6 +119,7 @@ def build(win: MainWindow) -> SimpleNamespace:
     m.addAction(a.square_smaller)
     m.addSeparator()
     m.addAction(a.full_screen)
+    m.addAction(a.dark)
     m.addAction(win.dock.toggleViewAction())
     m = bar.addMenu("&Help")
     m.addAction(a.about)

@@ -36,3 +36,50 @@ def test_class_column_does_not_take_half_the_dock(make_window, qtbot, model_path
     qtbot.wait(10)
     assert tree.columnWidth(1) < 0.4 * tree.viewport().width()
     assert tree.columnWidth(1) >= tree.header().sectionSizeHint(1) - 1  # names not cut
+
+
+def test_dark_theme_toggle_applies_and_is_kept(make_window, qapp):
+    from PySide6.QtGui import QPalette
+
+    from dida_view.gui.theme import apply_theme, is_dark
+
+    def window_lightness() -> int:
+        return qapp.palette().color(QPalette.ColorRole.Window).lightness()
+
+    try:
+        win = make_window()
+        assert not win.actions_.dark.isChecked() and window_lightness() > 150
+        win.actions_.dark.trigger()
+        assert window_lightness() < 80 and is_dark(win.store)
+        assert qapp.style().name().lower() == "fusion"
+        # blue is kept for "argues against": the selection highlight is not blue
+        hl = qapp.palette().color(QPalette.ColorRole.Highlight)
+        assert not (hl.blue() > hl.red() + 60)
+        win.close()
+        again = make_window()  # same QSettings: starts dark
+        assert again.actions_.dark.isChecked() and window_lightness() < 80
+        again.actions_.dark.trigger()
+        assert window_lightness() > 150 and not is_dark(again.store)
+    finally:
+        apply_theme(False)
+
+
+def test_theme_option_for_one_run(model_path, scan_path, tmp_path, capsys):
+    import numpy as np
+    from PIL import Image
+
+    from dida_view.gui import app
+    from dida_view.gui.qsettings import make_settings
+    from dida_view.gui.theme import apply_theme, is_dark
+
+    shots = {}
+    try:
+        for t in ("light", "dark"):
+            shots[t] = tmp_path / f"{t}.png"
+            assert app.main([str(scan_path), "--model", str(model_path), "--screenshot",
+                             str(shots[t]), "--size", "900x480", "--theme", t]) == 0
+    finally:
+        apply_theme(False)
+    light, dark = (np.asarray(Image.open(shots[t]).convert("L"))[-120:] for t in shots)
+    assert dark.mean() < light.mean() - 60  # the controls below the panels
+    assert not is_dark(make_settings())  # not saved
