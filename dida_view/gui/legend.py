@@ -3,6 +3,7 @@ plain words (with the score's unit), and the score space in use."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -39,14 +40,13 @@ class LegendStrip(QWidget):
         mid = QLabel("black: no effect")
         self.space = QLabel()
         self.space.setWordWrap(True)
-        self.space.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         lay.addWidget(left)
         lay.addWidget(bar)
         lay.addWidget(right)
         lay.addWidget(QLabel("·"))
         lay.addWidget(mid)
-        lay.addWidget(QLabel("·"))
-        lay.addWidget(self.space, 1)
+        lay.addStretch(1)
         self.scale = QLabel()
         self.scale.setWordWrap(True)
         self.scale.setToolTip("The |d| at which a cell reaches full colour (with the gain), "
@@ -54,7 +54,10 @@ class LegendStrip(QWidget):
         f = self.scale.font()
         f.setBold(True)
         self.scale.setFont(f)
-        outer.addWidget(self.scale)
+        second = QHBoxLayout()
+        second.addWidget(self.space, 0, Qt.AlignmentFlag.AlignTop)
+        second.addWidget(self.scale, 1, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(second)
         outer.addStretch(1)
         self.space.setMinimumWidth(40)
         self.setMinimumWidth(200)  # narrow windows clip the legend rather than grow
@@ -69,6 +72,7 @@ class LegendStrip(QWidget):
             self.space.setStyleSheet("")
             return
         text = f"Score: <b>{space}</b>"
+        self.space.setWordWrap(bool(note))
         if note:
             text += f" — {note}"
             self.space.setStyleSheet("background:#fff3cd; color:#5c4400; padding:2px;")

@@ -89,7 +89,7 @@ def reading_html(r: ProbeReading | None) -> str:
     """The reading as a small HTML table (red for d > 0: supports, blue for d < 0)."""
     if r is None:
         return HINT
-    head = f"<b>x {r.x}, y {r.y}</b> &nbsp; pixel <b>{r.pixel}</b>"
+    head = f"Under the square: <b>x {r.x}, y {r.y}</b>, pixel <b>{r.pixel}</b>"
     if not r.rows:
         return head
     cells = "".join(f"<th align='right'>&nbsp;{c}</th>" for c in r.columns)
@@ -108,7 +108,7 @@ def _d(v: float | None) -> str:
 
 
 class ProbePanel(QFrame):
-    """A framed box: "Under the square", then :func:`reading_html` of the last reading."""
+    """A framed box showing :func:`reading_html` of the last reading."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,17 +117,12 @@ class ProbePanel(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
         lay.setSpacing(2)
-        title = QLabel("Under the square")
-        f = title.font()
-        f.setBold(True)
-        title.setFont(f)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setToolTip(
             "d = score(original) - score(that region hidden), in the score space's unit. "
             "Mixed d: the blend-weighted mean over the finished grid sizes of the d of the "
             "cell holding that pixel; red supports the class, blue argues against it")
-        lay.addWidget(title)
         lay.addWidget(self.text, 1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(240)
