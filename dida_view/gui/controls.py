@@ -62,6 +62,7 @@ class ControlsPanel(QWidget):
     analysis_changed = Signal()  # score space, mask fill, grid sizes: re-run
     diagnosis_changed = Signal(str)
     reset_requested = Signal()
+    view_choices_changed = Signal()  # the View list was refilled (quietly)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -217,6 +218,7 @@ class ControlsPanel(QWidget):
         i = self.view.findData(current)
         self.view.setCurrentIndex(max(0, i))
         self.view.blockSignals(False)
+        self.view_choices_changed.emit()
 
     def _on_opacity(self, v: int) -> None:
         self.opacity_label.setText(f"{v} %")

@@ -34,6 +34,7 @@ from dida_view.gui.probe import ProbePanel
 from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.rendering import Renderer
 from dida_view.gui.statusbar import RunStatus
+from dida_view.gui.toolbar import make_toolbar
 from dida_view.gui.worker import WorkerHost
 
 N_CLASS_PANELS = 3
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.status = RunStatus(self)
         self.status.cancel_requested.connect(self.cancel)
         self.actions_ = menus.build(self)
+        self.toolbar = make_toolbar(self)
 
         c = self.controls
         c.class_chosen.connect(self.choose_class)

@@ -83,3 +83,27 @@ def test_theme_option_for_one_run(model_path, scan_path, tmp_path, capsys):
     light, dark = (np.asarray(Image.open(shots[t]).convert("L"))[-120:] for t in shots)
     assert dark.mean() < light.mean() - 60  # the controls below the panels
     assert not is_dark(make_settings())  # not saved
+
+
+def test_toolbar_has_the_main_actions_and_a_view_choice_in_step(make_window, qtbot,
+                                                                model_path, scan_path):
+    win = make_window()
+    a = win.actions_
+    actions = win.toolbar.actions()
+    for act in (a.open_image, a.open_model, a.rerun, a.cancel, a.export_figure):
+        assert act in actions and not act.icon().isNull()
+    win.open_model(model_path)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    combo = win.toolbar_view
+    assert combo.count() == win.controls.view.count() == 4  # mixed, 2, 3, all grids
+    combo.setCurrentIndex(combo.findData(ALL_GRIDS))
+    assert win.controls.view_value() == ALL_GRIDS
+    assert len(win.area.panels) == 4 and "grid image" in win.area.panels[1].header
+    win.controls.view.setCurrentIndex(win.controls.view.findData(3))
+    assert combo.currentData() == 3
+    run = win.run_id
+    a.rerun.trigger()
+    assert win.run_id != run
+    wait_done(qtbot, win)
+    assert combo.currentData() == 3  # the refilled list keeps the choice in both
