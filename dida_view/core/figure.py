@@ -107,7 +107,7 @@ def assemble_figure(
 def legend_lines(result: DidaResult, top: float) -> list[str]:
     """The legend's text: what full colour means, the settings, and a close call if any."""
     lines = [
-        "red: supports the class, blue: argues against it, black: no effect.",
+        "red: supports the class, blue: argues against it, no colour: no effect.",
         "F" + full_colour_words(top, result.score_space)[1:] + ".",
         f"Score: {result.score_space}; grids {', '.join(str(n) for n in result.grid_sizes)}; "
         f"mask {result.mask_fill}.",

@@ -37,7 +37,7 @@ class LegendStrip(QWidget):
         bar.setToolTip("Colour of a cell by its d = score(original) - score(cell masked)")
         left = QLabel("<b style='color:#1e5bff'>blue</b>: argues against the class")
         right = QLabel("<b style='color:#e00000'>red</b>: supports the class")
-        mid = QLabel("black: no effect")
+        mid = QLabel("no colour: no effect")
         self.space = QLabel()
         self.space.setWordWrap(True)
         self.space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
