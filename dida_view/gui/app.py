@@ -41,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--square", default=None, metavar="X,Y",
                    help="put the synchronized square at image pixel X,Y (pictures can show "
                    "it and the probe's readout)")
+    p.add_argument("--view", default=None, metavar="VIEW",
+                   help="what the panels show once analysed: mixed (default), all-grids "
+                   "(the paper's Fig. 3) or a grid size")
     p.add_argument("--theme", choices=("light", "dark"), default=None,
                    help="light or dark window for this run (View > Dark Theme keeps one)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
@@ -149,7 +152,7 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         _place_square(win, args.square)
     if not args.screenshot:
         return int(app.exec())
-    return _screenshot(app, win, Path(args.screenshot), errors)
+    return _screenshot(app, win, Path(args.screenshot), errors, args.view)
 
 
 def _use_theme(win, dark: bool) -> None:
@@ -161,6 +164,21 @@ def _use_theme(win, dark: bool) -> None:
     action.setChecked(dark)
     action.blockSignals(False)
     apply_theme(dark)
+
+
+def _choose_view(win, view: str, errors: list[str]) -> None:
+    """Show ``view`` (``mixed``, ``all-grids`` or a grid size) in the panels."""
+    from dida_view.gui.controls import ALL_GRIDS, MIXED
+
+    data = {"mixed": MIXED, "all-grids": ALL_GRIDS}.get(view, int(view) if view.isdigit()
+                                                         else None)
+    combo = win.controls.view
+    i = combo.findData(data) if data is not None else -1
+    if i < 0:
+        choices = ", ".join(str(combo.itemData(j)) for j in range(combo.count()))
+        errors.append(f"bad --view {view!r}: expected one of {choices}")
+        return
+    combo.setCurrentIndex(i)
 
 
 def _place_square(win, point: tuple[float, float]) -> None:
@@ -180,13 +198,16 @@ def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str)
         print(message, file=sys.stderr)
 
 
-def _screenshot(app: QApplication, win, path: Path, errors: list[str]) -> int:
-    """Wait until nothing is running, save the window as PNG, close it."""
+def _screenshot(app: QApplication, win, path: Path, errors: list[str],
+                view: str | None = None) -> int:
+    """Wait until nothing is running, (choose the view,) save the window as PNG, close it."""
     loop = QEventLoop()
     win.settled.connect(loop.quit)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_S * 1000, loop.quit)
     if win.busy():
         loop.exec()
+    if view is not None:
+        _choose_view(win, view, errors)
     try:
         if win.busy():
             errors.append(f"the analysis did not finish in {SCREENSHOT_TIMEOUT_S} s")

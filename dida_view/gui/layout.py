@@ -12,17 +12,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-MIN_TITLE_PX = 12
+MIN_TITLE_PX = 13
 MAX_TITLE_PX = 34
 
 
 def title_px(panel_width: float) -> int:
-    """Font size (pixels) of a panel's title and captions: about 1/26 of the panel's width.
+    """Font size (pixels) of a panel's title and captions: about 1/24 of the panel's width.
 
-    At 1920 px wide and four panels in a row that is 18 px, at 2x2 on the same screen
+    At 1920 px wide and four panels in a row that is 20 px, at 2x2 on the same screen
     34 px (the cap): readable from the back of a room when projected.
     """
-    return int(max(MIN_TITLE_PX, min(MAX_TITLE_PX, round(panel_width / 26))))
+    return int(max(MIN_TITLE_PX, min(MAX_TITLE_PX, round(panel_width / 24))))
 
 
 def header_height(panel_width: float) -> int:

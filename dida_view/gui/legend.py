@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from dida_view.core import render
 from dida_view.gui.panel import to_qimage
 
-BAR_W, BAR_H = 220, 14
+BAR_W, BAR_H = 160, 14
 
 
 class LegendStrip(QWidget):
@@ -31,11 +31,12 @@ class LegendStrip(QWidget):
         lay = QHBoxLayout()
         lay.setSpacing(8)
         outer.addLayout(lay)
+        self._first_row = lay
         bar = QLabel()
         bar.setPixmap(QPixmap.fromImage(to_qimage(render.to_uint8(
             render.legend_bar(BAR_W, BAR_H)))))
         bar.setToolTip("Colour of a cell by its d = score(original) - score(cell masked)")
-        left = QLabel("<b style='color:#1e5bff'>blue</b>: argues against the class")
+        left = QLabel("<b style='color:#1e5bff'>blue</b>: against the class")
         right = QLabel("<b style='color:#e00000'>red</b>: supports the class")
         mid = QLabel("no colour: no effect")
         self.space = QLabel()
@@ -63,6 +64,11 @@ class LegendStrip(QWidget):
         self.setMinimumWidth(200)  # narrow windows clip the legend rather than grow
         self.set_state(None, None, None)
 
+    def needed_width(self) -> int:
+        """The width below which the colour bar's row would be cut."""
+        m = self.layout().contentsMargins()
+        return self._first_row.sizeHint().width() + m.left() + m.right()
+
     def set_state(self, space: str | None, note: str | None, full: str | None) -> None:
         """Show the score space (and its note) and what full colour means (``full``)."""
         self.scale.setText(full or "")
@@ -71,7 +77,7 @@ class LegendStrip(QWidget):
             self.space.setText("")
             self.space.setStyleSheet("")
             return
-        text = f"Score: <b>{space}</b>"
+        text = f"Score: <b>{space}</b> ·"
         self.space.setWordWrap(bool(note))
         if note:
             text += f" — {note}"

@@ -76,7 +76,7 @@ def refresh(win: MainWindow) -> None:
                 what = "Mixed Image" if grid is None else f"grid {grid} x {grid}"
                 if grid is None and not res.complete:
                     what += f" ({len(res.d)}/{len(res.grid_sizes)} grid sizes)"
-                p.set_texts(f"Rank {rank} of {len(res.labels)} · {what}",
+                p.set_texts(f"Rank {rank} · {what}",
                             caption=figure.class_title(res, k),
                             hint="")
                 p.set_target(slot == win.target and (win.target_clicked or win.picked))
@@ -122,7 +122,7 @@ def _all_grids(win: MainWindow, size: tuple[int, int], opacity: float, gain: flo
     for p, n in zip(panels[1:-1], res.grid_sizes, strict=True):
         done = n in res.d
         p.set_picture(r.overlay(k, scale, gain, opacity, n) if done else None, size)
-        p.set_texts(f"{res.labels[k]} · grid image {n} x {n}", caption=label if done else "",
+        p.set_texts(f"{res.labels[k]} · grid {n} x {n}", caption=label if done else "",
                     hint="" if done else "Analysing…")
         p.set_target(False)
     mixed = panels[-1]

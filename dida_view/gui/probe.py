@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from dida_view.core.dida import DidaResult
 
@@ -92,8 +93,9 @@ def reading_html(r: ProbeReading | None) -> str:
     head = f"Under the square: <b>x {r.x}, y {r.y}</b>, pixel <b>{r.pixel}</b>"
     if not r.rows:
         return head
+    head += f" · d in {r.space}"
     cells = "".join(f"<th align='right'>&nbsp;{c}</th>" for c in r.columns)
-    lines = [f"<tr><th align='left'>d ({r.space})</th>{cells}</tr>"]
+    lines = [f"<tr><th></th>{cells}</tr>"]
     for name, values in r.rows:
         tds = "".join(f"<td align='right'>&nbsp;{_d(v)}</td>" for v in values)
         lines.append(f"<tr><td>{name}</td>{tds}</tr>")
@@ -108,7 +110,15 @@ def _d(v: float | None) -> str:
 
 
 class ProbePanel(QFrame):
-    """A framed box showing :func:`reading_html` of the last reading."""
+    """A framed box showing :func:`reading_html` of the last reading.
+
+    Signals
+    -------
+    reading_changed()
+        A new reading is shown (the panel's width may have changed).
+    """
+
+    reading_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,8 +127,7 @@ class ProbePanel(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
         lay.setSpacing(2)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
+        self.text = QLabel()  # no word wrap: the panel is as wide as its table
         self.text.setToolTip(
             "d = score(original) - score(that region hidden), in the score space's unit. "
             "Mixed d: the blend-weighted mean over the finished grid sizes of the d of the "
@@ -133,3 +142,33 @@ class ProbePanel(QFrame):
         """Show ``reading`` (None: the hint)."""
         self.reading = reading
         self.text.setText(reading_html(reading))
+        self.reading_changed.emit()
+
+
+class LegendAndProbe(QWidget):
+    """The legend and the probe side by side, or the probe under the legend when the
+    window is too narrow for both (the Fig. 3 view's table is wide)."""
+
+    def __init__(self, legend: QWidget, probe: ProbePanel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.legend, self.probe = legend, probe
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.addWidget(legend, 1)
+        self._box.addWidget(probe, 0, Qt.AlignmentFlag.AlignLeft)
+        probe.reading_changed.connect(self._arrange)
+
+    def side_by_side(self) -> bool:
+        """Whether the legend and the probe are in one row."""
+        return self._box.direction() == QBoxLayout.Direction.LeftToRight
+
+    def _arrange(self) -> None:
+        need = self.legend.needed_width() + self.probe.sizeHint().width() + 8
+        direction = (QBoxLayout.Direction.LeftToRight if need <= self.width()
+                     else QBoxLayout.Direction.TopToBottom)
+        if direction != self._box.direction():
+            self._box.setDirection(direction)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._arrange()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QPointF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from dida_view.core import figure
 from dida_view.core.analysis import Settings
@@ -30,7 +30,7 @@ from dida_view.gui.controls import ALL_GRIDS, ControlsPanel
 from dida_view.gui.cursor import CursorModel, ViewModel
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
-from dida_view.gui.probe import ProbePanel
+from dida_view.gui.probe import LegendAndProbe, ProbePanel
 from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.rendering import Renderer
 from dida_view.gui.statusbar import RunStatus
@@ -102,10 +102,7 @@ class MainWindow(QMainWindow):
         self.legend = LegendStrip()
         self.probe = ProbePanel()
         lay.addWidget(self.area, 1)
-        below = QHBoxLayout()
-        below.addWidget(self.legend, 1)
-        below.addWidget(self.probe)
-        lay.addLayout(below)
+        lay.addWidget(LegendAndProbe(self.legend, self.probe))
         self.setCentralWidget(central)
         self.controls = ControlsPanel()
         self.dock = menus.make_dock(self, self.controls)

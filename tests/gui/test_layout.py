@@ -36,7 +36,7 @@ def test_without_an_image_the_panel_fills_the_area():
 
 
 def test_titles_grow_with_the_panel_within_limits():
-    assert title_px(100) == 12 and title_px(5000) == 34
+    assert title_px(100) == 13 and title_px(5000) == 34
     assert title_px(300) < title_px(475) < title_px(900)
     assert header_height(900) > header_height(300)
     assert choose_grid(1000, 1000, 512, 496, 4).title_px >= 18
@@ -65,3 +65,18 @@ def test_at_1920x1080_the_scans_cover_most_of_each_panel(make_window, qtbot, mod
             assert p.title_px >= 14
         g = win.area.grid
         assert g.columns * g.rows >= 4
+
+
+def test_projector_window_without_controls_switches_to_two_rows(make_window, qtbot,
+                                                                model_path, tmp_path):
+    from guitools import write_scan
+
+    scan = write_scan(tmp_path / "square.png", height=124, width=128)  # OCT-like 1:1
+    win = make_window(size=(1024, 768))
+    win.open_model(model_path)
+    win.open_image(scan)
+    wait_done(qtbot, win)
+    assert (win.area.grid.columns, win.area.grid.rows) == (4, 1)
+    win.dock.setVisible(False)  # the presenter hides the controls
+    qtbot.waitUntil(lambda: win.area.grid.rows == 2, timeout=1000)
+    assert win.area.grid.columns == 2 and win.area.panels[1].title_px >= 13

@@ -96,3 +96,31 @@ def test_bad_square_is_an_error(capsys):
     assert app.main(["--square", "here", "--screenshot", "x.png"]) == 2
     assert "error: bad --square" in capsys.readouterr().err
     assert app.parse_point(" 12, 8.5") == (12.0, 8.5)
+
+
+def test_view_option_shows_fig3_in_a_screenshot(model_path, scan_path, tmp_path, capsys):
+    out = tmp_path / "fig3.png"
+    assert app.main([str(scan_path), "--model", str(model_path), "--screenshot", str(out),
+                     "--size", "900x480", "--view", "all-grids", "--square", "60,40"]) == 0
+    assert out.is_file()
+    capsys.readouterr()
+    assert app.main([str(scan_path), "--model", str(model_path), "--screenshot",
+                     str(tmp_path / "bad.png"), "--size", "900x480", "--view", "99"]) == 1
+    err = capsys.readouterr().err
+    assert "error: bad --view '99'" in err and "all-grids" in err
+
+
+def test_probe_goes_under_the_legend_when_the_window_is_narrow(make_window, qtbot,
+                                                               model_path, scan_path):
+    win = make_window(size=(1280, 720))
+    win.open_model(model_path)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    holder = win.probe.parentWidget()
+    win.cursor.set_now(QPointF(40.5, 30.5))
+    assert holder.side_by_side()
+    win.resize(900, 600)
+    qtbot.waitUntil(lambda: not holder.side_by_side(), timeout=1000)
+    qtbot.wait(20)
+    assert win.legend.width() >= win.legend.needed_width()
+    assert win.probe.width() >= win.probe.text.sizeHint().width()

@@ -99,7 +99,7 @@ def test_toolbar_has_the_main_actions_and_a_view_choice_in_step(make_window, qtb
     assert combo.count() == win.controls.view.count() == 4  # mixed, 2, 3, all grids
     combo.setCurrentIndex(combo.findData(ALL_GRIDS))
     assert win.controls.view_value() == ALL_GRIDS
-    assert len(win.area.panels) == 4 and "grid image" in win.area.panels[1].header
+    assert len(win.area.panels) == 4 and "grid 2 x 2" in win.area.panels[1].header
     win.controls.view.setCurrentIndex(win.controls.view.findData(3))
     assert combo.currentData() == 3
     run = win.run_id
