@@ -140,7 +140,7 @@ def _legend(win: MainWindow, scale: float | None, gain: float) -> None:
         full = f"full colour at |d| ≥ {scale / gain:.3g}"
     else:
         full = None
-    win.legend.set_state(res.score_space, res.meta.get("note"), full)
+    win.legend.set_state(res.score_space, res.note, full)
 
 
 def _class_list(win: MainWindow) -> None:

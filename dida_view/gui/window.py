@@ -32,7 +32,7 @@ from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
 from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.rendering import Renderer
-from dida_view.gui.statusbar import RunStatus
+from dida_view.gui.statusbar import RunStatus, done_text
 from dida_view.gui.worker import WorkerHost
 
 N_CLASS_PANELS = 3
@@ -282,8 +282,7 @@ class MainWindow(QMainWindow):
             return
         self.running = False
         self._set_result(result)
-        self.status.finish(f"Done: {result.evaluations} masked images in "
-                           f"{result.seconds:.1f} s ({result.mask_fill} mask)")
+        self.status.finish(done_text(result))
         self._maybe_settled()
 
     def _on_failed(self, run_id: int, message: str) -> None:
