@@ -43,6 +43,25 @@ def log_probabilities(raw: np.ndarray, outputs_probabilities: bool) -> np.ndarra
     return log_softmax(raw)
 
 
+def _logsumexp_of_others(x: np.ndarray) -> np.ndarray:
+    """``log sum_{j != k} exp(x_j)`` for every class ``k`` of (N, C) ``x``, in O(N C).
+
+    Every class but the largest: subtract its own term from the full sum (the largest
+    term is still in there, so nothing cancels). The largest: a sum without it.
+    """
+    top = np.argmax(x, axis=-1)[..., None]
+    m = np.take_along_axis(x, top, axis=-1)
+    e = np.exp(x - m)
+    total = e.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore"):
+        out = m + np.log(np.maximum(total - e, 0.0))
+        rest = np.where(np.arange(x.shape[-1]) == top, -np.inf, x)
+        m2 = np.max(rest, axis=-1, keepdims=True)
+        lse_rest = m2 + np.log(np.sum(np.exp(rest - m2), axis=-1, keepdims=True))
+    np.put_along_axis(out, top, lse_rest, axis=-1)
+    return out
+
+
 def to_space(raw: np.ndarray, space: str, outputs_probabilities: bool) -> np.ndarray:
     """Convert raw model outputs (N, C) into ``space`` (not ``auto``: resolve it first)."""
     raw = np.asarray(raw, dtype=np.float64)
@@ -56,13 +75,9 @@ def to_space(raw: np.ndarray, space: str, outputs_probabilities: bool) -> np.nda
         # its precision where 1 - p_k itself rounds to 0 (p = 1.0 in float32 but the others
         # 1e-13): more stable than log p - log1p(-p), which is inf there.
         x = log_probabilities(raw, True) if outputs_probabilities else raw
-        n = x.shape[-1]
-        if n < 2:
+        if x.shape[-1] < 2:
             raise SettingsError("log-odds need at least two classes")
-        others = np.where(np.eye(n, dtype=bool), -np.inf, x[..., None, :])
-        m = np.max(others, axis=-1)
-        lse = m + np.log(np.sum(np.exp(others - m[..., None]), axis=-1))
-        return x - lse
+        return x - _logsumexp_of_others(x)
     raise SettingsError(f"bad score space {space!r}: expected one of {', '.join(SCORE_SPACES)}")
 
 
@@ -96,9 +111,9 @@ def pinned_classes(base_raw: np.ndarray, outputs_probabilities: bool) -> tuple[i
     raw = np.asarray(base_raw, dtype=np.float64).reshape(-1)
     bad = ~np.isfinite(raw)
     if outputs_probabilities:
-        p = np.where(bad, 0.0, raw)
-        others = np.where(np.eye(p.size, dtype=bool), 0.0, p[None, :]).sum(axis=1)
-        bad |= (p <= 0.0) | (others <= 0.0)
+        positive = np.where(bad, 0.0, raw) > 0.0
+        others_positive = np.count_nonzero(positive) - positive  # per class, the others
+        bad |= ~positive | (others_positive == 0)
     return tuple(int(k) for k in np.flatnonzero(bad))
 
 

@@ -46,6 +46,16 @@ def test_log_odds_of_probabilities_keep_precision_where_one_minus_p_is_zero():
     assert lo[1] == pytest.approx(np.log(3.8e-20), rel=1e-6)
 
 
+def test_log_odds_match_their_definition():
+    x = np.random.default_rng(0).normal(size=(20, 6)) * 3
+    p = np.exp(x) / np.exp(x).sum(1, keepdims=True)
+    expected = np.log(p / (1 - p))
+    np.testing.assert_allclose(to_space(x, "log-odds", False), expected, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(to_space(p, "log-odds", True), expected, rtol=1e-9, atol=1e-9)
+    tie = to_space(np.array([[2.0, 2.0, -1.0]]), "log-odds", False)[0]
+    assert tie[0] == pytest.approx(tie[1])
+
+
 def test_logit_models_keep_logit_when_saturated():
     assert resolve_space(np.array([30.0, 0.0, -5.0]), "auto", False)[0] == "logit"
     assert resolve_space(np.array([0.995, 0.005]), "auto", True)[0] == "log-odds"
@@ -60,6 +70,8 @@ def test_a_score_no_space_can_resolve_is_flagged(tmp_path):
     assert np.isfinite(res.d[4]).all()
     assert np.abs(res.d[4][0]).max() == 0.0  # blank, and flagged as such
     assert pinned_classes(np.array([0.7, 0.3]), True) == ()
+    assert pinned_classes(np.array([1.0, 0.0, 0.0]), True) == (0, 1, 2)
+    assert pinned_classes(np.array([1.0, 1e-30, 0.0]), True) == (2,)
     assert pinned_classes(np.array([5.0, -3.0]), False) == ()
 
 
