@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -101,6 +102,35 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     print(f"note: {item}{text}", file=sys.stderr)
 
 
+def _load_with_c_messages_as_notes(load, name: str):
+    """``load(name)``, with what C libraries write to file descriptor 2 meanwhile as notes.
+
+    libtiff (inside Pillow) prints its warnings and errors straight to fd 2, e.g.
+    ``tempfile.tif: Using code not yet in table.``, past Python's ``warnings``. They are
+    caught in a temporary file around the image load and shown as ``note:`` lines.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable stderr: nothing to keep clean
+        return load(name)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            return load(name)
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            for line in tmp.read().decode(errors="replace").splitlines():
+                line = line.strip().removeprefix("tempfile.tif: ")  # Pillow's name for it
+                if line.startswith(("note: ", "error: ")):  # our own, written meanwhile
+                    print(line, file=sys.stderr)
+                elif line:
+                    print(f"note: {name}: libtiff: {line}", file=sys.stderr)
+
+
 def _stdout_closed() -> int:
     """The reader of our stdout has gone (``dida-view analyze ... | head``): stop quietly.
 
@@ -174,7 +204,7 @@ def run_analyze(argv: list[str]) -> int:
         _WARNING_ITEM[0] = str(name)
         bar = ProgressBar(Path(name).name)
         try:
-            image = load_image(name)
+            image = _load_with_c_messages_as_notes(load_image, name)
             result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache)
             bar.close()
             classes = shown or result.top(min(args.top, len(result.labels)))

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 from onnx_models import make_region_model
-from PIL import Image
+from PIL import Image, features
 
 REGIONS = [(0, 16, 0, 16), (16, 32, 16, 32)]
 
@@ -90,4 +90,21 @@ def test_pillow_warning_becomes_a_note(tmp_path, model):
     assert r.returncode == 0, r.stderr
     assert "DecompressionBombWarning" not in r.stderr and ".py:" not in r.stderr
     assert f"note: {big}: very large image" in r.stderr
+    _assert_only_our_lines(r.stderr)
+
+
+@pytest.mark.skipif(not features.check("libtiff"), reason="Pillow without libtiff")
+def test_libtiff_messages_become_notes(tmp_path, model, scans):
+    # an LZW TIFF with damaged strip data: libtiff prints "Using code not yet in table."
+    # straight to file descriptor 2, past Python's warnings
+    a = np.random.default_rng(0).integers(0, 255, (200, 200)).astype(np.uint8)
+    good = tmp_path / "lzw.tif"
+    Image.fromarray(a).save(good, compression="tiff_lzw")
+    data = good.read_bytes()
+    bad = tmp_path / "bad.tif"
+    bad.write_bytes(data[:5000] + bytes(3000) + data[8000:])
+    r = subprocess.run(_analyze(tmp_path, model, [bad, scans[0]]), capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 1  # the damaged one failed, the batch went on
+    assert f"note: {bad}: libtiff: " in r.stderr and f"error: {bad}: cannot read" in r.stderr
     _assert_only_our_lines(r.stderr)
