@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
+import os
 import sys
+import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from dida_view import __version__
@@ -83,6 +87,67 @@ def _error(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
 
 
+_WARNING_ITEM: list[str] = [""]  # the image being analysed, named in a warning's note
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warnings.showwarning`` for the CLI: a library's warning becomes one ``note:`` line.
+
+    Python's own text (file, line number, source line) would sit next to our ``error:``
+    lines on stderr; the filters stay Python's (each warning once per place).
+    """
+    text = (str(message).strip().splitlines() or [category.__name__])[0]
+    if category.__name__ == "DecompressionBombWarning":
+        text = f"very large image: {text}"
+    elif issubclass(category, RuntimeWarning) and "encountered" in text:
+        text = f"numpy: {text} (NaN or infinite values?)"
+    item = f"{_WARNING_ITEM[0]}: " if _WARNING_ITEM[0] else ""
+    print(f"note: {item}{text}", file=sys.stderr)
+
+
+def _load_with_c_messages_as_notes(load, name: str, *, quiet: bool = False):
+    """``load(name)``, with what C libraries write to file descriptor 2 meanwhile as notes
+    (``quiet``: dropped, for a look ahead at an image that is loaded again later).
+
+    libtiff (inside Pillow) prints its warnings and errors straight to fd 2, e.g.
+    ``tempfile.tif: Using code not yet in table.``, past Python's ``warnings``. They are
+    caught in a temporary file around the image load and shown as ``note:`` lines.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable stderr: nothing to keep clean
+        return load(name)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            return load(name)
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            for line in [] if quiet else tmp.read().decode(errors="replace").splitlines():
+                line = line.strip().removeprefix("tempfile.tif: ")  # Pillow's name for it
+                if line.startswith(("note: ", "error: ")):  # our own, written meanwhile
+                    print(line, file=sys.stderr)
+                elif line:
+                    print(f"note: {name}: libtiff: {line}", file=sys.stderr)
+
+
+def _stdout_closed() -> int:
+    """The reader of our stdout has gone (``dida-view analyze ... | head``): stop quietly.
+
+    As a C tool killed by SIGPIPE: no message and exit status 141 (128 + SIGPIPE), not 0,
+    since the images after that point were not analysed; a pipeline under ``set -o
+    pipefail`` can tell. stdout is pointed at /dev/null so that Python's flush at exit does
+    not fail a second time.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141
+
+
 def run_analyze(argv: list[str]) -> int:
     from dida_view import paths
     from dida_view.core import analysis, export, figure, maps
@@ -153,9 +218,10 @@ def run_analyze(argv: list[str]) -> int:
     failures = 0
     view = maps.View(gain=args.gain, opacity=args.opacity)
     for name in args.images:
+        _WARNING_ITEM[0] = str(name)
         bar = ProgressBar(Path(name).name)
         try:
-            image = load_image(name)
+            image = _load_with_c_messages_as_notes(load_image, name)
             t0 = time.perf_counter()
             result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache,
                                       tuner=tuner)
@@ -215,9 +281,12 @@ def _loadable(names: list[str], load_image):
 
     for name in names:
         try:
-            yield load_image(name)
+            with warnings.catch_warnings():  # noted when the image is analysed
+                warnings.simplefilter("ignore")
+                image = _load_with_c_messages_as_notes(load_image, name, quiet=True)
         except (DidaError, OSError):
             continue
+        yield image
 
 
 def _json_record(result, *, name, model, top, classes, diagnosis, took, requested,
@@ -261,19 +330,31 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("-V", "--version"):
         print(f"dida-view {__version__}")
         return 0
-    try:
-        if argv and argv[0] == "analyze":
-            return run_analyze(argv[1:])
-        if argv and argv[0] == "synth":
-            return run_synth(argv[1:])
-        if argv and argv[0] == "--self-test":
-            from dida_view.selftest import run as self_test
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            rc = _run(argv)
+            sys.stdout.flush()  # a closed pipe shows here, not in Python's flush at exit
+            return rc
+        except KeyboardInterrupt:
+            print("\ninterrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return _stdout_closed()
+        finally:
+            _WARNING_ITEM[0] = ""
 
-            return self_test(argv[1:])
-        return run_gui(argv)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+
+def _run(argv: list[str]) -> int:
+    if argv and argv[0] == "analyze":
+        return run_analyze(argv[1:])
+    if argv and argv[0] == "synth":
+        return run_synth(argv[1:])
+    if argv and argv[0] == "--self-test":
+        from dida_view.selftest import run as self_test
+
+        return self_test(argv[1:])
+    return run_gui(argv)
 
 
 def run_synth(argv: list[str]) -> int:
