@@ -51,7 +51,7 @@ def refresh(win: MainWindow) -> None:
     view = win.controls.view_value()
     scale = None
     if res is not None and view == ALL_GRIDS:
-        scale = _all_grids(win, size, opacity, gain)
+        _all_grids(win, size, opacity, gain)  # every panel at its own scale
     else:
         n = len(win.panel_classes) if res is not None else N_CLASS_PANELS
         panels = area.set_count(1 + n, 1 + n)
@@ -63,11 +63,12 @@ def refresh(win: MainWindow) -> None:
         else:
             grid = None if view == MIXED else int(view)
             shared = win.controls.shared.isChecked()
-            scale = r.scale(win.panel_classes) if shared else None
+            # a grid view is scaled by that grid's own largest |d|, not the Mixed Image's
+            scale = r.scale(win.panel_classes, grid) if shared else None
             top = res.top(len(res.labels))
             for slot, (p, k) in enumerate(zip(panels[1:], win.panel_classes, strict=True)):
                 rank = top.index(k) + 1
-                own = scale if shared else r.scale([k])
+                own = scale if shared else r.scale([k], grid)
                 pic = r.overlay(k, own, gain, opacity, grid) if res.d else r.original()
                 p.set_picture(pic, size)
                 what = "Mixed Image" if grid is None else f"grid {grid} x {grid}"
@@ -106,27 +107,29 @@ def prerender_requests(win: MainWindow) -> list[tuple]:
     return [(k, shared, gain, opacity, grid, classes) for k in classes]
 
 
-def _all_grids(win: MainWindow, size: tuple[int, int], opacity: float, gain: float) -> float:
-    """The paper's Fig. 3: original, the grid image of every grid size, the Mixed Image."""
+def _all_grids(win: MainWindow, size: tuple[int, int], opacity: float, gain: float) -> None:
+    """The paper's Fig. 3: original, the grid image of every grid size, the Mixed Image.
+
+    Each picture is at its own colour scale (its own largest ``|d|``): a coarse grid's
+    ``d`` is often ten times a fine grid's, and one scale would clip one or blacken the other.
+    """
     r, res = win.renderer, win.result
     assert res is not None
     k = win.focus_class()
     count = len(res.grid_sizes) + 2
     cols = count if count <= 5 else math.ceil(count / 2)
     panels = win.area.set_count(count, cols)
-    scale = r.scale([k])
     label = f"{res.labels[k]}  {win.score_text(k)}"
     for p, n in zip(panels[1:-1], res.grid_sizes, strict=True):
         done = n in res.d
-        p.set_picture(r.overlay(k, scale, gain, opacity, n) if done else None, size)
+        p.set_picture(r.overlay(k, r.scale([k], n), gain, opacity, n) if done else None, size)
         p.set_texts(f"{res.labels[k]} · grid image {n} x {n}", caption=label if done else "",
                     hint="" if done else "Analysing…")
         p.set_target(False)
     mixed = panels[-1]
-    mixed.set_picture(r.overlay(k, scale, gain, opacity) if res.d else None, size)
+    mixed.set_picture(r.overlay(k, r.scale([k]), gain, opacity) if res.d else None, size)
     mixed.set_texts(f"{res.labels[k]} · Mixed Image", caption=label, hint="Analysing…")
     mixed.set_target(False)
-    return scale
 
 
 def _legend(win: MainWindow, scale: float | None, gain: float) -> None:

@@ -89,6 +89,7 @@ class Renderer:
         self._original: np.ndarray | None = None  # the same as uint8
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._mixed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._scales: dict[tuple, float] = {}
         self._cells: dict[tuple[int, int], np.ndarray] = {}
 
     # -- inputs ---------------------------------------------------------------------------
@@ -117,6 +118,7 @@ class Renderer:
             self._overlays.clear()
             self._cells.clear()
             self._mixed.clear()
+            self._scales.clear()
 
     def _store(self, cache: dict, key, value, generation: int) -> None:
         """Keep ``value`` unless the result changed while it was being made."""
@@ -146,7 +148,7 @@ class Renderer:
     def mixed_d(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Class ``k``'s blended (pos, neg) d at content size, kept until the result changes.
 
-        The colour scale and the Mixed Image both need it: computed once per class.
+        Every refresh of the Mixed Image needs it: computed once per class.
         """
         res, generation = self.result, self.generation
         assert res is not None
@@ -156,14 +158,19 @@ class Renderer:
             self._store(self._mixed, k, hit, generation)
         return hit
 
-    def scale(self, classes: Sequence[int]) -> float:
-        """One colour scale shared by ``classes``: the brightest blend among them
-        (the same rule as :func:`dida_view.core.maps.class_scale`)."""
-        if self.result is None or not self.result.d:
+    def scale(self, classes: Sequence[int], grid: int | None = None) -> float:
+        """One colour scale shared by ``classes``: core's
+        :func:`~dida_view.core.maps.class_scale` of the Mixed Image (``grid=None``) or of
+        grid size ``grid`` alone (its own largest ``|d|``), kept until the result changes."""
+        res, generation = self.result, self.generation
+        if res is None or not res.d:
             return 1e-12
-        top = max((float(a.max()) for k in classes for a in self.mixed_d(k) if a.size),
-                  default=0.0)
-        return top if top > 0 else 1e-12
+        key = (tuple(int(k) for k in classes), grid)
+        hit = self._scales.get(key)
+        if hit is None:
+            hit = maps.class_scale(res, key[0], None if grid is None else [grid])
+            self._store(self._scales, key, hit, generation)
+        return hit
 
     def colour_map(self, k: int, scale: float, gain: float, grid: int | None) -> np.ndarray:
         """Class ``k``'s Mixed Image (``grid=None``) or grid image of size ``grid``.
@@ -207,7 +214,7 @@ class Renderer:
         for k, shared, gain, opacity, grid, classes in requests:
             if generation != self.generation:
                 return False
-            scale = self.scale(classes) if shared else self.scale([k])
+            scale = self.scale(classes if shared else [k], grid)
             self.overlay(k, scale, gain, opacity, grid)
         return generation == self.generation
 
