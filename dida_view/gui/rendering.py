@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -69,24 +70,36 @@ def _same_pictures(a: DidaResult | None, b: DidaResult | None) -> bool:
             and all(np.array_equal(a.d[n], b.d[n]) for n in a.d))
 
 
+class Snapshot(NamedTuple):
+    """What one picture is made from, read together under the lock: the result, the
+    original at display size, and the generation they belong to."""
+
+    result: DidaResult | None
+    base: np.ndarray | None
+    generation: int
+
+
 class Renderer:
     """Renders the panels' pictures for one image and one result, with a small cache.
 
     Call :meth:`set_image` for a new original and :meth:`set_result` whenever the result
     changes (a grid arrived, a run finished, the weights changed).
+
+    Thread safety: the pictures of a running analysis are made ahead on a helper thread
+    (:meth:`prerender`) while the GUI thread may swap the result. The result, the original
+    and the generation number change together under one lock, a picture is made from one
+    :meth:`snapshot` of the three, and it is kept (or served from the cache) only while
+    the generation it was made for is still the current one.
     """
 
     def __init__(self) -> None:
-        # the pictures of a running analysis are made ahead on a helper thread
-        # (:meth:`prerender`); the caches are shared, so they change under a lock and a
-        # generation number tells a late picture of an older result from a current one
         self._lock = threading.Lock()
         self.generation = 0
-        self._overlays: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self.image: np.ndarray | None = None
         self.result: DidaResult | None = None
         self.base: np.ndarray | None = None  # float32 RGB original at display size
         self._original: np.ndarray | None = None  # the same as uint8
+        self._overlays: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._mixed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._scales: dict[tuple, float] = {}
@@ -95,35 +108,45 @@ class Renderer:
     # -- inputs ---------------------------------------------------------------------------
     def set_image(self, image: np.ndarray | None) -> None:
         """A new original (uint8 grey or RGB); clears the result and the cache."""
-        self.image = image
-        self.result = None
-        self._clear()
-        self.base = None if image is None else render.as_rgb_float(
+        base = None if image is None else render.as_rgb_float(
             resample(image, display_shape(image.shape)))
-        self._original = None if self.base is None else render.to_uint8(self.base)
+        with self._lock:
+            self.image, self.base, self.result = image, base, None
+            self._original = None if base is None else render.to_uint8(base)
+            self._new_generation()
 
     def set_result(self, result: DidaResult | None) -> None:
         """The result to render (partial or complete); clears the cache, unless ``result``
         paints exactly as the current one (the finished run after its last grid)."""
-        if not _same_pictures(self.result, result):
-            self.result = result
-            self._clear()
-        else:
-            self.result = result
-
-    def _clear(self) -> None:
         with self._lock:
-            self.generation += 1
-            self._cache.clear()
-            self._overlays.clear()
-            self._cells.clear()
-            self._mixed.clear()
-            self._scales.clear()
+            same = _same_pictures(self.result, result)
+            self.result = result
+            if not same:
+                self._new_generation()
 
-    def _store(self, cache: dict, key, value, generation: int) -> None:
+    def snapshot(self) -> Snapshot:
+        """The result, the display original and the generation, read together."""
+        with self._lock:
+            return Snapshot(self.result, self.base, self.generation)
+
+    def _new_generation(self) -> None:
+        """Call with the lock held: pictures made for earlier generations are dropped."""
+        self.generation += 1
+        self._cache.clear()
+        self._overlays.clear()
+        self._cells.clear()
+        self._mixed.clear()
+        self._scales.clear()
+
+    def _lookup(self, cache: dict, key, snap: Snapshot):
+        """A cached value made for ``snap``'s generation, or None."""
+        with self._lock:
+            return cache.get(key) if snap.generation == self.generation else None
+
+    def _store(self, cache: dict, key, value, snap: Snapshot) -> None:
         """Keep ``value`` unless the result changed while it was being made."""
         with self._lock:
-            if generation == self.generation:
+            if snap.generation == self.generation:
                 cache[key] = value
                 if isinstance(cache, OrderedDict):
                     cache.move_to_end(key)
@@ -145,78 +168,84 @@ class Renderer:
         """The original as uint8 RGB at display size."""
         return self._original
 
-    def mixed_d(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def mixed_d(self, k: int, snap: Snapshot | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Class ``k``'s blended (pos, neg) d at content size, kept until the result changes.
 
         Every refresh of the Mixed Image needs it: computed once per class.
         """
-        res, generation = self.result, self.generation
-        assert res is not None
-        hit = self._mixed.get(k)
+        snap = snap or self.snapshot()
+        assert snap.result is not None
+        hit = self._lookup(self._mixed, k, snap)
         if hit is None:
-            hit = maps.class_mixed_d(res, k)
-            self._store(self._mixed, k, hit, generation)
+            hit = maps.class_mixed_d(snap.result, k)
+            self._store(self._mixed, k, hit, snap)
         return hit
 
-    def scale(self, classes: Sequence[int], grid: int | None = None) -> float:
+    def scale(self, classes: Sequence[int], grid: int | None = None,
+              snap: Snapshot | None = None) -> float:
         """One colour scale shared by ``classes``: core's
         :func:`~dida_view.core.maps.class_scale` of the Mixed Image (``grid=None``) or of
         grid size ``grid`` alone (its own largest ``|d|``), kept until the result changes."""
-        res, generation = self.result, self.generation
-        if res is None or not res.d:
+        snap = snap or self.snapshot()
+        if snap.result is None or not snap.result.d:
             return 1e-12
         key = (tuple(int(k) for k in classes), grid)
-        hit = self._scales.get(key)
+        hit = self._lookup(self._scales, key, snap)
         if hit is None:
-            hit = maps.class_scale(res, key[0], None if grid is None else [grid])
-            self._store(self._scales, key, hit, generation)
+            hit = maps.class_scale(snap.result, key[0], None if grid is None else [grid])
+            self._store(self._scales, key, hit, snap)
         return hit
 
-    def colour_map(self, k: int, scale: float, gain: float, grid: int | None) -> np.ndarray:
+    def colour_map(self, k: int, scale: float, gain: float, grid: int | None,
+                   snap: Snapshot | None = None) -> np.ndarray:
         """Class ``k``'s Mixed Image (``grid=None``) or grid image of size ``grid``.
 
         float32 RGB in 0..1 at display size, black where nothing is known yet.
         """
-        res, base, generation = self.result, self.base, self.generation
+        snap = snap or self.snapshot()
+        res, base = snap.result, snap.base
         assert res is not None and base is not None
         key = (k, float(scale), float(gain), grid)
-        hit = self._cache.get(key)
+        hit = self._lookup(self._cache, key, snap)
         if hit is not None:
             return hit
         content = (res.box.height, res.box.width)
         if grid is None:
-            small = render.color_signed(*self.mixed_d(k), scale, gain)
+            small = render.color_signed(*self.mixed_d(k, snap), scale, gain)
         elif grid in res.d:
             small = maps.class_grid_images(res, k, scale, gain, content, [grid])[grid]
         else:
             small = np.zeros((*content, 3), np.float32)
         out = resample(small, base.shape[:2])
-        self._store(self._cache, key, out, generation)
+        self._store(self._cache, key, out, snap)
         return out
 
     def overlay(self, k: int, scale: float, gain: float, opacity: float,
-                grid: int | None = None) -> np.ndarray:
+                grid: int | None = None, snap: Snapshot | None = None) -> np.ndarray:
         """The original with class ``k``'s map laid over it: uint8 RGB at display size."""
-        base, generation = self.base, self.generation
-        assert base is not None
+        snap = snap or self.snapshot()
+        assert snap.base is not None
         key = (k, float(scale), float(gain), float(opacity), grid)
-        hit = self._overlays.get(key)
+        hit = self._lookup(self._overlays, key, snap)
         if hit is not None:
             return hit
-        out = render.overlay(base, self.colour_map(k, scale, gain, grid), opacity)
-        self._store(self._overlays, key, out, generation)
+        out = render.overlay(snap.base, self.colour_map(k, scale, gain, grid, snap), opacity)
+        self._store(self._overlays, key, out, snap)
         return out
 
     def prerender(self, requests: Sequence[tuple], generation: int) -> bool:
-        """Make the overlays ``requests`` = [(k, scale or None for shared, gain, opacity,
-        grid, classes)] ahead, on a helper thread, so that the next refresh on the GUI
-        thread finds them cached. False when the result changed meanwhile."""
+        """Make the overlays ``requests`` = [(k, shared scale?, gain, opacity, grid,
+        classes)] ahead, on a helper thread, so that the next refresh on the GUI thread
+        finds them cached. False when the result changed meanwhile."""
+        snap = self.snapshot()
+        if snap.generation != generation or snap.result is None:
+            return False
         for k, shared, gain, opacity, grid, classes in requests:
-            if generation != self.generation:
+            scale = self.scale(classes if shared else [k], grid, snap)
+            self.overlay(k, scale, gain, opacity, grid, snap)
+            if self.generation != generation:
                 return False
-            scale = self.scale(classes if shared else [k], grid)
-            self.overlay(k, scale, gain, opacity, grid)
-        return generation == self.generation
+        return True
 
     # -- reading d ------------------------------------------------------------------------
     def _cell(self, n: int, axis: int, pos: int) -> int:
