@@ -10,7 +10,7 @@ import pytest
 from guitools import LABELS, wait_done
 from PIL import Image
 
-from dida_view.gui import app, files
+from dida_view.gui import app, exports
 from dida_view.gui.dialogs import ModelConfigDialog, sidecar_dict
 
 
@@ -53,14 +53,14 @@ def test_exports_and_copy(make_window, qtbot, model_path, scan_path, tmp_path):
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    fig = files.export_figure(win, tmp_path / "fig.png")
+    fig = exports.export_figure(win.model, tmp_path / "fig.png")
     arr = np.asarray(Image.open(fig))
     assert arr.shape[1] > 4 * 128 and arr.shape[0] >= 96  # four panels in a row
-    written = files.export_panels(win, tmp_path)
+    written = exports.export_panels(win.model, tmp_path)
     assert len(written) == 4 and all(p.is_file() for p in written)
-    npz = np.load(files.export_npz(win, tmp_path / "raw.npz"))
+    npz = np.load(exports.export_npz(win.model, tmp_path / "raw.npz"))
     assert list(npz["labels"]) == LABELS and npz["d_3"].shape == (4, 3, 3)
-    files.copy_figure(win)
+    win.actions_.copy_figure.trigger()
     assert not QGuiApplication.clipboard().image().isNull()
     assert "copied" in win.status.text.text()
 
@@ -73,8 +73,8 @@ def test_model_dialog_writes_the_sidecar_and_reloads(make_window, qtbot, tmp_pat
     win.open_model(model)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    assert win.result.labels == ["class 0", "class 1"]
-    dlg = ModelConfigDialog(win.classifier, win)
+    assert win.model.result.labels == ["class 0", "class 1"]
+    dlg = ModelConfigDialog(win.model.classifier, win)
     dlg.labels.setPlainText("top\nbottom")
     dlg.texts["squeeze_x"].setText("0.5")
     dlg.save()
@@ -82,8 +82,8 @@ def test_model_dialog_writes_the_sidecar_and_reloads(make_window, qtbot, tmp_pat
     assert side["labels"] == ["top", "bottom"] and side["preprocessing"]["squeeze_x"] == 0.5
     win.open_model(model)  # what Save in the dialog triggers
     wait_done(qtbot, win)
-    assert win.result.labels == ["top", "bottom"]
-    assert win.classifier.preprocessing.squeeze_x == 0.5
+    assert win.model.result.labels == ["top", "bottom"]
+    assert win.model.classifier.preprocessing.squeeze_x == 0.5
     dlg.deleteLater()
 
 
@@ -125,12 +125,10 @@ def test_about_mentions_not_a_medical_device(make_window, qtbot, model_path):
 
     win = make_window()
     win.open_model(model_path)
-    qtbot.waitUntil(lambda: win.classifier is not None, timeout=10000)
-    text = about_html(win.classifier)
+    qtbot.waitUntil(lambda: win.model.classifier is not None, timeout=10000)
+    text = about_html(win.model.classifier)
     assert "Not a medical device" in text and "region.onnx" in text and "0.1.0" in text
-    from dida_view.gui import files
-
-    files.show_about(win)
+    win.actions_.about.trigger()
     from PySide6.QtWidgets import QDialog
 
     about = [d for d in win.findChildren(QDialog) if d.windowTitle() == "About DiDA View"]

@@ -32,7 +32,7 @@ def shown_window(make_window, tmp_path):
     win = make_window(grids=(3, 9))
     assert win.open_image(path)
     win.controls.opacity.setValue(100)
-    win._set_result(known_result())
+    win.model.set_result(known_result())
     return win
 
 

@@ -1,8 +1,9 @@
-"""Glue between a :class:`DidaResult` and the panels: which pictures, cached.
+"""The panels' pictures of one image and one result, made by core and kept for reuse.
 
-All pixels come from core (:mod:`dida_view.core.analysis`, :mod:`dida_view.core.render`);
-this module only picks what to render, at what size, and keeps recent pictures so that
-moving a slider does not redo work that did not change.
+All pixels come from core (:mod:`dida_view.core.maps`, :mod:`dida_view.core.render`);
+this module only asks for them at display size and keeps recent ones, so that moving a
+slider does not redo work that did not change. What to show is the presenter's choice
+(:mod:`dida_view.gui.presenter`); reading ``d`` under the square is the viewer model's.
 
 Speed: a Mixed Image is rendered at the size of the model's content box and then
 enlarged by index to the display size. Every original pixel takes the colour of the
@@ -15,13 +16,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
 
 from dida_view.core import maps, render
-from dida_view.core.dida import DidaResult, cell_index
+from dida_view.core.dida import DidaResult
 from dida_view.core.preprocess import source_index
 
 MAX_DISPLAY_SIDE = 1024
@@ -79,7 +79,7 @@ class Snapshot(NamedTuple):
     generation: int
 
 
-class Renderer:
+class PictureCache:
     """Renders the panels' pictures for one image and one result, with a small cache.
 
     Call :meth:`set_image` for a new original and :meth:`set_result` whenever the result
@@ -103,7 +103,6 @@ class Renderer:
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._mixed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._scales: dict[tuple, float] = {}
-        self._cells: dict[tuple[int, int], np.ndarray] = {}
 
     # -- inputs ---------------------------------------------------------------------------
     def set_image(self, image: np.ndarray | None) -> None:
@@ -134,7 +133,6 @@ class Renderer:
         self.generation += 1
         self._cache.clear()
         self._overlays.clear()
-        self._cells.clear()
         self._mixed.clear()
         self._scales.clear()
 
@@ -152,16 +150,6 @@ class Renderer:
                     cache.move_to_end(key)
                     while len(cache) > CACHE_SIZE:
                         cache.popitem(last=False)
-
-    def set_weights(self, weights: Sequence[float]) -> None:
-        """New blend weights for the current result (rendering only: no re-run)."""
-        if self.result is not None:
-            self.set_result(replace(self.result, weights=np.asarray(weights, np.float64)))
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(height, width) of the original."""
-        return (0, 0) if self.image is None else self.image.shape[:2]
 
     # -- pictures -------------------------------------------------------------------------
     def original(self) -> np.ndarray | None:
@@ -246,35 +234,3 @@ class Renderer:
             if self.generation != generation:
                 return False
         return True
-
-    # -- reading d ------------------------------------------------------------------------
-    def _cell(self, n: int, axis: int, pos: int) -> int:
-        """The cell index (row for axis 0, column for axis 1) of grid n at original ``pos``."""
-        res = self.result
-        assert res is not None
-        key = (n, axis)
-        idx = self._cells.get(key)
-        if idx is None:
-            content = res.box.height if axis == 0 else res.box.width
-            idx = cell_index(content, n)[source_index(self.shape[axis], content)]
-            self._cells[key] = idx
-        return int(idx[min(max(pos, 0), len(idx) - 1)])
-
-    def d_at(self, k: int, y: int, x: int, grid: int | None = None) -> float | None:
-        """The ``d`` of class ``k`` at original pixel (y, x).
-
-        ``grid=None``: the Mixed Image's d, i.e. the blend-weighted mean over the finished
-        grid sizes of the d of the cell holding that pixel (the same weights that mix the
-        colours). Otherwise the d of grid size ``grid``. None when nothing is known yet.
-        """
-        res = self.result
-        if res is None or not res.d:
-            return None
-        if grid is not None:
-            if grid not in res.d:
-                return None
-            return float(res.d[grid][k, self._cell(grid, 0, y), self._cell(grid, 1, x)])
-        total = 0.0
-        for n, w in maps.done_weights(res):
-            total += w * float(res.d[n][k, self._cell(n, 0, y), self._cell(n, 1, x)])
-        return total

@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 from test_colour_scale import SIDE, known_result
 
-from dida_view.gui import rendering
-from dida_view.gui.rendering import Renderer
+from dida_view.gui import picture_cache
+from dida_view.gui.picture_cache import PictureCache
 
 
 def two_results():
@@ -19,15 +19,15 @@ def two_results():
 
 
 def fresh_picture(result, grid):
-    r = Renderer()
+    r = PictureCache()
     r.set_image(np.full((SIDE, SIDE), 80, np.uint8))
     r.set_result(result)
     return r.overlay(0, r.scale([0], grid), 1.0, 0.8, grid)
 
 
-def swap_while_drawing(monkeypatch, r: Renderer, new):
+def swap_while_drawing(monkeypatch, r: PictureCache, new):
     """Swap the renderer's result to ``new`` in the middle of the next picture."""
-    real = rendering.maps.class_grid_images
+    real = picture_cache.maps.class_grid_images
     swapped = []
 
     def hook(*args, **kw):
@@ -36,13 +36,13 @@ def swap_while_drawing(monkeypatch, r: Renderer, new):
             r.set_result(new)  # the GUI thread, between the snapshot and the store
         return real(*args, **kw)
 
-    monkeypatch.setattr(rendering.maps, "class_grid_images", hook)
+    monkeypatch.setattr(picture_cache.maps, "class_grid_images", hook)
     return swapped
 
 
 def test_a_picture_of_a_swapped_result_is_not_served(monkeypatch):
     a, b = two_results()
-    r = Renderer()
+    r = PictureCache()
     r.set_image(np.full((SIDE, SIDE), 80, np.uint8))
     r.set_result(a)
     scale = r.scale([0], 3)
@@ -55,7 +55,7 @@ def test_a_picture_of_a_swapped_result_is_not_served(monkeypatch):
 
 def test_prerender_of_a_swapped_result_reports_it_and_caches_nothing(monkeypatch):
     a, b = two_results()
-    r = Renderer()
+    r = PictureCache()
     r.set_image(np.full((SIDE, SIDE), 80, np.uint8))
     r.set_result(a)
     swap_while_drawing(monkeypatch, r, b)
@@ -67,7 +67,7 @@ def test_prerender_of_a_swapped_result_reports_it_and_caches_nothing(monkeypatch
 
 def test_snapshot_reads_result_original_and_generation_together():
     a, b = two_results()
-    r = Renderer()
+    r = PictureCache()
     r.set_image(np.zeros((SIDE, SIDE), np.uint8))
     r.set_result(a)
     before = r.snapshot()
