@@ -10,9 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QWidget,
+)
+
+from dida_view.core.imageio import IMAGE_SUFFIXES
 
 K = QKeySequence.StandardKey
 # menu -> (action name, text, shortcut, status tip); None: a separator, "recent"/"samples":
@@ -53,6 +62,9 @@ MENUS = {
     "&Help": [("about", "&About DiDA View", None, "")],
 }
 CHECKABLE = ("cpu_only",)  # its slot gets the new state
+IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
+OPEN = {"image": ("Open image", IMAGE_FILTER),
+        "model": ("Open ONNX model", "ONNX models (*.onnx);;All files (*)")}
 
 
 def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:
@@ -132,3 +144,13 @@ def fill_files(menu: QMenu, images: list[str], models: list[str],
     for p in models:
         menu.addAction(f"Model: {Path(p).name}", lambda p=p: open_model(p)).setToolTip(p)
     menu.setEnabled(bool(images or models))
+
+
+def ask_open(parent: QWidget, store: QSettings, kind: str) -> str:
+    """File > Open Image (``kind="image"``) or Open Model (``"model"``): a file dialog in
+    the folder last used for that kind; the chosen path, or "" when cancelled."""
+    title, filters = OPEN[kind]
+    folder = store.value(f"dirs/{kind}", "")
+    path, _ = QFileDialog.getOpenFileName(parent, title,
+                                          folder if isinstance(folder, str) else "", filters)
+    return path

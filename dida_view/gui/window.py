@@ -16,16 +16,17 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from dida_view import paths
 from dida_view.core.analysis import Settings
 from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
-from dida_view.core.imageio import IMAGE_SUFFIXES, load_image, read_diagnosis
+from dida_view.core.imageio import load_image, read_diagnosis
 from dida_view.core.model import OnnxClassifier
 from dida_view.gui import clipboard, dialogs, menus, model_editing, state
-from dida_view.gui.controls import ControlsPanel, gain_from_slider, slider_from_gain
+from dida_view.gui.binding import ControlsBinding
+from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ViewModel
 from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
 from dida_view.gui.legend import LegendStrip
@@ -35,9 +36,6 @@ from dida_view.gui.qsettings import make_settings, push_recent, recent_files
 from dida_view.gui.statusbar import RunStatus
 from dida_view.gui.worker import WorkerHost
 from dida_view.viewer_model import IDLE, LOADING, RUNNING, ViewerModel
-
-IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
-MODEL_FILTER = "ONNX models (*.onnx);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -104,28 +102,23 @@ class MainWindow(QMainWindow):
     def _bind_model(self) -> None:
         """Controls, cursor and panels change the model; the model updates them back."""
         m, c = self.model, self.controls
-        c.class_chosen.connect(m.choose_class)
-        c.display_changed.connect(self._display_from_controls)
-        c.square_changed.connect(lambda side: setattr(m, "square", side))
-        c.diagnosis_changed.connect(lambda text: setattr(m, "diagnosis", text))
-        c.weights_changed.connect(self._on_weights_typed)
-        c.analysis_changed.connect(self._on_analysis_typed)
+        self.binding = ControlsBinding(m, c, self.cursor)
+        c.weights_changed.connect(lambda: self._apply_typed(
+            lambda old: state.weights_from_text(c.weights.text(), old), "Bad weights"))
+        c.analysis_changed.connect(lambda: self._apply_typed(
+            lambda old: state.analysis_from_controls(c, old), "Bad analysis setting"))
         c.reset_requested.connect(self.reset_analysis_settings)
         self.area.panel_clicked.connect(m.click_panel)
         self.area.panel_double_clicked.connect(self._on_panel_double_clicked)
-        self.cursor.moved.connect(
-            lambda pos: setattr(m, "cursor", None if pos is None else (pos.x(), pos.y())))
-        m.events.display.connect(lambda _v: self._display_to_controls())
-        m.events.square.connect(self._square_to_controls)
         m.events.settings.connect(
             lambda s: state.show_settings(c, s, has_result=m.result is not None))
         m.events.image.connect(lambda _image: self._on_model_image())
         m.events.model.connect(lambda _clf: self._update_title())
-        m.events.result.connect(self._on_model_result)
 
     def _menu_slots(self) -> dict[str, Callable]:
         return {
-            "open_image": self.ask_open_image, "open_model": self.ask_open_model,
+            "open_image": lambda: self._ask_open("image"),
+            "open_model": lambda: self._ask_open("model"),
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
@@ -134,56 +127,17 @@ class MainWindow(QMainWindow):
             "reset": self.reset_analysis_settings, "cpu_only": self.set_cpu_only,
             "zoom_in": lambda: self.view.zoom_by(1.25),
             "zoom_out": lambda: self.view.zoom_by(0.8), "fit": self.view.fit,
-            "square_bigger": lambda: self.scale_square(1.25),
-            "square_smaller": lambda: self.scale_square(0.8),
+            "square_bigger": lambda: self.binding.scale_square(1.25),
+            "square_smaller": lambda: self.binding.scale_square(0.8),
             "full_screen": self.toggle_full_screen,
             "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
         }
-
-    # -- model <-> controls ---------------------------------------------------------------
-    def _display_from_controls(self) -> None:
-        c, m = self.controls, self.model
-        m.view, m.gain = c.view_value(), c.gain_value()
-        m.opacity, m.shared_scale = c.opacity_value(), c.shared.isChecked()
-
-    def _display_to_controls(self) -> None:
-        c, m = self.controls, self.model
-        widgets = (c.opacity, c.gain, c.shared, c.view)
-        for w in widgets:
-            w.blockSignals(True)
-        c.opacity.setValue(round(m.opacity * 100))
-        c.opacity_label.setText(f"{c.opacity.value()} %")
-        if abs(c.gain_value() - m.gain) > 1e-9:
-            c.gain.setValue(slider_from_gain(m.gain))
-            c.gain_label.setText(f"{gain_from_slider(c.gain.value()):.2g}x")
-        c.shared.setChecked(m.shared_scale)
-        c.view.setCurrentIndex(max(0, c.view.findData(m.view)))
-        for w in widgets:
-            w.blockSignals(False)
-
-    def _square_to_controls(self, side: int) -> None:
-        self.cursor.set_size(side)
-        self.controls.square.blockSignals(True)
-        self.controls.square.setValue(side)
-        self.controls.square.blockSignals(False)
-
-    def scale_square(self, factor: float) -> None:
-        """View > Larger / Smaller Square (within the control's range)."""
-        spin = self.controls.square
-        side = round(self.model.square * factor)
-        self.model.square = max(spin.minimum(), min(spin.maximum(), side))
 
     def _on_model_image(self) -> None:
         m = self.model
         if m.image is not None:
             self.view.set_image_size(m.image.shape[1], m.image.shape[0])
-        self.controls.diagnosis.setText(m.diagnosis)
         self._update_title()
-
-    def _on_model_result(self, result: DidaResult | None) -> None:
-        if result is not None:
-            self.controls.set_view_choices(result.grid_sizes)
-            self._display_from_controls()  # a view of a grid size that is gone: Mixed
 
     # -- errors ---------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:
@@ -197,23 +151,12 @@ class MainWindow(QMainWindow):
         box.open()
 
     # -- opening files --------------------------------------------------------------------
-    def _dir(self, key: str) -> str:
-        v = self.store.value(f"dirs/{key}", "")
-        return v if isinstance(v, str) else ""
-
-    def ask_open_image(self) -> None:
-        """File > Open Image: a file dialog, then :meth:`open_image`."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open image", self._dir("image"),
-                                              IMAGE_FILTER)
+    def _ask_open(self, kind: str) -> None:
+        """File > Open Image / Open Model: a file dialog, then :meth:`open_image` or
+        :meth:`open_model`."""
+        path = menus.ask_open(self, self.store, kind)
         if path:
-            self.open_image(path)
-
-    def ask_open_model(self) -> None:
-        """File > Open Model: a file dialog, then :meth:`open_model`."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open ONNX model", self._dir("model"),
-                                              MODEL_FILTER)
-        if path:
-            self.open_model(path)
+            self.open_image(path) if kind == "image" else self.open_model(path)
 
     def open_image(self, path: str | Path) -> bool:
         """Load an image and analyse it (the old run is cancelled). False on error."""
@@ -401,31 +344,21 @@ class MainWindow(QMainWindow):
         """The paper's settings: grids 7..21, its weights, black mask, auto score space."""
         self.set_analysis_settings(Settings(batch_size=self.model.settings.batch_size))
 
-    def _on_analysis_typed(self) -> None:
-        """Score space, mask fill or grid sizes changed in the controls: re-run if needed."""
+    def _apply_typed(self, read: Callable[[Settings], Settings], title: str) -> None:
+        """Settings typed into the controls (``read(old)`` parses them): re-run if the
+        model's work changed, re-render if only the weights did; a bad value shows an
+        error and puts the previous settings back."""
         old = self.model.settings
         try:
-            new = state.analysis_from_controls(self.controls, old)
+            new = read(old)
         except DidaError as exc:
-            self.show_error("Bad analysis setting", str(exc))
+            self.show_error(title, str(exc))
             state.show_settings(self.controls, old, self.model.result is not None)
             return
         if new != old:
-            if old.weights and new.weights is None:
+            if old.weights and new.weights is None and new.grid_sizes != old.grid_sizes:
                 self.status.message("Blend weights reset to the paper's (the grid count "
                                     "changed)")
-            self.set_analysis_settings(new)
-
-    def _on_weights_typed(self) -> None:
-        """Blend weights changed in the controls: re-render only (no model run)."""
-        old = self.model.settings
-        try:
-            new = state.weights_from_text(self.controls.weights.text(), old)
-        except DidaError as exc:
-            self.show_error("Bad weights", str(exc))
-            state.show_settings(self.controls, old, self.model.result is not None)
-            return
-        if new != old:
             self.set_analysis_settings(new)
 
     def _on_panel_double_clicked(self, index: int) -> None:
@@ -450,8 +383,8 @@ class MainWindow(QMainWindow):
         if dock is not None:
             self.restoreState(dock)
         state.restore(self.store, self.model)
-        self._display_to_controls()
-        self._square_to_controls(self.model.square)
+        self.binding.display_to_controls()
+        self.binding.square_to_controls(self.model.square)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
