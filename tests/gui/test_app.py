@@ -121,19 +121,44 @@ def test_binding_reference_leak_cannot_crash():
 
 
 def test_about_mentions_not_a_medical_device(make_window, qtbot, model_path):
-    from dida_view.gui.dialogs import about_html
+    from PySide6.QtWidgets import QDialog, QTextBrowser
+
+    from dida_view.gui.dialogs import about_markdown
 
     win = make_window()
     win.open_model(model_path)
     qtbot.waitUntil(lambda: win.model.classifier is not None, timeout=10000)
-    text = about_html(win.model.classifier)
+    text = about_markdown(win.model.classifier)
     assert "Not a medical device" in text and "region.onnx" in text and "0.1.0" in text
     win.actions_.about.trigger()
-    from PySide6.QtWidgets import QDialog
-
     about = [d for d in win.findChildren(QDialog) if d.windowTitle() == "About DiDA View"]
     assert len(about) == 1 and about[0].isVisible()
+    shown = about[0].findChild(QTextBrowser, "about-text")
+    html = shown.toHtml()
+    assert "<table" in html and "**" not in shown.toPlainText()  # Qt rendered the Markdown
     about[0].close()
+
+
+def test_about_renders_a_card_and_never_its_html(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QTextBrowser
+
+    from dida_view.gui import dialogs
+
+    card = ("# Card\n\nTrained on *synthetic* scans; `10` classes.\n\n| class | recall |\n"
+            "|---|---|\n| Wet AMD | 0.95 |\n\n- not for diagnosis\n"
+            "- <script>alert(1)</script>\n")
+    monkeypatch.setattr(dialogs, "about_markdown", lambda _clf: card)
+    dlg = dialogs.about_dialog(None)
+    qtbot.addWidget(dlg)
+    shown = dlg.findChild(QTextBrowser, "about-text")
+    html = shown.toHtml()
+    assert "<table" in html and "Wet AMD" in html and "<li" in html
+    assert "font-style:italic" in html and "&lt;script&gt;" in html and "<script" not in html
+    assert "*synthetic*" not in shown.toPlainText()
+
+
+def test_main_actions_have_the_usual_shortcuts(make_window):
+    win = make_window()
     assert "Ctrl+O" in win.actions_.open_image.shortcut().toString()
     assert win.actions_.cancel.shortcut().toString() == "Esc"
     assert win.actions_.full_screen.shortcut().toString() == "F11"
