@@ -56,8 +56,7 @@ def configure_app(app: QApplication) -> None:
     app.setOrganizationName("DiDA View")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
-    find_icon = getattr(paths, "icon_path", None)
-    icon = find_icon() if find_icon is not None else None
+    icon = paths.icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
 

@@ -135,6 +135,19 @@ class ModelConfigDialog(QDialog):
         note = QLabel(text)
         note.setWordWrap(True)
         lay.addWidget(note)
+        lay.addLayout(self._form(classifier))
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#b00020;")
+        self.error.setWordWrap(True)
+        lay.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _form(self, classifier: OnnxClassifier) -> QFormLayout:
+        """The fields: labels, output kind, preprocessing."""
         form = QFormLayout()
         self.labels = QPlainTextEdit("\n".join(classifier.labels))
         self.labels.setToolTip(f"One name per line; the model outputs {len(classifier.labels)} "
@@ -174,16 +187,7 @@ class ModelConfigDialog(QDialog):
         form.addRow("Mean", self.texts["mean"])
         form.addRow("Std", self.texts["std"])
         form.addRow("Layout", self.choices["layout"])
-        lay.addLayout(form)
-        self.error = QLabel()
-        self.error.setStyleSheet("color:#b00020;")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        return form
 
     def values(self) -> dict[str, Any]:
         """The sidecar object from the current fields (raises SettingsError)."""

@@ -95,7 +95,6 @@ class PictureCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.generation = 0
-        self.image: np.ndarray | None = None
         self.result: DidaResult | None = None
         self.base: np.ndarray | None = None  # float32 RGB original at display size
         self._original: np.ndarray | None = None  # the same as uint8
@@ -110,7 +109,7 @@ class PictureCache:
         base = None if image is None else render.as_rgb_float(
             resample(image, display_shape(image.shape)))
         with self._lock:
-            self.image, self.base, self.result = image, base, None
+            self.base, self.result = base, None
             self._original = None if base is None else render.to_uint8(base)
             self._new_generation()
 
