@@ -33,7 +33,7 @@ def measure(window, app, model: Path, image: Path, options: dict, verbose: bool)
     while not loaded["done"]:
         app.processEvents()
         time.sleep(0.005)
-    window.classifier.batch_tuner = None  # each measurement tunes afresh
+    window.model.classifier.batch_tuner = None  # each measurement tunes afresh
     late: list[float] = []
     clock = QElapsedTimer()
     state = {"last": None, "i": 0, "done": False}
@@ -46,7 +46,7 @@ def measure(window, app, model: Path, image: Path, options: dict, verbose: bool)
                 events.append((now, f"stall {late[-1]:.0f} ms"))
         state["last"] = now
         state["i"] += 1
-        h, w = window.image.shape[:2]
+        h, w = window.model.image.shape[:2]
         window.cursor.propose(QPointF((state["i"] * 7) % w, h / 2))
 
     timer = QTimer()

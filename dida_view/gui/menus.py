@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from dida_view.core.imageio import IMAGE_SUFFIXES
 
 K = QKeySequence.StandardKey
-# menu -> (action name, text, shortcut, status tip); None: a separator, "recent"/"samples":
+# menu -> (action name, text, shortcut(s), status tip); None: a separator, "recent"/"samples":
 # the Open Recent / Open Sample sub-menus, "dock": the dock's show/hide action
 MENUS = {
     "&File": [
@@ -49,7 +49,7 @@ MENUS = {
          "Ignore a GPU even when onnxruntime has one (reloads the model)"),
     ],
     "&View": [
-        ("zoom_in", "Zoom &In", [QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")], ""),
+        ("zoom_in", "Zoom &In", (K.ZoomIn, "Ctrl+="), ""),
         ("zoom_out", "Zoom &Out", K.ZoomOut, ""),
         ("fit", "&Fit to Window", "Ctrl+0", ""),
         None,
@@ -94,8 +94,8 @@ def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:
 def _action(win: QMainWindow, text: str, slot: Callable, shortcut, tip: str,
             checkable: bool) -> QAction:
     a = QAction(text, win)
-    if isinstance(shortcut, list):
-        a.setShortcuts(shortcut)
+    if isinstance(shortcut, tuple):  # key sequences are made here, once Qt runs
+        a.setShortcuts([QKeySequence(k) for k in shortcut])
     elif shortcut is not None:
         a.setShortcut(QKeySequence(shortcut))
     if tip:

@@ -163,3 +163,14 @@ def test_main_actions_have_the_usual_shortcuts(make_window):
     assert win.actions_.cancel.shortcut().toString() == "Esc"
     assert win.actions_.full_screen.shortcut().toString() == "F11"
     assert win.actions_.copy_figure.shortcut().toString() == "Ctrl+C"
+
+
+def test_window_module_imports_before_any_qapplication():
+    """Nothing Qt that needs a running application is made at import time (a
+    QKeySequence made by menus.py at import crashed the interpreter)."""
+    import subprocess
+
+    code = "import dida_view.gui.window, dida_view.gui.app; print('ok')"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
