@@ -27,7 +27,7 @@ from dida_view.core.model import OnnxClassifier
 from dida_view.gui import clipboard, dialogs, menus, model_editing, state
 from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.controls import ControlsPanel
-from dida_view.gui.cursor import CursorModel, ViewModel
+from dida_view.gui.cursor import CursorModel, ZoomModel
 from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
@@ -59,14 +59,14 @@ class MainWindow(QMainWindow):
         self.running = False
         self.model_job = 0  # the model load being waited for (0: none)
         self.cursor = CursorModel(parent=self)
-        self.view = ViewModel(self)
+        self.zoom = ZoomModel(self)
         self.host = WorkerHost(self)
         self._connect_worker()
 
         central = QWidget()
         lay = QVBoxLayout(central)
         lay.setContentsMargins(4, 4, 4, 0)
-        self.area = PanelArea(self.cursor, self.view)
+        self.area = PanelArea(self.cursor, self.zoom)
         self.legend = LegendStrip()
         lay.addWidget(self.area, 1)
         lay.addWidget(self.legend)
@@ -125,8 +125,8 @@ class MainWindow(QMainWindow):
             "copy_figure": self.copy_figure, "edit_model": self.edit_model,
             "rerun": self.start_run, "cancel": self.cancel,
             "reset": self.reset_analysis_settings, "cpu_only": self.set_cpu_only,
-            "zoom_in": lambda: self.view.zoom_by(1.25),
-            "zoom_out": lambda: self.view.zoom_by(0.8), "fit": self.view.fit,
+            "zoom_in": lambda: self.zoom.zoom_by(1.25),
+            "zoom_out": lambda: self.zoom.zoom_by(0.8), "fit": self.zoom.fit,
             "square_bigger": lambda: self.binding.scale_square(1.25),
             "square_smaller": lambda: self.binding.scale_square(0.8),
             "full_screen": self.toggle_full_screen,
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
     def _on_model_image(self) -> None:
         m = self.model
         if m.image is not None:
-            self.view.set_image_size(m.image.shape[1], m.image.shape[0])
+            self.zoom.set_image_size(m.image.shape[1], m.image.shape[0])
         self._update_title()
 
     # -- errors ---------------------------------------------------------------------------
