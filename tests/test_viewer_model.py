@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -127,7 +128,7 @@ def test_a_new_grid_makes_a_new_result_and_the_old_one_is_untouched():
     m = ViewerModel()
     m.set_image(np.zeros((16, 16), np.uint8))
     partial = result(grids=(2, 4))
-    partial = DidaResult(**{**vars(partial), "d": {2: partial.d[2]}})
+    partial = replace(partial, d={2: partial.d[2]})
     m.set_result(partial)
     first = m.result
     m.add_grid(4, result().d[4])

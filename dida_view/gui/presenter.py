@@ -200,7 +200,7 @@ class Presenter(QObject):
             full = f"full colour at |d| ≥ {scale / self.model.gain:.3g}"
         else:
             full = None
-        self.legend.set_state(res.score_space, res.meta.get("note"), full)
+        self.legend.set_state(res.score_space, res.note, full)
 
     def _class_list(self) -> None:
         m, res = self.model, self.model.result

@@ -33,7 +33,7 @@ from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
 from dida_view.gui.presenter import Presenter
 from dida_view.gui.qsettings import make_settings, push_recent, recent_files
-from dida_view.gui.statusbar import RunStatus
+from dida_view.gui.statusbar import RunStatus, done_text
 from dida_view.gui.worker import WorkerHost
 from dida_view.viewer_model import IDLE, LOADING, RUNNING, ViewerModel
 
@@ -307,8 +307,7 @@ class MainWindow(QMainWindow):
             return
         self._set_activity(running=False)
         self.model.set_result(result)
-        self.status.finish(f"Done: {result.evaluations} masked images in "
-                           f"{result.seconds:.1f} s ({result.mask_fill} mask)")
+        self.status.finish(done_text(result))
         self._maybe_settled()
 
     def _on_failed(self, run_id: int, message: str) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dida_view.core.analysis import Settings, analyze
+from dida_view.core.batching import BatchTuner
 from dida_view.core.cache import ResultCache, default_cache_dir
 from dida_view.core.errors import Cancelled, DidaError
 from dida_view.core.model import OnnxClassifier
@@ -56,6 +57,8 @@ class AnalysisWorker(QObject):
         # revisiting a case (same pixels, model and settings) is instant; used only here,
         # on the worker thread
         self.cache = ResultCache(default_cache_dir())
+        # batch sizes found by measurement, per model fingerprint, for the next run
+        self.tuners: dict[str, BatchTuner] = {}
 
     def cancel_upto(self, job_id: int) -> None:
         """Cancel every run with an id up to ``job_id`` (thread-safe: one int store)."""
@@ -95,6 +98,8 @@ class AnalysisWorker(QObject):
                 on_grid=lambda n, d: self.grid_done.emit(run_id, n, d),
                 on_start=lambda partial: self.started.emit(run_id, partial),
                 cache=self.cache,
+                tuner=self.tuners.setdefault(getattr(classifier, "fingerprint", ""),
+                                             BatchTuner()),
             )
         except Cancelled:
             self.cancelled.emit(run_id)

@@ -139,6 +139,6 @@ def test_on_start_gives_the_ranking_before_any_grid():
                   on_grid=lambda n, d: events.append(("grid", n)))
     assert [e[0] for e in events] == ["start", "grid", "grid"]
     partial = events[0][1]
-    assert partial.d == {} and partial.meta["partial"]
+    assert partial.d == {} and not partial.complete
     np.testing.assert_array_equal(partial.scores, res.scores)
     assert partial.top(1) == [0] and partial.score_space == "logit"
