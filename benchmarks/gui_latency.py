@@ -33,8 +33,8 @@ def measure(window, app, model: Path, image: Path, options: dict, verbose: bool)
     while not loaded["done"]:
         app.processEvents()
         time.sleep(0.005)
-    window.classifier.batch_tuner = None  # each measurement tunes afresh
-    threads = window.classifier.session.get_session_options().intra_op_num_threads
+    # each measurement has a new window, so a new worker that tunes the batch size afresh
+    threads = window.model.classifier.session.get_session_options().intra_op_num_threads
     late: list[float] = []
     clock = QElapsedTimer()
     state = {"last": None, "i": 0, "done": False}
@@ -47,7 +47,7 @@ def measure(window, app, model: Path, image: Path, options: dict, verbose: bool)
                 events.append((now, f"stall {late[-1]:.0f} ms"))
         state["last"] = now
         state["i"] += 1
-        h, w = window.image.shape[:2]
+        h, w = window.model.image.shape[:2]
         window.cursor.propose(QPointF((state["i"] * 7) % w, h / 2))
 
     timer = QTimer()

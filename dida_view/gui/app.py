@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
+from dida_view.gui.window import MainWindow
 
 DEFAULT_SIZE = (1600, 700)
 SCREENSHOT_TIMEOUT_S = 1800
@@ -56,8 +57,7 @@ def configure_app(app: QApplication) -> None:
     app.setOrganizationName("DiDA View")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
-    find_icon = getattr(paths, "icon_path", None)
-    icon = find_icon() if find_icon is not None else None
+    icon = paths.icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
 
@@ -109,8 +109,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> int:
-    from dida_view.gui.window import MainWindow
-
     win = MainWindow()
     app.aboutToQuit.connect(win.host.shutdown)
     errors: list[str] = []
@@ -140,7 +138,7 @@ def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str)
         print(message, file=sys.stderr)
 
 
-def _screenshot(app: QApplication, win, path: Path, errors: list[str]) -> int:
+def _screenshot(app: QApplication, win: MainWindow, path: Path, errors: list[str]) -> int:
     """Wait until nothing is running, save the window as PNG, close it."""
     loop = QEventLoop()
     win.settled.connect(loop.quit)

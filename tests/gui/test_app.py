@@ -10,7 +10,7 @@ import pytest
 from guitools import LABELS, wait_done
 from PIL import Image
 
-from dida_view.gui import app, files
+from dida_view.gui import app, exports
 from dida_view.gui.dialogs import ModelConfigDialog, sidecar_dict
 
 
@@ -53,14 +53,14 @@ def test_exports_and_copy(make_window, qtbot, model_path, scan_path, tmp_path):
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    fig = files.export_figure(win, tmp_path / "fig.png")
+    fig = exports.export_figure(win.model, tmp_path / "fig.png")
     arr = np.asarray(Image.open(fig))
     assert arr.shape[1] > 4 * 128 and arr.shape[0] >= 96  # four panels in a row
-    written = files.export_panels(win, tmp_path)
+    written = exports.export_panels(win.model, tmp_path)
     assert len(written) == 4 and all(p.is_file() for p in written)
-    npz = np.load(files.export_npz(win, tmp_path / "raw.npz"))
+    npz = np.load(exports.export_npz(win.model, tmp_path / "raw.npz"))
     assert list(npz["labels"]) == LABELS and npz["d_3"].shape == (4, 3, 3)
-    files.copy_figure(win)
+    win.actions_.copy_figure.trigger()
     assert not QGuiApplication.clipboard().image().isNull()
     assert "copied" in win.status.text.text()
 
@@ -73,8 +73,8 @@ def test_model_dialog_writes_the_sidecar_and_reloads(make_window, qtbot, tmp_pat
     win.open_model(model)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    assert win.result.labels == ["class 0", "class 1"]
-    dlg = ModelConfigDialog(win.classifier, win)
+    assert win.model.result.labels == ["class 0", "class 1"]
+    dlg = ModelConfigDialog(win.model.classifier, win)
     dlg.labels.setPlainText("top\nbottom")
     dlg.texts["squeeze_x"].setText("0.5")
     dlg.save()
@@ -82,8 +82,8 @@ def test_model_dialog_writes_the_sidecar_and_reloads(make_window, qtbot, tmp_pat
     assert side["labels"] == ["top", "bottom"] and side["preprocessing"]["squeeze_x"] == 0.5
     win.open_model(model)  # what Save in the dialog triggers
     wait_done(qtbot, win)
-    assert win.result.labels == ["top", "bottom"]
-    assert win.classifier.preprocessing.squeeze_x == 0.5
+    assert win.model.result.labels == ["top", "bottom"]
+    assert win.model.classifier.preprocessing.squeeze_x == 0.5
     dlg.deleteLater()
 
 
@@ -178,22 +178,56 @@ def test_guard_gives_headroom_when_the_binding_leaks(monkeypatch):
 
 
 def test_about_mentions_not_a_medical_device(make_window, qtbot, model_path):
-    from dida_view.gui.dialogs import about_html
+    from PySide6.QtWidgets import QDialog, QTextBrowser
+
+    from dida_view.gui.dialogs import about_markdown
 
     win = make_window()
     win.open_model(model_path)
-    qtbot.waitUntil(lambda: win.classifier is not None, timeout=10000)
-    text = about_html(win.classifier)
+    qtbot.waitUntil(lambda: win.model.classifier is not None, timeout=10000)
+    text = about_markdown(win.model.classifier)
     assert "Not a medical device" in text and "region.onnx" in text and "0.1.0" in text
-    from dida_view.gui import files
-
-    files.show_about(win)
-    from PySide6.QtWidgets import QDialog
-
+    win.actions_.about.trigger()
     about = [d for d in win.findChildren(QDialog) if d.windowTitle() == "About DiDA View"]
     assert len(about) == 1 and about[0].isVisible()
+    shown = about[0].findChild(QTextBrowser, "about-text")
+    html = shown.toHtml()
+    assert "<table" in html and "**" not in shown.toPlainText()  # Qt rendered the Markdown
     about[0].close()
+
+
+def test_about_renders_a_card_and_never_its_html(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QTextBrowser
+
+    from dida_view.gui import dialogs
+
+    card = ("# Card\n\nTrained on *synthetic* scans; `10` classes.\n\n| class | recall |\n"
+            "|---|---|\n| Wet AMD | 0.95 |\n\n- not for diagnosis\n"
+            "- <script>alert(1)</script>\n")
+    monkeypatch.setattr(dialogs, "about_markdown", lambda _clf: card)
+    dlg = dialogs.about_dialog(None)
+    qtbot.addWidget(dlg)
+    shown = dlg.findChild(QTextBrowser, "about-text")
+    html = shown.toHtml()
+    assert "<table" in html and "Wet AMD" in html and "<li" in html
+    assert "font-style:italic" in html and "&lt;script&gt;" in html and "<script" not in html
+    assert "*synthetic*" not in shown.toPlainText()
+
+
+def test_main_actions_have_the_usual_shortcuts(make_window):
+    win = make_window()
     assert "Ctrl+O" in win.actions_.open_image.shortcut().toString()
     assert win.actions_.cancel.shortcut().toString() == "Esc"
     assert win.actions_.full_screen.shortcut().toString() == "F11"
     assert win.actions_.copy_figure.shortcut().toString() == "Ctrl+C"
+
+
+def test_window_module_imports_before_any_qapplication():
+    """Nothing Qt that needs a running application is made at import time (a
+    QKeySequence made by menus.py at import crashed the interpreter)."""
+    import subprocess
+
+    code = "import dida_view.gui.window, dida_view.gui.app; print('ok')"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
