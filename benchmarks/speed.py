@@ -152,6 +152,7 @@ def peak_rss_mib() -> float:
 def engine_child(model: str, image_path: str) -> None:
     """Runs in a fresh process: one analysis with the defaults, then prints JSON."""
     from dida_view.core.analysis import Settings, analyze
+    from dida_view.core.batching import BatchTuner
 
     image = np.load(image_path)
     clf = OnnxClassifier(model, device="cpu")
@@ -161,10 +162,11 @@ def engine_child(model: str, image_path: str) -> None:
     def on_grid(n, d):
         first.setdefault("t", time.perf_counter() - t0)
 
-    res = analyze(clf, image, Settings(score_space="logit"), on_grid=on_grid)
+    tuner = BatchTuner()  # kept by the caller: the second run uses the size it found
+    res = analyze(clf, image, Settings(score_space="logit"), on_grid=on_grid, tuner=tuner)
     total = time.perf_counter() - t0
     t1 = time.perf_counter()
-    res2 = analyze(clf, image, Settings(score_space="logit"))  # tuned batch size, warm
+    res2 = analyze(clf, image, Settings(score_space="logit"), tuner=tuner)  # tuned, warm
     again = time.perf_counter() - t1
     rss = peak_rss_mib()
     print(json.dumps({"seconds": total, "evaluations": res.evaluations, "first_grid": first["t"],

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
+import os
 import sys
+import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from dida_view import __version__
@@ -32,7 +37,9 @@ def _analyze_parser() -> argparse.ArgumentParser:
                    help="blend weights, one per grid size (default: the paper's)")
     p.add_argument("--mask", default="black", choices=MASK_FILLS, help="mask fill")
     p.add_argument("--score", default="auto", choices=SCORE_SPACES,
-                   help="score space (auto: probability, or logit when it saturates)")
+                   help="score space (auto: probability, or, when it saturates, logit for a "
+                   "model that outputs logits and log-odds for one that outputs probabilities; "
+                   "one space for the whole batch)")
     p.add_argument("--top", type=int, default=3, help="how many top classes to show")
     p.add_argument("--class", dest="classes", nargs="+", metavar="NAME",
                    help="show these classes instead of the top ones")
@@ -78,6 +85,67 @@ class ProgressBar:
 
 def _error(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
+
+
+_WARNING_ITEM: list[str] = [""]  # the image being analysed, named in a warning's note
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warnings.showwarning`` for the CLI: a library's warning becomes one ``note:`` line.
+
+    Python's own text (file, line number, source line) would sit next to our ``error:``
+    lines on stderr; the filters stay Python's (each warning once per place).
+    """
+    text = (str(message).strip().splitlines() or [category.__name__])[0]
+    if category.__name__ == "DecompressionBombWarning":
+        text = f"very large image: {text}"
+    elif issubclass(category, RuntimeWarning) and "encountered" in text:
+        text = f"numpy: {text} (NaN or infinite values?)"
+    item = f"{_WARNING_ITEM[0]}: " if _WARNING_ITEM[0] else ""
+    print(f"note: {item}{text}", file=sys.stderr)
+
+
+def _load_with_c_messages_as_notes(load, name: str, *, quiet: bool = False):
+    """``load(name)``, with what C libraries write to file descriptor 2 meanwhile as notes
+    (``quiet``: dropped, for a look ahead at an image that is loaded again later).
+
+    libtiff (inside Pillow) prints its warnings and errors straight to fd 2, e.g.
+    ``tempfile.tif: Using code not yet in table.``, past Python's ``warnings``. They are
+    caught in a temporary file around the image load and shown as ``note:`` lines.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable stderr: nothing to keep clean
+        return load(name)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            return load(name)
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            for line in [] if quiet else tmp.read().decode(errors="replace").splitlines():
+                line = line.strip().removeprefix("tempfile.tif: ")  # Pillow's name for it
+                if line.startswith(("note: ", "error: ")):  # our own, written meanwhile
+                    print(line, file=sys.stderr)
+                elif line:
+                    print(f"note: {name}: libtiff: {line}", file=sys.stderr)
+
+
+def _stdout_closed() -> int:
+    """The reader of our stdout has gone (``dida-view analyze ... | head``): stop quietly.
+
+    As a C tool killed by SIGPIPE: no message and exit status 141 (128 + SIGPIPE), not 0,
+    since the images after that point were not analysed; a pipeline under ``set -o
+    pipefail`` can tell. stdout is pointed at /dev/null so that Python's flush at exit does
+    not fail a second time.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141
 
 
 def run_analyze(argv: list[str]) -> int:
@@ -131,16 +199,33 @@ def run_analyze(argv: list[str]) -> int:
         _error(f"{args.out}: cannot create output folder ({exc.strerror})")
         return 2
 
+    from dida_view.core.batching import BatchTuner
     from dida_view.core.cache import ResultCache, default_cache_dir
 
     cache = None if args.no_cache else ResultCache(default_cache_dir())
+    tuner = BatchTuner()  # the batch size found on the first image serves the others
+    batch_note = None
+    if settings.score_space == "auto" and len(args.images) > 1:
+        try:
+            space, batch_note = analysis.batch_score_space(
+                classifier, _loadable(args.images, load_image))
+        except DidaError as exc:
+            _error(str(exc))
+            return 1
+        settings = dataclasses.replace(settings, score_space=space)
+        if batch_note and not args.json:
+            print(f"note: {batch_note}", file=sys.stderr)
     failures = 0
     view = maps.View(gain=args.gain, opacity=args.opacity)
     for name in args.images:
+        _WARNING_ITEM[0] = str(name)
         bar = ProgressBar(Path(name).name)
         try:
-            image = load_image(name)
-            result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache)
+            image = _load_with_c_messages_as_notes(load_image, name)
+            t0 = time.perf_counter()
+            result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache,
+                                      tuner=tuner)
+            took = time.perf_counter() - t0
             bar.close()
             classes = shown or result.top(min(args.top, len(result.labels)))
             diagnosis = args.diagnosis or read_diagnosis(name)
@@ -169,40 +254,75 @@ def run_analyze(argv: list[str]) -> int:
             _error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
             failures += 1
             continue
-        note = result.meta.get("note")
-        if note and not args.json:
-            print(f"note: {name}: {note}", file=sys.stderr)
+        if result.note and not args.json:
+            print(f"note: {name}: {result.note}", file=sys.stderr)
         if args.json:
-            record = {
-                "image": str(name),
-                "model": str(model_path),
-                "labels": result.labels,
-                "scores": {lab: float(s) for lab, s in zip(result.labels, result.scores,
-                                                           strict=True)},
-                "top": [{"label": result.labels[k], "score": float(result.scores[k])}
-                        for k in result.top(min(args.top, len(result.labels)))],
-                "shown": [result.labels[k] for k in classes],
-                "diagnosis": diagnosis,
-                "grids": list(result.grid_sizes),
-                "weights": [float(w) for w in result.weights],
-                "score_space": result.score_space,
-                "note": note,
-                "mask": result.mask_fill,
-                "evaluations": result.evaluations,
-                "batch_size": result.meta.get("batch_size"),
-                "seconds": round(result.seconds, 3),
-                "cached": bool(result.meta.get("cached", False)),
-                "device": classifier.info.providers[0],
-                "outputs": [str(p) for p in outputs],
-            }
+            record = _json_record(result, name=name, model=model_path, top=args.top,
+                                  classes=classes, diagnosis=diagnosis, took=took,
+                                  requested=args.score, batch_note=batch_note,
+                                  device=classifier.info.providers[0], outputs=outputs)
             print(json.dumps(record), flush=True)
         else:
             top = ", ".join(
                 f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
                 for k in result.top(min(args.top, len(result.labels))))
-            print(f"{name}: {top} ({result.evaluations} evaluations, {result.seconds:.1f} s) "
-                  f"-> {outputs[0]}")
+            if result.from_cache:
+                how = (f"from cache in {took:.2f} s; computed earlier with "
+                       f"{result.evaluations} evaluations in {result.seconds:.1f} s")
+            else:
+                how = f"{result.evaluations} evaluations, {result.seconds:.1f} s"
+            print(f"{name}: {top} ({how}) -> {outputs[0]}")
     return 1 if failures else 0
+
+
+def _loadable(names: list[str], load_image):
+    """The images among ``names`` that load (the others fail later, with their message)."""
+    from dida_view.core.errors import DidaError
+
+    for name in names:
+        try:
+            with warnings.catch_warnings():  # noted when the image is analysed
+                warnings.simplefilter("ignore")
+                image = _load_with_c_messages_as_notes(load_image, name, quiet=True)
+        except (DidaError, OSError):
+            continue
+        yield image
+
+
+def _json_record(result, *, name, model, top, classes, diagnosis, took, requested,
+                 batch_note, device, outputs) -> dict:
+    """One image's line of ``--json``: ``scores`` in ``score_space`` (one space for the
+    whole batch), ``probabilities`` always; ``seconds`` and ``evaluations`` are what this
+    call took, and a result from the cache gives its original run under ``cached_run``."""
+    labels = result.labels
+    probs = result.probabilities if result.probabilities is not None else [None] * len(labels)
+    return {
+        "image": str(name),
+        "model": str(model),
+        "labels": labels,
+        "score_space": result.score_space,
+        "score_space_requested": requested,
+        "scores": {lab: float(s) for lab, s in zip(labels, result.scores, strict=True)},
+        "probabilities": {lab: None if p is None else float(p)
+                          for lab, p in zip(labels, probs, strict=True)},
+        "top": [{"label": labels[k], "score": float(result.scores[k])}
+                for k in result.top(min(top, len(labels)))],
+        "shown": [labels[k] for k in classes],
+        "saturated": [labels[k] for k in result.saturated],
+        "diagnosis": diagnosis,
+        "grids": list(result.grid_sizes),
+        "weights": [float(w) for w in result.weights],
+        "note": "; ".join(n for n in (batch_note, result.note) if n) or None,
+        "mask": result.mask_fill,
+        "from_cache": result.from_cache,
+        "seconds": round(took, 3),
+        "evaluations": 0 if result.from_cache else result.evaluations,
+        "cached_run": {"seconds": round(result.seconds, 3),
+                       "evaluations": result.evaluations} if result.from_cache else None,
+        "batch_size": result.meta.get("batch_size"),
+        "device": device,
+        "outputs": [str(p) for p in outputs],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,19 +330,31 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("-V", "--version"):
         print(f"dida-view {__version__}")
         return 0
-    try:
-        if argv and argv[0] == "analyze":
-            return run_analyze(argv[1:])
-        if argv and argv[0] == "synth":
-            return run_synth(argv[1:])
-        if argv and argv[0] == "--self-test":
-            from dida_view.selftest import run as self_test
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            rc = _run(argv)
+            sys.stdout.flush()  # a closed pipe shows here, not in Python's flush at exit
+            return rc
+        except KeyboardInterrupt:
+            print("\ninterrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return _stdout_closed()
+        finally:
+            _WARNING_ITEM[0] = ""
 
-            return self_test(argv[1:])
-        return run_gui(argv)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+
+def _run(argv: list[str]) -> int:
+    if argv and argv[0] == "analyze":
+        return run_analyze(argv[1:])
+    if argv and argv[0] == "synth":
+        return run_synth(argv[1:])
+    if argv and argv[0] == "--self-test":
+        from dida_view.selftest import run as self_test
+
+        return self_test(argv[1:])
+    return run_gui(argv)
 
 
 def run_synth(argv: list[str]) -> int:

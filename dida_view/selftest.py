@@ -128,7 +128,7 @@ def check(model_path: Path, image_path: Path, expect: str | None, grids: str,
             raise SelfTestError(f"overlay shape {overlay.shape} {overlay.dtype}, expected "
                                 f"{(*image.shape[:2], 3)} uint8")
         got = result.labels[top]
-        probs = result.meta.get("probabilities")
+        probs = result.probabilities
         p = float(probs[top]) if probs is not None else float(scores[top])
         if got != expected:
             raise SelfTestError(f"{image_path.name}: top class {got} ({p:.2f}), expected "

@@ -274,7 +274,7 @@ def test_self_test_through_the_cli_does_not_import_qt(tmp_path):
     code = ("import sys; from dida_view.cli import main; "
             f"rc = main(['--self-test', '--model', {str(model)!r}, '--image', {str(scan)!r}, "
             "'--expect', 'Wet AMD', '--grids', '3']); "
-            "from dida_view.about import about_html; about_html(); "
+            "from dida_view.about import about_markdown; about_markdown(); "
             "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))); "
             "print('qt modules:', qt); sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -286,31 +286,32 @@ def test_self_test_through_the_cli_does_not_import_qt(tmp_path):
 
 # -- About ---------------------------------------------------------------------------------
 def test_about_shows_version_card_licences_and_notice(tmp_path, no_data):
-    data = _data_tree(no_data / "_data", card=(
-        "# DiDA demo model\n\nA CNN trained on *synthetic* scans; `10` classes.\n\n"
-        "| class | recall |\n|---|---|\n| Wet AMD | 0.95 |\n\n- not for diagnosis\n"
-        "- <script>alert(1)</script>\n"))
-    html = about.about_html()
-    assert f"DiDA View {__version__}" in html
-    assert "<table" in html and "<td>Wet AMD</td>" in html and "<li>not for diagnosis</li>" in html
-    assert "<i>synthetic</i>" in html and "<code>10</code>" in html
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "(the demo model)" in html
+    card = ("# DiDA demo model\n\nA CNN trained on *synthetic* scans; `10` classes.\n\n"
+            "| class | recall |\n|---|---|\n| Wet AMD | 0.95 |\n\n- not for diagnosis\n"
+            "- <script>alert(1)</script>\n\n```\n# not a heading\n```\n")
+    data = _data_tree(no_data / "_data", card=card)
+    text = about.about_markdown()
+    assert text.startswith(f"# DiDA View {__version__}\n")
+    # the card as it is (Qt renders it), its headings under the page's own
+    assert "### DiDA demo model" in text and "# not a heading" in text
+    assert "| Wet AMD | 0.95 |" in text and "- <script>alert(1)</script>" in text
+    assert "(the demo model)" in text
     for needle in ("LGPL v3", "PySide6", "ONNX Runtime", "MIT", "NumPy", "BSD 3-Clause",
                    "Pillow", "HPND", "not a medical device", "replace"):
-        assert needle.lower() in html.lower(), needle
+        assert needle.lower() in text.lower(), needle
+    assert "| NumPy " in text  # the licences are a table
     # the same file by another path is still the demo model
-    assert about.about_html(str(data / "models" / ".." / "models" / DEMO)) == html
+    assert about.about_markdown(str(data / "models" / ".." / "models" / DEMO)) == text
 
 
 def test_about_other_model_shows_its_description(tmp_path, no_data):
     _data_tree(no_data / "_data")
     other = _tiny_model(tmp_path / "mine.onnx")
-    html = about.about_html(other, "My retina model.\n\nTrained on 12 scans.")
-    assert "mine.onnx" in html and "My retina model." in html and "Demo card" not in html
+    text = about.about_markdown(other, "My retina model.\n\nTrained on 12 scans.")
+    assert "mine.onnx" in text and "My retina model." in text and "Demo card" not in text
     # without a description: the sidecar's, else a plain note
     (tmp_path / "mine.dida.json").write_text(json.dumps({"description": "From the sidecar."}))
-    assert "From the sidecar." in about.about_html(other)
+    assert "From the sidecar." in about.about_markdown(other)
     (tmp_path / "mine.dida.json").unlink()
     assert "no description" in about.about_text(other)
 

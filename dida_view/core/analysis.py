@@ -6,14 +6,15 @@ the score space and the engine. Pictures of a result: :mod:`dida_view.core.maps`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from dida_view.core import render
 from dida_view.core.batching import BatchTuner
-from dida_view.core.cache import ResultCache, fresh_copy, result_key
+from dida_view.core.cache import ResultCache, result_key
 from dida_view.core.dida import (
     DEFAULT_GRID_SIZES,
     MASK_FILLS,
@@ -24,10 +25,16 @@ from dida_view.core.dida import (
     parse_grid_sizes,
     run_dida,
 )
-from dida_view.core.errors import SettingsError
+from dida_view.core.errors import DidaError, ModelError, SettingsError
 from dida_view.core.model import Classifier
 from dida_view.core.preprocess import prepare
-from dida_view.core.scores import SCORE_SPACES, resolve_space, to_space
+from dida_view.core.scores import (
+    SCORE_SPACES,
+    pinned_classes,
+    pinned_note,
+    resolve_space,
+    to_space,
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Settings:
     """What the user chooses for an analysis.
 
     ``weights=None``: the paper's weights. ``batch_size=None``: chosen by measurement
-    (:class:`~dida_view.core.batching.BatchTuner`), once per classifier.
+    (:class:`~dida_view.core.batching.BatchTuner`, see ``analyze(tuner=...)``).
     """
 
     grid_sizes: tuple[int, ...] = DEFAULT_GRID_SIZES
@@ -75,6 +82,7 @@ def analyze(
     on_grid: GridCallback | None = None,
     on_start: Callable[[DidaResult], None] | None = None,
     cache: ResultCache | None = None,
+    tuner: BatchTuner | None = None,
 ) -> DidaResult:
     """Run DiDA for ``image`` (uint8 grey or RGB, any size) with ``classifier``.
 
@@ -82,67 +90,114 @@ def analyze(
     has the scores, the score space and no grids yet, so a viewer can show the ranking
     before the first grid is done. The other callbacks are those of
     :func:`~dida_view.core.dida.run_dida`. With a ``cache``, a result seen before (same
-    pixels, model and settings) comes back at once, through the same callbacks.
+    pixels, model and settings) comes back at once, through the same callbacks, marked
+    ``from_cache`` with the time the lookup took. ``tuner``: a
+    :class:`~dida_view.core.batching.BatchTuner` the caller keeps for this classifier, so
+    the batch size found by one analysis serves the next (default: a fresh one).
+
+    Raises
+    ------
+    ModelError
+        When the model's files changed on disk since the classifier opened them: its
+        session holds the old weights, and its fingerprint would no longer name them.
     """
     settings = settings or Settings()
+    changed = getattr(classifier, "changed_on_disk", None)
+    if changed is not None and changed():
+        raise ModelError(
+            f"{getattr(classifier, 'path', 'the model')}: its files changed on disk since it "
+            "was opened; open the model again")
     key = None
     fingerprint = getattr(classifier, "fingerprint", None)
     if cache is not None and fingerprint:
+        t0 = time.perf_counter()
         key = result_key(np.asarray(image), fingerprint, {
             "grids": list(settings.grid_sizes), "mask": settings.mask_fill,
             "score": settings.score_space})
         hit = cache.get(key)
         if hit is not None:
-            return _replay(fresh_copy(hit, settings.blend_weights()), progress, on_grid,
-                           on_start)
+            hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
+                          lookup_seconds=time.perf_counter() - t0)
+            return _replay(hit, progress, on_grid, on_start)
     prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
     base_raw = classifier.raw(prep.pixels[None])[0]
     space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
     base_scores = to_space(base_raw[None], space, classifier.outputs_probabilities)[0]
-    meta = {
-        "score_space_requested": settings.score_space,
-        "note": note,
+    pinned = pinned_classes(base_raw, classifier.outputs_probabilities)
+    if note and int(np.argmax(base_raw)) in pinned:  # no space can keep that promise
+        note = f"probability saturated: showing {space}"
+    notes = [n for n in (note, pinned_note(pinned, list(classifier.labels))) if n]
+    fields = {
+        "labels": list(classifier.labels),
+        "score_space": space,
+        "weights": settings.blend_weights(),
         "probabilities": to_space(base_raw[None], "probability",
                                   classifier.outputs_probabilities)[0],
+        "note": "; ".join(notes) or None,
+        "saturated": pinned,
+    }
+    meta = {
+        "score_space_requested": settings.score_space,
         "original_size": prep.original_size,
         "preprocessing": classifier.preprocessing.to_dict(),
     }
     if on_start is not None:
         on_start(DidaResult(
-            scores=np.asarray(base_scores, dtype=np.float64), grid_sizes=settings.grid_sizes,
-            d={}, evaluations=0, seconds=0.0, mask_fill=settings.mask_fill, box=prep.box,
+            scores=base_scores, grid_sizes=settings.grid_sizes, d={}, evaluations=0,
+            seconds=0.0, mask_fill=settings.mask_fill, box=prep.box,
             input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
-            labels=list(classifier.labels), score_space=space,
-            weights=settings.blend_weights(), meta={**meta, "partial": True}))
+            meta=meta, **fields))
 
     def predict(batch: np.ndarray) -> np.ndarray:
         return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
 
-    result = run_dida(
+    run = run_dida(
         predict,
         prep.pixels,
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
-        batch_size=_batching(classifier, settings),
+        batch_size=_batching(classifier, settings, tuner),
         base_scores=base_scores,
         progress=progress,
         cancel=cancel,
         on_grid=on_grid,
     )
-    result.labels = list(classifier.labels)
-    result.score_space = space
-    result.weights = settings.blend_weights()
-    result.meta.update(meta)
+    result = replace(run, meta={**run.meta, **meta}, **fields)
     if key is not None:
         cache.put(key, result)
     return result
 
 
+def batch_score_space(
+    classifier: Classifier, images: Iterable[np.ndarray], requested: str = "auto"
+) -> tuple[str, str | None]:
+    """One score space for a batch of images, so that all their scores compare.
+
+    ``auto`` is resolved over the whole batch: if any image saturates, every image uses
+    the space that does not saturate (one unmasked inference per image, stopping at the
+    first that saturates). An image that cannot be prepared is skipped here (its analysis
+    reports the error). Returns (space, note or None).
+    """
+    if requested != "auto":
+        return requested, None
+    for image in images:
+        try:
+            prep = prepare(image, classifier.preprocessing, classifier.input_size,
+                           classifier.channels)
+        except DidaError:
+            continue
+        raw = classifier.raw(prep.pixels[None])[0]
+        space, note = resolve_space(raw, "auto", classifier.outputs_probabilities)
+        if space != "probability":
+            return space, f"the whole batch is in {space}: {note}"
+    return "probability", None
+
+
 def _replay(result, progress, on_grid, on_start) -> DidaResult:
     """Hand a cached result out through the callbacks a live run would have used."""
     if on_start is not None:
-        on_start(replace(result, d={}, meta={**result.meta, "partial": True}))
+        on_start(replace(result, d={}))
     total = sum(n * n for n in result.grid_sizes)
     for n in result.grid_sizes:
         if on_grid is not None:
@@ -152,18 +207,12 @@ def _replay(result, progress, on_grid, on_start) -> DidaResult:
     return result
 
 
-def _batching(classifier: Classifier, settings: Settings) -> int | BatchTuner:
-    """The user's batch size, or the classifier's tuner (made once, kept on it)."""
+def _batching(classifier: Classifier, settings: Settings,
+              tuner: BatchTuner | None) -> int | BatchTuner:
+    """The model's fixed batch, the user's batch size, or a tuner (the caller's, or new)."""
     fixed = getattr(classifier, "fixed_batch", None)
     if fixed:
         return int(fixed)  # a model with a fixed batch runs that many at a time anyway
     if settings.batch_size is not None:
         return int(settings.batch_size)
-    tuner = getattr(classifier, "batch_tuner", None)
-    if tuner is None:
-        tuner = BatchTuner()
-        try:
-            classifier.batch_tuner = tuner
-        except AttributeError:
-            pass
-    return tuner
+    return tuner if tuner is not None else BatchTuner()

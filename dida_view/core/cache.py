@@ -5,6 +5,15 @@ and the settings that change ``d`` (grid sizes, mask fill, score space). The ble
 are not in the key: they only change the rendering. Results live in memory (the last
 ``memory_items``) and, when a folder is given, on disk as ``.npz`` files, at most
 ``max_bytes`` in all; the least recently used go first.
+
+Why not a library such as ``diskcache``: its values are pickles by default, and unpickling
+files from a shared folder runs whatever they contain, whereas an ``.npz`` entry read with
+``allow_pickle=False`` is only arrays and a JSON header; the entries are already numpy
+arrays, compressed by ``savez_compressed``; and the bundle stays one dependency smaller.
+What a library would add is handled here in a few lines: an unreadable entry (truncated
+file, bad header, missing array, old version) is deleted and recomputed, and every write
+goes through its own temporary file (``mkstemp`` in the same folder) and ``os.replace``,
+so two processes saving the same result never share a temporary name.
 """
 
 from __future__ import annotations
@@ -13,8 +22,9 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
+import time
 from collections import OrderedDict
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +32,8 @@ import numpy as np
 from dida_view.core.dida import DidaResult
 from dida_view.core.preprocess import Box
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+_STALE_TMP_SECONDS = 3600  # a temporary file this old was left by a crashed writer
 
 
 def default_cache_dir() -> Path:
@@ -37,14 +48,6 @@ def default_cache_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return base / "dida-view" / "results"
-
-
-def file_digest(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def result_key(image: np.ndarray, model_fingerprint: str, settings_key: dict) -> str:
@@ -102,59 +105,102 @@ class ResultCache:
         p = self._path(key)
         if p is None:
             return
+        header = {
+            "version": CACHE_VERSION,
+            "grid_sizes": list(r.grid_sizes), "evaluations": r.evaluations,
+            "seconds": r.seconds, "mask_fill": r.mask_fill,
+            "box": [r.box.y0, r.box.y1, r.box.x0, r.box.x1],
+            "input_size": list(r.input_size), "labels": list(r.labels),
+            "score_space": r.score_space, "note": r.note, "saturated": list(r.saturated),
+            "meta": dict(r.meta),
+        }
+        arrays = {f"d_{n}": r.d[n] for n in r.grid_sizes}
+        probs = r.probabilities if r.probabilities is not None else r.scores
+        tmp = None
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
-            meta = {k: v for k, v in r.meta.items() if k not in ("probabilities",)}
-            arrays = {f"d_{n}": r.d[n] for n in r.grid_sizes}
-            header = {
-                "grid_sizes": list(r.grid_sizes), "evaluations": r.evaluations,
-                "seconds": r.seconds, "mask_fill": r.mask_fill,
-                "box": [r.box.y0, r.box.y1, r.box.x0, r.box.x1],
-                "input_size": list(r.input_size), "labels": r.labels,
-                "score_space": r.score_space, "meta": meta,
-            }
-            tmp = p.with_suffix(".tmp.npz")
-            np.savez_compressed(tmp, scores=r.scores, header=np.asarray(json.dumps(
-                header, default=_jsonable)), probabilities=np.asarray(
-                r.meta.get("probabilities", r.scores)), **arrays)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=p.parent)
+            with os.fdopen(fd, "wb") as f:
+                np.savez_compressed(f, scores=r.scores, probabilities=probs, header=np.asarray(
+                    json.dumps(header, default=_jsonable)), **arrays)
             os.replace(tmp, p)
+            tmp = None
             self._evict()
         except OSError:
             pass  # a cache that cannot be written is only a slower cache
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
 
     def _load(self, key: str) -> DidaResult | None:
         p = self._path(key)
         if p is None or not p.is_file():
             return None
         try:
-            with np.load(p) as z:
-                header = json.loads(str(z["header"]))
-                d = {int(n): z[f"d_{n}"] for n in header["grid_sizes"]}
-                scores = z["scores"]
-                probs = z["probabilities"]
-            os.utime(p)  # recently used
-        except (OSError, ValueError, KeyError):
+            res = _read_entry(p)
+        except Exception:  # any unreadable entry: truncated zip, bad JSON, missing array
+            res = None
+        if res is None:
+            p.unlink(missing_ok=True)  # recomputed, and saved afresh, by the caller
             return None
-        meta = header["meta"]
-        meta["probabilities"] = probs
-        if "original_size" in meta:
-            meta["original_size"] = tuple(meta["original_size"])
-        return DidaResult(
-            scores=scores, grid_sizes=tuple(header["grid_sizes"]), d=d,
-            evaluations=int(header["evaluations"]), seconds=float(header["seconds"]),
-            mask_fill=header["mask_fill"], box=Box(*header["box"]),
-            input_size=tuple(header["input_size"]), labels=list(header["labels"]),
-            score_space=header["score_space"], meta=meta)
+        try:
+            os.utime(p)  # recently used
+        except OSError:
+            pass
+        return res
 
     def _evict(self) -> None:
         if self.folder is None:
             return
-        files = sorted(self.folder.glob("*.npz"), key=lambda f: f.stat().st_mtime)
-        total = sum(f.stat().st_size for f in files)
-        while files and total > self.max_bytes:
-            f = files.pop(0)
-            total -= f.stat().st_size
+        now = time.time()
+        entries = []
+        for f in self.folder.iterdir():
+            try:
+                st = f.stat()
+            except OSError:
+                continue  # removed meanwhile by another process
+            if f.suffix == ".tmp" and now - st.st_mtime > _STALE_TMP_SECONDS:
+                f.unlink(missing_ok=True)
+            elif f.suffix == ".npz":
+                entries.append((st.st_mtime, st.st_size, f))
+        entries.sort()
+        total = sum(size for _, size, _ in entries)
+        for _, size, f in entries:
+            if total <= self.max_bytes:
+                break
+            total -= size
             f.unlink(missing_ok=True)
+
+
+def _read_entry(p: Path) -> DidaResult | None:
+    """One cache file as a result; None when it is of another version or inconsistent.
+
+    Raises whatever a damaged file raises (``BadZipFile``, ``ValueError``, ``KeyError``,
+    ``EOFError``...): the caller treats every failure alike.
+    """
+    with np.load(p, allow_pickle=False) as z:
+        header = json.loads(str(z["header"]))
+        if not isinstance(header, dict) or header.get("version") != CACHE_VERSION:
+            return None
+        sizes = tuple(int(n) for n in header["grid_sizes"])
+        d = {n: z[f"d_{n}"] for n in sizes}
+        scores = z["scores"]
+        probs = z["probabilities"]
+    labels = [str(x) for x in header["labels"]]
+    c = len(labels)
+    if scores.shape != (c,) or probs.shape != (c,) or any(
+            d[n].shape != (c, n, n) for n in sizes):
+        return None
+    meta = dict(header["meta"])
+    if "original_size" in meta:
+        meta["original_size"] = tuple(meta["original_size"])
+    return DidaResult(
+        scores=scores, grid_sizes=sizes, d=d,
+        evaluations=int(header["evaluations"]), seconds=float(header["seconds"]),
+        mask_fill=str(header["mask_fill"]), box=Box(*header["box"]),
+        input_size=tuple(header["input_size"]), labels=labels,
+        score_space=str(header["score_space"]), probabilities=probs, note=header["note"],
+        saturated=tuple(header["saturated"]), meta=meta)
 
 
 def _jsonable(v):
@@ -163,9 +209,3 @@ def _jsonable(v):
     if isinstance(v, np.generic):
         return v.item()
     raise TypeError(type(v).__name__)
-
-
-def fresh_copy(result: DidaResult, weights: np.ndarray) -> DidaResult:
-    """A cached result handed out with the caller's blend weights (the cache keeps its own)."""
-    return replace(result, weights=np.asarray(weights, dtype=np.float64), meta={
-        **result.meta, "cached": True})

@@ -11,8 +11,9 @@ The engine knows nothing about onnxruntime: it takes ``predict(batch) -> scores`
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -121,9 +122,21 @@ def gaussian_blur(img: np.ndarray, sigma: float) -> np.ndarray:
     return out.astype(np.float32)
 
 
-@dataclass
+def _read_only(a: np.ndarray | None, dtype=None) -> np.ndarray | None:
+    """A read-only view of ``a`` (no copy; the caller's own array stays writeable)."""
+    if a is None:
+        return None
+    v = np.asarray(a, dtype=dtype).view()
+    v.flags.writeable = False
+    return v
+
+
+@dataclass(frozen=True, eq=False)
 class DidaResult:
     """Everything an analysis produced; rendering and exports need nothing else.
+
+    A value: it is built once and never changed (``dataclasses.replace`` makes a new
+    one). Its arrays are read-only views, ``d`` and ``meta`` read-only mappings.
 
     Attributes
     ----------
@@ -131,13 +144,28 @@ class DidaResult:
         (C,) scores of the unmasked image, in ``score_space``.
     d
         grid size -> (C, n, n) float32, ``C(I_o) - C(M_ij)`` for every class.
-    evaluations
-        Masked inferences actually run (cells that were already all fill are skipped).
+    evaluations, seconds
+        Masked inferences run and seconds taken by the run that computed ``d`` (for a
+        result from the cache: the original run, not this lookup).
+    probabilities
+        (C,) the model's probabilities for the unmasked image, whatever ``score_space``.
+    note
+        A sentence for the user about the score space (e.g. why ``auto`` switched), or None.
+    saturated
+        Classes whose score is pinned at the limit of the model's float32 output (p == 1
+        with every other class exactly 0, or p == 0): masking cannot move it measurably
+        in any space, so their maps are blank or truncated for lack of precision, *not*
+        for lack of evidence.
+    from_cache, lookup_seconds
+        Whether this result came from the result cache, and how long the lookup took.
+    meta
+        Provenance of the run (``batch_size``, ``original_size``, ``preprocessing``,
+        ``score_space_requested``); nothing for display.
     """
 
     scores: np.ndarray
     grid_sizes: tuple[int, ...]
-    d: dict[int, np.ndarray]
+    d: Mapping[int, np.ndarray]
     evaluations: int
     seconds: float
     mask_fill: str
@@ -146,7 +174,23 @@ class DidaResult:
     labels: list[str] = field(default_factory=list)
     score_space: str = "score"
     weights: np.ndarray | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+    probabilities: np.ndarray | None = None
+    note: str | None = None
+    saturated: tuple[int, ...] = ()
+    from_cache: bool = False
+    lookup_seconds: float = 0.0
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__  # frozen: set once, here
+        put(self, "scores", _read_only(self.scores, np.float64))
+        put(self, "grid_sizes", tuple(int(n) for n in self.grid_sizes))
+        put(self, "d", MappingProxyType({int(n): _read_only(v) for n, v in self.d.items()}))
+        put(self, "labels", list(self.labels))
+        put(self, "weights", _read_only(self.weights, np.float64))
+        put(self, "probabilities", _read_only(self.probabilities, np.float64))
+        put(self, "saturated", tuple(int(k) for k in self.saturated))
+        put(self, "meta", MappingProxyType(dict(self.meta)))
 
     def top(self, k: int = 3) -> list[int]:
         """Indices of the ``k`` best classes, best first (ties: lower index first)."""
@@ -155,6 +199,7 @@ class DidaResult:
 
     @property
     def complete(self) -> bool:
+        """Every grid size has its ``d`` (False for the scores-only result of a run start)."""
         return all(n in self.d for n in self.grid_sizes)
 
 

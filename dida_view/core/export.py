@@ -38,6 +38,9 @@ def npz_arrays(result: DidaResult, model: str | None = None) -> dict[str, np.nda
         "original_size": np.asarray(result.meta.get("original_size", result.input_size)),
         "preprocessing": np.asarray(json.dumps(result.meta.get("preprocessing", {}))),
         "evaluations": np.asarray(result.evaluations),
+        "probabilities": np.asarray(result.probabilities if result.probabilities is not None
+                                    else np.full(len(result.labels), np.nan), np.float64),
+        "saturated": np.asarray(result.saturated, dtype=np.int64),
     }
     if model:
         arrays["model"] = np.asarray(str(model))

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from dida_view.core.errors import ModelError, SettingsError
+from dida_view.core.modelfiles import fingerprint_model
 from dida_view.core.preprocess import Preprocessing
 
 METADATA_KEY = "dida_view"
@@ -121,7 +122,12 @@ class OnnxClassifier:
     ) -> None:
         self.path = Path(path)
         self._fingerprint: str | None = None
+        # every file of the model, hashed before the session reads them
+        self.files = fingerprint_model(self.path)
         self.session = self._open_session(device, threads, spinning)
+        if self.files.changed_on_disk():
+            raise ModelError(f"{self.path}: the model changed while it was being opened; "
+                             "try again")
         meta, sources = self._read_config()
         notes: list[str] = []
 
@@ -198,24 +204,25 @@ class OnnxClassifier:
 
     @property
     def fingerprint(self) -> str:
-        """What identifies this model's answers: the file's hash and how it is read."""
+        """What identifies this model's answers: the hash of all its files (the ``.onnx``
+        and its external data, taken when it was opened) and how it is read."""
         if self._fingerprint is None:
-            from dida_view.core.cache import file_digest
-
             config = {"labels": self.labels, "pre": self.preprocessing.to_dict(),
                       "output": self.output_name, "kind": self.info.output_kind}
-            self._fingerprint = file_digest(self.path) + json.dumps(config, sort_keys=True)
+            self._fingerprint = self.files.digest + json.dumps(config, sort_keys=True)
         return self._fingerprint
+
+    def changed_on_disk(self) -> bool:
+        """Whether a file of the model changed (size or mtime) since it was opened: then
+        the session still runs the old weights and the fingerprint no longer names the
+        files. A few ``stat`` calls."""
+        return self.files.changed_on_disk()
 
     # -- loading --------------------------------------------------------------------------
     def _open_session(self, device: str, threads: int | None, spinning: bool):
         import onnxruntime as ort
 
         p = self.path
-        if not p.exists():
-            raise ModelError(f"{p}: no such file")
-        if p.is_dir():
-            raise ModelError(f"{p}: is a folder, not an ONNX model")
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3

@@ -1,4 +1,5 @@
-"""``dida-view [IMAGE] [--model M.onnx] [--screenshot PATH] [--size WxH]``: the viewer."""
+"""``dida-view [IMAGE] [--model M.onnx] [--screenshot PATH] [--size WxH] [--square X,Y]
+[--view V] [--theme light|dark]``: the viewer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QEventLoop,
     QMessageLogContext,
+    QPointF,
     QTimer,
     QtMsgType,
     qInstallMessageHandler,
@@ -19,6 +21,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
+from dida_view.gui.theme import apply_theme
+from dida_view.gui.window import MainWindow
+from dida_view.viewer_model import ALL_GRIDS, MIXED
 
 DEFAULT_SIZE = (1600, 700)
 SCREENSHOT_TIMEOUT_S = 1800
@@ -72,8 +77,7 @@ def configure_app(app: QApplication) -> None:
     app.setOrganizationName("DiDA View")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
-    find_icon = getattr(paths, "icon_path", None)
-    icon = find_icon() if find_icon is not None else None
+    icon = paths.icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
 
@@ -126,8 +130,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> int:
-    from dida_view.gui.window import MainWindow
-
     win = MainWindow()
     app.aboutToQuit.connect(win.host.shutdown)
     errors: list[str] = []
@@ -155,10 +157,8 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
     return _screenshot(app, win, Path(args.screenshot), errors, args.view)
 
 
-def _use_theme(win, dark: bool) -> None:
+def _use_theme(win: MainWindow, dark: bool) -> None:
     """The theme for this run only: the saved choice is left as it is."""
-    from dida_view.gui.theme import apply_theme
-
     action = win.actions_.dark
     action.blockSignals(True)
     action.setChecked(dark)
@@ -166,28 +166,25 @@ def _use_theme(win, dark: bool) -> None:
     apply_theme(dark)
 
 
-def _choose_view(win, view: str, errors: list[str]) -> None:
+def _choose_view(win: MainWindow, view: str, errors: list[str]) -> None:
     """Show ``view`` (``mixed``, ``all-grids`` or a grid size) in the panels."""
-    from dida_view.gui.controls import ALL_GRIDS, MIXED
-
-    data = {"mixed": MIXED, "all-grids": ALL_GRIDS}.get(view, int(view) if view.isdigit()
-                                                         else None)
-    combo = win.controls.view
-    i = combo.findData(data) if data is not None else -1
-    if i < 0:
-        choices = ", ".join(str(combo.itemData(j)) for j in range(combo.count()))
-        errors.append(f"bad --view {view!r}: expected one of {choices}")
+    m = win.model
+    grids = m.result.grid_sizes if m.result is not None else m.settings.grid_sizes
+    choices: list[str | int] = [MIXED, *grids, ALL_GRIDS]
+    data = int(view) if view.isdigit() else view
+    if data not in choices:
+        listed = ", ".join(str(c) for c in choices)
+        errors.append(f"bad --view {view!r}: expected one of {listed}")
         return
-    combo.setCurrentIndex(i)
+    m.view = data
 
 
-def _place_square(win, point: tuple[float, float]) -> None:
+def _place_square(win: MainWindow, point: tuple[float, float]) -> None:
     """Put the square at image pixel ``point`` (clamped to the image)."""
-    from PySide6.QtCore import QPointF
-
-    if win.image is None:
+    image = win.model.image
+    if image is None:
         return
-    h, w = win.image.shape[:2]
+    h, w = image.shape[:2]
     x, y = min(point[0], w - 1), min(point[1], h - 1)
     win.cursor.set_now(QPointF(x + 0.5, y + 0.5))
 
@@ -198,7 +195,7 @@ def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str)
         print(message, file=sys.stderr)
 
 
-def _screenshot(app: QApplication, win, path: Path, errors: list[str],
+def _screenshot(app: QApplication, win: MainWindow, path: Path, errors: list[str],
                 view: str | None = None) -> int:
     """Wait until nothing is running, (choose the view,) save the window as PNG, close it."""
     loop = QEventLoop()

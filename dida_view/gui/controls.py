@@ -35,7 +35,7 @@ from dida_view.core.scores import SCORE_SPACES
 MIXED = "mixed"
 ALL_GRIDS = "all-grids"
 SCORE_SPACE_NAMES = {
-    "auto": "auto (probability; logit if saturated)",
+    "auto": "auto (probability; logit/log-odds if saturated)",
     "probability": "probability (softmax)",
     "logit": "logit (raw output)",
     "log-odds": "log-odds",

@@ -1,6 +1,6 @@
 """Shared models that every panel listens to: the synchronized square and zoom/pan.
 
-There is one :class:`CursorModel` and one :class:`ViewModel` per window. Panels never
+There is one :class:`CursorModel` and one :class:`ZoomModel` per window. Panels never
 talk to each other: a panel reports a mouse position in *image* coordinates (pixels of
 the original image), the model emits it, and every panel draws the square there.
 Mouse moves are throttled: proposals are coalesced and emitted at most once per
@@ -78,7 +78,7 @@ class CursorModel(QObject):
         self.moved.emit(new)
 
 
-class ViewModel(QObject):
+class ZoomModel(QObject):
     """Zoom and pan shared by all panels, so they always show the same image region.
 
     ``zoom`` is relative to "fit to panel" (1.0 = the whole image fits); the image point

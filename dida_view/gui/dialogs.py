@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view import about
 from dida_view.core.errors import DidaError, SettingsError
 from dida_view.core.model import OnnxClassifier, sidecar_path
 from dida_view.core.preprocess import Preprocessing
@@ -133,6 +135,19 @@ class ModelConfigDialog(QDialog):
         note = QLabel(text)
         note.setWordWrap(True)
         lay.addWidget(note)
+        lay.addLayout(self._form(classifier))
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#b00020;")
+        self.error.setWordWrap(True)
+        lay.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _form(self, classifier: OnnxClassifier) -> QFormLayout:
+        """The fields: labels, output kind, preprocessing."""
         form = QFormLayout()
         self.labels = QPlainTextEdit("\n".join(classifier.labels))
         self.labels.setToolTip(f"One name per line; the model outputs {len(classifier.labels)} "
@@ -172,16 +187,7 @@ class ModelConfigDialog(QDialog):
         form.addRow("Mean", self.texts["mean"])
         form.addRow("Std", self.texts["std"])
         form.addRow("Layout", self.choices["layout"])
-        lay.addLayout(form)
-        self.error = QLabel()
-        self.error.setStyleSheet("color:#b00020;")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        return form
 
     def values(self) -> dict[str, Any]:
         """The sidecar object from the current fields (raises SettingsError)."""
@@ -200,24 +206,29 @@ class ModelConfigDialog(QDialog):
         self.accept()
 
 
-def about_html(classifier: OnnxClassifier | None) -> str:
+def about_markdown(classifier: OnnxClassifier | None) -> str:
     """The text of Help > About (:mod:`dida_view.about`), for the model in use."""
-    from dida_view import about
-
     if classifier is None:
-        return about.about_html(None)
-    return about.about_html(classifier.path, classifier.description or None)
+        return about.about_markdown(None)
+    return about.about_markdown(classifier.path, classifier.description or None)
 
 
 def about_dialog(classifier: OnnxClassifier | None, parent: QWidget | None = None) -> QDialog:
-    """Help > About in a scrollable, non-modal dialog (the text can be long: licences)."""
+    """Help > About in a scrollable, non-modal dialog (the text can be long: licences).
+
+    Qt renders the Markdown (GitHub dialect) itself; raw HTML in a model card is shown
+    as text, never interpreted.
+    """
     dlg = QDialog(parent)
     dlg.setWindowTitle("About DiDA View")
     dlg.resize(640, 560)
     lay = QVBoxLayout(dlg)
     text = QTextBrowser()
+    text.setObjectName("about-text")
     text.setOpenExternalLinks(True)
-    text.setHtml(about_html(classifier))
+    features = QTextDocument.MarkdownFeature
+    text.document().setMarkdown(about_markdown(classifier),
+                                features.MarkdownDialectGitHub | features.MarkdownNoHTML)
     lay.addWidget(text)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dlg.reject)

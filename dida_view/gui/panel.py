@@ -1,7 +1,7 @@
 """One image panel: a picture, its captions, and the synchronized square.
 
 A panel paints an RGB array (from core) scaled into its area with the shared zoom/pan of
-:class:`~dida_view.gui.cursor.ViewModel`, and draws the square of the shared
+:class:`~dida_view.gui.cursor.ZoomModel`, and draws the square of the shared
 :class:`~dida_view.gui.cursor.CursorModel` at the same *image* position as every other
 panel. It knows nothing about DiDA: the window tells it what to show.
 """
@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from dida_view.gui.cursor import CursorModel, ViewModel
+from dida_view.gui.cursor import CursorModel, ZoomModel
 from dida_view.gui.layout import choose_grid
 
 HEADER_H = 22
@@ -74,7 +74,7 @@ class ImagePanel(QWidget):
     clicked = Signal()
     double_clicked = Signal()
 
-    def __init__(self, cursor: CursorModel, view: ViewModel, parent: QWidget | None = None):
+    def __init__(self, cursor: CursorModel, view: ZoomModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.cursor = cursor
         self.view = view
@@ -317,7 +317,7 @@ class PanelArea(QWidget):
     panel_clicked = Signal(int)
     panel_double_clicked = Signal(int)
 
-    def __init__(self, cursor: CursorModel, view: ViewModel, parent: QWidget | None = None):
+    def __init__(self, cursor: CursorModel, view: ZoomModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.cursor = cursor
         self.view = view

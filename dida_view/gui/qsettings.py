@@ -41,14 +41,6 @@ def read_int(s: QSettings, key: str, default: int) -> int:
         return default
 
 
-def read_float(s: QSettings, key: str, default: float) -> float:
-    """A float setting, ``default`` when missing or not a number."""
-    try:
-        return float(s.value(key, default))
-    except (TypeError, ValueError):
-        return default
-
-
 def read_str(s: QSettings, key: str, default: str = "") -> str:
     """A string setting, ``default`` when missing."""
     v = s.value(key, default)

@@ -7,13 +7,24 @@ import time
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
-from dida_view.core.dida import count_cells
+from dida_view.core.dida import DidaResult, count_cells
 
 
 def format_eta(seconds: float) -> str:
     """``8 s``, ``2 min 05 s``."""
     s = max(0, int(round(seconds)))
     return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
+
+
+def done_text(result: DidaResult) -> str:
+    """The status line for a finished run: what it cost now, and for a result from the
+    cache the original run's figures, labelled as such."""
+    if result.from_cache:
+        return (f"Done: from cache in {result.lookup_seconds:.2f} s (computed earlier: "
+                f"{result.evaluations} masked images in {result.seconds:.1f} s, "
+                f"{result.mask_fill} mask)")
+    return (f"Done: {result.evaluations} masked images in {result.seconds:.1f} s "
+            f"({result.mask_fill} mask)")
 
 
 class RunStatus(QObject):

@@ -8,8 +8,8 @@ kept in QSettings under ``display/dark``.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 
 from dida_view.gui.qsettings import read_int
 
@@ -55,20 +55,7 @@ def is_dark(store: QSettings) -> bool:
     return read_int(store, KEY, 0) != 0
 
 
-def dark_action(parent: QWidget, store: QSettings) -> QAction:
-    """View > Dark Theme: a checkable action that applies and remembers the theme.
-
-    The saved theme is applied when the action is made, so a window starts in it.
-    """
-    a = QAction("&Dark Theme", parent)
-    a.setCheckable(True)
-    a.setStatusTip("Dark window for reading rooms (kept for the next session)")
-    a.setChecked(is_dark(store))
-    apply_theme(a.isChecked())
-
-    def toggled(on: bool) -> None:
-        store.setValue(KEY, int(on))
-        apply_theme(on)
-
-    a.toggled.connect(toggled)
-    return a
+def set_dark(store: QSettings, on: bool) -> None:
+    """View > Dark Theme: use the dark (or light) theme and remember the choice."""
+    store.setValue(KEY, int(on))
+    apply_theme(on)

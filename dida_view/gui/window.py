@@ -1,47 +1,43 @@
-"""The main window: four panels in a row (the paper's Fig. 5), the class list, controls.
+"""The main window: the panels (the paper's Fig. 5), the legend, the controls dock.
 
-State lives here; pictures come from :class:`~dida_view.gui.rendering.Renderer` (core
-numpy), work runs in :class:`~dida_view.gui.worker.WorkerHost`. Every worker signal
-carries a job id, and anything from a job the window has moved past is dropped, so a late
-result of an old image or model is never shown.
+What is on screen is one Qt-free :class:`~dida_view.viewer_model.ViewerModel`
+(``self.model``): the controls change it, the :class:`~dida_view.gui.presenter.Presenter`
+shows it. The window holds the flow: opening files, the worker's jobs, menus. Every
+worker signal carries a job id, and anything from a job the window has moved past is
+dropped, so a late result of an old image or model is never shown.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from dida_view.core import figure
+from dida_view import paths
 from dida_view.core.analysis import Settings
 from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
 from dida_view.core.imageio import load_image, read_diagnosis
 from dida_view.core.model import OnnxClassifier
-from dida_view.gui import menus, state
-from dida_view.gui.controls import ALL_GRIDS, ControlsPanel
-from dida_view.gui.cursor import CursorModel, ViewModel
+from dida_view.gui import clipboard, dialogs, menus, model_editing, state, theme
+from dida_view.gui.binding import ControlsBinding
+from dida_view.gui.controls import ControlsPanel
+from dida_view.gui.cursor import CursorModel, ZoomModel
+from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
+from dida_view.gui.presenter import Presenter
 from dida_view.gui.probe import LegendAndProbe, ProbePanel
-from dida_view.gui.qsettings import make_settings, push_recent
-from dida_view.gui.rendering import Renderer
-from dida_view.gui.statusbar import RunStatus
+from dida_view.gui.qsettings import make_settings, push_recent, recent_files
+from dida_view.gui.statusbar import RunStatus, done_text
 from dida_view.gui.toolbar import make_toolbar
 from dida_view.gui.worker import WorkerHost
-
-N_CLASS_PANELS = 3
-NO_MODEL_HINT = ("No model loaded.\n\nOpen an ONNX image classifier with\nFile ▸ Open Model… "
-                 "(Ctrl+Shift+O)\nor drop a .onnx file on the window.")
-NO_IMAGE_HINT = ("No image.\n\nOpen an image (a retinal OCT B-scan, for example) with\n"
-                 "File ▸ Open Image… (Ctrl+O)\nor drop it on the window.")
+from dida_view.viewer_model import IDLE, LOADING, RUNNING, ViewerModel
 
 
 class MainWindow(QMainWindow):
@@ -55,34 +51,51 @@ class MainWindow(QMainWindow):
     """
 
     settled = Signal()
-    _prerendered = Signal(int)  # from the render thread: pictures of a generation are ready
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = settings if settings is not None else make_settings()
         self.error_handler: Callable[[str, str], None] | None = None
-        self.classifier: OnnxClassifier | None = None
-        self.model_path: Path | None = None
-        self.image: np.ndarray | None = None
-        self.image_path: Path | None = None
-        self.diagnosis: str = ""
-        self.result: DidaResult | None = None
+        self.model = ViewerModel()
         self.run_id = 0  # the run whose signals are shown
         self.running = False
         self.model_job = 0  # the model load being waited for (0: none)
-        self.panel_classes: list[int] = []
-        self.picked = False  # the user chose the panels' classes
-        self.target = N_CLASS_PANELS - 1  # class panel a class chosen in the list goes to
-        self.target_clicked = False
-        self.analysis_settings = Settings()
-
         self.cursor = CursorModel(parent=self)
-        self.view = ViewModel(self)
-        self.renderer = Renderer()
+        self.zoom = ZoomModel(self)
         self.host = WorkerHost(self)
-        # one helper thread makes the pictures of a running analysis (see _refresh_soon)
-        self._render_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dida-render")
-        self._prerendered.connect(self._on_prerendered)
+        self._connect_worker()
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(4, 4, 4, 0)
+        self.area = PanelArea(self.cursor, self.zoom)
+        self.legend = LegendStrip()
+        self.probe = ProbePanel()
+        lay.addWidget(self.area, 1)
+        lay.addWidget(LegendAndProbe(self.legend, self.probe))
+        self.setCentralWidget(central)
+        self.controls = ControlsPanel()
+        self.dock = menus.make_dock(self, self.controls)
+        self.status = RunStatus(self)
+        self.status.cancel_requested.connect(self.cancel)
+        self.presenter = Presenter(self.model, self.area, self.legend, self.probe,
+                                   self.controls, self)
+        self.exporter = Exporter(self, self.model, self.store, self.show_error,
+                                 self.status.message)
+        self.actions_ = menus.build(self, self._menu_slots(), self.dock)
+        self.actions_.cpu_only.setChecked(self.cpu_only())
+        self.actions_.dark.setChecked(theme.is_dark(self.store))
+        theme.apply_theme(self.actions_.dark.isChecked())
+        self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
+                                                        self.model)
+        self._bind_model()
+        self.setAcceptDrops(True)
+        self._restore()
+        self._fill_file_menus()
+        self._update_title()
+        self.presenter.refresh()
+
+    def _connect_worker(self) -> None:
         w = self.host.worker
         w.model_loaded.connect(self._on_model_loaded)
         w.model_failed.connect(self._on_model_failed)
@@ -93,37 +106,46 @@ class MainWindow(QMainWindow):
         w.failed.connect(self._on_failed)
         w.cancelled.connect(self._on_cancelled)
 
-        central = QWidget()
-        lay = QVBoxLayout(central)
-        lay.setContentsMargins(4, 4, 4, 0)
-        self.area = PanelArea(self.cursor, self.view)
-        self.area.panel_clicked.connect(self._on_panel_clicked)
-        self.area.panel_double_clicked.connect(self._on_panel_double_clicked)
-        self.legend = LegendStrip()
-        self.probe = ProbePanel()
-        lay.addWidget(self.area, 1)
-        lay.addWidget(LegendAndProbe(self.legend, self.probe))
-        self.setCentralWidget(central)
-        self.controls = ControlsPanel()
-        self.dock = menus.make_dock(self, self.controls)
-        self.status = RunStatus(self)
-        self.status.cancel_requested.connect(self.cancel)
-        self.actions_ = menus.build(self)
-        self.toolbar = make_toolbar(self)
-
-        c = self.controls
-        c.class_chosen.connect(self.choose_class)
-        c.display_changed.connect(self.refresh)
-        c.square_changed.connect(self.cursor.set_size)
-        c.weights_changed.connect(self._on_weights_changed)
-        c.analysis_changed.connect(self._on_analysis_changed)
+    def _bind_model(self) -> None:
+        """Controls, cursor and panels change the model; the model updates them back."""
+        m, c = self.model, self.controls
+        self.binding = ControlsBinding(m, c, self.cursor)
+        c.weights_changed.connect(lambda: self._apply_typed(
+            lambda old: state.weights_from_text(c.weights.text(), old), "Bad weights"))
+        c.analysis_changed.connect(lambda: self._apply_typed(
+            lambda old: state.analysis_from_controls(c, old), "Bad analysis setting"))
         c.reset_requested.connect(self.reset_analysis_settings)
-        c.diagnosis_changed.connect(self._on_diagnosis_changed)
-        self.cursor.moved.connect(self._on_cursor_moved)
-        self.setAcceptDrops(True)
-        state.restore(self)
+        self.area.panel_clicked.connect(m.click_panel)
+        self.area.panel_double_clicked.connect(self._on_panel_double_clicked)
+        m.events.settings.connect(
+            lambda s: state.show_settings(c, s, has_result=m.result is not None))
+        m.events.image.connect(lambda _image: self._on_model_image())
+        m.events.model.connect(lambda _clf: self._update_title())
+
+    def _menu_slots(self) -> dict[str, Callable]:
+        return {
+            "open_image": lambda: self._ask_open("image"),
+            "open_model": lambda: self._ask_open("model"),
+            "export_figure": self.exporter.ask_figure,
+            "export_panels": self.exporter.ask_panels,
+            "export_arrays": self.exporter.ask_arrays, "quit": self.close,
+            "copy_figure": self.copy_figure, "edit_model": self.edit_model,
+            "rerun": self.start_run, "cancel": self.cancel,
+            "reset": self.reset_analysis_settings, "cpu_only": self.set_cpu_only,
+            "zoom_in": lambda: self.zoom.zoom_by(1.25),
+            "zoom_out": lambda: self.zoom.zoom_by(0.8), "fit": self.zoom.fit,
+            "square_bigger": lambda: self.binding.scale_square(1.25),
+            "square_smaller": lambda: self.binding.scale_square(0.8),
+            "full_screen": self.toggle_full_screen,
+            "dark": lambda on: theme.set_dark(self.store, on),
+            "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
+        }
+
+    def _on_model_image(self) -> None:
+        m = self.model
+        if m.image is not None:
+            self.zoom.set_image_size(m.image.shape[1], m.image.shape[0])
         self._update_title()
-        self.refresh()
 
     # -- errors ---------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:
@@ -137,6 +159,13 @@ class MainWindow(QMainWindow):
         box.open()
 
     # -- opening files --------------------------------------------------------------------
+    def _ask_open(self, kind: str) -> None:
+        """File > Open Image / Open Model: a file dialog, then :meth:`open_image` or
+        :meth:`open_model`."""
+        path = menus.ask_open(self, self.store, kind)
+        if path:
+            self.open_image(path) if kind == "image" else self.open_model(path)
+
     def open_image(self, path: str | Path) -> bool:
         """Load an image and analyse it (the old run is cancelled). False on error."""
         try:
@@ -146,20 +175,12 @@ class MainWindow(QMainWindow):
             return False
         self.host.cancel_all()
         self.run_id = 0
-        self.running = False
-        self.image, self.image_path = image, Path(path)
-        self.diagnosis = read_diagnosis(path) or ""
-        self.controls.diagnosis.setText(self.diagnosis)
-        self.result = None
-        self.renderer.set_image(image)
-        self.view.set_image_size(image.shape[1], image.shape[0])
-        self.picked = False
+        self._set_activity(running=False)
+        self.model.set_image(image, path, read_diagnosis(path) or "")
         push_recent(self.store, "images", path)
         self.store.setValue("dirs/image", str(Path(path).resolve().parent))
-        menus.fill_recent(self)
-        self._update_title()
+        self._fill_file_menus()
         self.start_run()
-        self.refresh()
         return True
 
     def open_model(self, path: str | Path, options: dict | None = None) -> None:
@@ -168,29 +189,104 @@ class MainWindow(QMainWindow):
         device = "cpu" if self.cpu_only() else "auto"
         self.model_job = self.host.load_model(path, {"device": device, **dict(options or {})})
         self.status.message(f"Loading model {Path(path).name}…")
-        self.refresh()
+        self._set_activity()
 
-    def open_paths(self, paths: list[str]) -> None:
+    def open_paths(self, paths_: list[str]) -> None:
         """Open dropped or given files: models first, then the first image."""
-        models = [p for p in paths if p.lower().endswith(".onnx")]
-        images = [p for p in paths if not p.lower().endswith(".onnx")]
+        models = [p for p in paths_ if p.lower().endswith(".onnx")]
+        images = [p for p in paths_ if not p.lower().endswith(".onnx")]
         if models:
             self.open_model(models[0])
         if images:
             self.open_image(images[0])
 
+    def _fill_file_menus(self) -> None:
+        menus.fill_files(self.actions_.recent, recent_files(self.store, "images"),
+                         recent_files(self.store, "models"), self.open_image, self.open_model)
+        menus.fill_files(self.actions_.samples, [str(p) for p in paths.sample_images()], [],
+                         self.open_image, self.open_model)
+
     def busy(self) -> bool:
         """Whether a model is loading or an analysis is running."""
         return self.running or self.model_job != 0
 
+    def _set_activity(self, running: bool | None = None) -> None:
+        if running is not None:
+            self.running = running
+        self.model.activity = LOADING if self.model_job else RUNNING if self.running else IDLE
+
+    # -- model ----------------------------------------------------------------------------
+    def cpu_only(self) -> bool:
+        """Analysis > Run on the CPU Only (kept in the settings)."""
+        return str(self.store.value("analysis/cpu_only", "0")) in ("1", "true", "True")
+
+    def set_cpu_only(self, on: bool) -> None:
+        """Force the CPU (or let onnxruntime pick a GPU); reloads the model in use."""
+        self.store.setValue("analysis/cpu_only", "1" if on else "0")
+        if self.model.model_path is not None:
+            self.open_model(self.model.model_path)
+
+    def set_classifier(self, clf: OnnxClassifier) -> None:
+        """Use ``clf`` from now on and analyse the current image with it."""
+        path = Path(clf.path)
+        self.model.set_classifier(clf, path)
+        push_recent(self.store, "models", path)
+        self.store.setValue("dirs/model", str(path.resolve().parent))
+        self._fill_file_menus()
+        device = clf.info.providers[0].replace("ExecutionProvider", "")
+        self.status.set_model(f"{path.name}: {len(clf.labels)} classes, {device}")
+        if self.model.image is not None:
+            self.start_run()
+        else:
+            self.status.message(f"Model {path.name} loaded: open an image")
+
+    def edit_model(self) -> None:
+        """Model > Labels and Preprocessing; a saved sidecar reloads the model."""
+        if self.model.classifier is None:
+            self.show_error("No model", "Open a model first (File ▸ Open Model…).")
+            return
+
+        def saved(sidecar: Path, model_path: Path) -> None:
+            self.status.message(f"Saved {sidecar.name}; reloading the model")
+            self.open_model(model_path)
+
+        model_editing.edit_model(self, self.model.classifier, saved)
+
+    def copy_figure(self) -> None:
+        """Edit > Copy Figure."""
+        if clipboard.copy_figure(self.model):
+            self.status.message("Figure copied to the clipboard")
+        else:
+            self.show_error(*NOTHING_TO_EXPORT)
+
+    def _on_model_loaded(self, job: int, clf: OnnxClassifier) -> None:
+        if job != self.model_job:
+            return
+        self.model_job = 0
+        self._set_activity()
+        self.set_classifier(clf)
+        self._maybe_settled()
+
+    def _on_model_failed(self, job: int, message: str) -> None:
+        if job != self.model_job:
+            return
+        self.model_job = 0
+        self._set_activity()
+        self.status.message("Model not loaded: still using the previous one")
+        self.show_error("Cannot open model", message)
+        if self.model.result is None or not self.model.result.complete:
+            self.start_run()  # the previous model's run was cancelled for nothing: redo it
+        self._maybe_settled()
+
     # -- analysis -------------------------------------------------------------------------
     def start_run(self) -> None:
         """Analyse the current image with the current model and settings (if both exist)."""
-        if self.classifier is None or self.image is None or self.model_job:
+        m = self.model
+        if m.classifier is None or m.image is None or self.model_job:
             return
-        self.run_id = self.host.run(self.classifier, self.image, self.analysis_settings)
-        self.running = True
-        self.status.start(self.analysis_settings.grid_sizes)
+        self.run_id = self.host.run(m.classifier, m.image, m.settings)
+        self._set_activity(running=True)
+        self.status.start(m.settings.grid_sizes)
 
     def cancel(self) -> None:
         """Stop the running analysis; what is done so far stays on screen."""
@@ -201,228 +297,118 @@ class MainWindow(QMainWindow):
     def _mine(self, run_id: int) -> bool:
         return run_id == self.run_id and self.running
 
-    def _on_model_loaded(self, job: int, clf: OnnxClassifier) -> None:
-        if job != self.model_job:
-            return
-        self.model_job = 0
-        self.set_classifier(clf)
-        self._maybe_settled()
-
-    def cpu_only(self) -> bool:
-        """Analysis > Run on the CPU Only (kept in the settings)."""
-        return str(self.store.value("analysis/cpu_only", "0")) in ("1", "true", "True")
-
-    def set_cpu_only(self, on: bool) -> None:
-        """Force the CPU (or let onnxruntime pick a GPU); reloads the model in use."""
-        self.store.setValue("analysis/cpu_only", "1" if on else "0")
-        if self.model_path is not None:
-            self.open_model(self.model_path)
-
-    def set_classifier(self, clf: OnnxClassifier) -> None:
-        """Use ``clf`` from now on and analyse the current image with it."""
-        self.classifier, self.model_path = clf, Path(clf.path)
-        self.picked = False
-        push_recent(self.store, "models", clf.path)
-        self.store.setValue("dirs/model", str(Path(clf.path).resolve().parent))
-        menus.fill_recent(self)
-        device = clf.info.providers[0].replace("ExecutionProvider", "")
-        self.status.set_model(f"{self.model_path.name}: {len(clf.labels)} classes, {device}")
-        self._update_title()
-        if self.image is not None:
-            self.result = None
-            self.renderer.set_result(None)
-            self.start_run()
-        else:
-            self.status.message(f"Model {self.model_path.name} loaded: open an image")
-        self.refresh()
-
-    def _on_model_failed(self, job: int, message: str) -> None:
-        if job != self.model_job:
-            return
-        self.model_job = 0
-        self.status.message("Model not loaded: still using the previous one")
-        self.show_error("Cannot open model", message)
-        if self.result is None or not self.result.complete:
-            self.start_run()  # the previous model's run was cancelled for nothing: redo it
-        self.refresh()
-        self._maybe_settled()
-
     def _on_started(self, run_id: int, partial: DidaResult) -> None:
-        if not self._mine(run_id):
-            return
-        self._set_result(partial)
+        if self._mine(run_id):
+            self.model.set_result(partial)
 
     def _on_progress(self, run_id: int, done: int, total: int) -> None:
         if self._mine(run_id):
             self.status.progress(done, total)
 
     def _on_grid_done(self, run_id: int, n: int, d: np.ndarray) -> None:
-        if not self._mine(run_id) or self.result is None:
-            return
-        self.result = replace(self.result, d={**self.result.d, n: d})
-        self.renderer.set_result(self.result)
-        self.status.grid_done(n)
-        self._refresh_soon()
-
-    def _refresh_soon(self) -> None:
-        """Refresh after the pictures are made on the render thread (the GUI thread only
-        wraps and paints them), so a finished grid does not stall the event loop."""
-        from dida_view.gui import paint
-
-        requests = paint.prerender_requests(self)
-        if not requests:
-            self.refresh()
-            return
-        generation = self.renderer.generation
-        job = self._render_pool.submit(self.renderer.prerender, requests, generation)
-        job.add_done_callback(lambda _job: self._prerendered.emit(generation))
-
-    def _on_prerendered(self, generation: int) -> None:
-        if generation == self.renderer.generation:
-            self.refresh()
+        if self._mine(run_id) and self.model.result is not None:
+            self.status.grid_done(n)
+            self.model.add_grid(n, d)  # its pictures are made on the render thread
 
     def _on_finished(self, run_id: int, result: DidaResult) -> None:
         if not self._mine(run_id):
             return
-        self.running = False
-        self._set_result(result)
-        self.status.finish(f"Done: {result.evaluations} masked images in "
-                           f"{result.seconds:.1f} s ({result.mask_fill} mask)")
+        self._set_activity(running=False)
+        self.model.set_result(result)
+        self.status.finish(done_text(result))
         self._maybe_settled()
 
     def _on_failed(self, run_id: int, message: str) -> None:
         if not self._mine(run_id):
             return
-        self.running = False
+        self._set_activity(running=False)
         self.status.finish("Analysis failed")
         self.show_error("Analysis failed", message)
-        self.refresh()
         self._maybe_settled()
 
     def _on_cancelled(self, run_id: int) -> None:
         if not self._mine(run_id):
             return
-        self.running = False
-        done = sorted(self.result.d) if self.result is not None else []
-        shown = ", ".join(str(n) for n in done) or "none"
-        self.status.finish(f"Cancelled: showing the grid sizes done so far ({shown})")
-        self.refresh()
+        self._set_activity(running=False)
+        res = self.model.result
+        shown = ", ".join(str(n) for n in sorted(res.d)) if res is not None and res.d else ""
+        self.status.finish(f"Cancelled: showing the grid sizes done so far ({shown or 'none'})")
         self._maybe_settled()
 
     def _maybe_settled(self) -> None:
         if not self.busy():
             self.settled.emit()
 
-    def _set_result(self, result: DidaResult) -> None:
-        weights = self.analysis_settings.blend_weights()
-        if len(weights) == len(result.grid_sizes):
-            result = replace(result, weights=weights)
-        self.result = result
-        self.renderer.set_result(result)
-        n_panels = min(N_CLASS_PANELS, len(result.labels))
-        if not self.picked or len(self.panel_classes) != n_panels or \
-                max(self.panel_classes) >= len(result.labels):
-            self.panel_classes = result.top(n_panels)
-            self.picked = False
-        self.controls.set_view_choices(result.grid_sizes)
-        self.refresh()
-
     # -- settings -------------------------------------------------------------------------
-    def _on_analysis_changed(self) -> None:
-        state.apply_analysis_controls(self)
-
-    def _on_weights_changed(self) -> None:
-        state.apply_weights_control(self)
-
     def set_analysis_settings(self, settings: Settings) -> None:
         """Use ``settings`` (shown in the controls); re-runs when the model's work changes."""
-        old = self.analysis_settings
-        state.show_settings(self, settings)
-        self.analysis_settings = settings
-        state.save_analysis(self)
-        rerun = replace(old, weights=None) != replace(settings, weights=None)
+        rerun = self.model.set_settings(settings)
+        state.save_analysis(self.store, settings)
         if rerun:
             self.start_run()
-        elif self.result is not None and len(self.result.grid_sizes) == len(
-                settings.grid_sizes):
-            self.result = replace(self.result, weights=settings.blend_weights())
-            self.renderer.set_result(self.result)
-        self.refresh()
 
     def reset_analysis_settings(self) -> None:
         """The paper's settings: grids 7..21, its weights, black mask, auto score space."""
-        self.set_analysis_settings(Settings(batch_size=self.analysis_settings.batch_size))
+        self.set_analysis_settings(Settings(batch_size=self.model.settings.batch_size))
 
-    # -- classes and panels ---------------------------------------------------------------
-    def choose_class(self, k: int) -> None:
-        """Show class ``k`` in the target panel (instant: d is kept for every class)."""
-        if self.result is None or not 0 <= k < len(self.result.labels):
+    def _apply_typed(self, read: Callable[[Settings], Settings], title: str) -> None:
+        """Settings typed into the controls (``read(old)`` parses them): re-run if the
+        model's work changed, re-render if only the weights did; a bad value shows an
+        error and puts the previous settings back."""
+        old = self.model.settings
+        try:
+            new = read(old)
+        except DidaError as exc:
+            self.show_error(title, str(exc))
+            state.show_settings(self.controls, old, self.model.result is not None)
             return
-        if not self.panel_classes:
-            return
-        slot = min(self.target, len(self.panel_classes) - 1)
-        self.panel_classes[slot] = k
-        self.picked = True
-        self.refresh()
-
-    def _on_panel_clicked(self, index: int) -> None:
-        if self.controls.view_value() != ALL_GRIDS and 1 <= index <= len(self.panel_classes):
-            self.target = index - 1
-            self.target_clicked = True
-            self.refresh()
+        if new != old:
+            if old.weights and new.weights is None and new.grid_sizes != old.grid_sizes:
+                self.status.message("Blend weights reset to the paper's (the grid count "
+                                    "changed)")
+            self.set_analysis_settings(new)
 
     def _on_panel_double_clicked(self, index: int) -> None:
         if index == 0:
             self.controls.diagnosis.setFocus()
             self.controls.diagnosis.selectAll()
 
-    def _on_diagnosis_changed(self, text: str) -> None:
-        self.diagnosis = text.strip()
-        self.refresh()
-
-    def _on_cursor_moved(self, pos: QPointF | None) -> None:
-        from dida_view.gui import paint
-
-        self.probe.set_reading(paint.probe_reading(self, pos))
-
-    def focus_class(self) -> int:
-        """The class shown in the all-grid-sizes view: the top class, or the class of the
-        target panel once the user has clicked a panel or picked a class."""
-        if not self.panel_classes:
-            return 0
-        if not (self.picked or self.target_clicked):
-            return self.panel_classes[0]
-        return self.panel_classes[min(self.target, len(self.panel_classes) - 1)]
-
-    def refresh(self) -> None:
-        """Re-render every panel from the current state (no model run)."""
-        from dida_view.gui import paint
-
-        paint.refresh(self)
-
     # -- window ---------------------------------------------------------------------------
     def _update_title(self) -> None:
-        parts = ["DiDA View"]
-        if self.image_path is not None:
-            parts.append(self.image_path.name)
-        if self.model_path is not None:
-            parts.append(self.model_path.name)
+        m = self.model
+        parts = ["DiDA View"] + [p.name for p in (m.image_path, m.model_path) if p is not None]
         self.setWindowTitle(" — ".join(parts))
+
+    def toggle_full_screen(self) -> None:
+        """View > Full Screen."""
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def _restore(self) -> None:
+        geo, dock = self.store.value("window/geometry"), self.store.value("window/state")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        if dock is not None:
+            self.restoreState(dock)
+        state.restore(self.store, self.model)
+        self.binding.display_to_controls()
+        self.binding.square_to_controls(self.model.square)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        paths_ = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths_:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            self.open_paths(paths_)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        state.save(self)
-        self.renderer.set_result(None)  # a picture still being made is dropped
-        self._render_pool.shutdown(wait=True, cancel_futures=True)
+        self.store.setValue("window/geometry", self.saveGeometry())
+        self.store.setValue("window/state", self.saveState())
+        state.save(self.store, self.model)
+        self.store.sync()
+        self.presenter.shutdown()
         if not self.host.shutdown(10000):
             print("warning: waiting for the model to finish loading", file=sys.stderr)
             self.host.thread.wait()
@@ -430,7 +416,3 @@ class MainWindow(QMainWindow):
         self.model_job = 0
         super().closeEvent(event)
 
-    def score_text(self, k: int) -> str:
-        """Class ``k``'s score as shown in captions and the list."""
-        assert self.result is not None
-        return figure.format_score(float(self.result.scores[k]), self.result.score_space)

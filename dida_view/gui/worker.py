@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dida_view.core.analysis import Settings, analyze
+from dida_view.core.batching import BatchTuner
 from dida_view.core.cache import ResultCache, default_cache_dir
 from dida_view.core.errors import Cancelled, DidaError
 from dida_view.core.model import OnnxClassifier
@@ -31,11 +32,26 @@ def live_threads() -> list[QThread]:
     return list(_THREADS)
 
 
-# onnxruntime next to a GUI thread (benchmarks/gui_latency.py, 2 cores, demo model): with
-# no spinning and one core left to the GUI, the event loop's longest stall during an
-# analysis fell from 73-80 ms to 52 ms (p99 55 -> 19 ms) for a 23 % longer analysis; on a
-# loaded machine, spinning threads had doubled the analysis time.
+# onnxruntime next to a GUI thread (benchmarks/gui_latency.py, 2 cores, demo model, five
+# runs; README, "Speed"): longest stall during an analysis 9 ms (5-36) with no spinning and
+# one core left to the GUI, 11 ms (6-15) with no spinning on all cores, which was 30 %
+# faster (1.1 s against 1.5 s); on a loaded machine, spinning threads had doubled the
+# analysis time.
 VIEWER_SESSION = {"spinning": False, "threads": max(1, (os.cpu_count() or 2) - 1)}
+
+
+def session_options(options: dict | None) -> dict:
+    """OnnxClassifier's keyword arguments for a model opened with ``options``.
+
+    The viewer's session set-up (:data:`VIEWER_SESSION`) applies only when ``options`` name
+    no session setting. Options that name one (``threads`` or ``spinning``) are used as
+    given, the other setting keeping OnnxClassifier's default: a benchmark asking for
+    ``{"spinning": True}`` gets all cores, not the viewer's cores minus one.
+    """
+    options = dict(options or {})
+    if VIEWER_SESSION.keys() & options.keys():
+        return options
+    return {**VIEWER_SESSION, **options}
 
 
 class AnalysisWorker(QObject):
@@ -56,6 +72,8 @@ class AnalysisWorker(QObject):
         # revisiting a case (same pixels, model and settings) is instant; used only here,
         # on the worker thread
         self.cache = ResultCache(default_cache_dir())
+        # batch sizes found by measurement, per model fingerprint, for the next run
+        self.tuners: dict[str, BatchTuner] = {}
 
     def cancel_upto(self, job_id: int) -> None:
         """Cancel every run with an id up to ``job_id`` (thread-safe: one int store)."""
@@ -69,7 +87,7 @@ class AnalysisWorker(QObject):
     def load_model(self, job_id: int, path: str, options: object) -> None:
         """Open an ONNX model; ``options`` are keyword arguments of OnnxClassifier."""
         try:
-            clf = OnnxClassifier(Path(path), **{**VIEWER_SESSION, **dict(options or {})})
+            clf = OnnxClassifier(Path(path), **session_options(options))
         except DidaError as exc:
             self.model_failed.emit(job_id, str(exc))
             return
@@ -95,6 +113,8 @@ class AnalysisWorker(QObject):
                 on_grid=lambda n, d: self.grid_done.emit(run_id, n, d),
                 on_start=lambda partial: self.started.emit(run_id, partial),
                 cache=self.cache,
+                tuner=self.tuners.setdefault(getattr(classifier, "fingerprint", ""),
+                                             BatchTuner()),
             )
         except Cancelled:
             self.cancelled.emit(run_id)

@@ -38,7 +38,8 @@ def test_analyze_writes_figure_panels_npz_and_json(tmp_path, model, scan, capsys
     assert rc == 0
     rec = json.loads(capsys.readouterr().out.strip())
     for key in ("image", "model", "labels", "scores", "top", "grids", "weights",
-                "score_space", "evaluations", "seconds", "outputs"):
+                "score_space", "probabilities", "from_cache", "evaluations", "seconds",
+                "outputs"):
         assert key in rec
     assert rec["top"][0]["label"] == "top left" and len(rec["top"]) == 3
     assert rec["grids"] == [2, 4, 8] and rec["evaluations"] == 4 + 16 + 64
@@ -52,6 +53,7 @@ def test_analyze_writes_figure_panels_npz_and_json(tmp_path, model, scan, capsys
     assert list(npz["labels"]) == LABELS and npz["scores"].shape == (4,)
     assert npz["d_8"].shape == (4, 8, 8) and list(npz["grids"]) == [2, 4, 8]
     assert json.loads(str(npz["preprocessing"]))["squeeze_x"] == 0.5
+    assert npz["probabilities"].shape == (4,) and npz["saturated"].shape == (0,)
     # the top-left class is red on the top-left of the content, nowhere else
     d2 = npz["d_2"][0]
     assert d2[0, 0] > 0 and d2[1, 1] <= 0
@@ -109,3 +111,69 @@ def test_grid_finer_than_an_image_names_that_image(tmp_path, model, scan, capsys
     assert rc == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: {scan}: grid size 500 is finer") and "\n" not in err
+
+
+def _analyze_json(tmp_path, model, *images, extra=()):
+    r = subprocess.run([sys.executable, "-m", "dida_view", "analyze", *map(str, images),
+                        "--model", str(model), "--grids", "2,4", "--out", str(tmp_path / "o"),
+                        "--json", *extra], capture_output=True, text=True)
+    return r, [json.loads(line) for line in r.stdout.splitlines()]
+
+
+def test_a_cached_result_says_so_and_gives_the_time_the_lookup_took(tmp_path, model, scan):
+    r, (live,) = _analyze_json(tmp_path, model, scan)
+    assert r.returncode == 0
+    assert live["from_cache"] is False and live["cached_run"] is None
+    assert live["evaluations"] == 4 + 16
+    r, (hit,) = _analyze_json(tmp_path, model, scan)
+    assert r.returncode == 0 and hit["from_cache"] is True
+    assert hit["evaluations"] == 0  # nothing was run now
+    assert hit["cached_run"]["evaluations"] == 4 + 16  # the original run, labelled as such
+    assert 0 <= hit["seconds"] < 60 and hit["scores"] == live["scores"]
+
+
+def test_a_damaged_cache_entry_is_recomputed_without_a_traceback(tmp_path, model, scan):
+    cache = tmp_path / "result-cache"  # the folder tests/conftest.py points the cache at
+    r, _ = _analyze_json(tmp_path, model, scan)
+    (entry,) = cache.glob("*.npz")
+    entry.write_bytes(entry.read_bytes()[:100])  # truncated: BadZipFile
+    r, (rec,) = _analyze_json(tmp_path, model, scan)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and "error" not in r.stderr
+    assert rec["from_cache"] is False and rec["evaluations"] == 4 + 16
+    (again,) = cache.glob("*.npz")
+    assert again.stat().st_size > 100  # the bad file was replaced by a good one
+
+
+def test_a_batch_has_one_score_space_and_always_probabilities(tmp_path):
+    soft = make_region_model(tmp_path / "soft.onnx", REGIONS, softmax=True, gain=60.0,
+                             metadata={"labels": LABELS})
+    grey, bright = tmp_path / "grey.png", tmp_path / "bright.png"
+    Image.fromarray(np.full((32, 32), 128, np.uint8)).save(grey)
+    img = np.full((32, 32), 60, np.uint8)
+    img[:16, :16] = 250
+    Image.fromarray(img).save(bright)
+    # the unsaturated image comes first: the space must hold for the whole batch anyway
+    r, recs = _analyze_json(tmp_path, soft, grey, bright, extra=["--no-cache"])
+    assert r.returncode == 0, r.stderr
+    assert [rec["score_space"] for rec in recs] == ["log-odds", "log-odds"]
+    assert all(rec["score_space_requested"] == "auto" for rec in recs)
+    assert "whole batch" in recs[0]["note"]
+    for rec in recs:
+        assert set(rec["probabilities"]) == set(LABELS)
+        assert abs(sum(rec["probabilities"].values()) - 1) < 1e-5
+        assert rec["saturated"] == []
+    r, (alone,) = _analyze_json(tmp_path, soft, grey, extra=["--no-cache"])
+    assert alone["score_space"] == "probability" and alone["probabilities"]
+
+
+def test_a_score_no_space_can_resolve_is_flagged_in_the_json(tmp_path):
+    soft = make_region_model(tmp_path / "soft.onnx", REGIONS, softmax=True, gain=400.0,
+                             metadata={"labels": LABELS})
+    img = np.full((32, 32), 60, np.uint8)
+    img[:16, :16] = 250
+    p = tmp_path / "bright.png"
+    Image.fromarray(img).save(p)
+    r, (rec,) = _analyze_json(tmp_path, soft, p, extra=["--no-cache"])
+    assert r.returncode == 0, r.stderr
+    assert rec["top"][0]["label"] in rec["saturated"] and "no map possible" in rec["note"]

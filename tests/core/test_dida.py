@@ -124,15 +124,26 @@ def test_cancel_stops_within_one_batch():
 
 
 def test_box_limits_the_grid_to_the_content():
-    img = np.zeros((20, 40, 1), np.float32)
-    img[:, 10:30] = 255.0
+    # Content that is not uniform, inside padding of another grey: with the mean fill a
+    # grid cell over the padding would change class 0 (the padding), and every content
+    # cell moves class 1 (the content) by a known amount. (Until issue 9 the content was
+    # uniform, the mean fill equal to it, and every d was 0 whatever the code did.)
+    rng = np.random.default_rng(5)
+    img = np.full((20, 40, 1), 100.0, np.float32)
+    img[:, 10:30] = rng.uniform(150, 250, (20, 20, 1)).astype(np.float32)
     box = Box(0, 20, 10, 30)
-    # a fake that reacts to the padding: if the grid covered it, d would be non-zero there
     res = run_dida(region_predict([(0, 20, 0, 10), (0, 20, 10, 30)]), img, box=box,
                    grid_sizes=[2, 5], mask_fill="mean")
+    content = img[:, 10:30, 0].astype(np.float64)
     for n in (2, 5):
         assert np.all(res.d[n][0] == 0.0)
-        assert np.all(res.d[n][1] != 0.0) or res.d[n][1].std() == 0
+        # d = score - score with the cell masked = (cell sum - cell area * content mean)
+        # / (content area * 255)
+        k = 20 // n
+        cells = content.reshape(n, k, n, k)
+        expected = (cells.sum(axis=(1, 3)) - k * k * content.mean()) / (400 * 255)
+        np.testing.assert_allclose(res.d[n][1], expected, rtol=1e-4, atol=1e-7)
+        assert np.all(np.abs(expected) > 1e-5)  # far above atol: no cell is trivially 0
 
 
 @pytest.mark.parametrize("mode", ["black", "mean", "blur", "noise"])

@@ -1,5 +1,7 @@
 """RISE, the saliency maps and the faithfulness metrics, on known-answer fakes."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from dida_view.core.dida import run_dida
@@ -36,7 +38,7 @@ def test_rise_and_dida_point_at_the_region():
     assert pointing_game(sal[0], mask)
     assert sal[1][mask].mean() < 0  # the complementary class: the region argues against it
     res = run_dida(predict, img, grid_sizes=[3, 8])  # 8 x 8 cells fit the region exactly
-    res.weights = paper_weights(2)
+    res = replace(res, weights=paper_weights(2))
     ds = dida_saliency(res, 0)
     assert ds.shape == (32, 40) and pointing_game(ds, mask, tolerance=0)
     fine = positive_mass_inside(dida_saliency(res, 0, grid_sizes=[8]), mask)

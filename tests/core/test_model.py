@@ -132,7 +132,7 @@ def test_saturated_model_auto_gives_a_visible_map(tmp_path):
     img = image_bright_top_left()
     prob = analyze(clf, img, Settings(grid_sizes=(4,), score_space="probability"))
     auto = analyze(clf, img, Settings(grid_sizes=(4,)))
-    assert auto.score_space == "logit" and auto.meta["note"]
+    assert auto.score_space == "logit" and auto.note
     assert np.abs(prob.d[4][0]).max() < 1e-6  # the blank map that auto avoids
     assert np.all(auto.d[4][0][:2, :2] > 1.0)
 

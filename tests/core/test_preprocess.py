@@ -74,27 +74,41 @@ def test_padding_is_never_masked_even_when_the_model_looks_at_it():
         assert res.d[n][1].max() > 0
 
 
+def _first_pixel(edge: int, content: int, out: int, rule: str) -> int:
+    """The first original pixel whose source content pixel is >= ``edge``, exactly.
+
+    Centre rule: original pixel i comes from content pixel floor((i + 0.5) * content / out);
+    corner rule: floor(i * content / out).
+    """
+    if rule == "centre":  # smallest i with (2i + 1) * content >= 2 * edge * out
+        return -((content - 2 * edge * out) // (2 * content))
+    return -((-edge * out) // content)  # smallest i with i * content >= edge * out
+
+
 def test_overlay_pixels_sit_on_the_original_pixels_they_came_from():
-    # OCT-like: 192 tall, 256 wide, squeezed to half width, letterboxed into 64 x 64
-    pre = Preprocessing(squeeze_x=0.5)
-    prep_box = content_box((192, 256), (64, 64), pre)
-    assert (prep_box.height, prep_box.width) == (64, 43)
-    # a model that looks only at one block of the input's content
-    y0, x0 = prep_box.y0 + 16, prep_box.x0 + 10
-    clf = RegionClassifier([(y0, y0 + 16, x0, x0 + 10)], pre)
-    img = np.full((192, 256), 200, np.uint8)
-    res = analyze(clf, img, Settings(grid_sizes=(4,), score_space="logit"))
-    mixed = class_mixed_image(res, 0, scale=1.0, out_shape=(192, 256))
-    red = mixed[..., 0] > 0
-    ys, xs = np.nonzero(red)
-    # back in original pixels: rows scale by 192/64, columns by 256/43
-    assert ys.min() == pytest.approx(16 * 192 / 64, abs=1.5)
-    assert ys.max() + 1 == pytest.approx(32 * 192 / 64, abs=1.5)
-    cols = np.unique(xs)
     from dida_view.core.dida import cell_edges
-    e = cell_edges(43, 4)
-    assert cols.min() == pytest.approx(e[0] * 256 / 43, abs=3)
-    assert cols.max() + 1 == pytest.approx(e[2] * 256 / 43, abs=3)
+
+    # OCT-like: 200 tall, 256 wide, squeezed to half width, letterboxed into 64 x 64;
+    # neither axis scales by a whole number, so the centre rule and a corner rule differ
+    pre = Preprocessing(squeeze_x=0.5)
+    h, w = 200, 256
+    box = content_box((h, w), (64, 64), pre)
+    assert (box.height, box.width) == (64, 41)
+    # a model that looks only inside the middle cell of a 3 x 3 grid of the content
+    ey, ex = cell_edges(box.height, 3), cell_edges(box.width, 3)
+    y0, x0 = box.y0 + ey[1] + 2, box.x0 + ex[1] + 2
+    clf = RegionClassifier([(y0, box.y0 + ey[2] - 2, x0, box.x0 + ex[2] - 2)], pre)
+    img = np.full((h, w), 200, np.uint8)
+    res = analyze(clf, img, Settings(grid_sizes=(3,), score_space="logit"))
+    mixed = class_mixed_image(res, 0, scale=1.0, out_shape=(h, w))
+    ys, xs = np.nonzero(mixed[..., 0] > 0)
+    got = (ys.min(), ys.max() + 1, xs.min(), xs.max() + 1)
+    want = {rule: (_first_pixel(ey[1], box.height, h, rule),
+                   _first_pixel(ey[2], box.height, h, rule),
+                   _first_pixel(ex[1], box.width, w, rule),
+                   _first_pixel(ex[2], box.width, w, rule)) for rule in ("centre", "corner")}
+    assert want["centre"] != want["corner"]  # the test tells the two rules apart
+    assert got == want["centre"]
 
 
 def test_shared_scale_brings_the_brightest_mixed_pixel_to_full_colour():
@@ -139,6 +153,6 @@ def test_on_start_gives_the_ranking_before_any_grid():
                   on_grid=lambda n, d: events.append(("grid", n)))
     assert [e[0] for e in events] == ["start", "grid", "grid"]
     partial = events[0][1]
-    assert partial.d == {} and partial.meta["partial"]
+    assert partial.d == {} and not partial.complete
     np.testing.assert_array_equal(partial.scores, res.scores)
     assert partial.top(1) == [0] and partial.score_space == "logit"

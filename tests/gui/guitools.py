@@ -50,9 +50,9 @@ class SlowClassifier:
 
 
 def wait_model(qtbot, win, timeout=10000):
-    qtbot.waitUntil(lambda: win.classifier is not None and not win.model_job, timeout=timeout)
+    qtbot.waitUntil(lambda: win.model.classifier is not None and not win.model_job, timeout=timeout)
 
 
 def wait_done(qtbot, win, timeout=15000):
-    qtbot.waitUntil(lambda: not win.busy() and win.result is not None
-                    and win.result.complete, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.busy() and win.model.result is not None
+                    and win.model.result.complete, timeout=timeout)

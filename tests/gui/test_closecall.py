@@ -27,7 +27,7 @@ def shown(win):
 def test_a_close_call_is_flagged_in_captions_and_the_list(make_window, scan_path):
     win = make_window()
     assert win.open_image(scan_path)  # no model: nothing runs
-    win._set_result(fake_result([0.05, 0.47, 0.44, 0.04]))
+    win.model.set_result(fake_result([0.05, 0.47, 0.44, 0.04]))
     captions = [p.caption for p in win.area.panels[1:]]
     assert captions[0] == "Wet AMD  0.470 · close call"
     assert captions[1] == "Dry AMD  0.440 · close call"
@@ -39,7 +39,7 @@ def test_a_close_call_is_flagged_in_captions_and_the_list(make_window, scan_path
 def test_a_clear_decision_has_no_flag_but_ties_do(make_window, scan_path):
     win = make_window()
     win.open_image(scan_path)
-    win._set_result(fake_result([0.0502, 0.85, 0.0498, 0.05]))
+    win.model.set_result(fake_result([0.0502, 0.85, 0.0498, 0.05]))
     assert win.area.panels[1].caption == "Wet AMD  0.850"
     rows = shown(win)
     assert rows["Wet AMD"] == "0.850"

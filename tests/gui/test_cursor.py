@@ -84,8 +84,8 @@ def test_zoom_and_pan_are_linked(make_window, qtbot, model_path, scan_path):
     panels = win.area.panels
     win.actions_.zoom_in.trigger()
     win.actions_.zoom_in.trigger()
-    assert abs(win.view.zoom - 1.5625) < 1e-9
-    win.view.pan_to(QPointF(30, 40))
+    assert abs(win.zoom.zoom - 1.5625) < 1e-9
+    win.zoom.pan_to(QPointF(30, 40))
     for p in panels:
         mid = p.image_area().center()
         c = p.to_image(mid)
@@ -101,6 +101,6 @@ def test_zoom_and_pan_are_linked(make_window, qtbot, model_path, scan_path):
         QApplication.sendEvent(p, QMouseEvent(kind, pos, p.mapToGlobal(pos),
                                               Qt.MouseButton.LeftButton, btns,
                                               Qt.KeyboardModifier.NoModifier))
-    assert win.view.effective_center().x() < 30
+    assert win.zoom.effective_center().x() < 30
     win.actions_.fit.trigger()
-    assert win.view.zoom == 1.0 and win.view.center is None
+    assert win.zoom.zoom == 1.0 and win.zoom.center is None

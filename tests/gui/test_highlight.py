@@ -33,6 +33,7 @@ def test_no_panel_is_highlighted_until_the_user_picks_one(make_window, qtbot, mo
     assert not _is_blue((TARGET_FRAME.red(), TARGET_FRAME.green(), TARGET_FRAME.blue()))
     # a class chosen in the list lands in the framed panel
     win.cursor.set_now(QPointF(5, 5))
-    missing = [k for k in range(len(win.result.labels)) if k not in win.panel_classes][0]
+    m = win.model
+    missing = [k for k in range(len(m.result.labels)) if k not in m.panel_classes][0]
     win.controls.class_chosen.emit(missing)
-    assert win.panel_classes[1] == missing and win.area.panels[2].target
+    assert m.panel_classes[1] == missing and win.area.panels[2].target

@@ -24,5 +24,5 @@ def test_legend_gives_full_colour_in_the_score_unit(make_window, qtbot, model_pa
     assert abs(halved - number / 2) <= 0.002 * number + 1e-3
     win.set_analysis_settings(Settings(grid_sizes=(2, 3), score_space="log-odds"))
     wait_done(qtbot, win)
-    assert win.result.score_space == "log-odds"
+    assert win.model.result.score_space == "log-odds"
     assert "log-odds when that region is hidden" in win.legend.scale.text()

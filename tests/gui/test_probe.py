@@ -7,45 +7,19 @@ from guitools import wait_done
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF
 
-from dida_view.core.dida import DidaResult
-from dida_view.core.preprocess import Box
 from dida_view.gui import app
-from dida_view.gui.controls import ALL_GRIDS
 from dida_view.gui.panel import SQUARE
-from dida_view.gui.probe import HINT, read_probe, reading_html
+from dida_view.gui.probe import HINT, reading_html
+from dida_view.viewer_model import ALL_GRIDS, Probe
 
 
-def _result() -> DidaResult:
-    d = {2: np.zeros((3, 2, 2), np.float32), 3: np.zeros((3, 3, 3), np.float32)}
-    return DidaResult(scores=np.array([0.2, 0.5, 0.3]), grid_sizes=(2, 3), d=d, evaluations=13,
-                      seconds=0.0, mask_fill="black", box=Box(0, 4, 0, 4), input_size=(4, 4),
-                      labels=["A", "B", "C"], score_space="log-odds")
-
-
-def test_read_probe_without_qt_widgets():
-    image = np.arange(12, dtype=np.uint8).reshape(3, 4)
-    calls = []
-
-    def d_at(k, y, x, grid):
-        calls.append((k, y, x, grid))
-        return None if grid == 3 else k + 0.5 * (grid or 0)
-
-    r = read_probe(image, 9.7, 1.2, None, [1], None, False, d_at)
-    assert (r.x, r.y, r.pixel, r.rows) == (3, 1, "7", [])  # clamped to the image
-    res = _result()
-    r = read_probe(image, 1, 2, res, [1, 2], None, False, d_at)
-    assert r.columns == ["mixed d"] and r.rows == [("B", [1.0]), ("C", [2.0])]
-    assert r.space == "log-odds"
-    r = read_probe(image, 1, 2, res, [1, 2], 3, False, d_at)
-    assert r.columns == ["d (3x3)"] and r.rows == [("B", [None]), ("C", [None])]
-    r = read_probe(image, 1, 2, res, [2], None, True, d_at)
-    assert r.columns == ["2x2", "3x3", "mixed"] and r.rows == [("C", [3.0, None, 2.0])]
-    html = reading_html(r)
+def test_reading_html_shows_the_table():
+    p = Probe(1, 2, "7", ["2x2", "3x3", "mixed"], [("C", [3.0, None, -2.0])], "log-odds")
+    html = reading_html(p)
     assert "x 1, y 2" in html and "+3" in html and "…" in html and "log-odds" in html
+    assert "#e00000" in html and "#1e5bff" in html  # red supports, blue argues against
+    assert reading_html(Probe(1, 2, "7")).endswith("pixel <b>7</b>")
     assert reading_html(None) == HINT
-    rgb = np.zeros((2, 2, 3), np.uint8)
-    rgb[1, 1] = (1, 2, 3)
-    assert read_probe(rgb, 1, 1, None, [], None, False, d_at).pixel == "1,2,3"
 
 
 def test_probe_panel_follows_the_square_in_every_view(make_window, qtbot, model_path,
@@ -56,22 +30,22 @@ def test_probe_panel_follows_the_square_in_every_view(make_window, qtbot, model_
     wait_done(qtbot, win)
     assert win.probe.reading is None and win.probe.isVisible()
     win.cursor.set_now(QPointF(40.5, 30.5))
-    r = win.probe.reading
-    assert (r.x, r.y) == (40, 30) and r.pixel == str(int(win.image[30, 40]))
-    assert [name for name, _ in r.rows] == [win.result.labels[k] for k in win.panel_classes]
-    for (_, (d,)), k in zip(r.rows, win.panel_classes, strict=True):
-        assert d == win.renderer.d_at(k, 30, 40)
+    m, r = win.model, win.probe.reading
+    assert (r.x, r.y) == (40, 30) and r.pixel == str(int(m.image[30, 40]))
+    assert [name for name, _ in r.rows] == [m.result.labels[k] for k in m.panel_classes]
+    for (_, (d,)), k in zip(r.rows, m.panel_classes, strict=True):
+        assert d == m.d_at(k, 30, 40) and d is not None
     # the whole readout fits in the window at 1280x720 (the status bar cut it off)
     top_left = win.probe.mapTo(win, QPoint(0, 0))
     assert top_left.x() + win.probe.width() <= win.width()
-    assert win.probe.text.sizeHint().width() <= win.probe.width()
+    assert win.probe.text.sizeHint().width() <= win.probe.width()  # at once, not cut
     win.controls.view.setCurrentIndex(win.controls.view.findData(3))
     assert win.probe.reading.columns == ["d (3x3)"]
     win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
     r = win.probe.reading
     assert r.columns == ["2x2", "3x3", "mixed"] and len(r.rows) == 1
-    k = win.focus_class()
-    assert r.rows[0][1] == [win.renderer.d_at(k, 30, 40, n) for n in (2, 3, None)]
+    k = m.focus_class()
+    assert r.rows[0][1] == [m.d_at(k, 30, 40, n) for n in (2, 3, None)]
     win.cursor.set_now(None)
     assert win.probe.reading is None
 
@@ -124,3 +98,20 @@ def test_probe_goes_under_the_legend_when_the_window_is_narrow(make_window, qtbo
     qtbot.wait(20)
     assert win.legend.width() >= win.legend.needed_width()
     assert win.probe.width() >= win.probe.text.sizeHint().width()
+
+
+def test_panels_do_not_jump_when_the_square_enters_or_leaves(make_window, qtbot, model_path,
+                                                             scan_path):
+    win = make_window(size=(1000, 560))
+    win.open_model(model_path)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    holder = win.probe.parentWidget()
+    qtbot.wait(20)
+    before = (win.area.geometry(), holder.side_by_side(), win.dock.height())
+    win.cursor.set_now(QPointF(40.5, 30.5))  # the table of three classes appears
+    qtbot.wait(20)
+    assert (win.area.geometry(), holder.side_by_side(), win.dock.height()) == before
+    win.cursor.set_now(None)  # back to the hint
+    qtbot.wait(20)
+    assert (win.area.geometry(), holder.side_by_side(), win.dock.height()) == before

@@ -24,13 +24,13 @@ def test_grids_arrive_coarse_first_and_cancel_keeps_them(make_window, qtbot, mod
     seen = []
     win.host.worker.grid_done.connect(lambda run, n, d: seen.append(n))
     win.open_image(scan_path)
-    qtbot.waitUntil(lambda: win.result is not None and 3 in win.result.d, timeout=10000)
+    qtbot.waitUntil(lambda: win.model.result is not None and 3 in win.model.result.d, timeout=10000)
     assert win.status.bar.isVisible() and "grid sizes" in win.status.text.text()
     assert "ETA" in win.status.text.text()
     assert all(p.has_picture() for p in win.area.panels)  # partial maps already shown
     with qtbot.waitSignal(win.settled, timeout=5000):
         win.actions_.cancel.trigger()
-    assert not win.busy() and not win.result.complete
+    assert not win.busy() and not win.model.result.complete
     assert seen == sorted(seen) and seen[:2] == [2, 3]
     assert "Cancelled" in win.status.text.text() and not win.status.bar.isVisible()
     assert win.errors == []
@@ -41,31 +41,32 @@ def test_new_image_mid_run_shows_only_the_new_result(make_window, qtbot, model_p
                                                      scan_path, tmp_path):
     win = slow_window(make_window, model_path)
     win.open_image(scan_path)
-    qtbot.waitUntil(lambda: win.result is not None and 2 in win.result.d, timeout=10000)
+    qtbot.waitUntil(lambda: win.model.result is not None and 2 in win.model.result.d, timeout=10000)
     old_run = win.run_id
     shown_runs = []
     win.host.worker.grid_done.connect(lambda run, n, d: shown_runs.append(run))
     other = write_scan(tmp_path / "other.png", height=64, width=64, seed=3)
     win.open_image(other)
     new_run = win.run_id
-    assert new_run != old_run and win.result is None
-    win.classifier.delay = 0.0
+    assert new_run != old_run and win.model.result is None
+    win.model.classifier.delay = 0.0
     wait_done(qtbot, win)
-    assert win.result.meta["original_size"] == (64, 64)
-    assert win.renderer.result is win.result
+    assert win.model.result.meta["original_size"] == (64, 64)
+    assert win.presenter.cache.result is win.model.result
     # a late signal from the old run is dropped, whatever it carries
-    before = win.result
+    before = win.model.result
     win.host.worker.finished.emit(old_run, "stale")
     win.host.worker.grid_done.emit(old_run, 2, np.zeros((4, 2, 2), np.float32))
     qtbot.wait(20)
-    assert win.result is before and win.result.meta["original_size"] == (64, 64)
+    assert win.model.result is before and win.model.result.meta["original_size"] == (64, 64)
     assert set(shown_runs) <= {old_run, new_run}
 
 
 def test_closing_mid_run_stops_the_worker(make_window, qtbot, model_path, scan_path):
     win = slow_window(make_window, model_path, delay=0.05)
     win.open_image(scan_path)
-    qtbot.waitUntil(lambda: win.result is not None and bool(win.result.d), timeout=10000)
+    qtbot.waitUntil(lambda: win.model.result is not None and bool(win.model.result.d),
+                    timeout=10000)
     assert win.busy()
     thread = win.host.thread
     win.close()
@@ -76,13 +77,14 @@ def test_closing_mid_run_stops_the_worker(make_window, qtbot, model_path, scan_p
 def test_new_settings_mid_run_restart(make_window, qtbot, model_path, scan_path):
     win = slow_window(make_window, model_path)
     win.open_image(scan_path)
-    qtbot.waitUntil(lambda: win.result is not None and bool(win.result.d), timeout=10000)
+    qtbot.waitUntil(lambda: win.model.result is not None and bool(win.model.result.d),
+                    timeout=10000)
     first = win.run_id
-    win.classifier.delay = 0.0
+    win.model.classifier.delay = 0.0
     win.set_analysis_settings(Settings(grid_sizes=(2, 4), batch_size=4))
     assert win.run_id != first
     wait_done(qtbot, win)
-    assert win.result.grid_sizes == (2, 4) and sorted(win.result.d) == [2, 4]
+    assert win.model.result.grid_sizes == (2, 4) and sorted(win.model.result.d) == [2, 4]
 
 
 def test_progressive_pictures_are_made_off_the_gui_thread(make_window, qtbot, model_path,
@@ -91,13 +93,13 @@ def test_progressive_pictures_are_made_off_the_gui_thread(make_window, qtbot, mo
 
     win = slow_window(make_window, model_path)
     threads = []
-    real = win.renderer.prerender
+    real = win.presenter.cache.prerender
 
     def spy(requests, generation):
         threads.append(threading.current_thread().name)
         return real(requests, generation)
 
-    monkeypatch.setattr(win.renderer, "prerender", spy)
+    monkeypatch.setattr(win.presenter.cache, "prerender", spy)
     win.open_image(scan_path)
     qtbot.waitUntil(lambda: len(threads) >= 2, timeout=10000)
     assert all(name.startswith("dida-render") for name in threads)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guitools import wait_done
 
-from dida_view.gui.controls import ALL_GRIDS
+from dida_view.viewer_model import ALL_GRIDS
 
 
 def _shown_in(win) -> dict[str, str]:
@@ -19,11 +19,11 @@ def test_fig3_view_does_not_claim_classes_are_in_other_panels(make_window, qtbot
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    labels = win.result.labels
+    labels = win.model.result.labels
     assert sorted(v for v in _shown_in(win).values() if v) == ["panel 1", "panel 2", "panel 3"]
     win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
     shown = _shown_in(win)
-    assert shown[labels[win.focus_class()]] == "all panels"
+    assert shown[labels[win.model.focus_class()]] == "all panels"
     assert [v for v in shown.values() if v] == ["all panels"]
 
 
@@ -107,3 +107,22 @@ def test_toolbar_has_the_main_actions_and_a_view_choice_in_step(make_window, qtb
     assert win.run_id != run
     wait_done(qtbot, win)
     assert combo.currentData() == 3  # the refilled list keeps the choice in both
+    win.model.view = ALL_GRIDS  # set on the model (--view, a test): both combos follow
+    assert combo.currentData() == ALL_GRIDS == win.controls.view_value()
+
+
+def test_fig3_titles_name_the_grid_without_being_cut(make_window, qtbot, model_path,
+                                                     scan_path):
+    from PySide6.QtGui import QFontMetrics
+
+    win = make_window(size=(1600, 700), grids=(7, 9, 11, 13, 15, 17, 19, 21))
+    win.open_model(model_path)
+    win.open_image(scan_path)
+    wait_done(qtbot, win)
+    win.model.view = ALL_GRIDS
+    panels = win.area.panels
+    assert len(panels) == 10 and panels[1].header.startswith("grid 7 x 7")
+    for p in panels[1:]:
+        assert QFontMetrics(p._title_font()).horizontalAdvance(p.header) <= p.width() - 16
+    label = win.model.result.labels[win.model.focus_class()]
+    assert all(p.caption.startswith(label) for p in panels[1:])  # the class: in the caption

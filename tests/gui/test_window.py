@@ -15,14 +15,14 @@ def test_opens_and_finishes_an_analysis(make_window, qtbot, model_path, scan_pat
     win.open_model(model_path)
     assert win.open_image(scan_path)
     wait_done(qtbot, win)
-    res = win.result
+    res = win.model.result
     assert res.labels == LABELS and sorted(res.d) == [2, 3]
     assert res.meta["original_size"] == (96, 128)
     # the same numbers as the core pipeline run directly
-    direct = analyze(OnnxClassifier(model_path), win.image, Settings(grid_sizes=(2, 3)))
+    direct = analyze(OnnxClassifier(model_path), win.model.image, Settings(grid_sizes=(2, 3)))
     np.testing.assert_allclose(res.scores, direct.scores, rtol=1e-6)
     np.testing.assert_allclose(res.d[3], direct.d[3], atol=1e-6)
-    assert win.panel_classes == res.top(3)
+    assert list(win.model.panel_classes) == res.top(3)
     assert len(win.area.panels) == 4 and all(p.has_picture() for p in win.area.panels)
     # the paper's captions: class name and score at the bottom right, diagnosis on the original
     k = res.top(1)[0]
@@ -40,10 +40,10 @@ def test_choosing_a_class_is_instant_and_rendering_controls_do_not_rerun(
     win.open_image(scan_path)
     wait_done(qtbot, win)
     run = win.run_id
-    missing = [k for k in range(len(LABELS)) if k not in win.panel_classes][0]
-    win.target = 0
+    missing = [k for k in range(len(LABELS)) if k not in win.model.panel_classes][0]
+    win.area.panel_clicked.emit(1)  # the first class panel becomes the target
     win.controls.class_chosen.emit(missing)
-    assert win.panel_classes[0] == missing and not win.busy()
+    assert win.model.panel_classes[0] == missing and not win.busy()
     assert win.area.panels[1].caption.startswith(LABELS[missing])
     before = win.area.panels[1]._qimage.copy()
     win.controls.opacity.setValue(100)
@@ -55,14 +55,14 @@ def test_choosing_a_class_is_instant_and_rendering_controls_do_not_rerun(
     assert len(win.area.panels) == 1 + 2 + 1  # original, grids 2 and 3, Mixed Image
     win.controls.weights.setText("1,3")
     win.controls.weights.editingFinished.emit()
-    np.testing.assert_allclose(win.result.weights, [0.25, 0.75])
+    np.testing.assert_allclose(win.model.result.weights, [0.25, 0.75])
     assert win.run_id == run and not win.busy()  # nothing re-ran
     # an analysis setting re-runs
     win.controls.mask.setCurrentIndex(win.controls.mask.findData("mean"))
     assert win.run_id != run
     wait_done(qtbot, win)
-    assert win.result.mask_fill == "mean"
-    np.testing.assert_allclose(win.result.weights, [0.25, 0.75])  # kept: same grid count
+    assert win.model.result.mask_fill == "mean"
+    np.testing.assert_allclose(win.model.result.weights, [0.25, 0.75])  # kept: same grid count
 
 
 def test_bad_files_show_an_error_and_keep_the_result(make_window, qtbot, model_path,
@@ -71,22 +71,22 @@ def test_bad_files_show_an_error_and_keep_the_result(make_window, qtbot, model_p
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    result, image, clf = win.result, win.image, win.classifier
+    result, image, clf = win.model.result, win.model.image, win.model.classifier
     bad = tmp_path / "broken.png"
     bad.write_bytes(b"not a png")
     assert not win.open_image(bad)
     assert win.errors and "broken.png" in win.errors[-1] and "Traceback" not in win.errors[-1]
-    assert win.result is result and win.image is image
+    assert win.model.result is result and win.model.image is image
     junk = tmp_path / "junk.onnx"
     junk.write_bytes(b"\x00garbage")
     win.open_model(junk)
     qtbot.waitUntil(lambda: not win.busy(), timeout=10000)
     assert len(win.errors) == 2 and "junk.onnx" in win.errors[-1]
-    assert win.classifier is clf and win.result is result
+    assert win.model.classifier is clf and win.model.result is result
     win.controls.grids.setText("7,x")
     win.controls.grids.editingFinished.emit()
     assert len(win.errors) == 3 and "bad grid list" in win.errors[-1]
-    assert win.controls.grids.text() == "2,3" and win.result is result and not win.busy()
+    assert win.controls.grids.text() == "2,3" and win.model.result is result and not win.busy()
     win.controls.weights.setText("1,2,3")  # three weights for two grid sizes
     win.controls.weights.editingFinished.emit()
     assert len(win.errors) == 4 and "weights" in win.errors[-1]
@@ -108,7 +108,7 @@ def test_saturated_probability_note_is_shown(make_window, qtbot, tmp_path):
     win.open_model(model)
     win.open_image(tmp_path / "bright.png")
     wait_done(qtbot, win)
-    assert win.result.score_space == "logit"
+    assert win.model.result.score_space == "logit"
     assert "saturated" in win.legend.space.text()
     assert "logit" in win.area.panels[1].caption
 
@@ -127,7 +127,7 @@ def test_image_without_model_then_model(make_window, qtbot, model_path, scan_pat
     win.open_model(model_path)
     wait_model(qtbot, win)
     wait_done(qtbot, win)
-    assert win.result.complete
+    assert win.model.result.complete
 
 
 def test_drop_opens_model_then_image(make_window, qtbot, model_path, tmp_path):
@@ -142,7 +142,7 @@ def test_drop_opens_model_then_image(make_window, qtbot, model_path, tmp_path):
                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     win.dropEvent(ev)
     wait_done(qtbot, win)
-    assert win.image.shape == (80, 80) and win.model_path == model_path
+    assert win.model.image.shape == (80, 80) and win.model.model_path == model_path
 
 
 def test_settings_are_remembered(make_window, qtbot):
@@ -165,19 +165,18 @@ def test_diagnosis_is_editable_and_recent_files_are_listed(make_window, qtbot, m
     wait_done(qtbot, win)
     qtbot.keyClicks(win.controls.diagnosis, " suspected")
     assert win.area.panels[0].top_caption == "Diagnosis: AMD suspected"
-    titles = [a.text() for a in win.recent_menu.actions()]
+    titles = [a.text() for a in win.actions_.recent.actions()]
     assert "scan.png" in titles and "Model: region.onnx" in titles
 
 
 def test_d_readout_matches_the_grid_images(make_window, qtbot, model_path, scan_path):
     from dida_view.core import maps, render
-    from dida_view.core.maps import done_weights
 
     win = make_window(grids=(2, 3, 5))
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    res, r = win.result, win.renderer
+    res, r = win.model.result, win.model
     scale = maps.class_scale(res, [1])
     images = maps.class_grid_images(res, 1, scale, 1.0, (96, 128))
     for y, x in ((0, 0), (10, 100), (50, 64), (95, 127)):
@@ -185,7 +184,12 @@ def test_d_readout_matches_the_grid_images(make_window, qtbot, model_path, scan_
             d = r.d_at(1, y, x, n)
             colour = render.color_cells(np.array([[d]]), scale)[0, 0]
             np.testing.assert_allclose(images[n][y, x], colour, atol=1e-6)
-        mixed = sum(w * r.d_at(1, y, x, n) for n, w in done_weights(res))
+    # the Mixed Image's d, a known answer: the paper's weights for 3 grid sizes
+    # (alpha 1, 0.6, 1/3 + 0.1 composited coarse to fine) are 17/75, 17/50 and 13/30, and
+    # the corner pixels lie in the corner cells of every grid
+    weights = {2: 17 / 75, 3: 17 / 50, 5: 13 / 30}
+    for (y, x), cell in (((0, 0), 0), ((95, 127), -1)):
+        mixed = sum(w * float(res.d[n][1, cell, cell]) for n, w in weights.items())
         assert abs(r.d_at(1, y, x) - mixed) < 1e-9
 
 
@@ -239,14 +243,14 @@ def test_all_grid_sizes_view_shows_the_top_class_until_a_panel_is_chosen(
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
-    top, third = win.panel_classes[0], win.panel_classes[2]
+    top, third = win.model.panel_classes[0], win.model.panel_classes[2]
     win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
-    assert win.focus_class() == top
-    assert len(win.area.panels) == 2 + len(win.result.grid_sizes)
-    assert win.area.panels[1].header.startswith(LABELS[top])
+    assert win.model.focus_class() == top
+    assert len(win.area.panels) == 2 + len(win.model.result.grid_sizes)
+    assert win.area.panels[1].caption.startswith(LABELS[top])  # the class: in the caption
     win.controls.view.setCurrentIndex(0)  # back to the Mixed Image, pick the third panel
-    win._on_panel_clicked(3)
-    assert win.focus_class() == third
+    win.area.panel_clicked.emit(3)
+    assert win.model.focus_class() == third
 
 
 def test_cpu_only_setting_reloads_the_model_on_the_cpu(make_window, qtbot, model_path,

@@ -1,8 +1,9 @@
-"""Glue between a :class:`DidaResult` and the panels: which pictures, cached.
+"""The panels' pictures of one image and one result, made by core and kept for reuse.
 
-All pixels come from core (:mod:`dida_view.core.analysis`, :mod:`dida_view.core.render`);
-this module only picks what to render, at what size, and keeps recent pictures so that
-moving a slider does not redo work that did not change.
+All pixels come from core (:mod:`dida_view.core.maps`, :mod:`dida_view.core.render`);
+this module only asks for them at display size and keeps recent ones, so that moving a
+slider does not redo work that did not change. What to show is the presenter's choice
+(:mod:`dida_view.gui.presenter`); reading ``d`` under the square is the viewer model's.
 
 Speed: a Mixed Image is rendered at the size of the model's content box and then
 enlarged by index to the display size. Every original pixel takes the colour of the
@@ -15,12 +16,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
 from dida_view.core import maps, render
-from dida_view.core.dida import DidaResult, cell_index
+from dida_view.core.dida import DidaResult
 from dida_view.core.preprocess import source_index
 
 MAX_DISPLAY_SIDE = 1024
@@ -69,176 +70,166 @@ def _same_pictures(a: DidaResult | None, b: DidaResult | None) -> bool:
             and all(np.array_equal(a.d[n], b.d[n]) for n in a.d))
 
 
-class Renderer:
+class Snapshot(NamedTuple):
+    """What one picture is made from, read together under the lock: the result, the
+    original at display size, and the generation they belong to."""
+
+    result: DidaResult | None
+    base: np.ndarray | None
+    generation: int
+
+
+class PictureCache:
     """Renders the panels' pictures for one image and one result, with a small cache.
 
     Call :meth:`set_image` for a new original and :meth:`set_result` whenever the result
     changes (a grid arrived, a run finished, the weights changed).
+
+    Thread safety: the pictures of a running analysis are made ahead on a helper thread
+    (:meth:`prerender`) while the GUI thread may swap the result. The result, the original
+    and the generation number change together under one lock, a picture is made from one
+    :meth:`snapshot` of the three, and it is kept (or served from the cache) only while
+    the generation it was made for is still the current one.
     """
 
     def __init__(self) -> None:
-        # the pictures of a running analysis are made ahead on a helper thread
-        # (:meth:`prerender`); the caches are shared, so they change under a lock and a
-        # generation number tells a late picture of an older result from a current one
         self._lock = threading.Lock()
         self.generation = 0
-        self._overlays: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self.image: np.ndarray | None = None
         self.result: DidaResult | None = None
         self.base: np.ndarray | None = None  # float32 RGB original at display size
         self._original: np.ndarray | None = None  # the same as uint8
+        self._overlays: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._mixed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._cells: dict[tuple[int, int], np.ndarray] = {}
+        self._scales: dict[tuple, float] = {}
 
     # -- inputs ---------------------------------------------------------------------------
     def set_image(self, image: np.ndarray | None) -> None:
         """A new original (uint8 grey or RGB); clears the result and the cache."""
-        self.image = image
-        self.result = None
-        self._clear()
-        self.base = None if image is None else render.as_rgb_float(
+        base = None if image is None else render.as_rgb_float(
             resample(image, display_shape(image.shape)))
-        self._original = None if self.base is None else render.to_uint8(self.base)
+        with self._lock:
+            self.base, self.result = base, None
+            self._original = None if base is None else render.to_uint8(base)
+            self._new_generation()
 
     def set_result(self, result: DidaResult | None) -> None:
         """The result to render (partial or complete); clears the cache, unless ``result``
         paints exactly as the current one (the finished run after its last grid)."""
-        if not _same_pictures(self.result, result):
-            self.result = result
-            self._clear()
-        else:
-            self.result = result
-
-    def _clear(self) -> None:
         with self._lock:
-            self.generation += 1
-            self._cache.clear()
-            self._overlays.clear()
-            self._cells.clear()
-            self._mixed.clear()
+            same = _same_pictures(self.result, result)
+            self.result = result
+            if not same:
+                self._new_generation()
 
-    def _store(self, cache: dict, key, value, generation: int) -> None:
+    def snapshot(self) -> Snapshot:
+        """The result, the display original and the generation, read together."""
+        with self._lock:
+            return Snapshot(self.result, self.base, self.generation)
+
+    def _new_generation(self) -> None:
+        """Call with the lock held: pictures made for earlier generations are dropped."""
+        self.generation += 1
+        self._cache.clear()
+        self._overlays.clear()
+        self._mixed.clear()
+        self._scales.clear()
+
+    def _lookup(self, cache: dict, key, snap: Snapshot):
+        """A cached value made for ``snap``'s generation, or None."""
+        with self._lock:
+            return cache.get(key) if snap.generation == self.generation else None
+
+    def _store(self, cache: dict, key, value, snap: Snapshot) -> None:
         """Keep ``value`` unless the result changed while it was being made."""
         with self._lock:
-            if generation == self.generation:
+            if snap.generation == self.generation:
                 cache[key] = value
                 if isinstance(cache, OrderedDict):
                     cache.move_to_end(key)
                     while len(cache) > CACHE_SIZE:
                         cache.popitem(last=False)
 
-    def set_weights(self, weights: Sequence[float]) -> None:
-        """New blend weights for the current result (rendering only: no re-run)."""
-        if self.result is not None:
-            self.set_result(replace(self.result, weights=np.asarray(weights, np.float64)))
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(height, width) of the original."""
-        return (0, 0) if self.image is None else self.image.shape[:2]
-
     # -- pictures -------------------------------------------------------------------------
     def original(self) -> np.ndarray | None:
         """The original as uint8 RGB at display size."""
         return self._original
 
-    def mixed_d(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def mixed_d(self, k: int, snap: Snapshot | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Class ``k``'s blended (pos, neg) d at content size, kept until the result changes.
 
-        The colour scale and the Mixed Image both need it: computed once per class.
+        Every refresh of the Mixed Image needs it: computed once per class.
         """
-        res, generation = self.result, self.generation
-        assert res is not None
-        hit = self._mixed.get(k)
+        snap = snap or self.snapshot()
+        assert snap.result is not None
+        hit = self._lookup(self._mixed, k, snap)
         if hit is None:
-            hit = maps.class_mixed_d(res, k)
-            self._store(self._mixed, k, hit, generation)
+            hit = maps.class_mixed_d(snap.result, k)
+            self._store(self._mixed, k, hit, snap)
         return hit
 
-    def scale(self, classes: Sequence[int]) -> float:
-        """One colour scale shared by ``classes``: the brightest blend among them
-        (the same rule as :func:`dida_view.core.maps.class_scale`)."""
-        if self.result is None or not self.result.d:
+    def scale(self, classes: Sequence[int], grid: int | None = None,
+              snap: Snapshot | None = None) -> float:
+        """One colour scale shared by ``classes``: core's
+        :func:`~dida_view.core.maps.class_scale` of the Mixed Image (``grid=None``) or of
+        grid size ``grid`` alone (its own largest ``|d|``), kept until the result changes."""
+        snap = snap or self.snapshot()
+        if snap.result is None or not snap.result.d:
             return 1e-12
-        top = max((float(a.max()) for k in classes for a in self.mixed_d(k) if a.size),
-                  default=0.0)
-        return top if top > 0 else 1e-12
+        key = (tuple(int(k) for k in classes), grid)
+        hit = self._lookup(self._scales, key, snap)
+        if hit is None:
+            hit = maps.class_scale(snap.result, key[0], None if grid is None else [grid])
+            self._store(self._scales, key, hit, snap)
+        return hit
 
-    def colour_map(self, k: int, scale: float, gain: float, grid: int | None) -> np.ndarray:
+    def colour_map(self, k: int, scale: float, gain: float, grid: int | None,
+                   snap: Snapshot | None = None) -> np.ndarray:
         """Class ``k``'s Mixed Image (``grid=None``) or grid image of size ``grid``.
 
         float32 RGB in 0..1 at display size, black where nothing is known yet.
         """
-        res, base, generation = self.result, self.base, self.generation
+        snap = snap or self.snapshot()
+        res, base = snap.result, snap.base
         assert res is not None and base is not None
         key = (k, float(scale), float(gain), grid)
-        hit = self._cache.get(key)
+        hit = self._lookup(self._cache, key, snap)
         if hit is not None:
             return hit
         content = (res.box.height, res.box.width)
         if grid is None:
-            small = render.color_signed(*self.mixed_d(k), scale, gain)
+            small = render.color_signed(*self.mixed_d(k, snap), scale, gain)
         elif grid in res.d:
             small = maps.class_grid_images(res, k, scale, gain, content, [grid])[grid]
         else:
             small = np.zeros((*content, 3), np.float32)
         out = resample(small, base.shape[:2])
-        self._store(self._cache, key, out, generation)
+        self._store(self._cache, key, out, snap)
         return out
 
     def overlay(self, k: int, scale: float, gain: float, opacity: float,
-                grid: int | None = None) -> np.ndarray:
+                grid: int | None = None, snap: Snapshot | None = None) -> np.ndarray:
         """The original with class ``k``'s map laid over it: uint8 RGB at display size."""
-        base, generation = self.base, self.generation
-        assert base is not None
+        snap = snap or self.snapshot()
+        assert snap.base is not None
         key = (k, float(scale), float(gain), float(opacity), grid)
-        hit = self._overlays.get(key)
+        hit = self._lookup(self._overlays, key, snap)
         if hit is not None:
             return hit
-        out = render.overlay(base, self.colour_map(k, scale, gain, grid), opacity)
-        self._store(self._overlays, key, out, generation)
+        out = render.overlay(snap.base, self.colour_map(k, scale, gain, grid, snap), opacity)
+        self._store(self._overlays, key, out, snap)
         return out
 
     def prerender(self, requests: Sequence[tuple], generation: int) -> bool:
-        """Make the overlays ``requests`` = [(k, scale or None for shared, gain, opacity,
-        grid, classes)] ahead, on a helper thread, so that the next refresh on the GUI
-        thread finds them cached. False when the result changed meanwhile."""
+        """Make the overlays ``requests`` = [(k, shared scale?, gain, opacity, grid,
+        classes)] ahead, on a helper thread, so that the next refresh on the GUI thread
+        finds them cached. False when the result changed meanwhile."""
+        snap = self.snapshot()
+        if snap.generation != generation or snap.result is None:
+            return False
         for k, shared, gain, opacity, grid, classes in requests:
-            if generation != self.generation:
+            scale = self.scale(classes if shared else [k], grid, snap)
+            self.overlay(k, scale, gain, opacity, grid, snap)
+            if self.generation != generation:
                 return False
-            scale = self.scale(classes) if shared else self.scale([k])
-            self.overlay(k, scale, gain, opacity, grid)
-        return generation == self.generation
-
-    # -- reading d ------------------------------------------------------------------------
-    def _cell(self, n: int, axis: int, pos: int) -> int:
-        """The cell index (row for axis 0, column for axis 1) of grid n at original ``pos``."""
-        res = self.result
-        assert res is not None
-        key = (n, axis)
-        idx = self._cells.get(key)
-        if idx is None:
-            content = res.box.height if axis == 0 else res.box.width
-            idx = cell_index(content, n)[source_index(self.shape[axis], content)]
-            self._cells[key] = idx
-        return int(idx[min(max(pos, 0), len(idx) - 1)])
-
-    def d_at(self, k: int, y: int, x: int, grid: int | None = None) -> float | None:
-        """The ``d`` of class ``k`` at original pixel (y, x).
-
-        ``grid=None``: the Mixed Image's d, i.e. the blend-weighted mean over the finished
-        grid sizes of the d of the cell holding that pixel (the same weights that mix the
-        colours). Otherwise the d of grid size ``grid``. None when nothing is known yet.
-        """
-        res = self.result
-        if res is None or not res.d:
-            return None
-        if grid is not None:
-            if grid not in res.d:
-                return None
-            return float(res.d[grid][k, self._cell(grid, 0, y), self._cell(grid, 1, x)])
-        total = 0.0
-        for n, w in maps.done_weights(res):
-            total += w * float(res.d[n][k, self._cell(n, 0, y), self._cell(n, 1, x)])
-        return total
+        return True

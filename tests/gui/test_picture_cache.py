@@ -1,0 +1,77 @@
+"""A5: a picture made for a result that was swapped while it was being made is never
+served for the new result (the render thread races the GUI thread)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from test_colour_scale import SIDE, known_result
+
+from dida_view.gui import picture_cache
+from dida_view.gui.picture_cache import PictureCache
+
+
+def two_results():
+    a = known_result()
+    b = replace(a, d={n: -d for n, d in a.d.items()})  # same scale, opposite colours
+    return a, b
+
+
+def fresh_picture(result, grid):
+    r = PictureCache()
+    r.set_image(np.full((SIDE, SIDE), 80, np.uint8))
+    r.set_result(result)
+    return r.overlay(0, r.scale([0], grid), 1.0, 0.8, grid)
+
+
+def swap_while_drawing(monkeypatch, r: PictureCache, new):
+    """Swap the renderer's result to ``new`` in the middle of the next picture."""
+    real = picture_cache.maps.class_grid_images
+    swapped = []
+
+    def hook(*args, **kw):
+        if not swapped:
+            swapped.append(True)
+            r.set_result(new)  # the GUI thread, between the snapshot and the store
+        return real(*args, **kw)
+
+    monkeypatch.setattr(picture_cache.maps, "class_grid_images", hook)
+    return swapped
+
+
+def test_a_picture_of_a_swapped_result_is_not_served(monkeypatch):
+    a, b = two_results()
+    r = PictureCache()
+    r.set_image(np.full((SIDE, SIDE), 80, np.uint8))
+    r.set_result(a)
+    scale = r.scale([0], 3)
+    swapped = swap_while_drawing(monkeypatch, r, b)
+    r.overlay(0, scale, 1.0, 0.8, 3)  # made from a, finished after b arrived
+    assert swapped and r.result is b
+    np.testing.assert_array_equal(r.overlay(0, scale, 1.0, 0.8, 3), fresh_picture(b, 3))
+    assert not np.array_equal(fresh_picture(a, 3), fresh_picture(b, 3))
+
+
+def test_prerender_of_a_swapped_result_reports_it_and_caches_nothing(monkeypatch):
+    a, b = two_results()
+    r = PictureCache()
+    r.set_image(np.full((SIDE, SIDE), 80, np.uint8))
+    r.set_result(a)
+    swap_while_drawing(monkeypatch, r, b)
+    requests = [(0, True, 1.0, 0.8, 3, (0, 1)), (1, True, 1.0, 0.8, 3, (0, 1))]
+    assert not r.prerender(requests, r.generation)
+    np.testing.assert_array_equal(r.overlay(0, r.scale([0, 1], 3), 1.0, 0.8, 3),
+                                  fresh_picture(b, 3))
+
+
+def test_snapshot_reads_result_original_and_generation_together():
+    a, b = two_results()
+    r = PictureCache()
+    r.set_image(np.zeros((SIDE, SIDE), np.uint8))
+    r.set_result(a)
+    before = r.snapshot()
+    r.set_result(b)
+    after = r.snapshot()
+    assert before.result is a and after.result is b
+    assert after.generation == before.generation + 1 and after.base is before.base
