@@ -59,6 +59,7 @@ class Events:
     def __init__(self) -> None:
         self.image = Event("image")  # a new image (or none): pixels, path, diagnosis
         self.diagnosis = Event("diagnosis")  # the diagnosis text was edited
+        self.note = Event("note")  # the clinician's note was edited
         self.model = Event("model")  # a new classifier
         self.result = Event("result")  # a new, partial, re-weighted or no result
         self.classes = Event("classes")  # the panels' classes or the target panel
@@ -162,7 +163,7 @@ class ViewerModel:
 
     Read the attributes; change them by assigning the evented fields (``gain``,
     ``opacity``, ``view``, ``shared_scale``, ``square``, ``cursor``, ``diagnosis``,
-    ``activity``) or with the methods, which keep related fields consistent (a new image
+    ``note``, ``activity``) or with the methods, which keep related fields consistent (a new image
     drops the result; a result picks the panels' classes; new blend weights re-weight the
     result).
     """
@@ -175,6 +176,7 @@ class ViewerModel:
     cursor = _evented("cursor", "cursor",
                       lambda v: None if v is None else (float(v[0]), float(v[1])))
     diagnosis = _evented("diagnosis", "diagnosis", lambda v: str(v or "").strip())
+    note = _evented("note", "note", lambda v: str(v or ""))
     activity = _evented("activity", "activity", str)
 
     def __init__(self) -> None:
@@ -191,15 +193,17 @@ class ViewerModel:
         self.target_clicked = False
         self._gain, self._opacity, self._view, self._shared_scale = 1.0, 0.6, MIXED, True
         self._square, self._cursor, self._diagnosis, self._activity = 24, None, "", IDLE
+        self._note = ""
         self._cells: dict[tuple[int, int, int], np.ndarray] = {}
 
     # -- image and model -------------------------------------------------------------------
     def set_image(self, image: np.ndarray | None, path: str | Path | None = None,
-                  diagnosis: str = "") -> None:
-        """A new original: its result is dropped and the panels' classes are free again."""
+                  diagnosis: str = "", note: str = "") -> None:
+        """A new original (with the clinician's diagnosis and note): its result is dropped
+        and the panels' classes are free again."""
         self.image = image
         self.image_path = None if path is None else Path(path)
-        self._diagnosis = str(diagnosis or "").strip()
+        self._diagnosis, self._note = str(diagnosis or "").strip(), str(note or "")
         self.result, self.picked = None, False
         self.events.image.emit(image)
         self.events.result.emit(None)

@@ -22,10 +22,12 @@ from dida_view import paths
 from dida_view.core.analysis import Settings
 from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
-from dida_view.core.imageio import load_image, read_diagnosis
+from dida_view.core.imageio import load_image
 from dida_view.core.model import OnnxClassifier
+from dida_view.core.reading import load_reading
 from dida_view.gui import clipboard, dialogs, menus, model_editing, state, theme
 from dida_view.gui.binding import ControlsBinding
+from dida_view.gui.case_controller import CaseController
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
 from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
                                    self.controls, self)
         self.exporter = Exporter(self, self.model, self.store, self.show_error,
                                  self.status.message)
+        self.cases = CaseController(self)  # the case browser dock, its queue, the reading
         self.actions_ = menus.build(self, self._menu_slots(), self.dock)
         self.actions_.cpu_only.setChecked(self.cpu_only())
         self.actions_.dark.setChecked(theme.is_dark(self.store))
@@ -126,6 +129,10 @@ class MainWindow(QMainWindow):
         return {
             "open_image": lambda: self._ask_open("image"),
             "open_model": lambda: self._ask_open("model"),
+            "open_cases": lambda: self._ask_open("cases"),
+            "next_case": lambda: self.cases.step(1),
+            "prev_case": lambda: self.cases.step(-1),
+            "cancel_queue": self.cases.cancel_queue, "show_cases": self.cases.show,
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
@@ -163,11 +170,16 @@ class MainWindow(QMainWindow):
         """File > Open Image / Open Model: a file dialog, then :meth:`open_image` or
         :meth:`open_model`."""
         path = menus.ask_open(self, self.store, kind)
-        if path:
+        if path and kind == "cases":
+            self.cases.open_picked(path)
+        elif path:
             self.open_image(path) if kind == "image" else self.open_model(path)
 
-    def open_image(self, path: str | Path) -> bool:
-        """Load an image and analyse it (the old run is cancelled). False on error."""
+    def open_image(self, path: str | Path, remember: bool = True) -> bool:
+        """Load an image and analyse it (the old run is cancelled). False on error.
+
+        ``remember``: list it in File > Open Recent (not for a case of a case list).
+        """
         try:
             image = load_image(path)
         except DidaError as exc:
@@ -176,10 +188,12 @@ class MainWindow(QMainWindow):
         self.host.cancel_all()
         self.run_id = 0
         self._set_activity(running=False)
-        self.model.set_image(image, path, read_diagnosis(path) or "")
-        push_recent(self.store, "images", path)
-        self.store.setValue("dirs/image", str(Path(path).resolve().parent))
-        self._fill_file_menus()
+        reading = load_reading(path)
+        self.model.set_image(image, path, reading.diagnosis, reading.note)
+        if remember:
+            push_recent(self.store, "images", path)
+            self.store.setValue("dirs/image", str(Path(path).resolve().parent))
+            self._fill_file_menus()
         self.start_run()
         return True
 
@@ -404,6 +418,7 @@ class MainWindow(QMainWindow):
             self.open_paths(paths_)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.cases.close()  # the reading is saved first
         self.store.setValue("window/geometry", self.saveGeometry())
         self.store.setValue("window/state", self.saveState())
         state.save(self.store, self.model)
