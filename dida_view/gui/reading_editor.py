@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
 
 from dida_view.core.reading import Reading, save_reading
@@ -162,6 +163,7 @@ class ReadingEditor(QWidget):
         if self.note.toPlainText() != m.note:
             self.note.blockSignals(True)
             self.note.setPlainText(m.note)
+            self.note.moveCursor(QTextCursor.MoveOperation.End)
             self.note.blockSignals(False)
 
     def set_state(self, text: str) -> None:
