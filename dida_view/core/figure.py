@@ -85,15 +85,18 @@ def figure_panels(
 
 def assemble_figure(
     panels: Sequence[np.ndarray], result: DidaResult, scale: float, *, gain: float = 1.0,
-    legend: bool = True,
+    legend: bool = True, note: str | None = None,
 ) -> np.ndarray:
     """Put :func:`figure_panels` in a row, with a colour legend below (uint8 RGB).
 
-    The legend says in plain words what full colour means, and flags a close call.
+    The legend says in plain words what full colour means, and flags a close call; a
+    clinician's ``note`` is its last line (on one line, cut to the figure's width).
     """
     h, w = panels[0].shape[:2]
     width = len(panels) * w + (len(panels) - 1) * GAP
     lines = legend_lines(result, scale / gain) if legend else []
+    if legend and note and note.strip():
+        lines.append("Clinician's note: " + " ".join(note.split()))
     size = max(11, min(28, h // 24))
     legend_h = (len(lines) * round(size * 1.35) + 2 * size) if legend else 0
     canvas = Image.new("RGB", (width, h + legend_h), BACKGROUND)
@@ -126,15 +129,17 @@ def compose_figure(
     diagnosis: str | None = None,
     view: View | None = None,
     legend: bool = True,
+    note: str | None = None,
 ) -> np.ndarray:
     """The composite figure (uint8 RGB): original + one overlay per class, in a row.
 
-    All overlays share one colour scale, so their brightness can be compared.
+    All overlays share one colour scale, so their brightness can be compared. The
+    clinician's ``diagnosis`` is written on the original, their ``note`` under the legend.
     """
     view = view or View()
     classes = list(classes) if classes is not None else result.top(3)
     panels, scale = figure_panels(image, result, classes, diagnosis=diagnosis, view=view)
-    return assemble_figure(panels, result, scale, gain=view.gain, legend=legend)
+    return assemble_figure(panels, result, scale, gain=view.gain, legend=legend, note=note)
 
 
 def _draw_legend(canvas: Image.Image, lines: Sequence[str], origin, width: int, size: int):

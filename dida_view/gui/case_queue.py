@@ -116,6 +116,7 @@ class CaseQueue(QObject):
         self._requeue_soon.setSingleShot(True)
         self._requeue_soon.setInterval(0)
         self._requeue_soon.timeout.connect(self.requeue)
+        self._requeue_soon.timeout.connect(self._maybe_drained)  # when nothing was queued
         w = host.worker
         host.run_queued.connect(self._on_run_queued)
         w.started.connect(self._on_started)
@@ -174,8 +175,9 @@ class CaseQueue(QObject):
         return len(self.look_ahead)
 
     def idle(self) -> bool:
-        """No look-ahead run and no thumbnail job queued or running."""
-        return not self.look_ahead and not self._thumb_job
+        """No look-ahead run and no thumbnail job queued, running or about to be."""
+        return not self.look_ahead and not self._thumb_job and \
+            not self._requeue_soon.isActive()
 
     def _maybe_drained(self) -> None:
         if self.idle():

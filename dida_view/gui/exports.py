@@ -37,7 +37,8 @@ def figure_array(model: ViewerModel) -> np.ndarray:
     """
     assert model.result is not None and model.image is not None
     return figure.compose_figure(model.image, model.result, list(model.panel_classes),
-                                 diagnosis=model.diagnosis or None, view=model.figure_view())
+                                 diagnosis=model.diagnosis or None, view=model.figure_view(),
+                                 note=model.note or None)
 
 
 def export_figure(model: ViewerModel, path: str | Path) -> Path:

@@ -118,3 +118,23 @@ def test_a_sidecar_that_cannot_be_replaced_is_a_real_failure(opened, qtbot):
     assert win.cases.browser.editor.note.toPlainText() == "y"
     assert not list(blocker.parent.glob("*.tmp"))  # no temporary file left behind
     wait_idle(qtbot, win)
+
+
+def test_the_figure_export_carries_the_reading(opened, qtbot, tmp_path):
+    from PIL import Image
+
+    from dida_view.gui import exports
+
+    win, _paths = opened
+    ed = win.cases.browser.editor
+    ed.diagnosis.setEditText("ERM")
+    plain = exports.figure_array(win.model)
+    ed.note.setPlainText("membrane over\nthe macula")
+    with_note = exports.figure_array(win.model)
+    assert with_note.shape[1] == plain.shape[1] and with_note.shape[0] > plain.shape[0]
+    ed.diagnosis.setEditText("")
+    no_diagnosis = exports.figure_array(win.model)  # the box on the original is gone
+    assert not (no_diagnosis[:40, :80] == with_note[:40, :80]).all()
+    out = exports.export_figure(win.model, tmp_path / "fig.png")
+    assert Image.open(out).size[1] == with_note.shape[0]
+    wait_idle(qtbot, win)
