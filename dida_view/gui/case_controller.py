@@ -51,7 +51,10 @@ class CaseController(QObject):
         b.filter_chosen.connect(self.set_filter)
         b.cancel_queue.connect(self.cancel_queue)
         self.queue.thumbnail.connect(b.table.set_thumbnail)
+        self.queue.drained.connect(self._queue_line)  # at once: nothing is left to wait for
         self.keeper.saved.connect(self._on_saved)
+        self.keeper.skipped.connect(lambda _path: b.editor.set_state(
+            "A bundled sample: its reading is not saved"))
         self._line_soon = QTimer(self)
         self._line_soon.setSingleShot(True)
         self._line_soon.setInterval(50)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
 
+from dida_view import paths
 from dida_view.core.reading import Reading, save_reading
 from dida_view.viewer_model import ViewerModel
 
@@ -30,9 +31,12 @@ class ReadingKeeper(QObject):
     -------
     saved(str, object)
         The reading (a :class:`Reading`) of the image at this path was written.
+    skipped(str)
+        An edit of a bundled sample scan's reading, which is not saved.
     """
 
     saved = Signal(str, object)
+    skipped = Signal(str)
 
     def __init__(self, model: ViewerModel, show_error: Callable[[str, str], None],
                  parent: QObject | None = None) -> None:
@@ -45,6 +49,8 @@ class ReadingKeeper(QObject):
         self._pending: tuple[Path, Reading] | None = None
         self._shown: Reading = Reading()  # as loaded or last saved, for the image on screen
         self.unsaved: dict[Path, Reading] = {}  # readings whose save failed
+        samples = paths.samples_dir()  # the bundled scans are never written to
+        self.protected = samples.resolve() if samples is not None else None
         model.events.diagnosis.connect(lambda _text: self._edited())
         model.events.note.connect(lambda _text: self._edited())
         model.events.image.connect(lambda _image: self._on_image())
@@ -55,6 +61,9 @@ class ReadingKeeper(QObject):
     def _edited(self) -> None:
         path = self.model.image_path
         if path is None:
+            return
+        if self.protected is not None and path.resolve().parent == self.protected:
+            self.skipped.emit(str(path))
             return
         now = self._current()
         if (now.diagnosis, now.note) == (self._shown.diagnosis, self._shown.note) \

@@ -192,3 +192,15 @@ def test_dida_view_folder_opens_the_browser(model_path, tmp_path, capsys, monkey
                    str(out), "--size", "1000x600"])
     assert rc == 0, capsys.readouterr().err
     assert Image.open(out).size == (1000, 600)
+
+
+def test_the_queue_line_is_up_to_date_once_the_queue_drains(make_window, qtbot, model_path,
+                                                            tmp_path):
+    write_cases(tmp_path / "cases", 4)
+    win = cases_window(make_window, qtbot, model_path)
+    with qtbot.waitSignal(win.cases.queue.drained, timeout=10000):
+        win.cases.open(tmp_path / "cases")
+    line = win.cases.browser.queue_line.text()  # no wait: a screenshot is taken now
+    assert line == "4 cases · 4 analysed · 0 read", line
+    assert not win.cases.browser.cancel.isEnabled()
+    wait_idle(qtbot, win)

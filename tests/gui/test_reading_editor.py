@@ -138,3 +138,15 @@ def test_the_figure_export_carries_the_reading(opened, qtbot, tmp_path):
     out = exports.export_figure(win.model, tmp_path / "fig.png")
     assert Image.open(out).size[1] == with_note.shape[0]
     wait_idle(qtbot, win)
+
+
+def test_the_bundled_samples_are_never_written_to(opened, qtbot):
+    win, paths = opened
+    before = paths[1].with_suffix(".json").exists()
+    win.cases.keeper.protected = paths[1].parent.resolve()  # as if these were the samples
+    win.cases.go(1)
+    qtbot.keyClicks(win.cases.browser.editor.note, "teaching")
+    assert not win.cases.keeper.pending() and win.cases.keeper.flush()
+    assert paths[1].with_suffix(".json").exists() == before
+    assert "not saved" in win.cases.browser.editor.state.text()
+    wait_idle(qtbot, win)
