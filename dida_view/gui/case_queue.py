@@ -13,6 +13,7 @@ current run; Cancel Queue cancels them alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -124,6 +125,8 @@ class CaseQueue(QObject):
         w.failed.connect(self._on_failed)
         w.cancelled.connect(self._on_cancelled)
         model.events.model.connect(lambda _clf: self._forget_results())
+        self._work = replace(model.settings, weights=None)  # what d depends on
+        model.events.settings.connect(self._on_settings)
 
     # -- queueing ----------------------------------------------------------------------------
     def _current_case(self) -> int:
@@ -188,8 +191,15 @@ class CaseQueue(QObject):
             self._thumb_job = 0
             self._maybe_drained()
 
+    def _on_settings(self, settings) -> None:
+        """Settings that change d (not the blend weights alone) make every result old."""
+        work = replace(settings, weights=None)
+        if work != self._work:
+            self._work = work
+            self._forget_results()
+
     def _forget_results(self) -> None:
-        """A new model: every case's top class is of the old one."""
+        """A new model or new settings: every case's result is of the old ones."""
         for i, c in enumerate(self.cases.cases):
             if c.top or c.state != NEW:
                 self.cases.update(i, top="", score="", state=NEW)

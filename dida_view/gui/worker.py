@@ -140,8 +140,9 @@ class WorkerHost(QObject):
     Signals
     -------
     run_queued(int)
-        A run was queued by :meth:`run` (every earlier one is cancelled): the case queue
-        puts its look-ahead runs behind it.
+        :meth:`run` queues run ``id`` (every earlier one is cancelled); emitted just before
+        the job goes to the worker, so a slot can map the id before the run starts. The
+        case queue puts its look-ahead runs behind it.
     """
 
     run_queued = Signal(int)
@@ -175,8 +176,8 @@ class WorkerHost(QObject):
         """Cancel every earlier run and queue a new one; returns its run id."""
         job = self.new_id()
         self.worker.cancel_upto(job - 1)
+        self.run_queued.emit(job)  # first: whoever maps job ids knows it before it starts
         self._run_requested.emit(job, classifier, image, settings)
-        self.run_queued.emit(job)
         return job
 
     def cancel_all(self) -> None:

@@ -204,3 +204,20 @@ def test_the_queue_line_is_up_to_date_once_the_queue_drains(make_window, qtbot, 
     assert line == "4 cases · 4 analysed · 0 read", line
     assert not win.cases.browser.cancel.isEnabled()
     wait_idle(qtbot, win)
+
+
+def test_new_settings_analyse_the_cases_again_but_new_weights_do_not(
+        make_window, qtbot, model_path, tmp_path):
+    write_cases(tmp_path / "cases", 3)
+    win = cases_window(make_window, qtbot, model_path)
+    win.cases.open(tmp_path / "cases")
+    wait_idle(qtbot, win)
+    cl = win.cases.cases
+    assert [c.state for c in cl.cases] == [ANALYSED] * 3
+    win.set_analysis_settings(Settings(grid_sizes=GRIDS, batch_size=4, weights=(1.0, 3.0)))
+    assert [c.state for c in cl.cases] == [ANALYSED] * 3
+    started = []
+    win.host.worker.started.connect(lambda job, _p: started.append(win.cases.queue.runs.get(job)))
+    win.set_analysis_settings(Settings(grid_sizes=(2, 4), batch_size=4))
+    wait_idle(qtbot, win)
+    assert started == [0, 1, 2] and [c.state for c in cl.cases] == [ANALYSED] * 3
