@@ -121,8 +121,11 @@ class CaseController(QObject):
         self.keeper.flush()
         old, self.cases.current = self.cases.current, index
         self.browser.table.case_changed(old)
-        if not self.win.open_image(case.path, remember=False):
+        ahead = self.queue.queued_run(index)  # analysed ahead already: carry on with it
+        if not self.win.open_image(case.path, remember=False, run_id=ahead):
             self.cases.update(index, state=FAILED)
+        elif ahead and self.win.run_id == ahead:
+            self.queue.adopt(ahead)
         elif case.diagnosis and not self.win.model.diagnosis:
             self.keeper.adopt(case.diagnosis)  # the case list's, until the user edits it
         self.browser.table.case_changed(index)

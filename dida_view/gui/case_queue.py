@@ -173,6 +173,17 @@ class CaseQueue(QObject):
         self._thumb_job = 0
         self._maybe_drained()
 
+    def queued_run(self, index: int) -> int:
+        """The look-ahead run of case ``index`` still queued or running (0: none)."""
+        return next((j for j in self.look_ahead if self.runs.get(j) == index), 0)
+
+    def adopt(self, job: int) -> None:
+        """Look-ahead run ``job`` became the current case's run (the window cancelled the
+        jobs before it): queue the look-ahead again behind it."""
+        self.look_ahead.remove(job)
+        self._requeue_soon.start()  # (first: the queue is not idle meanwhile)
+        self.cancel()
+
     def pending(self) -> int:
         """How many look-ahead runs are queued or running."""
         return len(self.look_ahead)

@@ -175,17 +175,21 @@ class MainWindow(QMainWindow):
         elif path:
             self.open_image(path) if kind == "image" else self.open_model(path)
 
-    def open_image(self, path: str | Path, remember: bool = True) -> bool:
+    def open_image(self, path: str | Path, remember: bool = True, run_id: int = 0) -> bool:
         """Load an image and analyse it (the old run is cancelled). False on error.
 
         ``remember``: list it in File > Open Recent (not for a case of a case list).
+        ``run_id``: a run of this image already queued with the current model and settings
+        (the case queue's look-ahead), shown instead of starting a new one; every job
+        queued before it is cancelled.
         """
         try:
             image = load_image(path)
         except DidaError as exc:
             self.show_error("Cannot open image", str(exc))
             return False
-        self.host.cancel_all()
+        run_id = run_id if run_id and not self.model_job else 0
+        self.host.worker.cancel_upto(run_id - 1) if run_id else self.host.cancel_all()
         self.run_id = 0
         self._set_activity(running=False)
         reading = load_reading(path)
@@ -194,7 +198,12 @@ class MainWindow(QMainWindow):
             push_recent(self.store, "images", path)
             self.store.setValue("dirs/image", str(Path(path).resolve().parent))
             self._fill_file_menus()
-        self.start_run()
+        if run_id:
+            self.run_id = run_id
+            self._set_activity(running=True)
+            self.status.start(self.model.settings.grid_sizes)
+        else:
+            self.start_run()
         return True
 
     def open_model(self, path: str | Path, options: dict | None = None) -> None:

@@ -221,3 +221,23 @@ def test_new_settings_analyse_the_cases_again_but_new_weights_do_not(
     win.set_analysis_settings(Settings(grid_sizes=(2, 4), batch_size=4))
     wait_idle(qtbot, win)
     assert started == [0, 1, 2] and [c.state for c in cl.cases] == [ANALYSED] * 3
+
+
+def test_moving_to_a_case_analysed_ahead_carries_on_with_that_run(
+        make_window, qtbot, model_path, tmp_path):
+    paths = write_cases(tmp_path / "cases", 4)
+    win = make_window(grids=(2, 3, 5, 7))
+    win.set_classifier(SlowClassifier(OnnxClassifier(model_path), 0.01))
+    q = win.cases.queue
+    started = []
+    win.host.worker.started.connect(lambda job, _p: started.append((job, q.runs.get(job))))
+    win.cases.open(tmp_path / "cases")
+    qtbot.waitUntil(lambda: len(started) == 2, timeout=10000)  # case 1's look-ahead began
+    job = started[1][0]
+    assert started[1][1] == 1 and win.model.result.complete
+    win.actions_.next_case.trigger()
+    assert win.run_id == job and win.busy()  # the window shows that run, not a new one
+    wait_idle(qtbot, win)
+    assert win.model.image_path == paths[1] and not win.model.result.from_cache
+    assert [c for _j, c in started] == [0, 1, 2, 3]  # each case analysed once, in order
+    assert win.errors == []
