@@ -126,3 +126,14 @@ def test_queue_order_is_current_first_then_the_next_unanalysed_bounded():
     assert cl.queue_order(3) == [5, 1]
     assert CaseList().queue_order() == []
     assert cl.cases[0].state == NEW
+
+
+def test_the_case_list_imports_no_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys, dida_view.cases; "
+            "print([m for m in sys.modules if m.startswith('PySide6')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
