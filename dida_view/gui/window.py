@@ -24,7 +24,16 @@ from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
 from dida_view.core.imageio import load_image, read_diagnosis
 from dida_view.core.model import OnnxClassifier
-from dida_view.gui import clipboard, dialogs, menus, model_editing, state, theme
+from dida_view.gui import (
+    clipboard,
+    dialogs,
+    menus,
+    model_editing,
+    patient_view,
+    state,
+    teaching,
+    theme,
+)
 from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
@@ -89,6 +98,7 @@ class MainWindow(QMainWindow):
         self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
                                                         self.model)
         self._bind_model()
+        self.teaching = teaching.TeachingMode(self)
         self.setAcceptDrops(True)
         self._restore()
         self._fill_file_menus()
@@ -139,6 +149,7 @@ class MainWindow(QMainWindow):
             "full_screen": self.toggle_full_screen,
             "dark": lambda on: theme.set_dark(self.store, on),
             "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
+            **teaching.menu_slots(self), **patient_view.menu_slots(self),
         }
 
     def _on_model_image(self) -> None:
