@@ -14,7 +14,16 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -349,7 +358,8 @@ def show_patient_view(win) -> PatientView:
     if view is None:
         view = win.patient_view = PatientView(win.model, win)
     view.show()
-    view.raise_()
+    if QGuiApplication.platformName() != "offscreen":  # it has no window stack
+        view.raise_()
     return view
 
 
