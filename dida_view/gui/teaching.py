@@ -32,8 +32,15 @@ from dida_view.gui import theme
 from dida_view.gui.panel import ImagePanel, PanelArea
 from dida_view.viewer_model import N_CLASS_PANELS, ViewerModel
 
-BANNER_PX = 30  # the banner's type, readable from the back of a room
-LEGEND_PX = 24
+QWIDGETSIZE_MAX = (1 << 24) - 1
+
+
+def text_px(window_width: int) -> tuple[int, int]:
+    """(banner, legend) type sizes in pixels for a window ``window_width`` wide: readable
+    from the back of a room on a 1920-pixel projector (32, 26), still fitting one line of
+    the legend at 1024 pixels (20, 15)."""
+    return (int(max(18, min(32, round(window_width / 50)))),
+            int(max(14, min(26, round(window_width / 70)))))
 
 
 def tr(text: str) -> str:
@@ -170,9 +177,7 @@ class TeachingMode(QObject):
         self.banner.setObjectName("teaching-banner")
         self.banner.setWordWrap(True)
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        f = QFont(self.banner.font())
-        f.setPixelSize(BANNER_PX)
-        self.banner.setFont(f)
+        self.banner_px = 30
         self.banner.setStyleSheet("color:#f0f0f0; background:#181818; padding:6px 12px;")
         self.banner.hide()
         win.centralWidget().layout().insertWidget(0, self.banner)
@@ -180,6 +185,25 @@ class TeachingMode(QObject):
         for event in (ev.image, ev.result, ev.teaching, ev.model):
             event.connect(lambda _value: self._update())
         self._enable_keys(False)
+        win.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.win and event.type() == QEvent.Type.Resize and self.active:
+            self._scale_texts()
+        return False
+
+    def _scale_texts(self) -> None:
+        """Type as large as the window allows; the legend keeps one height, so the panels
+        do not move when the answer (and the legend's scale line) appears."""
+        banner_px, legend_px = text_px(self.win.width())
+        if banner_px != self.banner_px or not self.banner.font().pixelSize() > 0:
+            self.banner_px = banner_px
+            f = QFont(self.banner.font())
+            f.setPixelSize(banner_px)
+            self.banner.setFont(f)
+            self._update()
+        self.win.legend.set_large(legend_px)
+        self.win.legend.setFixedHeight(round(legend_px * 5))
 
     # -- the mode --------------------------------------------------------------------------
     def set_active(self, on: bool, full_screen: bool = True) -> None:
@@ -194,9 +218,9 @@ class TeachingMode(QObject):
             for widget in (w.dock, w.toolbar, w.statusBar(), w.probe):
                 widget.hide()
             theme.apply_theme(True)
-            w.legend.set_large(LEGEND_PX)
             self.banner.show()
             self.active = True
+            self._scale_texts()
             self.model.revealed = False
             self.model.quiz = True
             if full_screen:
@@ -206,6 +230,8 @@ class TeachingMode(QObject):
             self.model.quiz = False
             self.banner.hide()
             w.legend.set_large(None)
+            w.legend.setMinimumHeight(0)
+            w.legend.setMaximumHeight(QWIDGETSIZE_MAX)
             theme.apply_theme(w.actions_.dark.isChecked())
             w.restoreState(self._saved.get("state", w.saveState()))
             w.statusBar().setVisible(self._saved.get("status", True))
@@ -272,7 +298,7 @@ class TeachingMode(QObject):
                 what += " · " + tr("Diagnosis: <b>{0}</b>").format(m.diagnosis)
         keys = tr("R: answer · →/Space: next · ←: back · P: pen · C: clear · Ctrl+T: leave")
         return (f"<b>{case}</b> &nbsp; {what}"
-                f"<br><span style='font-size:{BANNER_PX * 2 // 3}px; color:#a0a0a0'>"
+                f"<br><span style='font-size:{self.banner_px * 2 // 3}px; color:#a0a0a0'>"
                 f"{keys}</span>")
 
     def _update(self) -> None:
