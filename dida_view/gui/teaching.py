@@ -38,9 +38,9 @@ QWIDGETSIZE_MAX = (1 << 24) - 1
 def text_px(window_width: int) -> tuple[int, int]:
     """(banner, legend) type sizes in pixels for a window ``window_width`` wide: readable
     from the back of a room on a 1920-pixel projector (32, 26), still fitting one line of
-    the legend at 1024 pixels (20, 15)."""
-    return (int(max(18, min(32, round(window_width / 50)))),
-            int(max(14, min(26, round(window_width / 70)))))
+    the legend at 1024 pixels (20, 16)."""
+    return (int(max(20, min(32, round(window_width / 50)))),
+            int(max(16, min(26, round(window_width / 70)))))
 
 
 def tr(text: str) -> str:

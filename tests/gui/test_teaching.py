@@ -6,7 +6,7 @@ import numpy as np
 from guitools import wait_done, wait_model, write_scan
 from PIL import Image
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent, QPalette
+from PySide6.QtGui import QFontInfo, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -56,19 +56,19 @@ def test_entering_and_leaving_teaching_mode_restores_the_layout(
     before = {w: w.isVisible() for w in (win.dock, win.toolbar, win.statusBar(), win.probe)}
     assert all(before.values())
     window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
-    legend_px = win.legend.font().pixelSize()
+    legend_px = QFontInfo(win.legend.font()).pixelSize()
     win.actions_.teaching.trigger()
     assert win.teaching.active and win.isFullScreen() and win.model.quiz
     assert not any(w.isVisible() for w in before)
     assert win.teaching.banner.isVisible()
-    assert win.legend.font().pixelSize() > max(legend_px, 16)  # large legend
+    assert QFontInfo(win.legend.font()).pixelSize() >= max(legend_px + 3, 16)  # large
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80  # dark
     assert win.actions_.next_case.isEnabled() and win.actions_.reveal.isEnabled()
     win.actions_.teaching.trigger()
     assert not win.teaching.active and not win.isFullScreen() and not win.model.quiz
     assert {w: w.isVisible() for w in before} == before
     assert not win.teaching.banner.isVisible()
-    assert win.legend.font().pixelSize() == legend_px
+    assert QFontInfo(win.legend.font()).pixelSize() == legend_px
     assert QApplication.palette().color(QPalette.ColorRole.Window) == window_colour
     assert not win.actions_.next_case.isEnabled()  # Right/Space are the panels' again
     assert "scan.png" in win.windowTitle()
@@ -186,3 +186,22 @@ def test_pen_marks_show_on_every_panel_and_in_the_exported_figure(
     win.actions_.pen.trigger()  # pen off: a drag pans again
     _drag(panel, [(a.x(), a.y()), (a.x() + 30, a.y()), (a.x() + 60, a.y())])
     assert win.model.marks == ()
+
+
+def test_the_teaching_keys(make_window, qtbot, model_path, scan_path):
+    win = analysed(make_window, qtbot, model_path, scan_path)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win.area, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert win.teaching.active and win.model.answer_hidden()
+    qtbot.keyClick(win.area, Qt.Key.Key_R)
+    assert win.model.revealed
+    qtbot.keyClick(win.area, Qt.Key.Key_Return)
+    assert not win.model.revealed
+    qtbot.keyClick(win.area, Qt.Key.Key_P)
+    assert win.actions_.pen.isChecked() and win.teaching.pen.on
+    win.model.start_mark(3, 3)
+    qtbot.keyClick(win.area, Qt.Key.Key_Delete)
+    assert win.model.marks == ()
+    qtbot.keyClick(win.area, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert not win.teaching.active
