@@ -219,6 +219,14 @@ def export_page(page: PatientPage, path: str | Path) -> Path:
     return path
 
 
+def print_on(printer: QPrinter, page: PatientPage) -> None:
+    """Paint ``page`` on ``printer``'s first sheet, scaled to its printable area (one
+    sheet: no new page is ever started)."""
+    p = QPainter(printer)
+    paint_page(p, QRectF(0, 0, printer.width(), printer.height()), page)
+    p.end()
+
+
 class PageWidget(QWidget):
     """Shows a :class:`PatientPage` as it prints (A4 landscape, centred)."""
 
@@ -331,9 +339,7 @@ class PatientView(QWidget):
         printer.setPageOrientation(QPageLayout.Orientation.Landscape)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            p = QPainter(printer)
-            paint_page(p, QRectF(0, 0, printer.width(), printer.height()), page)
-            p.end()
+            print_on(printer, page)
 
     def ask_save(self) -> None:
         """Save the page as a PDF or PNG (a file dialog first)."""

@@ -188,8 +188,12 @@ class TeachingMode(QObject):
         win.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if obj is self.win and event.type() == QEvent.Type.Resize and self.active:
-            self._scale_texts()
+        if obj is self.win and self.active:
+            if event.type() == QEvent.Type.Resize:
+                self._scale_texts()
+            elif event.type() == QEvent.Type.Close:
+                # leave first: the window saves its docks and toolbar as the user had them
+                self.set_active(False)
         return False
 
     def _scale_texts(self) -> None:

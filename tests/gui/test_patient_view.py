@@ -8,9 +8,10 @@ import subprocess
 
 import pytest
 from guitools import wait_done, wait_model
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QWidget
 
-from dida_view.gui.patient_view import export_page, plain_name, show_patient_view
+from dida_view.gui.patient_view import export_page, plain_name, print_on, show_patient_view
 
 FORBIDDEN = ("logit", "|d|", "grid", "d =")
 
@@ -74,6 +75,11 @@ def test_the_patient_page_is_one_pdf_page_with_text(make_window, qtbot, model_pa
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert "not a diagnosis" in " ".join(text.split())
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # what Print sends, as a PDF
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    print_on(printer, page)
+    assert pdf_pages(tmp_path / "printed.pdf") == 1
     png = export_page(page, tmp_path / "patient.png")
     assert png.stat().st_size > 10_000
     with pytest.raises(ValueError, match="pdf or .png"):

@@ -205,3 +205,28 @@ def test_the_teaching_keys(make_window, qtbot, model_path, scan_path):
     assert win.model.marks == ()
     qtbot.keyClick(win.area, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert not win.teaching.active
+
+
+def test_closing_in_teaching_mode_saves_the_layout_as_the_user_had_it(make_window, qtbot):
+    from dida_view.gui.window import MainWindow
+
+    win = make_window()
+    win.teaching.set_active(True, full_screen=False)
+    win.close()
+    assert not win.teaching.active
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.show()
+    assert again.dock.isVisible() and again.toolbar.isVisible()
+    again.close()
+
+
+def test_screenshots_of_the_modes(model_path, scan_path, tmp_path, capsys):
+    from dida_view.gui import app
+
+    for mode, extra in (("teaching", []), ("teaching", ["--reveal"]), ("patient", [])):
+        out = tmp_path / f"{mode}{len(extra)}.png"
+        rc = app.main([str(scan_path), "--model", str(model_path), "--screenshot", str(out),
+                       "--size", "1024x768", "--mode", mode, *extra])
+        assert rc == 0, capsys.readouterr().err
+        assert np.asarray(Image.open(out)).shape[:2] == (768, 1024)
