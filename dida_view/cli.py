@@ -45,7 +45,7 @@ def _analyze_parser() -> argparse.ArgumentParser:
                    help="show these classes instead of the top ones")
     p.add_argument("--diagnosis", metavar="TEXT",
                    help="the clinician's diagnosis, written on the original "
-                   "(default: from the image's sidecar <stem>.json)")
+                   "(default: the reading in the image's sidecar <stem>.json)")
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="masked images per model run (default: chosen by measurement)")
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
@@ -153,8 +153,9 @@ def run_analyze(argv: list[str]) -> int:
     from dida_view.core import analysis, export, figure, maps
     from dida_view.core.dida import parse_grid_sizes
     from dida_view.core.errors import DidaError, SettingsError
-    from dida_view.core.imageio import load_image, read_diagnosis
+    from dida_view.core.imageio import load_image
     from dida_view.core.model import OnnxClassifier
+    from dida_view.core.reading import load_reading
 
     args = _analyze_parser().parse_args(argv)
     try:
@@ -228,7 +229,7 @@ def run_analyze(argv: list[str]) -> int:
             took = time.perf_counter() - t0
             bar.close()
             classes = shown or result.top(min(args.top, len(result.labels)))
-            diagnosis = args.diagnosis or read_diagnosis(name)
+            diagnosis = args.diagnosis or load_reading(name).diagnosis or None
             stem = Path(name).stem
             outputs = []
             panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
