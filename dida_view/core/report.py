@@ -157,7 +157,7 @@ def cover_html(entries: list[CaseEntry], card: ModelCard, date: str, lang: str) 
         colour = {"agree": "#1a7f37", "disagree": "#b42318"}.get(e.agreement, "#555555")
         rows.append(
             f"<tr><td>{i}. {_e(e.case_id)}</td><td>{_e(label)}</td><td>{_e(score)}</td>"
-            f"<td>{_e(e.reading.diagnosis or '—')}</td>"
+            f"<td>{_e(term(e.reading.diagnosis, lang) or '—')}</td>"
             f"<td><font color='{colour}'><b>{_e(_verdict(e, lang))}</b></font></td></tr>")
     return (
         f"<h1>{_e(text('title', lang))}</h1>"
@@ -209,7 +209,7 @@ def case_html(entry: CaseEntry, card: ModelCard, date: str, lang: str, *,
         reading = f"<p><b>{_e(text('reading_title', lang))}:</b> {_e(text('no_reading', lang))}"
     else:
         reading = (f"<p><b>{_e(text('reading_title', lang))}:</b> "
-                   f"{_e(r.diagnosis or '—')}")
+                   f"{_e(term(r.diagnosis, lang) or '—')}")
         if r.note.strip():
             note = _e(r.note.strip()).replace("\n", "<br>")
             reading += f"<br><b>{_e(text('note', lang))}:</b> {note}"

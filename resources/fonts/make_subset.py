@@ -69,11 +69,10 @@ def main(argv: list[str]) -> int:
     source = argv[0] if argv else SOURCE
     font = TTFont(source, fontNumber=0, lazy=False)
     opts = subset.Options()
-    # every layout feature but 'locl': in this face it swaps the digits for glyphs that Qt's
-    # PDF writer cannot map back to text (the digits vanish from search and copy)
-    opts.layout_features = sorted(
-        {fr.FeatureTag for tag in ("GSUB", "GPOS") if tag in font
-         for fr in font[tag].table.FeatureList.FeatureRecord} - {"locl"})
+    # positioning features only: no substitutions. 'locl' swaps the digits and 'liga' makes
+    # "fl" one glyph, and Qt's PDF writer cannot map such glyphs back to text (they vanish
+    # from search and copy)
+    opts.layout_features = ["kern", "palt", "halt", "vert", "vrt2", "vkrn", "mark", "mkmk"]
     opts.name_IDs = ["*"]
     opts.name_languages = ["*"]
     opts.notdef_outline = True
