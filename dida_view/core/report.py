@@ -127,7 +127,8 @@ def make_entry(image: np.ndarray, result, reading: Reading, *, lang: str = "en",
     images += [(text("evidence_for", lang, label=term(lab, lang), score=s), png_bytes(p))
                for (lab, s), p in zip(top, panels[1:], strict=True)]
     method = text("method", lang, grids=", ".join(str(n) for n in result.grid_sizes),
-                  mask=result.mask_fill, space=result.score_space)
+                  mask=text(f"mask_{result.mask_fill}", lang, default=result.mask_fill),
+                  space=text(f"space_{result.score_space}", lang, default=result.score_space))
     return CaseEntry(case_id=cid or case_id(image), reading=reading, top=top, images=images,
                      method=method)
 
@@ -176,7 +177,8 @@ def _model_html(card: ModelCard, lang: str) -> str:
         parts.append(_e(card.description))
     if card.trained_on:
         parts.append(_e(text("trained_on", lang, what=card.trained_on)))
-    return f"<p>{' — '.join(parts[:1])} {' '.join(parts[1:])}</p>"
+    return f"<p>{parts[0]} — {' '.join(parts[1:])}</p>" if len(parts) > 1 else (
+        f"<p>{parts[0]}</p>")
 
 
 def _disclaimer(lang: str) -> str:

@@ -68,6 +68,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "error": {"en": "This case could not be analysed: {why}",
               "ja": "この症例は解析できませんでした：{why}"},
     "page": {"en": "Page {i} of {n}", "ja": "{i} / {n} ページ"},
+    "space_probability": {"en": "probability", "ja": "確率"},
+    "space_logit": {"en": "logit", "ja": "ロジット"},
+    "space_log-odds": {"en": "log-odds", "ja": "対数オッズ"},
+    "mask_black": {"en": "black", "ja": "黒"},
+    "mask_mean": {"en": "mean", "ja": "平均値"},
+    "mask_blur": {"en": "blur", "ja": "ぼかし"},
+    "mask_noise": {"en": "noise", "ja": "ノイズ"},
 }
 
 # Class labels (the issue's OCT terms and the demo model's labels), matched without case
@@ -88,8 +95,11 @@ TERMS: dict[str, str] = {
 }
 
 
-def text(key: str, lang: str = "en", **fields) -> str:
-    """The report's text ``key`` in ``lang`` (English when ``lang`` has none), formatted."""
+def text(key: str, lang: str = "en", default: str | None = None, **fields) -> str:
+    """The report's text ``key`` in ``lang`` (English when ``lang`` has none), formatted;
+    ``default`` for a key the table lacks (e.g. a mask fill with no translation)."""
+    if key not in STRINGS and default is not None:
+        return default
     entry = STRINGS[key]
     s = entry.get(lang) or entry["en"]
     return s.format(**fields) if fields else s

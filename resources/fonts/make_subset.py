@@ -67,7 +67,7 @@ def characters() -> str:
 
 def main(argv: list[str]) -> int:
     source = argv[0] if argv else SOURCE
-    font = TTFont(source, fontNumber=0, lazy=False)
+    font = TTFont(source, fontNumber=0, lazy=False, recalcTimestamp=False)  # reproducible
     opts = subset.Options()
     # positioning features only: no substitutions. 'locl' swaps the digits and 'liga' makes
     # "fl" one glyph, and Qt's PDF writer cannot map such glyphs back to text (they vanish
