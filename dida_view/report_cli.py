@@ -94,6 +94,11 @@ def run_report(argv: list[str]) -> int:
     except DidaError as exc:
         _error(str(exc))
         return 2
+    try:  # before minutes of analysis, not after
+        out.open("wb").close()
+    except OSError as exc:
+        _error(f"{out}: cannot write ({exc.strerror})")
+        return 2
     if settings.score_space == "auto" and len(cases) > 1:
         from dida_view.cli import _loadable
 

@@ -171,3 +171,9 @@ def test_report_bad_options_are_one_line(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     rc, cap = run_report(capsys, tmp_path / "empty", "--out", tmp_path / "r.pdf")
     assert rc == 2 and "no images" in cap.err
+    rc, cap = run_report(capsys, folder_path_of_sample(), "--out", tmp_path / "no" / "r.pdf")
+    assert rc == 2 and "cannot write" in cap.err and "Traceback" not in cap.err
+
+
+def folder_path_of_sample():
+    return paths.samples_dir() / "01_Wet_AMD.png"
