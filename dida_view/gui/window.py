@@ -24,7 +24,7 @@ from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
 from dida_view.core.imageio import load_image, read_diagnosis
 from dida_view.core.model import OnnxClassifier
-from dida_view.gui import clipboard, dialogs, menus, model_editing, state, theme
+from dida_view.gui import clipboard, dialogs, menus, model_editing, report_dialog, state, theme
 from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
+            "export_report": lambda: report_dialog.ask_report(
+                self, self.model, self.store, self.show_error, self.exporter.message),
             "copy_figure": self.copy_figure, "edit_model": self.edit_model,
             "rerun": self.start_run, "cancel": self.cancel,
             "reset": self.reset_analysis_settings, "cpu_only": self.set_cpu_only,
