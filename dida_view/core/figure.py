@@ -6,12 +6,11 @@ Pure pillow + numpy; used by the CLI and by the viewer's export.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from dida_view.core import render
+from dida_view.core import fonts, render
 from dida_view.core.dida import DidaResult
 from dida_view.core.maps import View, class_overlay, class_scale
 from dida_view.core.scoretext import format_score, full_colour_words, score_flags
@@ -26,12 +25,10 @@ MARK_COLOUR = (0, 230, 118)
 MARK_OUTLINE = (0, 0, 0)
 
 
-@lru_cache(maxsize=16)
-def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow without FreeType: the small bitmap font
-        return ImageFont.load_default()
+def font(size: int, text: str | None = None) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """The one place that picks the figure's font: Pillow's default, or the bundled
+    Japanese font (resources/fonts/) when ``text`` needs it."""
+    return fonts.pil_font(size, fonts.needs_cjk(text))
 
 
 def label_panel(
@@ -41,7 +38,7 @@ def label_panel(
     pil = Image.fromarray(render.to_uint8(render.as_rgb_float(img)))
     if text:
         h, w = img.shape[:2]
-        f = font(size or max(12, round(min(h, w) / 18)))
+        f = font(size or max(12, round(min(h, w) / 18)), text)
         draw = ImageDraw.Draw(pil)
         x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=f)
         tw, th = x1 - x0, y1 - y0
@@ -92,18 +89,21 @@ def figure_panels(
     *,
     diagnosis: str | None = None,
     view: View | None = None,
+    diagnosis_prefix: str = "Diagnosis: ",
     marks: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> tuple[list[np.ndarray], float]:
     """The labelled panels of the figure and their shared colour scale.
 
     The original (with the diagnosis at the top left), then one overlay per class with its
     name and score at the bottom right, all at the original's size, one scale for all.
+    ``diagnosis_prefix``: the words before the diagnosis (``診断: `` in a Japanese report).
     ``marks``: pen strokes in the original's pixels, drawn on every panel.
     """
     view = view or View()
     scale = view.scale or class_scale(result, classes)
     panels = [label_panel(draw_marks(image, marks) if marks else image,
-                          f"Diagnosis: {diagnosis}" if diagnosis else None, corner="top-left")]
+                          f"{diagnosis_prefix}{diagnosis}" if diagnosis else None,
+                          corner="top-left")]
     for k in classes:
         overlay = class_overlay(result, image, k, scale, view)
         if marks:

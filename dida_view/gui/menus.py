@@ -35,6 +35,8 @@ MENUS = {
          "The paper's figure: original + the three panels"),
         ("export_panels", "Export &Panels…", None, ""),
         ("export_arrays", "Export &Arrays (.npz)…", None, ""),
+        ("export_report", "Export &Report…", None,
+         "A PDF report of this case (or an HTML handout)"),
         ("print_patient", "P&rint Patient Page…", K.Print,
          "The patient view of this case (original and one class's evidence) on one page"),
         None,

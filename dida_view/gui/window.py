@@ -30,6 +30,7 @@ from dida_view.gui import (
     menus,
     model_editing,
     patient_view,
+    report_dialog,
     state,
     teaching,
     theme,
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
+            "export_report": lambda: report_dialog.ask_report(
+                self, self.model, self.store, self.show_error, self.exporter.message),
             "copy_figure": self.copy_figure, "edit_model": self.edit_model,
             "rerun": self.start_run, "cancel": self.cancel,
             "reset": self.reset_analysis_settings, "cpu_only": self.set_cpu_only,
