@@ -29,6 +29,7 @@ MIXED = "mixed"  # view: the Mixed Image of each panel's class
 ALL_GRIDS = "all-grids"  # view: every grid image of one class and its Mixed Image (Fig. 3)
 N_CLASS_PANELS = 3
 IDLE, LOADING, RUNNING = "", "loading", "running"
+Mark = tuple[tuple[float, float], ...]  # a pen stroke: points in original-image pixels
 
 
 class Event:
@@ -68,6 +69,8 @@ class Events:
         self.square = Event("square")  # the side of the square
         self.cursor = Event("cursor")  # the square's position
         self.activity = Event("activity")  # idle, loading a model, running
+        self.teaching = Event("teaching")  # the quiz was switched, the answer revealed
+        self.marks = Event("marks")  # the pen's marks changed
 
     def all(self) -> list[Event]:
         """Every event (to connect one callback to any change)."""
@@ -178,6 +181,8 @@ class ViewerModel:
     diagnosis = _evented("diagnosis", "diagnosis", lambda v: str(v or "").strip())
     note = _evented("note", "note", lambda v: str(v or ""))
     activity = _evented("activity", "activity", str)
+    quiz = _evented("quiz", "teaching", bool)  # teaching: the answer is hidden until revealed
+    revealed = _evented("revealed", "teaching", bool)
 
     def __init__(self) -> None:
         self.events = Events()
@@ -194,6 +199,8 @@ class ViewerModel:
         self._gain, self._opacity, self._view, self._shared_scale = 1.0, 0.6, MIXED, True
         self._square, self._cursor, self._diagnosis, self._activity = 24, None, "", IDLE
         self._note = ""
+        self._quiz, self._revealed = False, False
+        self.marks: tuple[Mark, ...] = ()
         self._cells: dict[tuple[int, int, int], np.ndarray] = {}
 
     # -- image and model -------------------------------------------------------------------
@@ -205,8 +212,14 @@ class ViewerModel:
         self.image_path = None if path is None else Path(path)
         self._diagnosis, self._note = str(diagnosis or "").strip(), str(note or "")
         self.result, self.picked = None, False
+        was_revealed, self._revealed = self._revealed, False  # a new case: hidden again
+        had_marks, self.marks = bool(self.marks), ()  # the marks were of the old case
         self.events.image.emit(image)
         self.events.result.emit(None)
+        if was_revealed:
+            self.events.teaching.emit(False)
+        if had_marks:
+            self.events.marks.emit(())
 
     def set_classifier(self, classifier: Any, path: str | Path | None = None) -> None:
         """A new model (its result is dropped: it is of the old model)."""
@@ -300,6 +313,31 @@ class ViewerModel:
         """Gain and opacity for core's figure and exports."""
         return maps.View(gain=self.gain, opacity=self.opacity)
 
+    # -- teaching: quiz and pen ---------------------------------------------------------------
+    def answer_hidden(self) -> bool:
+        """Whether the model's answer (classes, scores, maps) must not be shown: a quiz
+        whose answer is not revealed yet."""
+        return self._quiz and not self._revealed
+
+    def start_mark(self, x: float, y: float) -> None:
+        """Begin a pen stroke at original pixel (x, y)."""
+        self.marks = (*self.marks, ((float(x), float(y)),))
+        self.events.marks.emit(self.marks)
+
+    def extend_mark(self, x: float, y: float) -> None:
+        """Add point (x, y) to the stroke being drawn (begins one if there is none)."""
+        if not self.marks:
+            self.start_mark(x, y)
+            return
+        self.marks = (*self.marks[:-1], (*self.marks[-1], (float(x), float(y))))
+        self.events.marks.emit(self.marks)
+
+    def clear_marks(self) -> None:
+        """Remove every pen stroke."""
+        if self.marks:
+            self.marks = ()
+            self.events.marks.emit(self.marks)
+
     # -- reading d ---------------------------------------------------------------------------
     def _cell(self, n: int, axis: int, pos: int) -> int:
         """The cell (row for axis 0, column for axis 1) of grid ``n`` at original ``pos``."""
@@ -344,7 +382,7 @@ class ViewerModel:
         v = self.image[y, x]
         pixel = f"{int(v)}" if np.ndim(v) == 0 else ",".join(str(int(c)) for c in v)
         res = self.result
-        if res is None or not res.d:
+        if res is None or not res.d or self.answer_hidden():
             return Probe(x, y, pixel)
         if self.view == ALL_GRIDS:
             grids: list[int | None] = [*res.grid_sizes, None]

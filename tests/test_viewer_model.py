@@ -191,3 +191,37 @@ def test_the_note_comes_with_the_image_and_emits_on_edit():
     assert notes == ["fluid, small"]
     m.set_image(np.zeros((4, 4), np.uint8), "b.png")
     assert (m.diagnosis, m.note) == ("", "")
+
+
+# -- teaching: the quiz and the pen -------------------------------------------------------------
+def test_quiz_hides_the_answer_until_revealed_and_a_new_case_hides_it_again():
+    m = loaded()
+    m.set_result(result())
+    m.cursor = (1, 1)
+    assert m.probe().rows  # not a quiz: the probe reads d
+    seen = recorder(m)
+    m.quiz = True
+    assert m.answer_hidden() and ("teaching", True) in seen
+    assert m.probe().rows == [] and "a:" not in m.probe().text()  # no class, no d
+    m.revealed = True
+    assert not m.answer_hidden() and m.probe().rows
+    m.set_image(np.zeros((16, 16), np.uint8), "/x/next.png")
+    assert m.answer_hidden() and not m.revealed
+    m.quiz = False
+    assert not m.answer_hidden()
+
+
+def test_pen_marks_are_image_points_kept_per_case():
+    m = loaded()
+    seen = recorder(m)
+    m.start_mark(1, 2)
+    m.extend_mark(3.5, 4)
+    m.start_mark(10, 10)
+    assert m.marks == (((1.0, 2.0), (3.5, 4.0)), ((10.0, 10.0),))
+    assert [v for name, v in seen if name == "marks"][-1] == m.marks
+    m.clear_marks()
+    assert m.marks == ()
+    m.extend_mark(5, 5)  # no stroke yet: starts one
+    assert m.marks == (((5.0, 5.0),),)
+    m.set_image(np.zeros((16, 16), np.uint8), "/x/next.png")
+    assert m.marks == () and seen[-1] == ("marks", ())

@@ -6,29 +6,29 @@ Pure pillow + numpy; used by the CLI and by the viewer's export.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from dida_view.core import render
+from dida_view.core import fonts, render
 from dida_view.core.dida import DidaResult
 from dida_view.core.maps import View, class_overlay, class_scale
 from dida_view.core.scoretext import format_score, full_colour_words, score_flags
 
-__all__ = ["assemble_figure", "class_title", "compose_figure", "figure_panels",
+__all__ = ["assemble_figure", "class_title", "compose_figure", "draw_marks", "figure_panels",
            "format_score", "label_panel"]
 
 GAP = 8
 BACKGROUND = (255, 255, 255)
+# the teacher's pen: green, a colour the maps (red, blue) and the target frame (amber) never use
+MARK_COLOUR = (0, 230, 118)
+MARK_OUTLINE = (0, 0, 0)
 
 
-@lru_cache(maxsize=16)
-def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow without FreeType: the small bitmap font
-        return ImageFont.load_default()
+def font(size: int, text: str | None = None) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """The one place that picks the figure's font: Pillow's default, or the bundled
+    Japanese font (resources/fonts/) when ``text`` needs it."""
+    return fonts.pil_font(size, fonts.needs_cjk(text))
 
 
 def label_panel(
@@ -38,7 +38,7 @@ def label_panel(
     pil = Image.fromarray(render.to_uint8(render.as_rgb_float(img)))
     if text:
         h, w = img.shape[:2]
-        f = font(size or max(12, round(min(h, w) / 18)))
+        f = font(size or max(12, round(min(h, w) / 18)), text)
         draw = ImageDraw.Draw(pil)
         x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=f)
         tw, th = x1 - x0, y1 - y0
@@ -49,6 +49,28 @@ def label_panel(
             x, y = pad, pad
         draw.rectangle([x, y, x + tw + 2 * pad, y + th + 2 * pad], fill=(0, 0, 0))
         draw.text((x + pad - x0, y + pad - y0), text, fill=(255, 255, 255), font=f)
+    return np.asarray(pil)
+
+
+def draw_marks(img: np.ndarray, marks: Sequence[Sequence[tuple[float, float]]],
+               width: int = 0) -> np.ndarray:
+    """Draw pen strokes (points in ``img``'s pixels) as green lines with a dark edge.
+
+    Returns a uint8 RGB copy; ``img`` is left as it is. ``width`` 0: about 1/100 of the
+    image's smaller side, at least 2 pixels.
+    """
+    pil = Image.fromarray(render.to_uint8(render.as_rgb_float(img)))
+    if marks:
+        width = width or max(2, round(min(img.shape[:2]) / 100))
+        draw = ImageDraw.Draw(pil)
+        for colour, w in ((MARK_OUTLINE, width + 2), (MARK_COLOUR, width)):
+            for stroke in marks:
+                points = [(float(x), float(y)) for x, y in stroke]
+                if len(points) == 1:
+                    (x, y), r = points[0], w / 2
+                    draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+                else:
+                    draw.line(points, fill=colour, width=w, joint="curve")
     return np.asarray(pil)
 
 
@@ -67,19 +89,26 @@ def figure_panels(
     *,
     diagnosis: str | None = None,
     view: View | None = None,
+    diagnosis_prefix: str = "Diagnosis: ",
+    marks: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> tuple[list[np.ndarray], float]:
     """The labelled panels of the figure and their shared colour scale.
 
     The original (with the diagnosis at the top left), then one overlay per class with its
     name and score at the bottom right, all at the original's size, one scale for all.
+    ``diagnosis_prefix``: the words before the diagnosis (``診断: `` in a Japanese report).
+    ``marks``: pen strokes in the original's pixels, drawn on every panel.
     """
     view = view or View()
     scale = view.scale or class_scale(result, classes)
-    panels = [label_panel(image, f"Diagnosis: {diagnosis}" if diagnosis else None,
+    panels = [label_panel(draw_marks(image, marks) if marks else image,
+                          f"{diagnosis_prefix}{diagnosis}" if diagnosis else None,
                           corner="top-left")]
     for k in classes:
-        panels.append(label_panel(class_overlay(result, image, k, scale, view),
-                                  class_title(result, k)))
+        overlay = class_overlay(result, image, k, scale, view)
+        if marks:
+            overlay = draw_marks(overlay, marks)
+        panels.append(label_panel(overlay, class_title(result, k)))
     return panels, scale
 
 
@@ -130,15 +159,18 @@ def compose_figure(
     view: View | None = None,
     legend: bool = True,
     note: str | None = None,
+    marks: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> np.ndarray:
     """The composite figure (uint8 RGB): original + one overlay per class, in a row.
 
     All overlays share one colour scale, so their brightness can be compared. The
-    clinician's ``diagnosis`` is written on the original, their ``note`` under the legend.
+    clinician's ``diagnosis`` is written on the original, their ``note`` under the legend;
+    ``marks`` (pen strokes in the original's pixels) are drawn on every panel.
     """
     view = view or View()
     classes = list(classes) if classes is not None else result.top(3)
-    panels, scale = figure_panels(image, result, classes, diagnosis=diagnosis, view=view)
+    panels, scale = figure_panels(image, result, classes, diagnosis=diagnosis, view=view,
+                                  marks=marks)
     return assemble_figure(panels, result, scale, gain=view.gain, legend=legend, note=note)
 
 

@@ -1,5 +1,5 @@
 """``dida-view [IMAGE] [--model M.onnx] [--screenshot PATH] [--size WxH] [--square X,Y]
-[--view V] [--theme light|dark]``: the viewer."""
+[--view V] [--theme light|dark] [--mode teaching|patient] [--reveal]``: the viewer."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
 from dida_view.cases import is_case_list
+from dida_view.gui.patient_view import show_patient_view
 from dida_view.gui.theme import apply_theme
 from dida_view.gui.window import MainWindow
 from dida_view.viewer_model import ALL_GRIDS, MIXED
@@ -53,6 +54,11 @@ def parser() -> argparse.ArgumentParser:
                    "(the paper's Fig. 3) or a grid size")
     p.add_argument("--theme", choices=("light", "dark"), default=None,
                    help="light or dark window for this run (View > Dark Theme keeps one)")
+    p.add_argument("--mode", choices=("viewer", "teaching", "patient"), default="viewer",
+                   help="teaching: the projector quiz (View > Teaching Mode); patient: the "
+                   "patient view's window (the screenshot is of that window)")
+    p.add_argument("--reveal", action="store_true",
+                   help="teaching mode: show the model's answer (hidden by default)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
     return p
 
@@ -158,7 +164,8 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         _place_square(win, args.square)
     if not args.screenshot:
         return int(app.exec())
-    return _screenshot(app, win, Path(args.screenshot), errors, args.view)
+    return _screenshot(app, win, Path(args.screenshot), errors, args.view,
+                       (args.mode, args.reveal))
 
 
 def _use_theme(win: MainWindow, dark: bool) -> None:
@@ -199,8 +206,20 @@ def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str)
         print(message, file=sys.stderr)
 
 
+def _enter_mode(win: MainWindow, mode: str, reveal: bool, size: tuple[int, int]):
+    """Teaching or patient mode for a screenshot; returns the widget to take."""
+    if mode == "teaching":
+        win.teaching.set_active(True, full_screen=False)  # the window keeps --size
+        win.model.revealed = reveal
+    elif mode == "patient":
+        view = show_patient_view(win)
+        view.resize(*size)
+        return view
+    return win
+
+
 def _screenshot(app: QApplication, win: MainWindow, path: Path, errors: list[str],
-                view: str | None = None) -> int:
+                view: str | None = None, mode: tuple[str, bool] = ("viewer", False)) -> int:
     """Wait until nothing is running, (choose the view,) save the window as PNG, close it."""
     loop = QEventLoop()
     win.settled.connect(loop.quit)
@@ -212,13 +231,14 @@ def _screenshot(app: QApplication, win: MainWindow, path: Path, errors: list[str
         loop.exec()
     if view is not None:
         _choose_view(win, view, errors)
+    shot = _enter_mode(win, mode[0], mode[1], (win.width(), win.height()))
     try:
         if win.busy():
             errors.append(f"the analysis did not finish in {SCREENSHOT_TIMEOUT_S} s")
         for _ in range(3):  # let the last repaint and layout happen
             app.processEvents()
         if not errors:
-            if not win.grab().save(str(path), "PNG"):
+            if not shot.grab().save(str(path), "PNG"):
                 errors.append(f"{path}: cannot write the screenshot")
     finally:
         win.close()

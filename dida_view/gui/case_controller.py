@@ -107,6 +107,7 @@ class CaseController(QObject):
         self.show()
         self.win.status.message(f"{len(cases)} cases from {Path(path).name}")
         self.cases.current = -1
+        self.win.teaching.cases = ListCases(self)  # teaching mode steps through the list
         self.go(max(0, self.cases.index_of(first)) if first is not None else 0)
         return True
 
@@ -125,12 +126,26 @@ class CaseController(QObject):
         if not self.win.open_image(case.path, remember=False, run_id=ahead):
             self.cases.update(index, state=FAILED)
         elif ahead and self.win.run_id == ahead:
+            self._show_progress(ahead)
             self.queue.adopt(ahead)
         elif case.diagnosis and not self.win.model.diagnosis:
             self.keeper.adopt(case.diagnosis)  # the case list's, until the user edits it
         self.browser.table.case_changed(index)
         self.browser.show_current()
         return True
+
+    def _show_progress(self, job: int) -> None:
+        """The adopted look-ahead run may have started already: show its scores and the
+        grids done so far (the rest fill in as they come, coarse to fine)."""
+        done = self.queue.progress_of(job)
+        if done is None:
+            return  # not started: its started signal reaches the window
+        partial, grids = done
+        m = self.win.model
+        m.set_result(partial)
+        for n in sorted(grids):
+            m.add_grid(n, grids[n])
+            self.win.status.grid_done(n)
 
     def step(self, delta: int) -> None:
         """Cases > Next (+1) / Previous (-1), through the filter."""
@@ -196,3 +211,34 @@ class CaseController(QObject):
         parts.append(f"{n['read']} read")
         self.browser.queue_line.setText(" · ".join(parts))
         self.browser.cancel.setEnabled(self.queue.pending() > 0)
+
+
+class ListCases:
+    """Teaching mode's :class:`~dida_view.gui.teaching.CaseSource` for an open case list:
+    it steps through the cases the browser's filter shows, and opens them through the
+    controller (so a look-ahead run is carried on and the reading is saved)."""
+
+    def __init__(self, controller: CaseController) -> None:
+        self.controller = controller
+
+    def _shown(self, current: Path | None) -> tuple[list[int], int]:
+        cl = self.controller.cases
+        shown = cl.visible()
+        i = cl.index_of(current) if current is not None else -1
+        return shown, (shown.index(i) if i in shown else -1)
+
+    def step(self, current: Path | None, delta: int) -> Path | None:
+        """The case ``delta`` places after ``current`` among those shown (None: none)."""
+        shown, pos = self._shown(current)
+        if pos < 0 or not 0 <= pos + delta < len(shown):
+            return None
+        return self.controller.cases.cases[shown[pos + delta]].path
+
+    def position(self, current: Path | None) -> tuple[int, int] | None:
+        """(1-based place of ``current`` among the cases shown, how many are shown)."""
+        shown, pos = self._shown(current)
+        return None if pos < 0 else (pos + 1, len(shown))
+
+    def open(self, path: Path) -> bool:
+        """Show the case of ``path``."""
+        return self.controller.go(self.controller.cases.index_of(path))

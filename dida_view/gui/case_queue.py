@@ -113,6 +113,7 @@ class CaseQueue(QObject):
         self.look_ahead: list[int] = []  # queued look-ahead job ids, oldest first
         self.thumbs: set[str] = set()  # paths with a thumbnail
         self._thumb_job = 0
+        self._partials: dict[int, tuple[object, dict[int, np.ndarray]]] = {}
         self._requeue_soon = QTimer(self)
         self._requeue_soon.setSingleShot(True)
         self._requeue_soon.setInterval(0)
@@ -121,6 +122,7 @@ class CaseQueue(QObject):
         w = host.worker
         host.run_queued.connect(self._on_run_queued)
         w.started.connect(self._on_started)
+        w.grid_done.connect(self._on_grid_done)
         w.finished.connect(self._on_finished)
         w.failed.connect(self._on_failed)
         w.cancelled.connect(self._on_cancelled)
@@ -184,6 +186,11 @@ class CaseQueue(QObject):
         self._requeue_soon.start()  # (first: the queue is not idle meanwhile)
         self.cancel()
 
+    def progress_of(self, job: int):
+        """What look-ahead run ``job`` has done so far: ``(partial, {n: d_n})`` (the
+        result with scores only and the grids done), or None before it started."""
+        return self._partials.get(job)
+
     def pending(self) -> int:
         """How many look-ahead runs are queued or running."""
         return len(self.look_ahead)
@@ -221,6 +228,7 @@ class CaseQueue(QObject):
         if job in self.look_ahead:
             self.look_ahead.remove(job)
             QTimer.singleShot(0, self._maybe_drained)  # once its case shows the result
+        self._partials.pop(job, None)
         return self.runs.pop(job, -1)
 
     def _show_scores(self, i: int, result, state: str) -> None:
@@ -232,7 +240,12 @@ class CaseQueue(QObject):
     def _on_started(self, job: int, partial) -> None:
         i = self.runs.get(job, -1)
         if i >= 0:
+            self._partials[job] = (partial, {})
             self._show_scores(i, partial, ANALYSING)
+
+    def _on_grid_done(self, job: int, n: int, d: np.ndarray) -> None:
+        if job in self._partials:
+            self._partials[job][1][n] = d
 
     def _on_finished(self, job: int, result) -> None:
         self._show_scores(self._done(job), result, ANALYSED)

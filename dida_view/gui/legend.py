@@ -4,7 +4,7 @@ plain words (with the score's unit), and the score space in use."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from dida_view.core import render
@@ -32,9 +32,8 @@ class LegendStrip(QWidget):
         lay.setSpacing(8)
         outer.addLayout(lay)
         self._first_row = lay
-        bar = QLabel()
-        bar.setPixmap(QPixmap.fromImage(to_qimage(render.to_uint8(
-            render.legend_bar(BAR_W, BAR_H)))))
+        bar = self.bar = QLabel()
+        self._set_bar(1)
         bar.setToolTip("Colour of a cell by its d = score(original) - score(cell masked)")
         left = QLabel("<b style='color:#1e5bff'>blue</b>: against the class")
         right = QLabel("<b style='color:#e00000'>red</b>: supports the class")
@@ -63,6 +62,21 @@ class LegendStrip(QWidget):
         self.space.setMinimumWidth(40)
         self.setMinimumWidth(200)  # narrow windows clip the legend rather than grow
         self.set_state(None, None, None)
+
+    def _set_bar(self, factor: int) -> None:
+        self.bar.setPixmap(QPixmap.fromImage(to_qimage(render.to_uint8(
+            render.legend_bar(BAR_W * factor, BAR_H * factor)))))
+
+    def set_large(self, px: int | None) -> None:
+        """Projector size (teaching mode): type of ``px`` pixels and a colour bar twice as
+        large; None: back to the normal size."""
+        if px:
+            f = QFont(self.font())
+            f.setPixelSize(px)
+            self.setFont(f)
+        else:
+            self.setFont(QFont())  # inherit the window's font again
+        self._set_bar(2 if px else 1)
 
     def needed_width(self) -> int:
         """The width below which the colour bar's row would be cut."""

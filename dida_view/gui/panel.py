@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from dida_view.core.figure import MARK_COLOUR
 from dida_view.gui.cursor import CursorModel, ZoomModel
 from dida_view.gui.layout import choose_grid
 
@@ -86,6 +87,7 @@ class ImagePanel(QWidget):
         self.image_size = (0, 0)  # (width, height) of the original
         self.header_h = HEADER_H  # the panel area sets these from the panel's size
         self.title_px = 13
+        self.marks: tuple = ()  # the pen's strokes, in original-image pixels (as the area's)
         self._qimage: QImage | None = None
         self._press: QPointF | None = None
         self._press_center: QPointF | None = None
@@ -216,6 +218,7 @@ class ImagePanel(QWidget):
         visible = target.intersected(area)
         self._draw_caption(p, visible, self.top_caption, top=True)
         self._draw_caption(p, visible, self.caption, top=False)
+        self._draw_marks(p)
         sq = self.square_rect()
         if sq is not None:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -230,6 +233,20 @@ class ImagePanel(QWidget):
             p.setPen(QPen(TARGET_FRAME, 4))
             p.drawRect(QRectF(self.rect()).adjusted(2, 2, -2, -2))
         p.end()
+
+    def _draw_marks(self, p: QPainter) -> None:
+        """The pen's strokes at their image position (the same place on every panel)."""
+        if not self.marks:
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        width = max(3.0, self.title_px / 4)
+        for colour, w in ((QColor(0, 0, 0), width + 2), (QColor(*MARK_COLOUR), width)):
+            pen = QPen(colour, w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                       Qt.PenJoinStyle.RoundJoin)
+            p.setPen(pen)
+            for stroke in self.marks:
+                pts = [self.to_widget(QPointF(x, y)) for x, y in stroke]
+                p.drawPolyline(pts if len(pts) > 1 else pts * 2)
 
     def _title_font(self, factor: float = 1.0) -> QFont:
         f = QFont(self.font())
@@ -323,6 +340,7 @@ class PanelArea(QWidget):
         self.view = view
         self.panels: list[ImagePanel] = []
         self.grid = None  # the last PanelGrid
+        self.marks: tuple = ()  # the pen's strokes, shown on every panel
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 150)
 
@@ -336,6 +354,7 @@ class PanelArea(QWidget):
             i = len(self.panels)
             p.clicked.connect(lambda i=i: self.panel_clicked.emit(i))
             p.double_clicked.connect(lambda i=i: self.panel_double_clicked.emit(i))
+            p.marks = self.marks
             self.panels.append(p)
             p.show()
         while len(self.panels) > count:
@@ -344,6 +363,13 @@ class PanelArea(QWidget):
             p.deleteLater()
         self.relayout()
         return self.panels
+
+    def set_marks(self, marks: tuple) -> None:
+        """Show the pen's strokes (original-image pixels) on every panel."""
+        self.marks = marks
+        for p in self.panels:
+            p.marks = marks
+            p.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         QPainter(self).fillRect(self.rect(), BACKGROUND)

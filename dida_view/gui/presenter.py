@@ -23,6 +23,7 @@ from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
 from dida_view.gui.picture_cache import PictureCache
 from dida_view.gui.probe import ProbePanel
+from dida_view.gui.teaching import show_hidden
 from dida_view.viewer_model import ALL_GRIDS, LOADING, N_CLASS_PANELS, RUNNING, ViewerModel
 
 NO_MODEL_HINT = ("No model loaded.\n\nOpen an ONNX image classifier with\nFile ▸ Open Model… "
@@ -49,7 +50,7 @@ class Presenter(QObject):
         ev = model.events
         ev.image.connect(self._on_image)
         ev.result.connect(self._on_result)
-        for event in (ev.model, ev.classes, ev.display, ev.diagnosis, ev.activity):
+        for event in (ev.model, ev.classes, ev.display, ev.diagnosis, ev.activity, ev.teaching):
             event.connect(lambda _value: self.refresh())
         ev.cursor.connect(lambda _pos: self.show_probe())
 
@@ -96,6 +97,9 @@ class Presenter(QObject):
         m = self.model
         if m.image is None:
             self._no_image()
+            return
+        if m.answer_hidden():  # teaching mode's quiz: nothing may give the answer away
+            show_hidden(self)
             return
         h, w = m.image.shape[:2]
         scale, mixed_scale = None, None

@@ -25,7 +25,17 @@ from dida_view.core.errors import DidaError
 from dida_view.core.imageio import load_image
 from dida_view.core.model import OnnxClassifier
 from dida_view.core.reading import load_reading
-from dida_view.gui import clipboard, dialogs, menus, model_editing, state, theme
+from dida_view.gui import (
+    clipboard,
+    dialogs,
+    menus,
+    model_editing,
+    patient_view,
+    report_dialog,
+    state,
+    teaching,
+    theme,
+)
 from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.case_controller import CaseController
 from dida_view.gui.controls import ControlsPanel
@@ -92,6 +102,7 @@ class MainWindow(QMainWindow):
         self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
                                                         self.model)
         self._bind_model()
+        self.teaching = teaching.TeachingMode(self)
         self.setAcceptDrops(True)
         self._restore()
         self._fill_file_menus()
@@ -136,6 +147,8 @@ class MainWindow(QMainWindow):
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
+            "export_report": lambda: report_dialog.ask_report(
+                self, self.model, self.store, self.show_error, self.exporter.message),
             "copy_figure": self.copy_figure, "edit_model": self.edit_model,
             "rerun": self.start_run, "cancel": self.cancel,
             "reset": self.reset_analysis_settings, "cpu_only": self.set_cpu_only,
@@ -146,6 +159,7 @@ class MainWindow(QMainWindow):
             "full_screen": self.toggle_full_screen,
             "dark": lambda on: theme.set_dark(self.store, on),
             "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
+            **teaching.menu_slots(self), **patient_view.menu_slots(self),
         }
 
     def _on_model_image(self) -> None:
