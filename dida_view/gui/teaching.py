@@ -12,8 +12,8 @@ figure has them. C or Delete clears them.
 Stepping goes through a :class:`CaseSource`: by default the images of the current
 image's folder (:class:`FolderCases`); a case browser plugs in by setting
 ``window.teaching.cases`` to any object with the same two methods (and, optionally,
-``open(path)``, used instead of the window's ``open_image``). While the answer is hidden,
-the case browser dock (its table and the reading name the answer) is hidden too.
+``open(path)``, used instead of the window's ``open_image``). The case browser dock (its
+table and the reading name the answer) is hidden in teaching mode, like the controls.
 """
 
 from __future__ import annotations
@@ -175,7 +175,6 @@ class TeachingMode(QObject):
         self.cases: CaseSource = FolderCases()
         self.pen = PenTool(win.model, win.area)
         self._saved: dict = {}
-        self._dock_hidden = False  # the case dock was hidden for the quiz
         self.banner = QLabel()
         self.banner.setObjectName("teaching-banner")
         self.banner.setWordWrap(True)
@@ -226,7 +225,6 @@ class TeachingMode(QObject):
                 widget.hide()
             theme.apply_theme(True)
             self.banner.show()
-            self._dock_hidden = False
             self.active = True
             self._scale_texts()
             self.model.revealed = False
@@ -312,18 +310,12 @@ class TeachingMode(QObject):
 
     def _hide_case_dock(self) -> None:
         """The case browser dock (its table has the model's top class and the diagnosis,
-        its reading editor the diagnosis) is hidden while the answer is, and comes back
-        with the answer."""
+        its reading editor the diagnosis) stays hidden in teaching mode, also when a case
+        list is opened there; the revealed answer is in the banner, and the panels do not
+        move when it appears. Leaving teaching mode gives the dock back."""
         dock = getattr(getattr(self.win, "cases", None), "dock", None)
-        if dock is None:
-            return
-        if self.model.answer_hidden():
-            if not dock.isHidden():
-                self._dock_hidden = True
-                dock.hide()
-        elif self._dock_hidden:
-            self._dock_hidden = False
-            dock.show()
+        if dock is not None and not dock.isHidden():
+            dock.hide()
 
     def _update(self) -> None:
         if not self.active:

@@ -53,7 +53,7 @@ def test_teaching_mode_steps_through_the_open_case_list(make_window, qtbot, mode
     wait_idle(qtbot, win)
 
 
-def test_the_quiz_hides_the_case_dock_and_the_reading_until_revealed(
+def test_teaching_mode_hides_the_case_dock_and_the_reading(
         make_window, qtbot, model_path, tmp_path):
     write_cases(tmp_path / "cases", 3, {0: "Papilloedema", 1: "Papilloedema"})
     win = cases_window(make_window, qtbot, model_path)
@@ -68,12 +68,15 @@ def test_the_quiz_hides_the_case_dock_and_the_reading_until_revealed(
     texts = " ".join(every_visible_text(win))
     assert not win.cases.dock.isVisible()
     assert "Papilloedema" not in texts and top not in texts
-    win.actions_.reveal.trigger()
-    assert win.cases.dock.isVisible()  # the answer, and the reading, come back together
+    win.actions_.reveal.trigger()  # the answer is in the banner; the panels do not move
+    assert not win.cases.dock.isVisible() and "Papilloedema" in win.teaching.banner.text()
     win.actions_.teach_next.trigger()  # a new case: hidden again
     assert not win.cases.dock.isVisible()
     texts = " ".join(every_visible_text(win))
     assert "Papilloedema" not in texts and win.cases.cases.cases[1].top not in texts
+    wait_idle(qtbot, win)
+    assert win.cases.open(tmp_path / "cases")  # opening a list in teaching mode
+    assert not win.cases.dock.isVisible()
     wait_idle(qtbot, win)
     win.teaching.set_active(False)
     assert win.cases.dock.isVisible()  # given back as it was
