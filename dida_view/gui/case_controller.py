@@ -21,6 +21,7 @@ from dida_view.core.reading import Reading, load_reading
 from dida_view.gui.case_browser import CaseBrowser
 from dida_view.gui.case_queue import CaseQueue
 from dida_view.gui.reading_editor import ReadingKeeper
+from dida_view.gui.teaching import FolderCases
 
 if TYPE_CHECKING:
     from dida_view.gui.window import MainWindow
@@ -216,10 +217,12 @@ class CaseController(QObject):
 class ListCases:
     """Teaching mode's :class:`~dida_view.gui.teaching.CaseSource` for an open case list:
     it steps through the cases the browser's filter shows, and opens them through the
-    controller (so a look-ahead run is carried on and the reading is saved)."""
+    controller (so a look-ahead run is carried on and the reading is saved). An image
+    not in the list is stepped through its folder, as without a list."""
 
     def __init__(self, controller: CaseController) -> None:
         self.controller = controller
+        self.folder = FolderCases()
 
     def _shown(self, current: Path | None) -> tuple[list[int], int]:
         cl = self.controller.cases
@@ -230,15 +233,18 @@ class ListCases:
     def step(self, current: Path | None, delta: int) -> Path | None:
         """The case ``delta`` places after ``current`` among those shown (None: none)."""
         shown, pos = self._shown(current)
-        if pos < 0 or not 0 <= pos + delta < len(shown):
+        if pos < 0:
+            return self.folder.step(current, delta)
+        if not 0 <= pos + delta < len(shown):
             return None
         return self.controller.cases.cases[shown[pos + delta]].path
 
     def position(self, current: Path | None) -> tuple[int, int] | None:
         """(1-based place of ``current`` among the cases shown, how many are shown)."""
         shown, pos = self._shown(current)
-        return None if pos < 0 else (pos + 1, len(shown))
+        return self.folder.position(current) if pos < 0 else (pos + 1, len(shown))
 
     def open(self, path: Path) -> bool:
-        """Show the case of ``path``."""
-        return self.controller.go(self.controller.cases.index_of(path))
+        """Show the case of ``path`` (an image of the folder when not in the list)."""
+        i = self.controller.cases.index_of(path)
+        return self.controller.go(i) if i >= 0 else self.controller.win.open_image(path)

@@ -46,6 +46,11 @@ def test_teaching_mode_steps_through_the_open_case_list(make_window, qtbot, mode
     win.actions_.teach_previous.trigger()
     assert win.model.image_path == paths[1]
     wait_idle(qtbot, win)
+    win.open_image(tmp_path / "cases" / "zz_not_listed.png")  # not in the list: its folder
+    assert "Case 6 of 6" in win.teaching.banner.text()
+    win.actions_.teach_previous.trigger()
+    assert win.model.image_path == paths[4]
+    wait_idle(qtbot, win)
     win.teaching.set_active(False)
     # Ctrl+] is still the case list's next (teaching's Right/Space are a separate action)
     win.actions_.next_case.trigger()
