@@ -153,7 +153,7 @@ def run_analyze(argv: list[str]) -> int:
     from dida_view.core import analysis, export, figure, maps
     from dida_view.core.dida import parse_grid_sizes
     from dida_view.core.errors import DidaError, SettingsError
-    from dida_view.core.imageio import load_image, read_diagnosis
+    from dida_view.core.imageio import load_image, read_diagnosis, read_image
     from dida_view.core.model import OnnxClassifier
 
     args = _analyze_parser().parse_args(argv)
@@ -221,7 +221,10 @@ def run_analyze(argv: list[str]) -> int:
         _WARNING_ITEM[0] = str(name)
         bar = ProgressBar(Path(name).name)
         try:
-            image = _load_with_c_messages_as_notes(load_image, name)
+            image, input_notes = _load_with_c_messages_as_notes(read_image, name)
+            if not args.json:
+                for note in input_notes:
+                    print(f"note: {name}: {note}", file=sys.stderr)
             t0 = time.perf_counter()
             result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache,
                                       tuner=tuner)
@@ -260,7 +263,8 @@ def run_analyze(argv: list[str]) -> int:
             record = _json_record(result, name=name, model=model_path, top=args.top,
                                   classes=classes, diagnosis=diagnosis, took=took,
                                   requested=args.score, batch_note=batch_note,
-                                  device=classifier.info.providers[0], outputs=outputs)
+                                  device=classifier.info.providers[0], outputs=outputs,
+                                  input_notes=input_notes)
             print(json.dumps(record), flush=True)
         else:
             top = ", ".join(
@@ -290,10 +294,12 @@ def _loadable(names: list[str], load_image):
 
 
 def _json_record(result, *, name, model, top, classes, diagnosis, took, requested,
-                 batch_note, device, outputs) -> dict:
+                 batch_note, device, outputs, input_notes=()) -> dict:
     """One image's line of ``--json``: ``scores`` in ``score_space`` (one space for the
     whole batch), ``probabilities`` always; ``seconds`` and ``evaluations`` are what this
-    call took, and a result from the cache gives its original run under ``cached_run``."""
+    call took, and a result from the cache gives its original run under ``cached_run``.
+    ``notes``: every note on this image, those on reading it first (windowing, alpha),
+    then the batch's and the analysis's (``note`` keeps the last two, as before)."""
     labels = result.labels
     probs = result.probabilities if result.probabilities is not None else [None] * len(labels)
     return {
@@ -313,6 +319,7 @@ def _json_record(result, *, name, model, top, classes, diagnosis, took, requeste
         "grids": list(result.grid_sizes),
         "weights": [float(w) for w in result.weights],
         "note": "; ".join(n for n in (batch_note, result.note) if n) or None,
+        "notes": [*input_notes, *(n for n in (batch_note, result.note) if n)],
         "mask": result.mask_fill,
         "from_cache": result.from_cache,
         "seconds": round(took, 3),

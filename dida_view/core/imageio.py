@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import struct
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dida_view.core import intensity
 from dida_view.core.errors import ImageError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pgm")
@@ -16,48 +19,130 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".we
 def load_image(path: str | Path) -> np.ndarray:
     """Read an image as uint8 (H, W) grey or (H, W, 3) RGB.
 
-    16-bit images are scaled to 8 bits; alpha is dropped (composited on black); EXIF
-    orientation is applied. Raises :class:`ImageError` naming the file and the problem.
+    The intensity rules of :mod:`dida_view.core.intensity` apply (16-bit data by its bit
+    depth, float data by robust percentiles, alpha composited on black); EXIF orientation
+    is applied. What was done is not returned here: :func:`read_image` gives the notes.
+    Raises :class:`ImageError` naming the file and the problem.
     """
+    return read_image(path)[0]
+
+
+def read_image(path: str | Path) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Read an image as :func:`load_image` does, with the notes on what was applied.
+
+    Returns
+    -------
+    image
+        uint8 (H, W) grey or (H, W, 3) RGB.
+    notes
+        One sentence per intensity rule applied (windowing, alpha), in order.
+    """
+    p = _check_path(path)
+    with _opened(p) as im:
+        im.load()
+        im = ImageOps.exif_transpose(im)
+        raw, alpha = frame_data(im)
+        windowing = intensity.plan(raw, bits=png_sbit(p), source="sBIT")
+        return _finish(p, raw, alpha, windowing)
+
+
+def _finish(p: Path, raw: np.ndarray, alpha: np.ndarray | None,
+            windowing: intensity.Windowing) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Window ``raw``, composite ``alpha``, and drop a grey picture's colour channels."""
+    notes = [windowing.note] if windowing.note else []
+    img = windowing.apply(raw)
+    if alpha is not None:
+        img, note = intensity.composite_alpha(img, alpha)
+        notes += [note] if note else []
+    if img.ndim == 3 and _is_grey(img):
+        img = np.ascontiguousarray(img[..., 0])  # a grey picture stored as RGB (e.g. JPEG)
+    return img, tuple(notes)
+
+
+def _check_path(path: str | Path) -> Path:
     p = Path(path)
     if not p.exists():
         raise ImageError(f"{p}: no such file")
     if p.is_dir():
         raise ImageError(f"{p}: is a folder, not an image")
+    return p
+
+
+@contextlib.contextmanager
+def _opened(p: Path):
+    """``Image.open(p)``, with Pillow's exceptions as one-line :class:`ImageError`."""
     try:
         with Image.open(p) as im:
-            im.load()
-            im = ImageOps.exif_transpose(im)
-            return _to_array(im)
+            yield im
+    except ImageError as exc:  # from the intensity rules: name the file
+        if str(exc).startswith(str(p)):
+            raise
+        raise ImageError(f"{p}: {exc}") from None
     except UnidentifiedImageError:
         raise ImageError(f"{p}: not an image file (or a format Pillow cannot read)") from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageError(f"{p}: cannot read image ({_short(exc)})") from None
     except Image.DecompressionBombError as exc:
         raise ImageError(f"{p}: image too large ({_short(exc)})") from None
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError,
+            TypeError, KeyError, ZeroDivisionError) as exc:
+        raise ImageError(f"{p}: cannot read image ({_short(exc)})") from None
 
 
-def _to_array(im: Image.Image) -> np.ndarray:
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
-        a = np.asarray(im, dtype=np.float64)
-        hi = a.max() if a.size else 1.0
-        a = a * (255.0 / (65535.0 if hi > 255 else max(hi, 1.0)))
-        return np.clip(a + 0.5, 0, 255).astype(np.uint8)
-    if im.mode == "F":
-        a = np.asarray(im, dtype=np.float64)
-        lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
-        a = (a - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(a)
-        return np.clip(a + 0.5, 0, 255).astype(np.uint8)
-    if im.mode in ("1", "L", "P") and not (im.mode == "P" and _palette_is_colour(im)):
-        return np.asarray(im.convert("L"), dtype=np.uint8)
-    if im.mode == "LA":
-        return np.asarray(im.convert("L"), dtype=np.uint8)
-    rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
-    if rgb.shape[0] and np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(
-        rgb[..., 1], rgb[..., 2]
-    ):
-        return np.ascontiguousarray(rgb[..., 0])  # a grey picture stored as RGB (e.g. JPEG)
-    return rgb
+def frame_data(im: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pixel values of a Pillow frame as read, and its alpha (uint8) or None.
+
+    Grey and 16-bit/float frames come as (H, W) of their own dtype; colour as uint8
+    (H, W, 3). Palette images become grey when their palette is grey.
+    """
+    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F", "I;16S"):
+        return np.asarray(im), None
+    if im.mode == "P" and "transparency" in im.info:
+        im = im.convert("RGBA")
+    if im.mode in ("LA", "La", "PA"):
+        la = np.asarray(im.convert("LA"), dtype=np.uint8)
+        return np.ascontiguousarray(la[..., 0]), np.ascontiguousarray(la[..., 1])
+    if im.mode in ("RGBA", "RGBa"):
+        rgba = np.asarray(im.convert("RGBA"), dtype=np.uint8)
+        return np.ascontiguousarray(rgba[..., :3]), np.ascontiguousarray(rgba[..., 3])
+    if im.mode in ("1", "L") or (im.mode == "P" and not _palette_is_colour(im)):
+        return np.asarray(im.convert("L"), dtype=np.uint8), None
+    return np.asarray(im.convert("RGB"), dtype=np.uint8), None
+
+
+def png_sbit(p: Path) -> int | None:
+    """The significant bits a PNG states in its ``sBIT`` chunk (largest channel), or None.
+
+    Pillow does not read ``sBIT``; the chunks before the image data are walked here.
+    """
+    try:
+        with open(p, "rb") as f:
+            if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                return None
+            for _ in range(64):
+                head = f.read(8)
+                if len(head) < 8:
+                    return None
+                length, kind = struct.unpack(">I4s", head)
+                if kind in (b"IDAT", b"IEND"):
+                    return None
+                if kind == b"sBIT":
+                    data = f.read(min(length, 4))
+                    return max(data) if data else None
+                f.seek(length + 4, 1)
+    except OSError:
+        return None
+    return None
+
+
+def _is_grey(rgb: np.ndarray) -> bool:
+    if not rgb.shape[0]:
+        return False
+    rows = max(1, (1 << 21) // max(1, rgb.shape[1]))
+    for r in range(0, rgb.shape[0], rows):
+        band = rgb[r:r + rows]
+        if not (np.array_equal(band[..., 0], band[..., 1])
+                and np.array_equal(band[..., 1], band[..., 2])):
+            return False
+    return True
 
 
 def _palette_is_colour(im: Image.Image) -> bool:
