@@ -12,8 +12,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dida_view.core import intensity
 from dida_view.core.errors import ImageError
+from dida_view.core.limits import check_pixels
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pgm")
+# everything load_scan opens (the vendor formats need the `oct` extra)
+SCAN_SUFFIXES = IMAGE_SUFFIXES + (".dcm", ".dicom", ".vol", ".e2e", ".xml", ".fda", ".fds",
+                                  ".img")
 
 
 def load_image(path: str | Path) -> np.ndarray:
@@ -21,7 +25,9 @@ def load_image(path: str | Path) -> np.ndarray:
 
     The intensity rules of :mod:`dida_view.core.intensity` apply (16-bit data by its bit
     depth, float data by robust percentiles, alpha composited on black); EXIF orientation
-    is applied. What was done is not returned here: :func:`read_image` gives the notes.
+    is applied. DICOM and the vendor formats are read too (of a volume: the centre
+    B-scan; :func:`~dida_view.core.scan.load_scan` gives them all). What was done is not
+    returned here: :func:`read_image` gives the notes.
     Raises :class:`ImageError` naming the file and the problem.
     """
     return read_image(path)[0]
@@ -30,6 +36,8 @@ def load_image(path: str | Path) -> np.ndarray:
 def read_image(path: str | Path) -> tuple[np.ndarray, tuple[str, ...]]:
     """Read an image as :func:`load_image` does, with the notes on what was applied.
 
+    Any format :func:`~dida_view.core.scan.load_scan` opens; of a volume, the centre B-scan.
+
     Returns
     -------
     image
@@ -37,13 +45,54 @@ def read_image(path: str | Path) -> tuple[np.ndarray, tuple[str, ...]]:
     notes
         One sentence per intensity rule applied (windowing, alpha), in order.
     """
-    p = _check_path(path)
+    from dida_view.core.scan import load_scan
+
+    scan = load_scan(path)
+    return scan.image(), scan.notes
+
+
+def open_pages(p: Path):
+    """The pages of a Pillow image file: ``(count, read, notes, format)``.
+
+    A multi-page TIFF is a volume, one B-scan per page (``format`` ``"tiff-pages"``),
+    windowed by the rule its middle page calls for, so that all pages compare. Other
+    multi-frame files (GIF, APNG, WebP animations) give their first frame, with a note.
+    ``read(i)`` returns page ``i`` as uint8.
+    """
     with _opened(p) as im:
-        im.load()
-        im = ImageOps.exif_transpose(im)
-        raw, alpha = frame_data(im)
+        frames = int(getattr(im, "n_frames", 1) or 1)
+        is_tiff = im.format == "TIFF"
+        count = frames if is_tiff else 1
+        extra = [] if is_tiff or frames == 1 else [
+            f"animated image: only its first of {frames} frames is analysed"]
+        probe = count // 2
+        raw, alpha = _page(p, im, probe)
         windowing = intensity.plan(raw, bits=png_sbit(p), source="sBIT")
-        return _finish(p, raw, alpha, windowing)
+        first, notes = _finish(p, raw, alpha, windowing)
+        del raw, alpha
+    if count > 1 and windowing.note:
+        notes = (*notes[:1], f"(decided on page {probe + 1} of {count}, for all pages)",
+                 *notes[1:])
+
+    held = [first] if count == 1 else []  # a single image is not read twice
+
+    def read(i: int) -> np.ndarray:
+        if held:
+            return held[0]
+        with _opened(p) as im:
+            raw, alpha = _page(p, im, i)
+            return _finish(p, raw, alpha, windowing)[0]
+
+    return count, read, (*notes, *extra), "tiff-pages" if count > 1 else "image"
+
+
+def _page(p: Path, im: Image.Image, i: int):
+    if i:
+        im.seek(i)
+    check_pixels(p, im.size[1], im.size[0])
+    im.load()
+    im = ImageOps.exif_transpose(im)
+    return frame_data(im)
 
 
 def _finish(p: Path, raw: np.ndarray, alpha: np.ndarray | None,
