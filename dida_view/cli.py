@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 import time
+import types
 import warnings
 from pathlib import Path
 
@@ -27,7 +28,11 @@ def _analyze_parser() -> argparse.ArgumentParser:
         description="Run DiDA on images and write the paper's figure, per-class overlays "
         "and the raw maps.",
     )
-    p.add_argument("images", nargs="+", metavar="IMAGE", help="image files to analyse")
+    p.add_argument("images", nargs="+", metavar="IMAGE",
+                   help="image, DICOM or OCT volume files to analyse (README, \"Inputs\")")
+    p.add_argument("--slices", metavar="all|center|N,N,...",
+                   help="B-scans of a volume to analyse, numbered from 1 (default: center); "
+                   "one result each, with the B-scan number in its file names and JSON")
     p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
     p.add_argument("--output-name", metavar="NAME",
                    help="the model's class-score output, when it has several")
@@ -150,11 +155,12 @@ def _stdout_closed() -> int:
 
 def run_analyze(argv: list[str]) -> int:
     from dida_view import paths
-    from dida_view.core import analysis, export, figure, maps
+    from dida_view.core import analysis, export, maps
     from dida_view.core.dida import parse_grid_sizes
     from dida_view.core.errors import DidaError, SettingsError
-    from dida_view.core.imageio import load_image, read_diagnosis, read_image
+    from dida_view.core.imageio import load_image
     from dida_view.core.model import OnnxClassifier
+    from dida_view.core.scan import load_scan, parse_slices
 
     args = _analyze_parser().parse_args(argv)
     try:
@@ -215,68 +221,127 @@ def run_analyze(argv: list[str]) -> int:
         settings = dataclasses.replace(settings, score_space=space)
         if batch_note and not args.json:
             print(f"note: {batch_note}", file=sys.stderr)
+    run = types.SimpleNamespace(
+        args=args, classifier=classifier, settings=settings, cache=cache, tuner=tuner,
+        view=maps.View(gain=args.gain, opacity=args.opacity), shown=shown, out_dir=out_dir,
+        model_path=model_path, batch_note=batch_note, names=export.OutputNames())
     failures = 0
-    view = maps.View(gain=args.gain, opacity=args.opacity)
     for name in args.images:
         _WARNING_ITEM[0] = str(name)
-        bar = ProgressBar(Path(name).name)
         try:
-            image, input_notes = _load_with_c_messages_as_notes(read_image, name)
-            if not args.json:
-                for note in input_notes:
-                    print(f"note: {name}: {note}", file=sys.stderr)
-            t0 = time.perf_counter()
-            result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache,
-                                      tuner=tuner)
-            took = time.perf_counter() - t0
-            bar.close()
-            classes = shown or result.top(min(args.top, len(result.labels)))
-            diagnosis = args.diagnosis or read_diagnosis(name)
-            stem = Path(name).stem
-            outputs = []
-            panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
-                                                 view=view)
-            fig = figure.assemble_figure(panels, result, scale, gain=view.gain)
-            outputs.append(export.save_png(fig, out_dir / f"{stem}_dida.png"))
-            for k, panel in zip(classes, panels[1:], strict=True):
-                outputs.append(export.save_png(
-                    panel, out_dir / f"{stem}_{export.slug(result.labels[k])}.png"))
-            outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))
-        except SettingsError as exc:  # e.g. a grid finer than this image's content
-            bar.close()
+            scan = _load_with_c_messages_as_notes(load_scan, name)
+            indices = parse_slices(args.slices or "center", len(scan)) if scan.is_volume \
+                else [0]  # --slices is for volumes; an image is its one B-scan
+        except SettingsError as exc:  # e.g. --slices 30 of a 25 B-scan volume
             _error(f"{name}: {exc}")
             failures += 1
             continue
-        except DidaError as exc:  # image and model errors already name their file
-            bar.close()
+        except DidaError as exc:  # image errors already name their file
             _error(str(exc))
             failures += 1
             continue
-        except OSError as exc:
-            bar.close()
-            _error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
-            failures += 1
-            continue
-        if result.note and not args.json:
-            print(f"note: {name}: {result.note}", file=sys.stderr)
-        if args.json:
-            record = _json_record(result, name=name, model=model_path, top=args.top,
-                                  classes=classes, diagnosis=diagnosis, took=took,
-                                  requested=args.score, batch_note=batch_note,
-                                  device=classifier.info.providers[0], outputs=outputs,
-                                  input_notes=input_notes)
-            print(json.dumps(record), flush=True)
-        else:
-            top = ", ".join(
-                f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
-                for k in result.top(min(args.top, len(result.labels))))
-            if result.from_cache:
-                how = (f"from cache in {took:.2f} s; computed earlier with "
-                       f"{result.evaluations} evaluations in {result.seconds:.1f} s")
-            else:
-                how = f"{result.evaluations} evaluations, {result.seconds:.1f} s"
-            print(f"{name}: {top} ({how}) -> {outputs[0]}")
+        if not args.json:
+            for note in scan.notes:
+                print(f"note: {name}: {note}", file=sys.stderr)
+            if scan.is_volume and not args.slices:
+                print(f"note: {name}: a volume of {len(scan)} B-scans; analysing the centre "
+                      f"one, {scan.centre + 1} (--slices all|center|3,7,9 for others)",
+                      file=sys.stderr)
+        for index in indices:
+            if scan.is_volume:
+                _WARNING_ITEM[0] = f"{name} [B-scan {index + 1}]"
+            if not _analyze_slice(run, scan, index, name):
+                failures += 1
+        _WARNING_ITEM[0] = str(name)
     return 1 if failures else 0
+
+
+def _analyze_slice(run, scan, index: int, name: str) -> bool:
+    """Analyse B-scan ``index`` of ``scan`` and write its outputs; False on a failure,
+    which has been reported as one ``error:`` line."""
+    from dida_view.core import analysis
+    from dida_view.core.errors import DidaError, SettingsError
+    from dida_view.core.imageio import read_diagnosis
+
+    args = run.args
+    item = f"{name} [B-scan {index + 1}/{len(scan)}]" if scan.is_volume else str(name)
+    bar = ProgressBar(Path(name).name)
+    try:
+        image = _load_with_c_messages_as_notes(lambda _n: scan.slices[index], name)
+        t0 = time.perf_counter()
+        result = analysis.analyze(run.classifier, image, run.settings, progress=bar,
+                                  cache=run.cache, tuner=run.tuner)
+        took = time.perf_counter() - t0
+        bar.close()
+        classes = run.shown or result.top(min(args.top, len(result.labels)))
+        diagnosis = args.diagnosis or read_diagnosis(scan.path)
+        stem = scan.case_id + (f"_s{index + 1:03d}" if scan.is_volume else "")
+        outputs = _write_outputs(run, image, result, classes, diagnosis,
+                                 run.names.claim(run.out_dir, stem))
+    except SettingsError as exc:  # e.g. a grid finer than this image's content
+        bar.close()
+        _error(f"{item}: {exc}")
+        return False
+    except DidaError as exc:  # image and model errors already name their file
+        bar.close()
+        _error(str(exc) if not scan.is_volume else f"{item}: {exc}")
+        return False
+    except MemoryError:
+        bar.close()
+        _error(f"{item}: not enough memory to analyse it")
+        return False
+    except OSError as exc:
+        bar.close()
+        _error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
+        return False
+    _report(run, scan, index, name, result, classes, diagnosis, took, outputs)
+    return True
+
+
+def _write_outputs(run, image, result, classes, diagnosis, stem: str) -> list[Path]:
+    """The figure, one panel per class and the npz, as ``<stem>_...`` in the output folder."""
+    from dida_view.core import export, figure
+
+    out_dir = run.out_dir
+    panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
+                                         view=run.view)
+    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain)
+    outputs = [export.save_png(fig, out_dir / f"{stem}_dida.png")]
+    slugs = export.class_slugs([result.labels[k] for k in classes])
+    for slug, panel in zip(slugs, panels[1:], strict=True):
+        outputs.append(export.save_png(panel, out_dir / f"{stem}_{slug}.png"))
+    outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(run.model_path)))
+    return outputs
+
+
+def _report(run, scan, index, name, result, classes, diagnosis, took, outputs) -> None:
+    """One line per result: the JSON record (``--json``) or a summary on stdout."""
+    from dida_view.core import figure
+
+    args = run.args
+    if result.note and not args.json:
+        print(f"note: {name}: {result.note}", file=sys.stderr)
+    if args.json:
+        record = _json_record(result, name=name, model=run.model_path, top=args.top,
+                              classes=classes, diagnosis=diagnosis, took=took,
+                              requested=args.score, batch_note=run.batch_note,
+                              device=run.classifier.info.providers[0], outputs=outputs,
+                              input_notes=scan.notes)
+        record["case"] = scan.case_id
+        record["slice"] = index + 1 if scan.is_volume else None
+        record["slices"] = len(scan)
+        print(json.dumps(record), flush=True)
+        return
+    top = ", ".join(
+        f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
+        for k in result.top(min(args.top, len(result.labels))))
+    if result.from_cache:
+        how = (f"from cache in {took:.2f} s; computed earlier with "
+               f"{result.evaluations} evaluations in {result.seconds:.1f} s")
+    else:
+        how = f"{result.evaluations} evaluations, {result.seconds:.1f} s"
+    where = f" B-scan {index + 1}/{len(scan)}" if scan.is_volume else ""
+    print(f"{name}{where}: {top} ({how}) -> {outputs[0]}")
 
 
 def _loadable(names: list[str], load_image):

@@ -67,12 +67,15 @@ def open_pages(p: Path):
             f"animated image: only its first of {frames} frames is analysed"]
         probe = count // 2
         raw, alpha = _page(p, im, probe)
-        windowing = intensity.plan(raw, bits=png_sbit(p), source="sBIT")
+        whole = raw
+        if count > 1 and raw.dtype.kind in "iu" and raw.dtype != np.uint8:
+            whole = _value_range(p, im, count, raw.dtype)  # integers: every page's range
+        windowing = intensity.plan(whole, bits=png_sbit(p), source="sBIT")
         first, notes = _finish(p, raw, alpha, windowing)
-        del raw, alpha
+        del raw, alpha, whole
     if count > 1 and windowing.note:
-        notes = (*notes[:1], f"(decided on page {probe + 1} of {count}, for all pages)",
-                 *notes[1:])
+        on = "all pages" if windowing.kind != "percentile" else f"page {probe + 1}"
+        notes = (f"{notes[0]} (decided on {on}, for all {count} pages)", *notes[1:])
 
     held = [first] if count == 1 else []  # a single image is not read twice
 
@@ -86,8 +89,18 @@ def open_pages(p: Path):
     return count, read, (*notes, *extra), "tiff-pages" if count > 1 else "image"
 
 
+def _value_range(p: Path, im: Image.Image, count: int, dtype) -> np.ndarray:
+    """The smallest and largest value over all pages, read one page at a time."""
+    lo, hi = None, None
+    for i in range(count):
+        a = _page(p, im, i)[0]
+        lo = a.min() if lo is None else min(lo, a.min())
+        hi = a.max() if hi is None else max(hi, a.max())
+    return np.array([lo, hi], dtype=dtype)
+
+
 def _page(p: Path, im: Image.Image, i: int):
-    if i:
+    if i or im.tell():
         im.seek(i)
     check_pixels(p, im.size[1], im.size[0])
     im.load()

@@ -92,9 +92,9 @@ def open_vendor(path: Path):
     with _library_logs(lib_name) as logs:
         try:
             if lib_name == "eyepy":
-                data, localizer, spacing, ids = _eyepy(lib, loader, path)
+                data, localizer, spacing, ids, notes = _eyepy(lib, loader, path)
             else:
-                data, localizer, spacing, ids = _oct_converter(lib, loader, path)
+                data, localizer, spacing, ids, notes = _oct_converter(lib, loader, path)
         except ImageError:
             raise
         except MemoryError:
@@ -102,7 +102,8 @@ def open_vendor(path: Path):
         except Exception as exc:  # the libraries raise anything on a broken file
             text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             raise ImageError(f"{path}: cannot read {what} ({text})") from None
-    return _scan(path, what, data, localizer, spacing, ids, [f"{lib_name}: {m}" for m in logs])
+    return _scan(path, what, data, localizer, spacing, ids,
+                 [*notes, *(f"{lib_name}: {m}" for m in logs)])
 
 
 def _scan(path, what, data, localizer, spacing, ids, notes):
@@ -139,7 +140,11 @@ def _eyepy(eyepy, loader: str, path: Path):
     if loc is not None and getattr(loc, "data", None) is not None:
         image = np.asarray(loc.data)
         localizer = (image, _eyepy_lines(meta, loc.meta, data.shape))
-    return data, localizer, spacing, {}
+    notes = []
+    if str(meta.get("intensity_transform", "default")) != "default":
+        notes.append(f"intensities as eyepy shows them ({meta['intensity_transform']!r} "
+                     "transform, the vendor's contrast)")
+    return data, localizer, spacing, {}, notes
 
 
 def _eyepy_lines(meta, loc_meta, shape):
@@ -172,4 +177,4 @@ def _oct_converter(module, loader: str, path: Path):
         spacing = (float(spacing[1]), float(spacing[0]), float(spacing[2]))
     except (TypeError, IndexError, ValueError):
         spacing = (None, None, None)
-    return data, localizer, spacing, {}
+    return data, localizer, spacing, {}, []
