@@ -155,7 +155,7 @@ def _stdout_closed() -> int:
 
 def run_analyze(argv: list[str]) -> int:
     from dida_view import paths
-    from dida_view.core import analysis, export, maps
+    from dida_view.core import analysis, enface, export, maps
     from dida_view.core.dida import parse_grid_sizes
     from dida_view.core.errors import DidaError, SettingsError
     from dida_view.core.imageio import load_image
@@ -247,18 +247,59 @@ def run_analyze(argv: list[str]) -> int:
                 print(f"note: {name}: a volume of {len(scan)} B-scans; analysing the centre "
                       f"one, {scan.centre + 1} (--slices all|center|3,7,9 for others)",
                       file=sys.stderr)
+        whole = scan.is_volume and args.slices and args.slices.strip().lower() == "all"
+        profiles, scores = [], []
         for index in indices:
             if scan.is_volume:
                 _WARNING_ITEM[0] = f"{name} [B-scan {index + 1}]"
-            if not _analyze_slice(run, scan, index, name):
+            result = _analyze_slice(run, scan, index, name)
+            if result is None:
                 failures += 1
+                whole = False
+            elif whole:
+                profiles.append(enface.bscan_profile(result))
+                scores.append(result.scores)
+                labels, space = result.labels, result.score_space
         _WARNING_ITEM[0] = str(name)
+        if whole and not _write_evidence_map(run, scan, name, profiles, scores, labels, space):
+            failures += 1
     return 1 if failures else 0
 
 
-def _analyze_slice(run, scan, index: int, name: str) -> bool:
-    """Analyse B-scan ``index`` of ``scan`` and write its outputs; False on a failure,
-    which has been reported as one ``error:`` line."""
+def _write_evidence_map(run, scan, name, profiles, scores, labels, space) -> bool:
+    """``<case>_evidence.png`` and ``.npz``: the volume evidence map (all B-scans done)."""
+    import numpy as np
+
+    from dida_view.core import enface, export
+    from dida_view.core.errors import DidaError
+
+    try:
+        emap = enface.evidence_map(profiles, np.asarray(scores), labels, score_space=space)
+        picture = enface.draw_evidence_map(emap, scan.localizer, gain=run.view.gain)
+        stem = run.names.claim(run.out_dir, f"{scan.case_id}_evidence")
+        png = export.save_png(picture, run.out_dir / f"{stem}.png")
+        npz = run.out_dir / f"{stem}.npz"
+        np.savez_compressed(npz, **enface.npz_arrays(emap, scan.localizer))
+    except DidaError as exc:
+        _error(f"{name}: evidence map: {exc}")
+        return False
+    except OSError as exc:
+        _error(f"{exc.filename or run.args.out}: cannot write ({exc.strerror})")
+        return False
+    where = "over the localizer" if scan.localizer is not None else "B-scans stacked"
+    if run.args.json:
+        print(json.dumps({"image": str(name), "case": scan.case_id, "evidence_map": {
+            "label": emap.label, "slices": len(profiles), "drawn": where,
+            "outputs": [str(png), str(npz)]}}), flush=True)
+    else:
+        print(f"{name}: evidence map of {emap.label!r} over {len(profiles)} B-scans "
+              f"({where}) -> {png}")
+    return True
+
+
+def _analyze_slice(run, scan, index: int, name: str):
+    """Analyse B-scan ``index`` of ``scan`` and write its outputs: the result, or None on
+    a failure, which has been reported as one ``error:`` line."""
     from dida_view.core import analysis
     from dida_view.core.errors import DidaError, SettingsError
     from dida_view.core.imageio import read_diagnosis
@@ -281,21 +322,21 @@ def _analyze_slice(run, scan, index: int, name: str) -> bool:
     except SettingsError as exc:  # e.g. a grid finer than this image's content
         bar.close()
         _error(f"{item}: {exc}")
-        return False
+        return None
     except DidaError as exc:  # image and model errors already name their file
         bar.close()
         _error(str(exc) if not scan.is_volume else f"{item}: {exc}")
-        return False
+        return None
     except MemoryError:
         bar.close()
         _error(f"{item}: not enough memory to analyse it")
-        return False
+        return None
     except OSError as exc:
         bar.close()
         _error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
-        return False
+        return None
     _report(run, scan, index, name, result, classes, diagnosis, took, outputs)
-    return True
+    return result
 
 
 def _write_outputs(run, image, result, classes, diagnosis, stem: str) -> list[Path]:

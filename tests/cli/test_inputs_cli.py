@@ -44,7 +44,9 @@ def test_slices_all_gives_one_result_per_b_scan(tmp_path, model, capsys):
     rc, out, _ = _run(capsys, vol, "--model", model, "--out", tmp_path / "o", "--json",
                       "--slices", "all")
     assert rc == 0
-    recs = [json.loads(line) for line in out.splitlines()]
+    lines = [json.loads(line) for line in out.splitlines()]
+    recs = [r for r in lines if "evidence_map" not in r]
+    assert "evidence_map" in lines[-1]  # the volume's own record comes last
     assert [r["slice"] for r in recs] == [1, 2, 3] and {r["slices"] for r in recs} == {3}
     assert all(f"vol_s{r['slice']:03d}_dida.png" in " ".join(r["outputs"]) for r in recs)
     scores = [r["scores"]["upper"] for r in recs]
@@ -94,3 +96,16 @@ def test_dicom_identifiers_never_reach_an_export(tmp_path, model, capsys):
             npz = np.load(f)
             data = b" ".join(np.asarray(npz[k]).tobytes() for k in npz.files)
         assert not any(s.encode() in data or s.encode("utf-32-le") in data for s in secrets)
+
+
+def test_slices_all_writes_the_volume_evidence_map(tmp_path, model, capsys):
+    vol = _tiff(tmp_path / "vol.tif", _pages(4))
+    rc, out, _ = _run(capsys, vol, "--model", model, "--out", tmp_path / "o", "--json",
+                      "--slices", "all")
+    assert rc == 0
+    last = json.loads(out.splitlines()[-1])["evidence_map"]
+    assert last["slices"] == 4 and last["label"] == "upper"
+    npz = np.load(tmp_path / "o" / "vol_evidence.npz")
+    assert npz["red"].shape == (4, 32) and list(npz["slices"]) == [1, 2, 3, 4]
+    assert npz["red"][:, :16].sum() > 0 and str(npz["label"]) == "upper"
+    assert Image.open(tmp_path / "o" / "vol_evidence.png").width == 32
