@@ -102,7 +102,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     lines on stderr; the filters stay Python's (each warning once per place).
     """
     text = (str(message).strip().splitlines() or [category.__name__])[0]
-    if category.__name__ == "DecompressionBombWarning":
+    if category.__name__ == "DecompressionBombWarning":  # ours say it themselves
         text = f"very large image: {text}"
     elif issubclass(category, RuntimeWarning) and "encountered" in text:
         text = f"numpy: {text} (NaN or infinite values?)"
@@ -240,6 +240,10 @@ def run_analyze(argv: list[str]) -> int:
             _error(str(exc))
             failures += 1
             continue
+        except MemoryError:
+            _error(f"{name}: not enough memory to read it")
+            failures += 1
+            continue
         if not args.json:
             for note in scan.notes:
                 print(f"note: {name}: {note}", file=sys.stderr)
@@ -303,6 +307,7 @@ def _analyze_slice(run, scan, index: int, name: str):
     from dida_view.core import analysis
     from dida_view.core.errors import DidaError, SettingsError
     from dida_view.core.imageio import read_diagnosis
+    from dida_view.core.limits import reduce_for_display
 
     args = run.args
     item = f"{name} [B-scan {index + 1}/{len(scan)}]" if scan.is_volume else str(name)
@@ -314,6 +319,7 @@ def _analyze_slice(run, scan, index: int, name: str):
                                   cache=run.cache, tuner=run.tuner)
         took = time.perf_counter() - t0
         bar.close()
+        image = reduce_for_display(image)  # the figures' size; a huge original is let go
         classes = run.shown or result.top(min(args.top, len(result.labels)))
         diagnosis = args.diagnosis or read_diagnosis(scan.path)
         stem = scan.case_id + (f"_s{index + 1:03d}" if scan.is_volume else "")

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from dida_view.core import render
 from dida_view.core.dida import DidaResult
+from dida_view.core.limits import reduce_for_display
 from dida_view.core.maps import View, class_overlay, class_scale
 
 GAP = 8
@@ -70,9 +71,11 @@ def figure_panels(
     """The labelled panels of the figure and their shared colour scale.
 
     The original (with the diagnosis at the top left), then one overlay per class with its
-    name and score at the bottom right, all at the original's size, one scale for all.
+    name and score at the bottom right, all at the original's size (reduced to at most
+    :data:`~dida_view.core.limits.MAX_DISPLAY` pixels on the long side), one scale for all.
     """
     view = view or View()
+    image = reduce_for_display(image)
     scale = view.scale or class_scale(result, classes)
     panels = [label_panel(image, f"Diagnosis: {diagnosis}" if diagnosis else None,
                           corner="top-left")]

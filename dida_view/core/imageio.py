@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import struct
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -77,11 +78,17 @@ def open_pages(p: Path):
         on = "all pages" if windowing.kind != "percentile" else f"page {probe + 1}"
         notes = (f"{notes[0]} (decided on {on}, for all {count} pages)", *notes[1:])
 
-    held = [first] if count == 1 else []  # a single image is not read twice
+    # a single image is not read twice, unless it is large: then the caller's reference
+    # is the only one, and memory is freed when the caller lets it go
+    held = [first] if count == 1 and first.nbytes <= SMALL_BYTES else []
+
+    handed = [first] if count == 1 else []
 
     def read(i: int) -> np.ndarray:
         if held:
             return held[0]
+        if handed:  # the first read hands out the picture already read, once
+            return handed.pop()
         with _opened(p) as im:
             raw, alpha = _page(p, im, i)
             return _finish(p, raw, alpha, windowing)[0]
@@ -99,12 +106,19 @@ def _value_range(p: Path, im: Image.Image, count: int, dtype) -> np.ndarray:
     return np.array([lo, hi], dtype=dtype)
 
 
+SMALL_BYTES = 64 << 20  # pictures up to this size stay in memory once read
+
+
 def _page(p: Path, im: Image.Image, i: int):
     if i or im.tell():
         im.seek(i)
     check_pixels(p, im.size[1], im.size[0])
+    if im.size[0] * im.size[1] > Image.MAX_IMAGE_PIXELS:
+        warnings.warn(f"very large image: {im.size[0]} x {im.size[1]} pixels, analysed in "
+                      "bounded memory and reduced for the figures", UserWarning, stacklevel=2)
     im.load()
-    im = ImageOps.exif_transpose(im)
+    if im.getexif().get(0x0112, 1) not in (0, 1):  # EXIF orientation; else no copy made
+        im = ImageOps.exif_transpose(im)
     return frame_data(im)
 
 
@@ -134,7 +148,10 @@ def _check_path(path: str | Path) -> Path:
 def _opened(p: Path):
     """``Image.open(p)``, with Pillow's exceptions as one-line :class:`ImageError`."""
     try:
-        with Image.open(p) as im:
+        with warnings.catch_warnings():  # our own limit (check_pixels) is the rule
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(p)
+        with opened as im:
             yield im
     except ImageError as exc:  # from the intensity rules: name the file
         if str(exc).startswith(str(p)):
@@ -144,6 +161,8 @@ def _opened(p: Path):
         raise ImageError(f"{p}: not an image file (or a format Pillow cannot read)") from None
     except Image.DecompressionBombError as exc:
         raise ImageError(f"{p}: image too large ({_short(exc)})") from None
+    except MemoryError:
+        raise ImageError(f"{p}: not enough memory to read this image") from None
     except (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError,
             TypeError, KeyError, ZeroDivisionError) as exc:
         raise ImageError(f"{p}: cannot read image ({_short(exc)})") from None
@@ -156,7 +175,7 @@ def frame_data(im: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     (H, W, 3). Palette images become grey when their palette is grey.
     """
     if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F", "I;16S"):
-        return np.asarray(im), None
+        return _as_array(im), None
     if im.mode == "P" and "transparency" in im.info:
         im = im.convert("RGBA")
     if im.mode in ("LA", "La", "PA"):
@@ -165,9 +184,28 @@ def frame_data(im: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     if im.mode in ("RGBA", "RGBa"):
         rgba = np.asarray(im.convert("RGBA"), dtype=np.uint8)
         return np.ascontiguousarray(rgba[..., :3]), np.ascontiguousarray(rgba[..., 3])
-    if im.mode in ("1", "L") or (im.mode == "P" and not _palette_is_colour(im)):
+    if im.mode in ("L", "RGB"):  # no converted copy of a large image
+        return _as_array(im), None
+    if im.mode == "1" or (im.mode == "P" and not _palette_is_colour(im)):
         return np.asarray(im.convert("L"), dtype=np.uint8), None
     return np.asarray(im.convert("RGB"), dtype=np.uint8), None
+
+
+def _as_array(im: Image.Image) -> np.ndarray:
+    """``np.asarray(im)``, in row bands for a large image.
+
+    ``np.asarray`` goes through ``Image.tobytes``, which holds the bytes twice while it
+    joins them: for a 12000 x 12000 RGB image that is 0.9 GB on top of Pillow's own copy.
+    """
+    w, h = im.size
+    if w * h <= 1 << 22:
+        return np.asarray(im)
+    first = np.asarray(im.crop((0, 0, w, 1)))
+    out = np.empty((h,) + first.shape[1:], dtype=first.dtype)
+    rows = max(1, (1 << 22) // w)
+    for r in range(0, h, rows):
+        out[r:r + rows] = np.asarray(im.crop((0, r, w, min(h, r + rows))))
+    return out
 
 
 def png_sbit(p: Path) -> int | None:

@@ -23,9 +23,12 @@ import numpy as np
 
 from dida_view.core.errors import SettingsError
 
+_CACHE_BYTES = 64 << 20  # larger slices are not kept (a 12000 x 12000 image is 432 MB)
+
 
 class Slices(Sequence):
-    """The B-scans of a scan, read on first access; the last few stay in memory.
+    """The B-scans of a scan, read on first access; the last few stay in memory
+    (those under 64 MB each).
 
     ``slices[i]`` is a read-only uint8 (H, W) or (H, W, 3) array, ``len(slices)`` the
     number of B-scans (1 for a plain image). Thread-safe: a viewer may read ahead from a
@@ -57,6 +60,8 @@ class Slices(Sequence):
                 return hit
         img = np.asarray(self._read(i))
         img.flags.writeable = False
+        if img.nbytes > _CACHE_BYTES:  # a huge picture: only its user holds it
+            return img
         with self._lock:
             self._cache[i] = img
             while len(self._cache) > self._keep:

@@ -86,8 +86,8 @@ def open_vendor(path: Path):
     what, lib_name, loader = FORMATS[path.suffix.lower()]
     size = path.stat().st_size
     if size > MAX_VENDOR_FILE_BYTES:
-        raise ImageError(f"{path}: {what} of {size / 2**30:.1f} GiB is larger than the limit "
-                         f"of {MAX_VENDOR_FILE_BYTES / 2**30:.0f} GiB")
+        raise ImageError(f"{path}: {what} of {size / 2**20:.0f} MB is larger than the limit "
+                         f"of {MAX_VENDOR_FILE_BYTES / 2**20:.0f} MB")
     lib = _library(path, lib_name, what)
     with _library_logs(lib_name) as logs:
         try:
