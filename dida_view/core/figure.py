@@ -6,13 +6,13 @@ Pure pillow + numpy; used by the CLI and by the viewer's export.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from dida_view.core import render
 from dida_view.core.dida import DidaResult
+from dida_view.core.fonts import font_for
 from dida_view.core.limits import reduce_for_display
 from dida_view.core.maps import View, class_overlay, class_scale
 
@@ -27,12 +27,9 @@ def format_score(value: float, space: str) -> str:
     return f"{value:.2f} {space}"
 
 
-@lru_cache(maxsize=16)
-def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow without FreeType: the small bitmap font
-        return ImageFont.load_default()
+def font(size: int, text: str = "") -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """A font of ``size`` pixels that has glyphs for ``text`` (:func:`fonts.font_for`)."""
+    return font_for(text, size)
 
 
 def label_panel(
@@ -42,7 +39,7 @@ def label_panel(
     pil = Image.fromarray(render.to_uint8(render.as_rgb_float(img)))
     if text:
         h, w = img.shape[:2]
-        f = font(size or max(12, round(min(h, w) / 18)))
+        f = font(size or max(12, round(min(h, w) / 18)), text)
         draw = ImageDraw.Draw(pil)
         x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=f)
         tw, th = x1 - x0, y1 - y0
