@@ -6,6 +6,8 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import logging
+import math
 import os
 import sys
 import tempfile
@@ -62,6 +64,38 @@ def _analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
     p.add_argument("--json", action="store_true", help="print one JSON object per image")
     return p
+
+
+def _check_numbers(args) -> None:
+    """The numeric settings, checked before any image (README, "Command line").
+
+    The rule: a bad setting is an error that names it, before any work, exit status 2
+    (``--gain nan``, ``--gain 0``, ``--opacity 2``, a negative weight, ``--top 0``); a
+    setting that one image cannot take (a grid finer than that image) is an error that
+    names the image, the others are analysed, exit status 1.
+    """
+    from dida_view.core.errors import DidaError
+
+    if args.top < 1:
+        raise DidaError(f"--top must be >= 1, got {args.top}")
+    if not math.isfinite(args.gain) or args.gain <= 0:
+        raise DidaError(f"--gain must be a finite number > 0, got {args.gain}")
+    if not math.isfinite(args.opacity) or not 0.0 <= args.opacity <= 1.0:
+        raise DidaError(f"--opacity must be in 0..1, got {args.opacity}")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise DidaError(f"--batch-size must be >= 1, got {args.batch_size}")
+
+
+class _LogToNote(logging.Handler):
+    """Libraries' log messages (pydicom, eyepy, ...) as one ``note:`` line each."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = (record.getMessage().strip().splitlines() or [record.name])[0]
+        item = f"{_WARNING_ITEM[0]}: " if _WARNING_ITEM[0] else ""
+        print(f"note: {item}{record.name.split('.')[0]}: {text}", file=sys.stderr)
 
 
 class ProgressBar:
@@ -170,18 +204,21 @@ def run_analyze(argv: list[str]) -> int:
             try:
                 weights = tuple(float(w) for w in args.weights.split(","))
             except ValueError:
-                raise DidaError(f"bad weights {args.weights!r}: expected numbers") from None
-        settings = analysis.Settings(
-            grid_sizes=grids,
-            mask_fill=args.mask,
-            score_space=args.score,
-            batch_size=args.batch_size,
-            weights=weights,
-        )
-        if args.top < 1:
-            raise DidaError(f"--top must be >= 1, got {args.top}")
-        if not 0.0 <= args.opacity <= 1.0 or args.gain <= 0:
-            raise DidaError("--opacity must be in 0..1 and --gain > 0")
+                raise DidaError(f"--weights: bad list {args.weights!r}: expected numbers "
+                                "like 1,2,3") from None
+        try:
+            settings = analysis.Settings(
+                grid_sizes=grids,
+                mask_fill=args.mask,
+                score_space=args.score,
+                batch_size=args.batch_size,
+                weights=weights,
+            )
+        except SettingsError as exc:
+            flag = "--weights" if "weight" in str(exc) else "--batch-size" if "batch" in \
+                str(exc) else "--grids"
+            raise DidaError(f"{flag}: {exc}") from None
+        _check_numbers(args)
         model_path = args.model or paths.demo_model_path()
         if model_path is None:
             raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
@@ -449,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("-V", "--version"):
         print(f"dida-view {__version__}")
         return 0
+    root = logging.getLogger()
+    handler = _LogToNote()
+    root.addHandler(handler)
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         try:
@@ -462,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
             return _stdout_closed()
         finally:
             _WARNING_ITEM[0] = ""
+            root.removeHandler(handler)
 
 
 def _run(argv: list[str]) -> int:
