@@ -55,15 +55,16 @@ class Windowing:
             return data
         out = np.empty(data.shape, dtype=np.uint8)
         span = float(self.hi - self.lo) or 1.0
-        rows = max(1, (1 << 22) // max(1, int(np.prod(data.shape[1:], dtype=np.int64))))
-        for r in range(0, data.shape[0], rows):  # in row bands: no full-size float copy
-            a = data[r:r + rows].astype(np.float32)
-            a -= self.lo
-            a *= 255.0 / span
-            a += 0.5
-            np.nan_to_num(a, copy=False, nan=0.0, posinf=255.0, neginf=0.0)
-            np.clip(a, 0.0, 255.0, out=a)
-            out[r:r + rows] = a
+        rows = max(1, (1 << 21) // max(1, int(np.prod(data.shape[1:], dtype=np.int64))))
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN, then 0
+            for r in range(0, data.shape[0], rows):  # in row bands: no full-size float copy
+                a = data[r:r + rows].astype(np.float64)
+                a -= self.lo
+                a *= 255.0 / span
+                a += 0.5
+                np.nan_to_num(a, copy=False, nan=0.0, posinf=255.0, neginf=0.0)
+                np.clip(a, 0.0, 255.0, out=a)
+                out[r:r + rows] = a
         return out
 
 
