@@ -9,7 +9,6 @@ import os
 import selectors
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,43 +16,49 @@ import pytest
 
 CASES = 1500
 SEED = 20261126
-CASE_SECONDS = 10.0
+CASE_SECONDS = 20.0  # a case takes milliseconds; this is for a loaded 2-core machine
+START_SECONDS = 120.0  # the child's imports and seed files, before the first case
 HERE = Path(__file__).resolve().parent.parent
 
 
 def test_fuzz_corpus_ends_in_a_scan_or_a_clean_error(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(HERE.parent), str(HERE), os.environ.get("PYTHONPATH", "")]))
+    # stderr apart: C libraries (libtiff) write their messages there, which the CLI shows
+    # as notes; a crash of the child shows there too, and is reported below
+    errors = open(tmp_path / "stderr.txt", "w+")  # noqa: SIM115 - closed in finally
     child = subprocess.Popen(
         [sys.executable, str(HERE / "fuzz_corpus.py"), str(SEED), str(CASES), str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
     sel = selectors.DefaultSelector()
     sel.register(child.stdout, selectors.EVENT_READ)
-    bad, done, current, last = [], 0, None, time.monotonic()
+    bad, done, current = [], 0, None
     try:
         while True:
-            if not sel.select(timeout=CASE_SECONDS):
-                pytest.fail(f"fuzz case {current} took more than {CASE_SECONDS} s (a hang)")
+            if not sel.select(timeout=CASE_SECONDS if current is not None else START_SECONDS):
+                what = f"fuzz case {current}" if current is not None else "the fuzz start"
+                pytest.fail(f"{what} took more than {CASE_SECONDS} s (a hang)")
             line = child.stdout.readline()
             if not line:
                 break
             word, _, rest = line.strip().partition(" ")
             if word == "start":
-                current, last = rest, time.monotonic()
+                current = rest
             elif word == "ok":
                 done += 1
             elif word == "BAD":
                 bad.append(rest)
                 done += 1
-            elif time.monotonic() - last > CASE_SECONDS:
-                pytest.fail(f"fuzz case {current} took more than {CASE_SECONDS} s")
             else:
                 bad.append(f"case {current}: printed {line.strip()[:200]!r}")
     finally:
         child.kill()
         child.wait()
+        errors.seek(0)
+        stderr = errors.read()[-2000:]
+        errors.close()
     assert not bad, f"{len(bad)} of {done} fuzz cases failed:\n" + "\n".join(bad[:20])
-    assert done == CASES
+    assert done == CASES, f"the fuzz run stopped after {done} cases:\n{stderr}"
 
 
 def test_intensity_rules_map_any_values_to_uint8():
