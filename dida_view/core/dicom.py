@@ -17,7 +17,9 @@ Instance UID), which is what exports use.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,12 +89,37 @@ def anonymous_id(uid: str) -> str:
 def open_dicom(path: Path) -> DicomInfo:
     """Read a DICOM file's header and plan its display rule; frames are read on demand.
 
+    pydicom's warnings and log messages while the header is read become notes, with any
+    patient identifier in them replaced by ``[identifier]``.
+
     Raises
     ------
     ImageError
         Not DICOM, no pixel data, an encoding without a decoder, or a broken file; one
         line naming the file.
     """
+    from dida_view.core.vendor import library_logs
+
+    with warnings.catch_warnings(record=True) as caught, library_logs("pydicom") as logs:
+        warnings.simplefilter("always")
+        info = _open(path)
+    said = [*(str(w.message) for w in caught), *logs]
+    extra = list(dict.fromkeys(_scrub(f"pydicom: {m}", info.identifiers) for m in said
+                               if m.strip()))  # warn_and_log says it twice
+    return dataclasses.replace(info, notes=(*info.notes, *extra)) if extra else info
+
+
+def _scrub(text: str, identifiers: dict[str, str]) -> str:
+    """``text`` on one line, with every identifier value (and name part) replaced."""
+    text = (text.strip().splitlines() or [""])[0]
+    parts = {v for value in identifiers.values() for v in (value, *value.split("^"))}
+    for v in sorted((p.strip() for p in parts), key=len, reverse=True):
+        if len(v) >= 2:
+            text = text.replace(v, "[identifier]")
+    return text
+
+
+def _open(path: Path) -> DicomInfo:
     import pydicom
     from pydicom.errors import InvalidDicomError
 

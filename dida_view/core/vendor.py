@@ -62,7 +62,8 @@ class _Notes(logging.Handler):
 
 
 @contextlib.contextmanager
-def _library_logs(name: str):
+def library_logs(name: str):
+    """Within: the warnings (and worse) that logger ``name`` logs, collected, not shown."""
     logger = logging.getLogger(name)
     handler = _Notes()
     saved = logger.propagate
@@ -89,7 +90,7 @@ def open_vendor(path: Path):
         raise ImageError(f"{path}: {what} of {size / 2**20:.0f} MB is larger than the limit "
                          f"of {MAX_VENDOR_FILE_BYTES / 2**20:.0f} MB")
     lib = _library(path, lib_name, what)
-    with _library_logs(lib_name) as logs:
+    with library_logs(lib_name) as logs:
         try:
             if lib_name == "eyepy":
                 data, localizer, spacing, ids, notes = _eyepy(lib, loader, path)

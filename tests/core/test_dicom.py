@@ -116,3 +116,26 @@ def test_broken_dicom_is_one_clean_line(tmp_path):
 
 def test_patient_fixture_is_what_the_privacy_tests_look_for():
     assert PATIENT["PatientName"] == "Doe^Jane"
+
+
+def test_pydicom_warnings_become_notes_without_the_identifiers(tmp_path):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        write_dicom(tmp_path / "long.dcm", _ramp(top=255).astype(np.uint8),
+                    PatientName="Doe^" + "Jane" * 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none escapes as a warning
+        scan = load_scan(tmp_path / "long.dcm")
+    said = [n for n in scan.notes if n.startswith("pydicom: ")]
+    assert len(said) == 1 and "exceeds the maximum" in said[0]  # said once, not twice
+    assert not any("Doe" in n or "Jane" in n for n in scan.notes)
+
+
+def test_scrub_replaces_identifier_values_and_name_parts():
+    from dida_view.core.dicom import _scrub
+
+    ids = {"PatientName": "Doe^Jane", "PatientBirthDate": "19500101"}
+    text = _scrub("Invalid value for VR DA: '19500101x' of Jane Doe\nmore", ids)
+    assert text == "Invalid value for VR DA: '[identifier]x' of [identifier] [identifier]"
