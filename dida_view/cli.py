@@ -94,8 +94,7 @@ class _LogToNote(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = (record.getMessage().strip().splitlines() or [record.name])[0]
-        item = f"{_WARNING_ITEM[0]}: " if _WARNING_ITEM[0] else ""
-        print(f"note: {item}{record.name.split('.')[0]}: {text}", file=sys.stderr)
+        _note_once(text, record.name.split(".")[0])
 
 
 class ProgressBar:
@@ -140,8 +139,21 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
         text = f"very large image: {text}"
     elif issubclass(category, RuntimeWarning) and "encountered" in text:
         text = f"numpy: {text} (NaN or infinite values?)"
+    _note_once(text)
+
+
+_SAID: set[tuple[str, str]] = set()  # (item, text) of the library notes shown so far
+
+
+def _note_once(text: str, source: str = "") -> None:
+    """A library's message as one ``note:`` line, once per image: a library that both
+    warns and logs the same thing (pydicom's ``warn_and_log``) is shown once."""
+    key = (_WARNING_ITEM[0], text)
+    if key in _SAID:
+        return
+    _SAID.add(key)
     item = f"{_WARNING_ITEM[0]}: " if _WARNING_ITEM[0] else ""
-    print(f"note: {item}{text}", file=sys.stderr)
+    print(f"note: {item}{source + ': ' if source else ''}{text}", file=sys.stderr)
 
 
 def _load_with_c_messages_as_notes(load, name: str, *, quiet: bool = False):
@@ -502,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
             return _stdout_closed()
         finally:
             _WARNING_ITEM[0] = ""
+            _SAID.clear()
             root.removeHandler(handler)
 
 

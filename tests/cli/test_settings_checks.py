@@ -74,3 +74,22 @@ def test_a_library_log_message_becomes_one_note_line(tmp_path, model, img, capsy
     err = capsys.readouterr().err
     assert rc == 0 and f"note: {img}: pydicom: odd value\n" in err
     assert "second line" not in err
+
+
+def test_a_message_both_warned_and_logged_is_one_note(tmp_path, model, img, capsys,
+                                                      monkeypatch):
+    import warnings
+
+    from dida_view.core import analysis
+
+    real = analysis.analyze
+
+    def twice(*a, **k):  # as pydicom's warn_and_log does
+        warnings.warn("value out of range", UserWarning, stacklevel=1)
+        logging.getLogger("pydicom").warning("value out of range")
+        return real(*a, **k)
+
+    monkeypatch.setattr(analysis, "analyze", twice)
+    rc = main(["analyze", str(img), "--model", str(model), "--grids", "2",
+               "--out", str(tmp_path / "o")])
+    assert rc == 0 and capsys.readouterr().err.count("value out of range") == 1
