@@ -72,8 +72,10 @@ def open_pages(p: Path):
         if count > 1 and raw.dtype.kind in "iu" and raw.dtype != np.uint8:
             whole = _value_range(p, im, count, raw.dtype)  # integers: every page's range
         windowing = intensity.plan(whole, bits=png_sbit(p), source="sBIT")
-        first, notes = _finish(p, raw, alpha, windowing)
-        del raw, alpha, whole
+        del whole
+    # windowed after Pillow's copy is closed: a 12000 x 12000 float image is 576 MB each
+    first, notes = _finish(p, raw, alpha, windowing)
+    del raw, alpha
     if count > 1 and windowing.note:
         on = "all pages" if windowing.kind != "percentile" else f"page {probe + 1}"
         notes = (f"{notes[0]} (decided on {on}, for all {count} pages)", *notes[1:])
@@ -91,7 +93,7 @@ def open_pages(p: Path):
             return handed.pop()
         with _opened(p) as im:
             raw, alpha = _page(p, im, i)
-            return _finish(p, raw, alpha, windowing)[0]
+        return _finish(p, raw, alpha, windowing)[0]
 
     return count, read, (*notes, *extra), "tiff-pages" if count > 1 else "image"
 
