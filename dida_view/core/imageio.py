@@ -112,13 +112,15 @@ SMALL_BYTES = 64 << 20  # pictures up to this size stay in memory once read
 
 
 def _page(p: Path, im: Image.Image, i: int):
-    if i or im.tell():
-        im.seek(i)
-    check_pixels(p, im.size[1], im.size[0])
+    with warnings.catch_warnings():  # Pillow's bomb warning: check_pixels is the rule
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        if i or im.tell():
+            im.seek(i)
+        check_pixels(p, im.size[1], im.size[0])
+        im.load()
     if im.size[0] * im.size[1] > Image.MAX_IMAGE_PIXELS:
         warnings.warn(f"very large image: {im.size[0]} x {im.size[1]} pixels, analysed in "
                       "bounded memory and reduced for the figures", UserWarning, stacklevel=2)
-    im.load()
     if im.getexif().get(0x0112, 1) not in (0, 1):  # EXIF orientation; else no copy made
         im = ImageOps.exif_transpose(im)
     return frame_data(im)

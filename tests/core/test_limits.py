@@ -96,3 +96,18 @@ def test_figure_of_a_large_image_is_at_most_4096_per_panel():
                      weights=np.ones(1), meta={"original_size": (600, 5000)})
     panels, _ = figure_panels(np.zeros((600, 5000), np.uint8), res, [0])
     assert all(max(p.shape[:2]) <= 4096 for p in panels)
+
+
+def test_a_large_image_within_the_limit_gets_one_note_not_pillows_alarm(tmp_path,
+                                                                         monkeypatch):
+    import warnings
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # so that 40 x 40 is "large"
+    a = np.zeros((40, 40), np.float32)
+    a[0, 0] = 1
+    Image.fromarray(a, "F").save(tmp_path / "f.tif")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        load_scan(tmp_path / "f.tif").image()
+    texts = [str(w.message) for w in said]
+    assert len(texts) == 1 and texts[0].startswith("very large image: 40 x 40 pixels")
