@@ -139,3 +139,25 @@ def test_scrub_replaces_identifier_values_and_name_parts():
     ids = {"PatientName": "Doe^Jane", "PatientBirthDate": "19500101"}
     text = _scrub("Invalid value for VR DA: '19500101x' of Jane Doe\nmore", ids)
     assert text == "Invalid value for VR DA: '[identifier]x' of [identifier] [identifier]"
+
+
+def test_jpeg_baseline_dicom_decodes(tmp_path):
+    import io
+
+    from PIL import Image
+    from pydicom import dcmread
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEGBaseline8Bit
+
+    grey = _ramp(top=255).astype(np.uint8)
+    p = tmp_path / "jb.dcm"
+    write_dicom(p, grey)
+    buf = io.BytesIO()
+    Image.fromarray(grey).save(buf, "JPEG", quality=95)
+    ds = dcmread(p)
+    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+    ds.PixelData = encapsulate([buf.getvalue()])
+    ds["PixelData"].is_undefined_length = True
+    ds.save_as(p)
+    img = load_scan(p).image()
+    assert img.shape == grey.shape and np.abs(img.astype(int) - grey).max() < 12
