@@ -142,6 +142,9 @@ def analyze(
         "original_size": prep.original_size,
         "preprocessing": classifier.preprocessing.to_dict(),
     }
+    constant = is_constant(image)  # nothing to find: every map is 0 without a masked run
+    if constant:
+        fields["note"] = "; ".join([*notes, CONSTANT_NOTE])
     if on_start is not None:
         on_start(DidaResult(
             scores=base_scores, grid_sizes=settings.grid_sizes, d={}, evaluations=0,
@@ -149,8 +152,7 @@ def analyze(
             input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
             meta=meta, **fields))
 
-    if is_constant(image):  # nothing to find: every map is 0 without a masked inference
-        fields["note"] = "; ".join([*notes, CONSTANT_NOTE])
+    if constant:
         result = _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid)
         if key is not None:
             cache.put(key, result)
