@@ -212,9 +212,15 @@ def _display_rule(ds, probe: np.ndarray, samples: int):
     if samples == 1 and ("VOILUTSequence" in ds or "WindowCenter" in ds):
         lo, hi, note = _voi_range(ds)
 
-        def voi(a: np.ndarray) -> np.ndarray:
-            out = apply_voi_lut(apply_modality_lut(a, ds), ds)
-            return intensity.Windowing("window", lo, hi).apply(out)
+        window = intensity.Windowing("window", lo, hi)
+
+        def voi(a: np.ndarray) -> np.ndarray:  # in row bands: pydicom works in float64
+            out = np.empty(a.shape, dtype=np.uint8)
+            rows = max(1, (1 << 20) // max(1, a[0].size))
+            for r in range(0, a.shape[0], rows):
+                band = apply_voi_lut(apply_modality_lut(a[r:r + rows], ds), ds)
+                out[r:r + rows] = window.apply(band)
+            return out
 
         return voi, [note]
     bits = int(ds.get("BitsStored", 8) or 8)
