@@ -207,8 +207,11 @@ def _display_rule(ds, probe: np.ndarray, samples: int):
 
     photometric = str(ds.get("PhotometricInterpretation", "")).strip()
     if photometric == "PALETTE COLOR":
-        return (lambda a: intensity.plan(apply_color_lut(a, ds)).apply(apply_color_lut(a, ds)),
-                ["palette colour DICOM: its colour LUT applied"])
+        def palette(a: np.ndarray) -> np.ndarray:
+            rgb = apply_color_lut(a, ds)
+            return intensity.plan(rgb).apply(rgb)
+
+        return palette, ["palette colour DICOM: its colour LUT applied"]
     if samples == 1 and ("VOILUTSequence" in ds or "WindowCenter" in ds):
         lo, hi, note = _voi_range(ds)
 
