@@ -37,9 +37,10 @@ from dida_view.core.imageio import load_image
 from dida_view.core.preprocess import Preprocessing, prepare
 
 CLASSES = ["CNV", "DME", "DRUSEN", "NORMAL"]
-INPUT = (128, 256)  # (height, width): a 496 x 1024 Spectralis export fits with 2 rows of pad
+# the paper's OCT recipe: width x 1/2, letterboxed; a 496 x 1024 export becomes 186 x 192
+INPUT = (192, 192)
 PREPROCESSING = Preprocessing(
-    input_size=INPUT, squeeze_x=1.0, resize="letterbox", fill=0, interpolation="bilinear",
+    input_size=INPUT, squeeze_x=0.5, resize="letterbox", fill=0, interpolation="bilinear",
     color="grey", scale=1 / 255, mean=(0.2,), std=(0.2,),
 )
 ATTRIBUTION = (
@@ -197,7 +198,7 @@ def augment(xb: np.ndarray, boxes: np.ndarray, rng: np.random.Generator):
     gain = rng.uniform(0.75, 1.3, (b, 1, 1))
     bias = rng.uniform(-0.05, 0.05, (b, 1, 1))
     u = u ** gamma * gain + bias
-    sigma = rng.uniform(0.0, 0.35, (b, 1, 1))
+    sigma = rng.uniform(0.0, 0.15, (b, 1, 1))
     noise = rng.standard_normal(u.shape).astype(np.float32)
     u = u * (1 + sigma * noise) + 0.01 * rng.standard_normal(u.shape)
     u = np.clip(u, 0, 1) * 255.0
@@ -317,16 +318,21 @@ def stage_cv(work: Path, data: dict, arm: str, args) -> dict:
     t0 = time.perf_counter()
     only = range(args.folds) if args.only_fold is None else [args.only_fold]
     for f in only:
-        print(f"cv {arm}: fold {f + 1}/{args.folds}")
-        tr = np.flatnonzero(folds != f)
-        model = train(data, tr, len(CLASSES), epochs=args.epochs, seed=args.seed + f,
-                      init=init, lr=args.lr)
         va = np.flatnonzero(folds == f)
-        logits[va] = predict(model, data["x"][va])
+        cached = work / f"fold{f}_{arm}_logits.npy"  # a fold already done (rerun after a stop)
+        if cached.exists():
+            logits[va] = np.load(cached)
+        else:
+            print(f"cv {arm}: fold {f + 1}/{args.folds}")
+            tr = np.flatnonzero(folds != f)
+            model = train(data, tr, len(CLASSES), epochs=args.epochs, seed=args.seed + f,
+                          init=init, lr=args.lr)
+            logits[va] = predict(model, data["x"][va])
+            if f == 0:
+                torch.save(model.state_dict(), work / f"fold0_{arm}.pt")
+            np.save(cached, logits[va])
         acc = float(np.mean(logits[va].argmax(1) == data["y"][va]))
         print(f"cv {arm}: fold {f + 1} accuracy {acc:.3f} on {len(va)} scans")
-        if f == 0:
-            torch.save(model.state_dict(), work / f"fold0_{arm}.pt")
     done = np.isin(folds, list(only))
     y, pred = data["y"][done], logits[done].argmax(1)
     res = {
