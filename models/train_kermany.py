@@ -350,6 +350,40 @@ def stage_cv(work: Path, data: dict, arm: str, args) -> dict:
     return res
 
 
+def summarise_cv(work: Path, data: dict, folds: np.ndarray, k: int) -> dict:
+    """Cross-validation figures per arm over the folds done so far (cached logits)."""
+    out: dict = {}
+    done = {}
+    for arm in ("scratch", "synthetic"):
+        fs = [f for f in range(k) if (work / f"fold{f}_{arm}_logits.npy").exists()]
+        if not fs:
+            continue
+        done[arm] = fs
+        logits = np.zeros((len(data["y"]), len(CLASSES)), np.float32)
+        for f in fs:
+            logits[folds == f] = np.load(work / f"fold{f}_{arm}_logits.npy")
+        out[arm] = {"folds_done": fs, "logits": logits}
+    common = sorted(set.intersection(*(set(v) for v in done.values()))) if done else []
+    for r in out.values():
+        logits = r.pop("logits")
+        pred = logits.argmax(1)
+        sel = np.isin(folds, r["folds_done"])
+        y = data["y"]
+        r.update({
+            "scans": int(sel.sum()), "top1": float(np.mean(pred[sel] == y[sel])),
+            "patient_top1": patient_accuracy(y[sel], pred[sel], data["patient"][sel]),
+            "fold_top1": {int(f): float(np.mean(pred[folds == f] == y[folds == f]))
+                          for f in r["folds_done"]},
+            "confusion": confusion(y[sel], pred[sel], len(CLASSES)).tolist(),
+        })
+        both = np.isin(folds, common)
+        if common:
+            r["common_top1"] = float(np.mean(pred[both] == y[both]))
+    out["common_folds"] = common
+    out["k"] = k
+    return out
+
+
 def export(state: dict, path: Path, description: str, training: str) -> None:
     import onnx
     import torch
@@ -451,16 +485,15 @@ def main() -> None:
 def stage_export(work: Path, root: Path, data: dict, args) -> None:
     import torch
 
-    cv = {a: json.loads((work / f"cv_{a}.json").read_text())
-          for a in ("scratch", "synthetic") if (work / f"cv_{a}.json").exists()}
+    folds = patient_folds(data["patient"], data["y"], args.folds)
+    cv = summarise_cv(work, data, folds, args.folds)
     ship = args.ship
     if ship == "auto":
+        common = cv.get("common_folds") or []
         ship = "scratch"
-        if "synthetic" in cv and cv["synthetic"]["top1"] > cv.get("scratch", {}).get("top1", 0) \
-                + 0.01:
+        if common and cv["synthetic"]["common_top1"] > cv["scratch"]["common_top1"] + 0.01:
             ship = "synthetic"
     state = torch.load(work / f"fold0_{ship}.pt")
-    folds = patient_folds(data["patient"], data["y"], args.folds)
     val = np.flatnonzero(folds == 0)
     train_pat = sorted(set(data["patient"][folds != 0]))
     model = build_model(len(CLASSES))
