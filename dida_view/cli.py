@@ -48,7 +48,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     from dida_view.core.dida import MASK_FILLS
     from dida_view.core.scores import SCORE_SPACES
 
-    p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
+    p.add_argument("--model", metavar="M.onnx",
+                   help="ONNX image classifier (default: the bundled model the first image's "
+                   "sidecar names, else the bundled real-data OCT model)")
     p.add_argument("--output-name", metavar="NAME",
                    help="the model's class-score output, when it has several")
     p.add_argument("--grids", default="7,9,11,13,15,17,19,21", metavar="N,N,...",
@@ -203,8 +205,12 @@ def _stdout_closed() -> int:
     return 141
 
 
-def open_model(args: argparse.Namespace):
+def open_model(args: argparse.Namespace, first_image: str | Path | None = None):
     """(classifier, settings, model path) from :func:`add_model_options`' arguments.
+
+    With no ``--model``: the bundled model that ``first_image``'s sidecar names (a bundled
+    sample gets its own model), else the bundled real-data model
+    (:func:`dida_view.paths.model_for_image`).
 
     Raises
     ------
@@ -238,9 +244,9 @@ def open_model(args: argparse.Namespace):
             str(exc) else "--grids"
         raise DidaError(f"{flag}: {exc}") from None
     _check_numbers(args)
-    model_path = args.model or paths.demo_model_path()
+    model_path = args.model or paths.model_for_image(first_image)
     if model_path is None:
-        raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
+        raise DidaError("no model: give --model M.onnx (no bundled model is installed)")
     classifier = OnnxClassifier(model_path, output=args.output_name,
                                 device="cpu" if args.cpu else "auto")
     return classifier, settings, model_path
@@ -255,7 +261,7 @@ def run_analyze(argv: list[str]) -> int:
 
     args = _analyze_parser().parse_args(argv)
     try:
-        classifier, settings, model_path = open_model(args)
+        classifier, settings, model_path = open_model(args, args.images[0])
         shown: list[int] | None = None
         if args.classes:
             missing = [c for c in args.classes if c not in classifier.labels]

@@ -111,16 +111,21 @@ def write_outputs(run, image, result, classes, diagnosis, stem: str) -> list[Pat
 def report(run, scan, index, name, result, classes, diagnosis, took, outputs) -> None:
     """One line per result: the JSON record (``--json``) or a summary on stdout."""
     from dida_view.core import figure
+    from dida_view.domains import domain_note
 
     args = run.args
     if result.note and not args.json:
         print(f"note: {name}: {result.note}", file=sys.stderr)
+    mismatch = domain_note(run.model_path, name)
+    if mismatch is not None and not args.json:
+        print(f"note: {name}: {mismatch.text}", file=sys.stderr)
     if args.json:
         record = json_record(result, name=name, model=run.model_path, top=args.top,
                               classes=classes, diagnosis=diagnosis, took=took,
                               requested=args.score, batch_note=run.batch_note,
                               device=run.classifier.info.providers[0], outputs=outputs,
                               input_notes=scan.notes)
+        record["domain_note"] = mismatch.text if mismatch is not None else None
         record["case"] = scan.case_id
         record["slice"] = index + 1 if scan.is_volume else None
         record["slices"] = len(scan)

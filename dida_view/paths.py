@@ -11,10 +11,13 @@ Where the data lives in each case (the first that exists wins):
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-DEMO_MODEL_NAME = "dida_demo_oct.onnx"
+DEMO_MODEL_NAME = "dida_demo_oct.onnx"  # the synthetic model
+REAL_MODEL_NAME = "oct_kermany.onnx"  # the real-data model: the default
 MODEL_CARD_NAME = "README.md"
 ICON_NAME = "dida_view"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -70,8 +73,86 @@ def demo_model_path() -> Path | None:
     return p if p.is_file() else None
 
 
+@dataclass(frozen=True)
+class BundledModel:
+    """A model shipped with DiDA View: its file, its name and the domain it was trained
+    on in words, and whether that domain is real scans."""
+
+    file: str
+    name: str
+    domain: str
+    real: bool
+
+    def path(self) -> Path | None:
+        """The model file, if installed."""
+        d = models_dir()
+        p = d / self.file if d is not None else None
+        return p if p is not None and p.is_file() else None
+
+    def samples(self) -> list[Path]:
+        """Its bundled sample scans: those whose sidecar's ``"model"`` names it."""
+        return [p for p in sample_images() if sample_model(p) == self.file]
+
+
+# the default first: the real-data model opens a real scan when no arguments are given
+BUNDLED_MODELS = (
+    BundledModel(REAL_MODEL_NAME, "real OCT model",
+                 "real Spectralis OCT B-scans (Kermany 2018)", True),
+    BundledModel(DEMO_MODEL_NAME, "synthetic demo model",
+                 "synthetic OCT B-scans (DiDA View's generator)", False),
+)
+
+
+def bundled_model(path_or_name: str | Path | None) -> BundledModel | None:
+    """The bundled model a path or file name stands for (by file name), or None."""
+    if path_or_name is None:
+        return None
+    name = Path(path_or_name).name
+    return next((m for m in BUNDLED_MODELS if m.file == name), None)
+
+
+def default_model_path() -> Path | None:
+    """The model ``dida-view`` opens with no ``--model``: the real-data model, else the
+    synthetic one, else None."""
+    for m in BUNDLED_MODELS:
+        p = m.path()
+        if p is not None:
+            return p
+    return None
+
+
+def sample_model(image: str | Path) -> str | None:
+    """The ``"model"`` key of an image's sidecar ``<stem>.json`` (the bundled model it
+    belongs to), or None when the sidecar is missing or says nothing."""
+    p = Path(image)
+    try:
+        data = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    model = data.get("model") if isinstance(data, dict) else None
+    return str(model) if isinstance(model, str) and model else None
+
+
+def model_for_image(image: str | Path | None) -> Path | None:
+    """The default model for ``image``: the bundled model its sidecar names, if installed,
+    else :func:`default_model_path` (the real-data model)."""
+    m = bundled_model(sample_model(image)) if image is not None else None
+    p = m.path() if m is not None else None
+    return p if p is not None else default_model_path()
+
+
+def default_sample() -> Path | None:
+    """The scan ``dida-view`` opens with no arguments: the default model's first sample,
+    else the first sample."""
+    p = default_model_path()
+    m = bundled_model(p)
+    first = m.samples() if m is not None else []
+    samples = first or sample_images()
+    return samples[0] if samples else None
+
+
 def model_card_path() -> Path | None:
-    """The demo model's card (``models/README.md``), if present."""
+    """The bundled models' cards (``models/README.md``), if present."""
     d = models_dir()
     if d is None:
         return None
