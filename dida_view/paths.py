@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 DEMO_MODEL_NAME = "dida_demo_oct.onnx"  # the synthetic model
 REAL_MODEL_NAME = "oct_kermany.onnx"  # the real-data model: the default
@@ -73,8 +73,7 @@ def demo_model_path() -> Path | None:
     return p if p.is_file() else None
 
 
-@dataclass(frozen=True)
-class BundledModel:
+class BundledModel(NamedTuple):  # not a dataclass: setup.py loads this file by its path
     """A model shipped with DiDA View: its file, its name and the domain it was trained
     on in words, and whether that domain is real scans."""
 

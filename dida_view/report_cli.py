@@ -90,7 +90,8 @@ def run_report(argv: list[str]) -> int:
     as_html = args.html or out.suffix.lower() in (".html", ".htm")
     try:
         cases = expand(args.paths)
-        classifier, settings, model_path = open_model(args)
+        # no --model: the bundled model the first case's sidecar names, else the real one
+        classifier, settings, model_path = open_model(args, cases[0].path if cases else None)
     except DidaError as exc:
         _error(str(exc))
         return 2

@@ -36,12 +36,14 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dida-view",
         description="DiDA View: see why an image classifier decided what it did. With no "
-        "arguments, opens the demo model and the first sample scan.",
+        "arguments, opens a real OCT scan with the bundled real-data model.",
         epilog="Other commands: dida-view analyze ... (batch, no window), dida-view synth ...",
     )
     p.add_argument("image", nargs="?", metavar="IMAGE",
                    help="image to open, or a folder or CSV/JSON case list to browse")
-    p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
+    p.add_argument("--model", metavar="M.onnx",
+                   help="ONNX image classifier (default: the bundled model the image's "
+                   "sidecar names, else the real-data OCT model)")
     p.add_argument("--screenshot", metavar="PATH",
                    help="open the window, wait for the analysis, save a PNG of the window, exit")
     p.add_argument("--size", default=None, metavar="WxH",
@@ -147,15 +149,13 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         _use_theme(win, args.theme == "dark")
     win.resize(*size)
     win.show()
-    model = args.model or paths.demo_model_path()
-    image = args.image
-    if image is None:
-        samples = paths.sample_images()
-        image = samples[0] if samples else None
+    image = args.image if args.image is not None else paths.default_sample()
+    # no --model: the bundled model the image's sidecar names, else the real-data model
+    model = args.model or paths.model_for_image(image)
     if model is not None:
         win.open_model(model)
     elif args.model is None:
-        win.status.message("No demo model installed: open a model (Ctrl+Shift+O)")
+        win.status.message("No bundled model installed: open a model (Ctrl+Shift+O)")
     if image is not None and is_case_list(image):
         win.cases.open(image)  # a folder or a CSV/JSON case list
     elif image is not None:

@@ -137,11 +137,13 @@ def _action(win: QMainWindow, text: str, slot: Callable, shortcut, tip: str,
 
 def build(win: QMainWindow, slots: dict[str, Callable], dock: QDockWidget) -> SimpleNamespace:
     """Create the menu bar. ``slots`` maps every action name of :data:`MENUS` to what it
-    does. Returns the actions by name, and the ``recent`` and ``samples`` sub-menus."""
-    a = SimpleNamespace()
+    does. Returns the actions by name, the ``recent`` and ``samples`` sub-menus, and
+    ``menus``: each menu by its key in :data:`MENUS`."""
+    a = SimpleNamespace(menus={})
     bar = win.menuBar()
     for title, entries in MENUS.items():
         menu = bar.addMenu(title)
+        a.menus[title] = menu  # by the title's key in MENUS (others add to them)
         for entry in entries:
             if entry is None:
                 menu.addSeparator()

@@ -42,10 +42,13 @@ class RunStatus(QObject):
         self.cancel = QPushButton("Cancel (Esc)")
         self.cancel.clicked.connect(self.cancel_requested)
         self.model = QLabel()
+        self.model_line = QLabel()  # the model, what it was trained on, not for diagnosis
+        self.model_line.setObjectName("model-line")
         bar.addWidget(self.text, 1)
         bar.addPermanentWidget(self.bar)
         bar.addPermanentWidget(self.cancel)
         bar.addPermanentWidget(self.model)
+        bar.addPermanentWidget(self.model_line)
         self.bar.hide()
         self.cancel.hide()
         self._grids: tuple[int, ...] = ()
@@ -56,6 +59,10 @@ class RunStatus(QObject):
     def set_model(self, text: str) -> None:
         """The model line on the right."""
         self.model.setText(text)
+
+    def set_model_line(self, text: str) -> None:
+        """The line that names the model, its training data and "not for diagnosis"."""
+        self.model_line.setText(text)
 
     def message(self, text: str) -> None:
         """A status message (what happened last)."""

@@ -38,6 +38,7 @@ from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.case_controller import CaseController
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
+from dida_view.gui.domain_views import DomainViews
 from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.opening import FileOpening
@@ -96,6 +97,9 @@ class MainWindow(FileOpening, QMainWindow):
         self.cases = CaseController(self)  # the case browser dock, its queue, the reading
         self.actions_ = menus.build(self, self._menu_slots(), self.dock)
         self.actions_.cpu_only.setChecked(self.cpu_only())
+        # the model line, the domain mismatch banner (above the panels), Model > bundled
+        self.domains = DomainViews(self, self.actions_.menus["&Model"])
+        lay.insertWidget(0, self.domains.banner)
         self.actions_.dark.setChecked(theme.is_dark(self.store))
         theme.apply_theme(self.actions_.dark.isChecked())
         self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
@@ -206,7 +210,7 @@ class MainWindow(FileOpening, QMainWindow):
         self.store.setValue("dirs/model", str(path.resolve().parent))
         self._fill_file_menus()
         device = clf.info.providers[0].replace("ExecutionProvider", "")
-        self.status.set_model(f"{path.name}: {len(clf.labels)} classes, {device}")
+        self.status.set_model(f"{len(clf.labels)} classes, {device}")
         if self.model.image is not None:
             self.start_run()
         else:

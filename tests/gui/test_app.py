@@ -32,9 +32,8 @@ def test_screenshot_fails_cleanly_on_a_bad_image(model_path, tmp_path, capsys):
     assert not (tmp_path / "shot.png").exists()
 
 
-def test_no_arguments_without_demo_model_shows_a_hint(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(app.paths, "demo_model_path", lambda: None)
-    monkeypatch.setattr(app.paths, "sample_images", lambda: [])
+def test_no_arguments_without_bundled_models_shows_a_hint(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(app.paths, "data_dir", lambda _name: None)  # no models, no samples
     out = tmp_path / "empty.png"
     assert app.main(["--screenshot", str(out), "--size", "800x400"]) == 0
     assert out.is_file()

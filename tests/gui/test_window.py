@@ -193,14 +193,14 @@ def test_d_readout_matches_the_grid_images(make_window, qtbot, model_path, scan_
         assert abs(r.d_at(1, y, x) - mixed) < 1e-9
 
 
-def test_no_arguments_open_the_demo_model_and_first_sample(monkeypatch, model_path,
-                                                           scan_path, tmp_path):
+def test_no_arguments_open_the_default_model_and_sample(monkeypatch, model_path,
+                                                         scan_path, tmp_path):
     from PIL import Image
 
     from dida_view.gui import app
 
-    monkeypatch.setattr(app.paths, "demo_model_path", lambda: model_path)
-    monkeypatch.setattr(app.paths, "sample_images", lambda: [scan_path])
+    monkeypatch.setattr(app.paths, "model_for_image", lambda _image: model_path)
+    monkeypatch.setattr(app.paths, "default_sample", lambda: scan_path)
     out = tmp_path / "demo.png"
     assert app.main(["--screenshot", str(out), "--size", "1000x600"]) == 0
     shot = np.asarray(Image.open(out).convert("RGB"))
