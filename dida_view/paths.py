@@ -98,7 +98,7 @@ BUNDLED_MODELS = (
     BundledModel(REAL_MODEL_NAME, "real OCT model",
                  "real Spectralis OCT B-scans (Kermany 2018)", True),
     BundledModel(DEMO_MODEL_NAME, "synthetic demo model",
-                 "synthetic OCT B-scans (DiDA View's generator)", False),
+                 "synthetic OCT B-scans from DiDA View's generator", False),
 )
 
 

@@ -1,10 +1,13 @@
-"""``dida-view --self-test``: analyse a bundled sample with the bundled model, check it.
+"""``dida-view --self-test``: analyse a sample of each bundled model with it, check it.
 
-A quick end-to-end check of an installation (a checkout, a wheel or the frozen app): the
-demo model loads and runs, the DiDA engine produces maps of the right shapes with finite
-values, a class overlay renders, and the model's top class for the sample is the sample's
-diagnosis (from its sidecar ``<stem>.json``). It prints one line and returns 0, or prints
-``self-test failed: <reason>`` and returns 1. It never imports Qt.
+A quick end-to-end check of an installation (a checkout, a wheel or the frozen app): each
+bundled model (:data:`dida_view.paths.BUNDLED_MODELS`: the real-data model and the
+synthetic one) is there, loads and runs on the first sample whose sidecar names it, the
+DiDA engine produces maps of the right shapes with finite values, a class overlay renders,
+and the model's top class for the sample is the sample's diagnosis (from its sidecar
+``<stem>.json``). It prints one line per model and returns 0, or prints
+``self-test failed: <reason>`` and returns 1. With ``--model`` or ``--image`` it checks
+that one pair. It never imports Qt.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ class SelfTestError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dida-view --self-test",
-        description="Analyse a bundled sample scan with the bundled demo model and check "
-        "the result. Prints one line; exit status 0 when every check passes.",
+        description="Analyse a sample scan of each bundled model with that model and check "
+        "the result. Prints one line per model; exit status 0 when every check passes.",
     )
-    p.add_argument("--model", metavar="M.onnx", help="model to test (default: the demo model)")
+    p.add_argument("--model", metavar="M.onnx",
+                   help="model to test (default: each bundled model; with --image only: the "
+                   "bundled model the image's sidecar names, else the real-data model)")
     p.add_argument("--image", metavar="IMAGE",
-                   help="image to analyse (default: the first bundled sample)")
+                   help="image to analyse (default: the model's first bundled sample)")
     p.add_argument("--expect", metavar="LABEL",
                    help="the expected top class (default: the image's sidecar diagnosis)")
     p.add_argument("--grids", default=DEFAULT_GRIDS, metavar="N,N,...",
@@ -48,32 +53,53 @@ def _where() -> str:
             f"data from {paths.data_source()}")
 
 
-def _pick_model(arg: str | None) -> Path:
+def _pick_model(arg: str | None, image: str | None) -> Path:
     if arg:
         p = Path(arg)
         if not p.is_file():
             raise SelfTestError(f"{p}: no such model file")
         return p
-    p = paths.demo_model_path()
+    p = paths.model_for_image(image)
     if p is None:
         looked = paths.models_dir()
         where = f" in {looked}" if looked else " (no models folder found)"
-        raise SelfTestError(f"the demo model {paths.DEMO_MODEL_NAME} is missing{where}")
+        raise SelfTestError(f"no bundled model is installed{where}")
     return p
 
 
-def _pick_image(arg: str | None) -> Path:
+def _pick_image(arg: str | None, model: Path | None = None) -> Path:
     if arg:
         p = Path(arg)
         if not p.is_file():
             raise SelfTestError(f"{p}: no such image file")
         return p
-    samples = paths.sample_images()
+    bundled = paths.bundled_model(model)
+    samples = (bundled.samples() if bundled is not None else []) or paths.sample_images()
     if not samples:
         looked = paths.samples_dir()
         where = f" in {looked}" if looked else " (no resources/samples folder found)"
         raise SelfTestError(f"no sample scans{where}")
     return samples[0]
+
+
+def bundled_pairs() -> list[tuple[Path, Path]]:
+    """(model, its first sample) for every bundled model; SelfTestError when a model or
+    its samples are missing."""
+    pairs = []
+    for m in paths.BUNDLED_MODELS:
+        model = m.path()
+        if model is None:
+            looked = paths.models_dir()
+            where = f" in {looked}" if looked else " (no models folder found)"
+            raise SelfTestError(f"the bundled model {m.file} is missing{where}")
+        samples = m.samples()
+        if not samples:
+            looked = paths.samples_dir()
+            where = f" in {looked}" if looked else " (no resources/samples folder found)"
+            raise SelfTestError(f"no sample scans of {m.file} (a sidecar with "
+                                f"\"model\": \"{m.file}\"){where}")
+        pairs.append((model, samples[0]))
+    return pairs
 
 
 def check(model_path: Path, image_path: Path, expect: str | None, grids: str,
@@ -144,21 +170,24 @@ def run(argv: list[str] | None = None) -> int:
     """Entry point of ``dida-view --self-test [...]``; returns the exit status."""
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        model_path = _pick_model(args.model)
-        image_path = _pick_image(args.image)
-        if args.verbose:
-            print(_where())
-            print(f"model: {model_path}")
-            print(f"image: {image_path}")
-        line = check(model_path, image_path, args.expect, args.grids,
-                     "cpu" if args.cpu else "auto")
+        if args.model or args.image:
+            model_path = _pick_model(args.model, args.image)
+            pairs = [(model_path, _pick_image(args.image, model_path))]
+        else:
+            pairs = bundled_pairs()
+        lines = [_where()] if args.verbose else []
+        for model_path, image_path in pairs:
+            if args.verbose:
+                lines += [f"model: {model_path}", f"image: {image_path}"]
+            lines.append(check(model_path, image_path, args.expect, args.grids,
+                               "cpu" if args.cpu else "auto"))
     except SelfTestError as exc:
         print(f"self-test failed: {exc}", file=sys.stderr, flush=True)
         return 1
     except Exception as exc:  # anything else is a failure too, with its type named
         print(f"self-test failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return 1
-    print(line, flush=True)
+    print("\n".join(lines), flush=True)  # all at the end: a failure prints only itself
     return 0
 
 

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["Wet AMD", "CME", "normal"]
 REGIONS = [(0, 16, 0, 16), (16, 32, 16, 32), (0, 32, 0, 32)]
 DEMO = paths.DEMO_MODEL_NAME
+REAL = paths.REAL_MODEL_NAME
 
 
 def _tiny_model(path: Path) -> Path:
@@ -30,23 +31,30 @@ def _tiny_model(path: Path) -> Path:
         "labels": LABELS, "description": "A tiny test model."})
 
 
-def _scan(path: Path, diagnosis: str | None = "Wet AMD") -> Path:
+def _scan(path: Path, diagnosis: str | None = "Wet AMD", model: str | None = None) -> Path:
     img = np.full((40, 80), 30, np.uint8)
     img[:20, :40] = 240  # the "Wet AMD" region of the tiny model is bright
     Image.fromarray(img).save(path)
     if diagnosis is not None:
-        path.with_suffix(".json").write_text(json.dumps({"diagnosis": diagnosis}))
+        sidecar = {"diagnosis": diagnosis, **({"model": model} if model else {})}
+        path.with_suffix(".json").write_text(json.dumps(sidecar))
     return path
 
 
-def _data_tree(root: Path, card: str | None = "# Demo card\n\nTrained on **synthetic** scans.\n"):
-    """root/models/<demo>.onnx (+ card), root/resources/samples/01_Wet_AMD.png (+ json)."""
+def _data_tree(root: Path, card: str | None = "# Demo card\n\nTrained on **synthetic** scans.\n",
+               real: bool = False):
+    """root/models/<demo>.onnx (+ card), root/resources/samples/01_Wet_AMD.png (+ json);
+    ``real``: also a stand-in <real>.onnx and its sample 00_kermany_Wet_AMD_1.png, and the
+    sidecars name their models."""
     (root / "models").mkdir(parents=True)
     (root / "resources" / "samples").mkdir(parents=True)
     _tiny_model(root / "models" / DEMO)
     if card is not None:
         (root / "models" / "README.md").write_text(card)
-    _scan(root / "resources" / "samples" / "01_Wet_AMD.png")
+    _scan(root / "resources" / "samples" / "01_Wet_AMD.png", model=DEMO if real else None)
+    if real:
+        _tiny_model(root / "models" / REAL)
+        _scan(root / "resources" / "samples" / "00_kermany_Wet_AMD_1.png", model=REAL)
     return root
 
 
@@ -230,35 +238,53 @@ def test_self_test_passes_on_a_known_answer_model(tmp_path, capsys):
                         r"\(20 evaluations, \d+\.\d s, CPUExecutionProvider\)", out), out
 
 
-def test_self_test_uses_the_bundled_data(monkeypatch, tmp_path, no_data, capsys):
-    _data_tree(no_data / "_data")
+def test_self_test_checks_each_bundled_model_with_its_sample(no_data, capsys):
+    _data_tree(no_data / "_data", real=True)
     assert selftest.run(["--grids", "2", "-v"]) == 0
     out = capsys.readouterr().out
-    assert "data from wheel" in out and out.strip().splitlines()[-1].startswith(
-        "self-test ok: 01_Wet_AMD.png -> Wet AMD")
+    lines = out.strip().splitlines()
+    assert "data from wheel" in out
+    assert [line.split(" (")[0][:-5] for line in lines if line.startswith("self-test ok")] == [
+        "self-test ok: 00_kermany_Wet_AMD_1.png -> Wet AMD",
+        "self-test ok: 01_Wet_AMD.png -> Wet AMD"]
+    models = [line.split("/")[-1] for line in lines if line.startswith("model: ")]
+    assert models == [REAL, DEMO]
+
+
+def test_self_test_of_this_checkout_checks_both_real_models(capsys):
+    if paths.bundled_model(paths.default_model_path()) is None:
+        pytest.skip("no bundled models in this checkout")
+    assert selftest.run(["--grids", "3", "--cpu"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "00_kermany_" in out and "01_Wet_AMD.png -> Wet AMD" in out
+    assert out.count("self-test ok: ") == len(paths.BUNDLED_MODELS) == 2
 
 
 @pytest.mark.parametrize("case, reason", [
-    ("no model", "the demo model dida_demo_oct.onnx is missing"),
-    ("no sample", "no sample scans"),
+    ("no model", "the bundled model dida_demo_oct.onnx is missing"),
+    ("no real model", "the bundled model oct_kermany.onnx is missing"),
+    ("no sample", "no sample scans of dida_demo_oct.onnx"),
     ("wrong class", "top class Wet AMD"),
     ("unknown class", "is not one of the model's classes"),
-    ("no sidecar", "no diagnosis"),
+    ("no diagnosis", "no diagnosis"),
     ("not onnx", "self-test failed: "),
 ])
 def test_self_test_fails_with_a_reason(tmp_path, no_data, capsys, case, reason):
-    data = _data_tree(no_data / "_data")
+    data = _data_tree(no_data / "_data", real=True)
     sample = data / "resources" / "samples" / "01_Wet_AMD.png"
     if case == "no model":
         (data / "models" / DEMO).unlink()
+    elif case == "no real model":
+        (data / "models" / REAL).unlink()
     elif case == "no sample":
         sample.unlink()
     elif case == "wrong class":
-        sample.with_suffix(".json").write_text(json.dumps({"diagnosis": "CME"}))
+        sample.with_suffix(".json").write_text(json.dumps({"diagnosis": "CME", "model": DEMO}))
     elif case == "unknown class":
-        sample.with_suffix(".json").write_text(json.dumps({"diagnosis": "Glaucoma"}))
-    elif case == "no sidecar":
-        sample.with_suffix(".json").unlink()
+        sample.with_suffix(".json").write_text(json.dumps({"diagnosis": "Glaucoma",
+                                                           "model": DEMO}))
+    elif case == "no diagnosis":  # no diagnosis in it: only the model it belongs to
+        sample.with_suffix(".json").write_text(json.dumps({"model": DEMO}))
     elif case == "not onnx":
         (data / "models" / DEMO).write_bytes(b"not a model")
     assert selftest.run(["--grids", "2"]) == 1

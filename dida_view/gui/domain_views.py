@@ -37,7 +37,7 @@ def model_name(model: BundledModel) -> str:
 def model_domain(model: BundledModel) -> str:
     """A bundled model's domain in words, translated."""
     names = {paths.REAL_MODEL_NAME: _tr("real Spectralis OCT B-scans (Kermany 2018)"),
-             paths.DEMO_MODEL_NAME: _tr("synthetic OCT B-scans (DiDA View's generator)")}
+             paths.DEMO_MODEL_NAME: _tr("synthetic OCT B-scans from DiDA View's generator")}
     return names.get(model.file, model.domain)
 
 

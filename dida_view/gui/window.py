@@ -210,7 +210,7 @@ class MainWindow(FileOpening, QMainWindow):
         self.store.setValue("dirs/model", str(path.resolve().parent))
         self._fill_file_menus()
         device = clf.info.providers[0].replace("ExecutionProvider", "")
-        self.status.set_model(f"{len(clf.labels)} classes, {device}")
+        self.status.set_model(f"· {len(clf.labels)} classes, {device}")
         if self.model.image is not None:
             self.start_run()
         else:
