@@ -1,8 +1,10 @@
 """The text of Help > About: version, the model in use, third-party licences, a notice.
 
-``about_markdown()`` returns Markdown (GitHub dialect): the demo model's card is Markdown
-already, and Qt shows it with ``QTextBrowser.setMarkdown`` (raw HTML switched off). No Qt
-here: the same text can be printed or tested without a display.
+``about_markdown()`` returns Markdown (GitHub dialect): the bundled models' cards are
+Markdown already (``models/README.md``, one top-level ``# `` section per model, found by the
+model's file name in its heading), and Qt shows it with ``QTextBrowser.setMarkdown``
+(raw HTML switched off). No Qt here: the same text can be printed or tested without a
+display.
 """
 
 from __future__ import annotations
@@ -20,8 +22,18 @@ METHOD = ("The method is DiDA, “Differential Image Analysis for Image Diagnosi
 NOT_A_MEDICAL_DEVICE = (
     "It is not approved or cleared for diagnosis, "
     "treatment or any clinical decision, and its results must not be used for them. The "
-    "demo model was trained on synthetic scans only and has never seen a patient's scan."
+    "synthetic demo model was trained on synthetic scans only and has never seen a patient's "
+    "scan; the real-data model was trained on a few hundred scans of one device and one "
+    "referral cohort, in 4 classes."
 )
+# the real-data model's training data and its real sample scans (also in the model's ONNX
+# metadata, in each real sample's sidecar and in resources/samples/README.md)
+KERMANY_ATTRIBUTION = (
+    "Kermany D., Zhang K., Goldbaum M. (2018), \"Labeled Optical Coherence Tomography (OCT) "
+    "and Chest X-Ray Images for Classification\", Mendeley Data, v2, "
+    "doi:10.17632/rscbjbr9sj.2. Described in Kermany et al., Cell 172(5):1122-1131, 2018."
+)
+KERMANY_LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
 
 # (name shown, distribution for its version, module for its version, licence, note)
 THIRD_PARTY = (
@@ -111,25 +123,69 @@ def _read(path: Path | None) -> str:
         return ""
 
 
+def card_sections(markdown: str) -> dict[str, str]:
+    """The model card of each bundled model, by file name: the top-level ``# `` sections
+    of ``models/README.md`` (outside fenced code) whose heading names the model's file. A
+    card whose headings name no bundled model is the synthetic model's (an older card)."""
+    sections: list[list[str]] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not fenced and line.startswith("# ") or not sections:
+            sections.append([])
+        sections[-1].append(line)
+    cards: dict[str, str] = {}
+    for lines in sections:
+        text = "\n".join(lines).strip()
+        for m in paths.BUNDLED_MODELS:
+            if text and m.file in lines[0]:
+                cards[m.file] = (cards.get(m.file, "") + "\n\n" + text).strip()
+    if not cards and markdown.strip():
+        cards[paths.DEMO_MODEL_NAME] = markdown.strip()
+    return cards
+
+
 def model_section(model_path: str | Path | None = None,
                   model_description: str | None = None) -> str:
-    """Markdown about the model in use: the demo model's card, or another model's
-    description."""
-    demo = paths.demo_model_path()
-    path = Path(model_path) if model_path else demo
+    """Markdown about the model in use: what it is and what it was trained on (a bundled
+    model's card is in :func:`bundled_section`), or another model's description."""
+    default = paths.default_model_path()
+    path = Path(model_path) if model_path else default
     if path is None:
-        return "## Model\n\nNo model is open, and the demo model is not installed."
-    is_demo = demo is not None and _same_file(path, demo)
-    parts = [f"## Model: `{path.name}`{' (the demo model)' if is_demo else ''}"]
-    card_text = _read(paths.model_card_path()) if is_demo else ""
-    if card_text.strip():
-        parts.append(_demote_headings(card_text.strip()))
-    else:
-        desc = model_description or _sidecar_description(path)
-        parts.append(desc.strip() if desc.strip() else
-                     "The model gives no description of itself (the `description` key of "
-                     "its `dida_view` metadata).")
-        parts.append(f"File: `{path}`")
+        return "## Model\n\nNo model is open, and no bundled model is installed."
+    bundled = next((m for m in paths.BUNDLED_MODELS
+                    if m.path() is not None and _same_file(path, m.path())), None)
+    if bundled is not None:
+        demo = " (the demo model)" if bundled.file == paths.DEMO_MODEL_NAME else ""
+        return (f"## Model in use: `{path.name}`{demo}\n\nThe bundled {bundled.name}, "
+                f"trained on {bundled.domain}; not for diagnosis. Its card is below.")
+    parts = [f"## Model in use: `{path.name}`"]
+    desc = model_description or _sidecar_description(path)
+    parts.append(desc.strip() if desc.strip() else
+                 "The model gives no description of itself (the `description` key of "
+                 "its `dida_view` metadata): unknown training data.")
+    parts.append(f"File: `{path}`")
+    return "\n\n".join(parts)
+
+
+def attribution_section() -> str:
+    """Markdown: the attribution of the real scans (training data and samples)."""
+    return ("## Data attribution\n\nThe real-data model `oct_kermany.onnx` was trained on, "
+            "and the real sample scans `00_kermany_*.jpeg` are taken unchanged from, the "
+            f"Kermany 2018 OCT data set: {KERMANY_ATTRIBUTION} Licence: {KERMANY_LICENCE}.")
+
+
+def bundled_section() -> str:
+    """Markdown: each bundled model with its domain and its card (``models/README.md``)."""
+    cards = card_sections(_read(paths.model_card_path()))
+    parts = ["## Bundled models"]
+    for m in paths.BUNDLED_MODELS:
+        where = "" if m.path() is not None else " (not installed)"
+        parts.append(f"- `{m.file}`: the {m.name}, trained on {m.domain}{where}")
+    for m in paths.BUNDLED_MODELS:
+        if m.file in cards:
+            parts.append(_demote_headings(cards[m.file]))
     return "\n\n".join(parts)
 
 
@@ -154,8 +210,9 @@ def about_markdown(model_path: str | Path | None = None,
     Parameters
     ----------
     model_path
-        The model in use (default: the demo model). For the demo model the text includes
-        its model card (``models/README.md``); for any other model, its description.
+        The model in use (default: the default bundled model). The text names it and what
+        it was trained on (for a model of ours; another model: its description), then
+        gives the data attribution and every bundled model's card (``models/README.md``).
     model_description
         Another model's description (``OnnxClassifier.description``); when not given, the
         ``description`` of its ``<stem>.dida.json`` sidecar, if it has one.
@@ -170,6 +227,8 @@ def about_markdown(model_path: str | Path | None = None,
         f"Python {sys.version.split()[0]}{frozen}. {PROJECT_URL_NOTE}",
         f"**Not a medical device.** {NOT_A_MEDICAL_DEVICE}",
         model_section(model_path, model_description),
+        attribution_section(),
+        bundled_section(),
         licences_section(),
     ]) + "\n"
 

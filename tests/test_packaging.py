@@ -334,14 +334,46 @@ def test_about_other_model_shows_its_description(tmp_path, no_data):
     _data_tree(no_data / "_data")
     other = _tiny_model(tmp_path / "mine.onnx")
     text = about.about_markdown(other, "My retina model.\n\nTrained on 12 scans.")
-    assert "mine.onnx" in text and "My retina model." in text and "Demo card" not in text
+    assert "mine.onnx" in text and "My retina model." in text
+    in_use = text.split("## Data attribution")[0]  # the bundled cards come after it
+    assert "Demo card" not in in_use and "Demo card" in text.split("## Bundled models")[1]
     # without a description: the sidecar's, else a plain note
     (tmp_path / "mine.dida.json").write_text(json.dumps({"description": "From the sidecar."}))
     assert "From the sidecar." in about.about_markdown(other)
     (tmp_path / "mine.dida.json").unlink()
     assert "no description" in about.about_text(other)
+    assert "unknown training data" in about.about_text(other)
 
 
 def test_about_without_any_model(no_data):
     text = about.about_text()
-    assert "demo model is not installed" in text and "Not a medical device" in text
+    assert "no bundled model is installed" in text and "Not a medical device" in text
+    assert "not installed)" in text  # the bundled models are listed as missing
+
+
+def test_about_has_the_attribution_and_each_bundled_models_card():
+    import onnxruntime as ort
+
+    real = paths.bundled_model(paths.REAL_MODEL_NAME).path()
+    if real is None or paths.model_card_path() is None:
+        pytest.skip("no bundled real-data model in this checkout")
+    text = about.about_markdown(real)
+    assert "## Model in use: `oct_kermany.onnx`" in text
+    assert "Kermany" in text and "CC BY 4.0" in text and "doi:10.17632/rscbjbr9sj.2" in text
+    assert "### Model card: `oct_kermany.onnx`" in text
+    assert "### Model card: `dida_demo_oct.onnx`" in text
+    assert text.index("## Bundled models") < text.index("### Model card: `oct_kermany.onnx`")
+    meta = ort.InferenceSession(str(real), providers=["CPUExecutionProvider"]
+                                ).get_modelmeta().custom_metadata_map
+    assert json.loads(meta["dida_view"])["attribution"] == about.KERMANY_ATTRIBUTION
+
+
+def test_card_sections_split_by_the_models_headings():
+    card = ("# Model card: `dida_demo_oct.onnx`\n\nsynthetic\n\n## Samples\n\n```\n"
+            "# Model card: `oct_kermany.onnx` in a fence\n```\n\n"
+            "# Model card: `oct_kermany.onnx`\n\nreal\n")
+    cards = about.card_sections(card)
+    assert cards[DEMO].startswith("# Model card: `dida_demo_oct.onnx`")
+    assert "in a fence" in cards[DEMO] and "real\n" not in cards[DEMO]
+    assert cards[REAL] == "# Model card: `oct_kermany.onnx`\n\nreal"
+    assert about.card_sections("# An old card\n\ntext") == {DEMO: "# An old card\n\ntext"}
