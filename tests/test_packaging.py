@@ -207,6 +207,42 @@ def test_wheel_carries_the_model_card_and_samples(wheel):
     assert "dida-view = dida_view.cli:main" in entry
 
 
+def test_wheel_carries_both_models_every_sample_and_the_fonts(wheel):
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+    data = "dida_view/_data/"
+    for m in paths.BUNDLED_MODELS:
+        if (ROOT / "models" / m.file).is_file():
+            assert f"{data}models/{m.file}" in names, m.file
+    samples = ROOT / "resources" / "samples"
+    kinds = set()
+    for p in samples.iterdir():  # the real .jpeg scans too, each with its sidecar
+        if p.suffix.lower() in paths.IMAGE_SUFFIXES:
+            kinds.add(p.suffix.lower())
+            assert f"{data}resources/samples/{p.name}" in names, p.name
+            assert f"{data}resources/samples/{p.stem}.json" in names, p.name
+    if any(p.name.startswith("00_kermany_") for p in samples.iterdir()):
+        assert ".jpeg" in kinds and f"{data}resources/samples/README.md" in names
+    fonts = ROOT / "resources" / "fonts"
+    for p in fonts.glob("*") if fonts.is_dir() else ():
+        shipped = f"{data}resources/fonts/{p.name}" in names
+        assert shipped == (p.suffix != ".py"), p.name  # the font and its licence, no script
+    i18n = ROOT / "dida_view" / "gui" / "i18n"
+    for p in i18n.glob("*.qm") if i18n.is_dir() else ():
+        assert f"dida_view/gui/i18n/{p.name}" in names, p.name
+
+
+def test_build_spec_ships_what_the_wheel_ships():
+    """build.spec takes its data from paths.shipped_data_files, as setup.py does."""
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert "shipped_data_files(ROOT)" in spec and "BUNDLED_MODELS" in spec
+    rels = {rel for _src, rel in paths.shipped_data_files(ROOT)}
+    for m in paths.BUNDLED_MODELS:
+        if (ROOT / "models" / m.file).is_file():
+            assert f"models/{m.file}" in rels
+    assert {f"resources/samples/{p.name}" for p in paths.sample_images()} <= rels
+
+
 def test_unpacked_wheel_finds_its_own_data(wheel, tmp_path):
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as z:
