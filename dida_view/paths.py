@@ -96,7 +96,7 @@ class BundledModel(NamedTuple):  # not a dataclass: setup.py loads this file by 
 # the default first: the real-data model opens a real scan when no arguments are given
 BUNDLED_MODELS = (
     BundledModel(REAL_MODEL_NAME, "real OCT model",
-                 "real Spectralis OCT B-scans (Kermany 2018)", True),
+                 "real Spectralis OCT B-scans from Kermany 2018", True),
     BundledModel(DEMO_MODEL_NAME, "synthetic demo model",
                  "synthetic OCT B-scans from DiDA View's generator", False),
 )

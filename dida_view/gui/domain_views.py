@@ -36,7 +36,7 @@ def model_name(model: BundledModel) -> str:
 
 def model_domain(model: BundledModel) -> str:
     """A bundled model's domain in words, translated."""
-    names = {paths.REAL_MODEL_NAME: _tr("real Spectralis OCT B-scans (Kermany 2018)"),
+    names = {paths.REAL_MODEL_NAME: _tr("real Spectralis OCT B-scans from Kermany 2018"),
              paths.DEMO_MODEL_NAME: _tr("synthetic OCT B-scans from DiDA View's generator")}
     return names.get(model.file, model.domain)
 
@@ -63,8 +63,8 @@ def banner_text(note: domains.DomainNote) -> str:
                    "{other}.").format(model=model_name(note.model),
                                       domain=model_domain(note.model),
                                       other=model_name(note.suggested))
-    return _tr("Domain mismatch: this scan belongs to the {other} ({other_domain}), but the "
-               "{model} in use was trained on {domain}. Its answer here means "
+    return _tr("Domain mismatch: this scan belongs to the {other}, trained on {other_domain}, "
+               "but the {model} in use was trained on {domain}. Its answer here means "
                "little.").format(other=model_name(note.image_model),
                                  other_domain=model_domain(note.image_model),
                                  model=model_name(note.model),
