@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dida_view.core import render
+from dida_view.core import incremental, render
 from dida_view.core.batching import BatchTuner
 from dida_view.core.cache import ResultCache, result_key
 from dida_view.core.dida import (
@@ -22,6 +22,7 @@ from dida_view.core.dida import (
     DidaResult,
     GridCallback,
     ProgressCallback,
+    make_fill,
     parse_grid_sizes,
     run_dida,
 )
@@ -36,6 +37,8 @@ from dida_view.core.scores import (
     to_space,
 )
 
+BATCH = 16  # masked cells per incremental run (and auto's measurement), unless set
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -43,6 +46,10 @@ class Settings:
 
     ``weights=None``: the paper's weights. ``batch_size=None``: chosen by measurement
     (:class:`~dida_view.core.batching.BatchTuner`, see ``analyze(tuner=...)``).
+    ``engine``: ``full`` inference of every masked image, ``incremental`` (recompute only
+    what a masked cell changes, :mod:`dida_view.core.incremental`; the same ``d`` to float
+    precision) or ``auto`` (incremental where it is measured faster for the model). Not
+    part of the result cache's key: every engine gives the same result.
     """
 
     grid_sizes: tuple[int, ...] = DEFAULT_GRID_SIZES
@@ -50,6 +57,7 @@ class Settings:
     score_space: str = "auto"
     batch_size: int | None = None
     weights: tuple[float, ...] | None = None
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grid_sizes", parse_grid_sizes(list(self.grid_sizes)))
@@ -60,6 +68,10 @@ class Settings:
         if self.score_space not in SCORE_SPACES:
             raise SettingsError(
                 f"bad score space {self.score_space!r}: expected one of {', '.join(SCORE_SPACES)}"
+            )
+        if self.engine not in incremental.ENGINES:
+            raise SettingsError(
+                f"bad engine {self.engine!r}: expected one of {', '.join(incremental.ENGINES)}"
             )
         if self.batch_size is not None and int(self.batch_size) < 1:
             raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
@@ -151,19 +163,38 @@ def analyze(
     def predict(batch: np.ndarray) -> np.ndarray:
         return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
 
+    batching = _batching(classifier, settings, tuner)
+    choice, predict_cells, d_base = incremental.EngineChoice("full"), None, base_scores
+    if settings.engine != "full":
+        fill = make_fill(prep.pixels, prep.box, settings.mask_fill)
+        choice = incremental.choose_engine(classifier, prep.pixels, fill, prep.box,
+                                           settings.engine, settings.batch_size or BATCH)
+    if choice.state is not None:
+        state = choice.state
+        batching = int(settings.batch_size or BATCH)
+        # d against the suffix's own unmasked scores: float rounding of the split cancels
+        d_base = to_space(state.base_raw[None], space, classifier.outputs_probabilities)[0]
+
+        def predict_cells(rects):
+            return to_space(state.raw_cells(rects), space, classifier.outputs_probabilities)
+
+    if choice.note and settings.engine == "incremental":  # asked for, not given: say why
+        fields["note"] = "; ".join(n for n in (fields["note"], choice.note) if n)
+    meta.update(engine=choice.engine, engine_note=choice.note)
     run = run_dida(
         predict,
         prep.pixels,
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
-        batch_size=_batching(classifier, settings, tuner),
-        base_scores=base_scores,
+        batch_size=batching,
+        base_scores=d_base,
         progress=progress,
         cancel=cancel,
         on_grid=on_grid,
+        predict_cells=predict_cells,
     )
-    result = replace(run, meta={**run.meta, **meta}, **fields)
+    result = replace(run, scores=base_scores, meta={**run.meta, **meta}, **fields)
     if key is not None:
         cache.put(key, result)
     return result
