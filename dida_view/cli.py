@@ -46,6 +46,11 @@ def _analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--diagnosis", metavar="TEXT",
                    help="the clinician's diagnosis, written on the original "
                    "(default: from the image's sidecar <stem>.json)")
+    p.add_argument("--engine", default="auto", choices=("auto", "full", "incremental"),
+                   help="full: run the whole model on every masked image; incremental: "
+                   "recompute only what a masked cell changes (the same maps to float "
+                   "precision); auto (default): incremental where a short measurement at "
+                   "the start finds it faster for this model")
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="masked images per model run (default: chosen by measurement)")
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
@@ -171,6 +176,7 @@ def run_analyze(argv: list[str]) -> int:
             score_space=args.score,
             batch_size=args.batch_size,
             weights=weights,
+            engine=args.engine,
         )
         if args.top < 1:
             raise DidaError(f"--top must be >= 1, got {args.top}")
@@ -216,6 +222,7 @@ def run_analyze(argv: list[str]) -> int:
         if batch_note and not args.json:
             print(f"note: {batch_note}", file=sys.stderr)
     failures = 0
+    engine_notes: set[str] = set()  # why full inference ran: said once, not per image
     view = maps.View(gain=args.gain, opacity=args.opacity)
     for name in args.images:
         _WARNING_ITEM[0] = str(name)
@@ -256,6 +263,10 @@ def run_analyze(argv: list[str]) -> int:
             continue
         if result.note and not args.json:
             print(f"note: {name}: {result.note}", file=sys.stderr)
+        engine_note = result.meta.get("engine_note")
+        if engine_note and engine_note not in engine_notes and not args.json:
+            print(f"note: {engine_note}", file=sys.stderr)
+        engine_notes.add(engine_note)
         if args.json:
             record = _json_record(result, name=name, model=model_path, top=args.top,
                                   classes=classes, diagnosis=diagnosis, took=took,
@@ -292,8 +303,9 @@ def _loadable(names: list[str], load_image):
 def _json_record(result, *, name, model, top, classes, diagnosis, took, requested,
                  batch_note, device, outputs) -> dict:
     """One image's line of ``--json``: ``scores`` in ``score_space`` (one space for the
-    whole batch), ``probabilities`` always; ``seconds`` and ``evaluations`` are what this
-    call took, and a result from the cache gives its original run under ``cached_run``."""
+    whole batch), ``probabilities`` always; ``seconds``, ``evaluations`` and ``engine``
+    (``full`` or ``incremental``; ``engine_note``: why not incremental) are this call's,
+    and a result from the cache gives its original run under ``cached_run``."""
     labels = result.labels
     probs = result.probabilities if result.probabilities is not None else [None] * len(labels)
     return {
@@ -317,8 +329,10 @@ def _json_record(result, *, name, model, top, classes, diagnosis, took, requeste
         "from_cache": result.from_cache,
         "seconds": round(took, 3),
         "evaluations": 0 if result.from_cache else result.evaluations,
-        "cached_run": {"seconds": round(result.seconds, 3),
-                       "evaluations": result.evaluations} if result.from_cache else None,
+        "cached_run": {"seconds": round(result.seconds, 3), "evaluations": result.evaluations,
+                       "engine": result.meta.get("engine")} if result.from_cache else None,
+        "engine": None if result.from_cache else result.meta.get("engine"),
+        "engine_note": None if result.from_cache else result.meta.get("engine_note"),
         "batch_size": result.meta.get("batch_size"),
         "device": device,
         "outputs": [str(p) for p in outputs],

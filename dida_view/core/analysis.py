@@ -178,8 +178,6 @@ def analyze(
         def predict_cells(rects):
             return to_space(state.raw_cells(rects), space, classifier.outputs_probabilities)
 
-    if choice.note and settings.engine == "incremental":  # asked for, not given: say why
-        fields["note"] = "; ".join(n for n in (fields["note"], choice.note) if n)
     meta.update(engine=choice.engine, engine_note=choice.note)
     run = run_dida(
         predict,
