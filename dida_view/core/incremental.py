@@ -24,9 +24,11 @@ a whole-map suffix is cheaper than crops with halos.
 
 from __future__ import annotations
 
+import os
 import time
 import weakref
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +67,7 @@ class IncrementalPlan:
     preprocess: Callable[[np.ndarray], np.ndarray]  # (N, H, W, C) pixels -> model input
     verified: bool = False
     prefer: dict[int, bool] = field(default_factory=dict)  # batch size -> auto's choice
+    pool: ThreadPoolExecutor | None = None  # workers sharing a batch (one-thread sessions)
 
     def describe(self) -> str:
         """One line: where the local prefix ends, its FLOP share, and the stage cuts."""
@@ -99,10 +102,11 @@ class ImageState:
         self.maps = maps
         self.fill = fill
         self.base_raw: np.ndarray | None = None
-        self._buffers: dict[int, np.ndarray] = {}
+        self._buffers: dict[tuple[int, int], np.ndarray] = {}
 
-    def _buffer(self, key: int, shape: tuple[int, ...]) -> np.ndarray:
-        """A reused buffer of ``shape`` (one per stage, grown when a batch needs more)."""
+    def _buffer(self, key: tuple[int, int], shape: tuple[int, ...]) -> np.ndarray:
+        """A reused buffer of ``shape`` (one per worker and stage, grown when a batch needs
+        more)."""
         n = int(np.prod(shape))
         buf = self._buffers.get(key)
         if buf is None or buf.size < n:
@@ -118,7 +122,21 @@ class ImageState:
         return out.astype(np.float32, copy=False)
 
     def raw_cells(self, rects: Sequence[Rect]) -> np.ndarray:
-        """Raw scores of the image with each rectangle masked, ``(len(rects), classes)``."""
+        """Raw scores of the image with each rectangle masked, ``(len(rects), classes)``.
+
+        With several workers (one-thread sessions) the batch is shared among them: the
+        crops are small, so one thread per core beats several threads per small operation,
+        and one worker's Python (crops, pastes) overlaps another's onnxruntime run.
+        """
+        pool = self.plan.pool
+        if pool is None or len(rects) < 2 * pool._max_workers:
+            return self._raw_cells(rects, 0)
+        n = pool._max_workers
+        parts = [rects[i * len(rects) // n:(i + 1) * len(rects) // n] for i in range(n)]
+        futures = [pool.submit(self._raw_cells, part, i) for i, part in enumerate(parts)]
+        return np.concatenate([f.result() for f in futures])
+
+    def _raw_cells(self, rects: Sequence[Rect], worker: int) -> np.ndarray:
         k = len(rects)
         # the new values of the previous cut: where (rows, cols) and what
         windows = [((y0, y1), (x0, x1)) for y0, y1, x0, x1 in rects]
@@ -136,7 +154,7 @@ class ImageState:
             need_c = [st.rel[1].needed(*c, w_in) if c[1] else (0, 0) for _, c in targets]
             rows, span_r = _place(need_r, h_in, st.rel[0])
             cols, span_c = _place(need_c, w_in, st.rel[1])
-            buf = self._buffer(s, (k, src.shape[0], span_r, span_c))
+            buf = self._buffer((worker, s), (k, src.shape[0], span_r, span_c))
             for b in range(k):
                 r0, c0 = rows[b], cols[b]
                 buf[b] = src[:, r0:r0 + span_r, c0:c0 + span_c]
@@ -148,7 +166,7 @@ class ImageState:
                 values.append(out[b, :, t0 - o_r:t1 - o_r, u0 - o_c:u1 - o_c])
             windows = targets
         last = self.maps[-1]
-        batch = self._buffer(-1, (k,) + last.shape)
+        batch = self._buffer((worker, -1), (k,) + last.shape)
         batch[...] = last
         for b in range(k):
             _paste(batch[b], values[b], windows[b], 0, 0)
@@ -256,30 +274,36 @@ def build_plan(classifier) -> IncrementalPlan | str:
     if not chosen or split.share(split.last) < MIN_SHARE:
         return (f"no useful local prefix: it ends at {split.stop} after "
                 f"{100 * split.share(split.last):.0f}% of the FLOPs")
+    threads, spinning = getattr(classifier, "session_threads", (None, True))
+    providers = classifier.session.get_providers()
+    workers = 1 if providers[0] != "CPUExecutionProvider" else int(threads or os.cpu_count()
+                                                                    or 1)
     stages, prev = [], split.cuts[0]
     for j in chosen:
         cut = split.cuts[j]
         sub = extract(model, prev.tensor, cut.tensor, dynamic_space=True)
         rel = (cut.axes[0].relative_to(prev.axes[0]), cut.axes[1].relative_to(prev.axes[1]))
-        stages.append(Stage(prev, cut, rel, _session(classifier, sub)))
+        stages.append(Stage(prev, cut, rel, _session(sub, providers, workers, threads,
+                                                     spinning)))
         prev = cut
     suffix = extract(model, prev.tensor, classifier.output_name, dynamic_space=False)
-    return IncrementalPlan(split, tuple(stages), _session(classifier, suffix),
-                           classifier.output_name, gain, classifier.to_model_input)
+    return IncrementalPlan(split, tuple(stages),
+                           _session(suffix, providers, workers, threads, spinning),
+                           classifier.output_name, gain, classifier.to_model_input,
+                           pool=ThreadPoolExecutor(workers) if workers > 1 else None)
 
 
-def _session(classifier, model):
+def _session(model, providers, workers: int, threads: int | None, spinning: bool):
+    """A session for a part of the graph: one thread when ``workers`` share the cores."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.log_severity_level = 3
-    threads, spinning = getattr(classifier, "session_threads", (None, True))
-    if threads:
-        opts.intra_op_num_threads = int(threads)
+    if workers > 1 or threads:
+        opts.intra_op_num_threads = 1 if workers > 1 else int(threads)
     opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
-    return ort.InferenceSession(model.SerializeToString(), opts,
-                                providers=classifier.session.get_providers())
+    return ort.InferenceSession(model.SerializeToString(), opts, providers=providers)
 
 
 # -- choosing the engine for one analysis ------------------------------------------------
