@@ -37,7 +37,7 @@ from dida_view.core.scores import (
     to_space,
 )
 
-BATCH = 16  # masked cells per incremental run (and auto's measurement), unless set
+BATCH = 16  # masked cells per run in auto's measurement of the engines, unless set
 
 
 @dataclass(frozen=True)
@@ -163,36 +163,28 @@ def analyze(
     def predict(batch: np.ndarray) -> np.ndarray:
         return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
 
-    batching = _batching(classifier, settings, tuner)
-    choice, predict_cells, d_base = incremental.EngineChoice("full"), None, base_scores
-    if settings.engine != "full":
-        fill = make_fill(prep.pixels, prep.box, settings.mask_fill)
-        choice = incremental.choose_engine(classifier, prep.pixels, fill, prep.box,
-                                           settings.engine, settings.batch_size or BATCH)
-    if choice.state is not None:
-        state = choice.state
-        batching = int(settings.batch_size or BATCH)
-        # d against the suffix's own unmasked scores: float rounding of the split cancels
-        d_base = to_space(state.base_raw[None], space, classifier.outputs_probabilities)[0]
-
-        def predict_cells(rects):
-            return to_space(state.raw_cells(rects), space, classifier.outputs_probabilities)
-
-    meta.update(engine=choice.engine, engine_note=choice.note)
+    runner = None
+    if settings.engine != "full":  # the batch size stays the tuner's: it measures either
+        runner = incremental.MaskedRunner(
+            classifier, prep.pixels, make_fill(prep.pixels, prep.box, settings.mask_fill),
+            prep.box, settings.engine, int(settings.batch_size or BATCH), base_scores,
+            lambda raw: to_space(raw, space, classifier.outputs_probabilities))
     run = run_dida(
         predict,
         prep.pixels,
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
-        batch_size=batching,
-        base_scores=d_base,
+        batch_size=_batching(classifier, settings, tuner),
+        base_scores=base_scores,
         progress=progress,
         cancel=cancel,
         on_grid=on_grid,
-        predict_cells=predict_cells,
+        predict_cells=runner,
     )
-    result = replace(run, scores=base_scores, meta={**run.meta, **meta}, **fields)
+    engine, engine_note = runner.outcome() if runner else ("full", None)
+    meta.update(engine=engine, engine_note=engine_note)
+    result = replace(run, meta={**run.meta, **meta}, **fields)
     if key is not None:
         cache.put(key, result)
     return result

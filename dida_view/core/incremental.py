@@ -25,10 +25,11 @@ a whole-map suffix is cheaper than crops with halos.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +68,8 @@ class IncrementalPlan:
     preprocess: Callable[[np.ndarray], np.ndarray]  # (N, H, W, C) pixels -> model input
     verified: bool = False
     prefer: dict[int, bool] = field(default_factory=dict)  # batch size -> auto's choice
-    pool: ThreadPoolExecutor | None = None  # workers sharing a batch (one-thread sessions)
+    workers: int = 1  # threads sharing a batch, each running one-thread sessions
+    pool: ThreadPoolExecutor | None = None
 
     def describe(self) -> str:
         """One line: where the local prefix ends, its FLOP share, and the stage cuts."""
@@ -128,10 +130,9 @@ class ImageState:
         crops are small, so one thread per core beats several threads per small operation,
         and one worker's Python (crops, pastes) overlaps another's onnxruntime run.
         """
-        pool = self.plan.pool
-        if pool is None or len(rects) < 2 * pool._max_workers:
+        pool, n = self.plan.pool, self.plan.workers
+        if pool is None or len(rects) < 2 * n:
             return self._raw_cells(rects, 0)
-        n = pool._max_workers
         parts = [rects[i * len(rects) // n:(i + 1) * len(rects) // n] for i in range(n)]
         futures = [pool.submit(self._raw_cells, part, i) for i, part in enumerate(parts)]
         return np.concatenate([f.result() for f in futures])
@@ -232,24 +233,47 @@ def choose_cuts(split: GraphSplit, size: tuple[int, int],
 
 
 # -- building a plan ---------------------------------------------------------------------
-_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # classifier -> Future
+_LOCK = threading.Lock()
+
+
+def plan_future(classifier) -> Future:
+    """The classifier's plan (or why it cannot have one) as a future: built once, in a
+    background thread (importing onnx and splitting the graph take a few tenths of a
+    second), and kept while the classifier lives."""
+    with _LOCK:
+        try:
+            future = _PLANS.get(classifier)
+        except TypeError:  # cannot be weakly referenced: built now, not kept
+            future = None
+            return _build_into(Future(), classifier)
+        if future is None:
+            future = _PLANS[classifier] = Future()
+            threading.Thread(target=_build_into, args=(future, classifier), daemon=True,
+                             name="dida-incremental-plan").start()
+    return future
 
 
 def plan_for(classifier) -> IncrementalPlan | str:
-    """The classifier's plan (built once and kept), or why it cannot have one."""
-    try:
-        return _PLANS[classifier]
-    except (KeyError, TypeError):
-        pass
+    """The classifier's plan, waiting for it if it is being built."""
+    return plan_future(classifier).result()
+
+
+def _forget(classifier, reason: str) -> None:
+    """Keep ``reason`` as the classifier's answer from now on (its plan failed a check)."""
+    future: Future = Future()
+    future.set_result(reason)
+    with _LOCK:
+        _PLANS[classifier] = future
+
+
+def _build_into(future: Future, classifier) -> Future:
     try:
         plan = build_plan(classifier)
     except Exception as exc:  # onnx and onnxruntime raise many types; fall back, say why
         plan = f"the graph could not be split ({str(exc).strip().splitlines()[0][:200]})"
-    try:
-        _PLANS[classifier] = plan
-    except TypeError:
-        pass
-    return plan
+    future.set_result(plan)
+    return future
 
 
 def build_plan(classifier) -> IncrementalPlan | str:
@@ -290,6 +314,7 @@ def build_plan(classifier) -> IncrementalPlan | str:
     return IncrementalPlan(split, tuple(stages),
                            _session(suffix, providers, workers, threads, spinning),
                            classifier.output_name, gain, classifier.to_model_input,
+                           workers=workers,
                            pool=ThreadPoolExecutor(workers) if workers > 1 else None)
 
 
@@ -334,7 +359,7 @@ def choose_engine(classifier, pixels: np.ndarray, fill: np.ndarray, box, request
     if not plan.verified:
         problem = verify(state, classifier, pixels, fill, box)
         if problem:
-            _PLANS[classifier] = problem
+            _forget(classifier, problem)
             return EngineChoice("full", f"full inference: {problem}")
         plan.verified = True
     if requested == "incremental":
@@ -394,3 +419,44 @@ def measure(state: ImageState, classifier, pixels, fill, box, batch: int) -> boo
         state.raw_cells(rects)
         t_inc.append(time.perf_counter() - t)
     return min(t_inc) < 0.95 * min(t_full)
+
+
+class MaskedRunner:
+    """The masked inferences of one analysis (``run_dida``'s ``predict_cells``), in the
+    score space of ``to_scores``.
+
+    Until the classifier's plan is ready (built in the background the first time) the
+    cells run by full inference, so the first grid appears as soon as with the full
+    engine; then :func:`choose_engine` decides. ``incremental`` waits for the plan
+    instead. Incremental scores are shifted by the difference of the two engines'
+    unmasked scores, so that ``d`` is always taken against one base, ``base_scores``.
+    """
+
+    def __init__(self, classifier, pixels, fill, box, requested: str, batch: int,
+                 base_scores: np.ndarray, to_scores: Callable[[np.ndarray], np.ndarray]):
+        self.classifier, self.pixels, self.fill, self.box = classifier, pixels, fill, box
+        self.requested, self.batch = requested, batch
+        self.base_scores, self.to_scores = base_scores, to_scores
+        self.future = plan_future(classifier)
+        self.engine, self.note, self.decided = "full", None, False
+        self.state: ImageState | None = None
+        self.shift = 0.0
+
+    def __call__(self, rects: Sequence[Rect]) -> np.ndarray:
+        if not self.decided and (self.requested == "incremental" or self.future.done()):
+            self.decided = True
+            choice = choose_engine(self.classifier, self.pixels, self.fill, self.box,
+                                   self.requested, self.batch)
+            self.engine, self.note, self.state = choice.engine, choice.note, choice.state
+            if self.state is not None:
+                self.shift = self.base_scores - self.to_scores(self.state.base_raw[None])[0]
+        if self.state is None:
+            return self.to_scores(self.classifier.raw(_masked(self.pixels, self.fill, rects)))
+        return self.to_scores(self.state.raw_cells(rects)) + self.shift
+
+    def outcome(self) -> tuple[str, str | None]:
+        """(engine that ran, why not incremental): a plan that turned out impossible
+        before the run ended is noted even if every cell had run by then."""
+        if not self.decided and self.future.done() and isinstance(self.future.result(), str):
+            return self.engine, f"full inference: {self.future.result()}"
+        return self.engine, self.note

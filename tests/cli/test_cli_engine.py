@@ -49,7 +49,7 @@ def test_a_model_without_a_local_prefix_says_so_once(tmp_path, scans, capsys):
     notes = [ln for ln in capsys.readouterr().err.splitlines() if "full inference" in ln]
     assert len(notes) == 1 and notes[0].startswith("note: full inference: no useful local")
     rc = main(["analyze", str(scans[0]), "--model", str(model), "--grids", "2",
-               "--out", str(tmp_path / "o"), "--no-cache", "--json"])
+               "--out", str(tmp_path / "o"), "--no-cache", "--json", "--engine", "incremental"])
     (rec,) = _records(capsys)
     assert rec["engine"] == "full" and "no useful local prefix" in rec["engine_note"]
 

@@ -158,3 +158,27 @@ def test_receptive_field_arithmetic():
     assert ax.changed(10, 11, 100) == (4, 7)  # pixel 10 reaches outputs 4..6
     assert ax.needed(4, 7, 100) == (5, 16)
     assert ax.changed(0, 1, 100) == (0, 2)  # clipped at the border
+
+
+def test_auto_runs_full_until_the_plan_is_ready_then_switches(tmp_path, monkeypatch):
+    """The plan is built in the background: the first cells run by full inference, the
+    rest incrementally, and ``d`` is the same as full inference's throughout."""
+    from concurrent.futures import Future
+
+    clf = stretch(make_net(tmp_path / "m.onnx", "residual", size=SIZE))
+    plan = incremental.build_plan(clf)
+    pending: Future = Future()
+    monkeypatch.setattr(incremental, "plan_future", lambda c: pending)
+    monkeypatch.setattr(incremental, "measure", lambda *a: True)  # no timing in tests
+    calls = []
+
+    def grid_done(n, d):
+        calls.append(n)
+        if not pending.done():
+            pending.set_result(plan)  # ready after the first grid
+
+    settings = dict(grid_sizes=(3, 5, 7), batch_size=4, score_space="probability")
+    res = analyze(clf, image(), Settings(engine="auto", **settings), on_grid=grid_done)
+    ref = analyze(clf, image(), Settings(engine="full", **settings))
+    assert calls == [3, 5, 7] and res.meta["engine"] == "incremental"
+    assert_same_d(ref, res)
