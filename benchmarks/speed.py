@@ -14,13 +14,15 @@ EfficientNet's squeeze-excitation makes the incremental engine fall back).
 (b) full: ``analyze(engine="full")``, batch size chosen by measurement during the run, in a
     fresh process so that its peak RSS is its own;
 (e) incremental: ``analyze(engine="incremental")`` in a fresh process (its first run
-    includes splitting the graph and checking the split on a few cells);
+    waits for the graph to be split and the split checked on a few cells; the default,
+    ``auto``, runs full inference meanwhile: its first grid is timed on its own);
 (c) Captum ``Occlusion`` on the same network in PyTorch, ``perturbations_per_eval`` tuned
     (the PyTorch EfficientNet only);
 (d) ceiling: plain ``session.run`` throughput on ready-made batches, best batch size.
 It prints evaluations/s, seconds for the 8-grid analysis (1,736 evaluations), time to the
 first (7 x 7) grid image, peak RSS, the incremental engine's split, max |d_e - d_b| over
-max |d_b|, auto's pick, and the ratios b/a, b/c, b/d, e/b, e/d.
+max |d_b|, auto's pick, the CPU time per masked image of each engine on one thread (what
+a busy machine distorts least), and the ratios b/a, b/c, b/d, e/b, e/d.
 """
 
 from __future__ import annotations
@@ -197,6 +199,44 @@ def engine_child(model: str, image_path: str, engine: str) -> None:
     print(json.dumps(out))
 
 
+def auto_first_grid(model: str, image_path: str) -> None:
+    """Runs in a fresh process: the default engine (auto) on the 7 x 7 grid only; prints
+    when that first grid was done and which engine ran."""
+    from dida_view.core.analysis import Settings, analyze
+
+    image = np.load(image_path)
+    clf = OnnxClassifier(model, device="cpu")
+    t0 = time.perf_counter()
+    res = analyze(clf, image, Settings(score_space="logit", grid_sizes=(7,)))
+    print(json.dumps({"first_grid": time.perf_counter() - t0, "engine": res.meta["engine"]}))
+
+
+def cpu_work(model: Path, image, every: int = 4) -> tuple[float, float]:
+    """CPU milliseconds per masked image, one thread, full and incremental, on every
+    ``every``-th cell of the 8 grids: the work each engine does, which a busy machine
+    changes less than wall-clock rates (its other processes cost time, not CPU)."""
+    from dida_view.core import incremental
+    from dida_view.core.dida import make_fill
+
+    clf = OnnxClassifier(model, device="cpu", threads=1)
+    prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
+    fill = make_fill(prep.pixels, prep.box, "black")
+    plan = incremental.plan_for(clf)
+    cells = [c for n in DEFAULT_GRID_SIZES for c in incremental._grid_cells(prep.box, n)]
+    batches = [cells[i:i + 16] for i in range(0, len(cells), 16 * every)]
+    t = time.process_time()
+    for b in batches:
+        clf.raw(incremental._masked(prep.pixels, fill, b))
+    full = (time.process_time() - t) / sum(map(len, batches)) * 1000
+    if isinstance(plan, str):
+        return full, float("nan")
+    state = plan.image(prep.pixels, fill)
+    t = time.process_time()
+    for b in batches:
+        state.raw_cells(b)
+    return full, (time.process_time() - t) / sum(map(len, batches)) * 1000
+
+
 def engine(model: Path, image, which: str, tmp: str) -> tuple[dict, dict]:
     p = Path(tmp) / "image.npy"
     np.save(p, image)
@@ -259,6 +299,13 @@ def bench(name: str, model: Path, image, args, torch_model=None) -> dict:
             for k in ("seconds", "first_grid", "batch", "rss_mib", "engine", "engine_note",
                       "split", "auto"):
                 row[f"{key}_{k}"] = e.get(k)
+        np.save(Path(tmp) / "image.npy", image)
+        out = subprocess.run([sys.executable, __file__, "--auto-first", str(model),
+                              str(Path(tmp) / "image.npy")], check=True, capture_output=True,
+                             text=True)
+        auto = json.loads(out.stdout.strip().splitlines()[-1])
+        row["auto_first_grid"], row["auto_first_engine"] = auto["first_grid"], auto["engine"]
+    row["cpu_full"], row["cpu_incremental"] = cpu_work(model, image)
     top = max(float(np.abs(v).max()) for v in row["d_full"].values())
     row["delta"] = max(float(np.abs(row["d_full"][k] - row["d_incremental"][k]).max())
                        for k in row["d_full"]) / top
@@ -280,6 +327,10 @@ def bench(name: str, model: Path, image, args, torch_model=None) -> dict:
           f"{row['incremental_first_grid']:.2f} s; batch full {row['full_batch']}, "
           f"incremental {row['incremental_batch']}; peak RSS full {row['full_rss_mib']:.0f} "
           f"MiB, incremental {row['incremental_rss_mib']:.0f} MiB")
+    print(f"first 7x7 grid with the default engine (auto, fresh process): "
+          f"{row['auto_first_grid']:.2f} s, ran {row['auto_first_engine']}")
+    print(f"CPU per masked image, one thread: full {row['cpu_full']:.2f} ms, incremental "
+          f"{row['cpu_incremental']:.2f} ms ({row['cpu_full'] / row['cpu_incremental']:.2f}x)")
     print(f"e/b = {row['incremental'] / row['full']:.2f}   e/d = "
           f"{row['incremental'] / row['ceiling']:.2f}   b/d = {row['full'] / row['ceiling']:.2f}"
           f"   (warm: e/b = {row['incremental_again'] / row['full_again']:.2f})"
@@ -321,6 +372,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="DiDA speed benchmark")
     ap.add_argument("--quick", action="store_true", help="short runs (a smoke test)")
     ap.add_argument("--engine-child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--auto-first", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--no-captum", action="store_true")
     ap.add_argument("--no-naive", action="store_true",
                     help="skip the naive loop and the session set-ups")
@@ -329,6 +381,9 @@ def main() -> int:
     args = ap.parse_args()
     if args.engine_child:
         engine_child(*args.engine_child)
+        return 0
+    if args.auto_first:
+        auto_first_grid(*args.auto_first)
         return 0
     args.seconds = 0.5 if args.quick else 3.0
     args.naive_count = 60 if args.quick else TOTAL
@@ -341,9 +396,9 @@ def main() -> int:
                                               args.no_captum):
             rows.append(bench(name, path, image, args, torch_model))
     print("\n| model | naive (a) | full (b) | incremental (e) | ceiling (d) | e/b | e/d | b/d "
-          "| s per analysis (b → e) | first grid (b → e) | max \\|Δd\\| / max \\|d\\| | auto "
-          "| peak RSS (b, e) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| s per analysis (b → e) | first grid (b, e, auto) | CPU ms per image, 1 thread "
+          "(b → e) | max \\|Δd\\| / max \\|d\\| | auto picks | peak RSS (b, e) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         nv = f"{r['naive']:.1f}/s" if "naive" in r else "n/a"
         inc = f"{r['incremental']:.1f}/s" + ("" if r["incremental_engine"] == "incremental"
@@ -352,8 +407,9 @@ def main() -> int:
               f"{r['ceiling']:.1f}/s (batch {r['ceiling_batch']}) | "
               f"{r['incremental'] / r['full']:.2f} | {r['incremental'] / r['ceiling']:.2f} | "
               f"{r['full'] / r['ceiling']:.2f} | {r['full_seconds']:.1f} → "
-              f"{r['incremental_seconds']:.1f} | {r['full_first_grid']:.2f} → "
-              f"{r['incremental_first_grid']:.2f} s | {r['delta']:.1e} | "
+              f"{r['incremental_seconds']:.1f} | {r['full_first_grid']:.2f}, "
+              f"{r['incremental_first_grid']:.2f}, {r['auto_first_grid']:.2f} s | "
+              f"{r['cpu_full']:.2f} → {r['cpu_incremental']:.2f} | {r['delta']:.1e} | "
               f"{r.get('incremental_auto') or 'full'} | {r['full_rss_mib']:.0f}, "
               f"{r['incremental_rss_mib']:.0f} MiB |")
     for r in rows:

@@ -187,6 +187,10 @@ def run_analyze(argv: list[str]) -> int:
             raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
         classifier = OnnxClassifier(model_path, output=args.output_name,
                                     device="cpu" if args.cpu else "auto")
+        if args.engine != "full":  # split the graph while the images load
+            from dida_view.core.incremental import plan_future
+
+            plan_future(classifier)
         shown: list[int] | None = None
         if args.classes:
             missing = [c for c in args.classes if c not in classifier.labels]

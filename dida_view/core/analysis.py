@@ -131,6 +131,8 @@ def analyze(
             hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
                           lookup_seconds=time.perf_counter() - t0)
             return _replay(hit, progress, on_grid, on_start)
+    if settings.engine != "full":
+        incremental.plan_future(classifier)  # the split starts while the image is prepared
     prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
     base_raw = classifier.raw(prep.pixels[None])[0]
     space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
