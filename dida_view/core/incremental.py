@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # onnx is imported only when a graph is split (build_plan)
     from dida_view.core.graphsplit import Axis, Cut, GraphSplit
 
 ENGINES: tuple[str, ...] = ("auto", "full", "incremental")
+FULL_FASTER = "full inference: measured faster than incremental for this model"
+MEASURED_BATCHES = 2  # auto: batches run both ways, timed, before the choice
 STAGE_OVERHEAD = 0.01  # a stage run's call and copy costs, as a share of the model's FLOPs
 MIN_GAIN = 1.25  # auto: estimated speed-up below which incremental is not even measured
 MIN_SHARE = 0.15  # a local prefix with less of the model's FLOPs is not useful
@@ -343,11 +345,13 @@ class EngineChoice:
 
 
 def choose_engine(classifier, pixels: np.ndarray, fill: np.ndarray, box, requested: str,
-                  batch: int) -> EngineChoice:
+                  batch: int, *, measure_now: bool = True) -> EngineChoice:
     """Pick the engine: ``full``, ``incremental`` (unless the graph cannot be split, or the
     split does not reproduce full inference) or ``auto`` (incremental when a measurement
     on a few batches of this model finds it faster at this batch size; measured once per
-    classifier and batch size, and kept)."""
+    classifier and batch size, and kept). Without ``measure_now``, a choice not yet
+    measured comes back as engine ``measuring``, with the state, for the caller to time
+    on its own cells (:class:`MaskedRunner`)."""
     if requested not in ENGINES:
         raise SettingsError(f"bad engine {requested!r}: expected one of {', '.join(ENGINES)}")
     if requested == "full":
@@ -367,11 +371,12 @@ def choose_engine(classifier, pixels: np.ndarray, fill: np.ndarray, box, request
     if batch not in plan.prefer and plan.estimated_gain < MIN_GAIN:
         plan.prefer[batch] = False
     if batch not in plan.prefer:
+        if not measure_now:
+            return EngineChoice("measuring", None, state)
         plan.prefer[batch] = measure(state, classifier, pixels, fill, box, batch)
     if plan.prefer[batch]:
         return EngineChoice("incremental", None, state)
-    return EngineChoice("full", "full inference: measured faster than incremental for this "
-                        "model", None)
+    return EngineChoice("full", FULL_FASTER, None)
 
 
 def _masked(pixels: np.ndarray, fill: np.ndarray, rects: Sequence[Rect]) -> np.ndarray:
@@ -428,8 +433,11 @@ class MaskedRunner:
     Until the classifier's plan is ready (built in the background the first time) the
     cells run by full inference, so the first grid appears as soon as with the full
     engine; then :func:`choose_engine` decides. ``incremental`` waits for the plan
-    instead. Incremental scores are shifted by the difference of the two engines'
-    unmasked scores, so that ``d`` is always taken against one base, ``base_scores``.
+    instead. ``auto``, the first time for a model and batch size, runs the next
+    ``MEASURED_BATCHES`` batches both ways, timed (real work: the full results are used),
+    and keeps incremental inference if it was at least 5 % faster per cell. Incremental
+    scores are shifted by the difference of the two engines' unmasked scores, so that
+    ``d`` is always taken against one base, ``base_scores``.
     """
 
     def __init__(self, classifier, pixels, fill, box, requested: str, batch: int,
@@ -441,22 +449,46 @@ class MaskedRunner:
         self.engine, self.note, self.decided = "full", None, False
         self.state: ImageState | None = None
         self.shift = 0.0
+        self.timings: list[tuple[float, float]] = []  # seconds per cell: (full, incremental)
 
     def __call__(self, rects: Sequence[Rect]) -> np.ndarray:
         if not self.decided and (self.requested == "incremental" or self.future.done()):
             self.decided = True
             choice = choose_engine(self.classifier, self.pixels, self.fill, self.box,
-                                   self.requested, self.batch)
+                                   self.requested, self.batch, measure_now=False)
             self.engine, self.note, self.state = choice.engine, choice.note, choice.state
             if self.state is not None:
                 self.shift = self.base_scores - self.to_scores(self.state.base_raw[None])[0]
-        if self.state is None:
-            return self.to_scores(self.classifier.raw(_masked(self.pixels, self.fill, rects)))
+        if self.engine == "measuring":
+            return self._measure(rects)
+        if self.engine == "full":
+            return self._full(rects)
         return self.to_scores(self.state.raw_cells(rects)) + self.shift
+
+    def _full(self, rects: Sequence[Rect]) -> np.ndarray:
+        return self.to_scores(self.classifier.raw(_masked(self.pixels, self.fill, rects)))
+
+    def _measure(self, rects: Sequence[Rect]) -> np.ndarray:
+        t0 = time.perf_counter()
+        scores = self._full(rects)
+        t1 = time.perf_counter()
+        self.state.raw_cells(rects)
+        t2 = time.perf_counter()
+        self.timings.append(((t1 - t0) / len(rects), (t2 - t1) / len(rects)))
+        if len(self.timings) >= MEASURED_BATCHES:
+            full, inc = (min(t) for t in zip(*self.timings, strict=True))
+            prefer = self.state.plan.prefer[self.batch] = inc < 0.95 * full
+            self.engine = "incremental" if prefer else "full"
+            self.note = None if prefer else FULL_FASTER
+            if not prefer:
+                self.state = None
+        return scores
 
     def outcome(self) -> tuple[str, str | None]:
         """(engine that ran, why not incremental): a plan that turned out impossible
         before the run ended is noted even if every cell had run by then."""
         if not self.decided and self.future.done() and isinstance(self.future.result(), str):
             return self.engine, f"full inference: {self.future.result()}"
+        if self.engine == "measuring":  # the run ended first; every cell ran full
+            return "full", None
         return self.engine, self.note

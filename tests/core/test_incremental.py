@@ -169,7 +169,7 @@ def test_auto_runs_full_until_the_plan_is_ready_then_switches(tmp_path, monkeypa
     plan = incremental.build_plan(clf)
     pending: Future = Future()
     monkeypatch.setattr(incremental, "plan_future", lambda c: pending)
-    monkeypatch.setattr(incremental, "measure", lambda *a: True)  # no timing in tests
+    plan.prefer[4] = True  # measured before (no timing in tests)
     calls = []
 
     def grid_done(n, d):
@@ -182,3 +182,18 @@ def test_auto_runs_full_until_the_plan_is_ready_then_switches(tmp_path, monkeypa
     ref = analyze(clf, image(), Settings(engine="full", **settings))
     assert calls == [3, 5, 7] and res.meta["engine"] == "incremental"
     assert_same_d(ref, res)
+
+
+def test_auto_measures_on_real_cells_then_keeps_its_choice(tmp_path):
+    """The first auto run times two batches both ways (their full results are used) and
+    keeps the choice for the model and batch size; either choice gives full ``d``."""
+    clf = stretch(make_net(tmp_path / "m.onnx", "fire", size=SIZE))
+    plan = incremental.plan_for(clf)
+    settings = dict(grid_sizes=(3, 5, 7), batch_size=4)
+    ref = analyze(clf, image(), Settings(engine="full", **settings))
+    res = analyze(clf, image(), Settings(engine="auto", **settings))
+    assert plan.prefer[4] in (True, False)
+    assert res.meta["engine"] == ("incremental" if plan.prefer[4] else "full")
+    assert_same_d(ref, res)
+    again = analyze(clf, image(), Settings(engine="auto", **settings))
+    assert again.meta["engine"] == res.meta["engine"]
