@@ -171,13 +171,16 @@ def analyze(
             classifier, prep.pixels, make_fill(prep.pixels, prep.box, settings.mask_fill),
             prep.box, settings.engine, int(settings.batch_size or BATCH), base_scores,
             lambda raw: to_space(raw, space, classifier.outputs_probabilities))
+    batching = _batching(classifier, settings, tuner)
+    if runner is not None and isinstance(batching, BatchTuner):
+        batching = incremental.RunnerBatches(runner, batching)
     run = run_dida(
         predict,
         prep.pixels,
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
-        batch_size=_batching(classifier, settings, tuner),
+        batch_size=batching,
         base_scores=base_scores,
         progress=progress,
         cancel=cancel,

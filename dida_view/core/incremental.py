@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dida_view.core.batching import BatchTuner
 from dida_view.core.dida import DEFAULT_GRID_SIZES, cell_edges
 from dida_view.core.errors import SettingsError
 
@@ -492,3 +493,30 @@ class MaskedRunner:
         if self.engine == "measuring":  # the run ended first; every cell ran full
             return "full", None
         return self.engine, self.note
+
+
+class RunnerBatches(BatchTuner):
+    """The batch sizes of a run whose cells may switch to incremental inference: the
+    caller's tuner's while they run by full inference (it keeps learning for full
+    inference), the runner's own once they run incrementally (a crop batch shared among
+    the workers wants more cells than a full batch: ``MaskedRunner.batch``)."""
+
+    def __init__(self, runner: MaskedRunner, inner: BatchTuner) -> None:
+        self.runner, self.inner = runner, inner
+
+    @property
+    def max_size(self) -> int:
+        return max(self.inner.max_size, self.runner.batch)
+
+    @property
+    def chosen(self) -> int | None:
+        return self.runner.batch if self.runner.engine == "incremental" else self.inner.chosen
+
+    def next_size(self) -> int:
+        if self.runner.engine == "incremental":
+            return self.runner.batch
+        return self.inner.next_size()
+
+    def record(self, size: int, seconds: float) -> None:
+        if self.runner.engine == "full":
+            self.inner.record(size, seconds)

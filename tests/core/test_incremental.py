@@ -197,3 +197,17 @@ def test_auto_measures_on_real_cells_then_keeps_its_choice(tmp_path):
     assert_same_d(ref, res)
     again = analyze(clf, image(), Settings(engine="auto", **settings))
     assert again.meta["engine"] == res.meta["engine"]
+
+
+def test_incremental_cells_run_in_the_runners_batches_not_the_full_tuners(tmp_path):
+    """The caller's batch tuner learns full inference only; incremental cells come in the
+    runner's larger batches (crops shared among the workers)."""
+    from dida_view.core.analysis import BATCH
+    from dida_view.core.batching import BatchTuner
+
+    clf = stretch(make_net(tmp_path / "m.onnx", "plain", size=SIZE))
+    incremental.plan_for(clf).prefer[BATCH] = True  # measured before
+    tuner = BatchTuner([1, 2])
+    res = analyze(clf, image(), Settings(grid_sizes=(5, 7, 9), engine="auto"), tuner=tuner)
+    assert res.meta["engine"] == "incremental" and res.meta["batch_size"] == BATCH
+    assert tuner.chosen is None and not any(tuner._times.values())
