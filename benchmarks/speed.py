@@ -163,7 +163,7 @@ def peak_rss_mib() -> float:
 def engine_child(model: str, image_path: str, engine: str) -> None:
     """Runs in a fresh process: one analysis with ``engine``, then a second one (batch
     size tuned, plan built), then prints JSON and saves ``d`` beside the image."""
-    from dida_view.core import incremental
+    from dida_view.core import engines, incremental
     from dida_view.core.analysis import Settings, analyze
     from dida_view.core.batching import BatchTuner
     from dida_view.core.dida import make_fill
@@ -194,7 +194,7 @@ def engine_child(model: str, image_path: str, engine: str) -> None:
     if engine == "incremental" and not isinstance(plan, str):
         prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
         fill = make_fill(prep.pixels, prep.box, "black")
-        out["auto"] = incremental.choose_engine(clf, prep.pixels, fill, prep.box, "auto",
+        out["auto"] = engines.choose_engine(clf, prep.pixels, fill, prep.box, "auto",
                                                 16).engine
     print(json.dumps(out))
 
@@ -215,18 +215,18 @@ def cpu_work(model: Path, image, every: int = 4) -> tuple[float, float]:
     """CPU milliseconds per masked image, one thread, full and incremental, on every
     ``every``-th cell of the 8 grids: the work each engine does, which a busy machine
     changes less than wall-clock rates (its other processes cost time, not CPU)."""
-    from dida_view.core import incremental
+    from dida_view.core import engines, incremental
     from dida_view.core.dida import make_fill
 
     clf = OnnxClassifier(model, device="cpu", threads=1)
     prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
     fill = make_fill(prep.pixels, prep.box, "black")
     plan = incremental.plan_for(clf)
-    cells = [c for n in DEFAULT_GRID_SIZES for c in incremental._grid_cells(prep.box, n)]
+    cells = [c for n in DEFAULT_GRID_SIZES for c in engines._grid_cells(prep.box, n)]
     batches = [cells[i:i + 16] for i in range(0, len(cells), 16 * every)]
     t = time.process_time()
     for b in batches:
-        clf.raw(incremental._masked(prep.pixels, fill, b))
+        clf.raw(engines._masked(prep.pixels, fill, b))
     full = (time.process_time() - t) / sum(map(len, batches)) * 1000
     if isinstance(plan, str):
         return full, float("nan")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dida_view.core import incremental, render
+from dida_view.core import engines, render
 from dida_view.core.batching import BatchTuner
 from dida_view.core.cache import ResultCache, result_key
 from dida_view.core.dida import (
@@ -69,9 +69,9 @@ class Settings:
             raise SettingsError(
                 f"bad score space {self.score_space!r}: expected one of {', '.join(SCORE_SPACES)}"
             )
-        if self.engine not in incremental.ENGINES:
+        if self.engine not in engines.ENGINES:
             raise SettingsError(
-                f"bad engine {self.engine!r}: expected one of {', '.join(incremental.ENGINES)}"
+                f"bad engine {self.engine!r}: expected one of {', '.join(engines.ENGINES)}"
             )
         if self.batch_size is not None and int(self.batch_size) < 1:
             raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
@@ -132,7 +132,7 @@ def analyze(
                           lookup_seconds=time.perf_counter() - t0)
             return _replay(hit, progress, on_grid, on_start)
     if settings.engine != "full":
-        incremental.plan_future(classifier)  # the split starts while the image is prepared
+        engines.incremental.plan_future(classifier)  # split while the image is prepared
     prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
     base_raw = classifier.raw(prep.pixels[None])[0]
     space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
@@ -167,13 +167,13 @@ def analyze(
 
     runner = None
     if settings.engine != "full":  # the batch size stays the tuner's: it measures either
-        runner = incremental.MaskedRunner(
+        runner = engines.MaskedRunner(
             classifier, prep.pixels, make_fill(prep.pixels, prep.box, settings.mask_fill),
             prep.box, settings.engine, int(settings.batch_size or BATCH), base_scores,
             lambda raw: to_space(raw, space, classifier.outputs_probabilities))
     batching = _batching(classifier, settings, tuner)
     if runner is not None and isinstance(batching, BatchTuner):
-        batching = incremental.RunnerBatches(runner, batching)
+        batching = engines.RunnerBatches(runner, batching)
     run = run_dida(
         predict,
         prep.pixels,

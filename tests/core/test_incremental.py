@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from onnx_nets import BODIES, make_net, make_se_first
 
-from dida_view.core import incremental
+from dida_view.core import engines, incremental
 from dida_view.core.analysis import Settings, analyze
 from dida_view.core.cache import ResultCache
 from dida_view.core.dida import make_fill
@@ -66,7 +66,7 @@ def test_every_cut_a_stage_random_rectangles_on_the_borders(tmp_path, body, monk
     for _ in range(40):
         y0, x0 = int(rng.integers(0, h)), int(rng.integers(0, w))
         rects.append((y0, int(rng.integers(y0 + 1, h + 1)), x0, int(rng.integers(x0 + 1, w + 1))))
-    full = clf.raw(np.concatenate([prep.pixels[None], incremental._masked(prep.pixels, fill,
+    full = clf.raw(np.concatenate([prep.pixels[None], engines._masked(prep.pixels, fill,
                                                                           rects)]))
     d_full = full[0] - full[1:]
     for k in (1, 6, len(rects)):  # batches of different crop sizes
