@@ -246,7 +246,9 @@ def plan_future(classifier) -> Future:
             return _build_into(Future(), classifier)
         if future is None:
             future = _PLANS[classifier] = Future()
-            threading.Thread(target=_build_into, args=(future, classifier), daemon=True,
+            # not a daemon: the interpreter waits for it at exit, since a thread killed in
+            # the middle of onnxruntime's C++ code aborts the process
+            threading.Thread(target=_build_into, args=(future, classifier), daemon=False,
                              name="dida-incremental-plan").start()
     return future
 

@@ -211,3 +211,29 @@ def test_incremental_cells_run_in_the_runners_batches_not_the_full_tuners(tmp_pa
     res = analyze(clf, image(), Settings(grid_sizes=(5, 7, 9), engine="auto"), tuner=tuner)
     assert res.meta["engine"] == "incremental" and res.meta["batch_size"] == BATCH
     assert tuner.chosen is None and not any(tuner._times.values())
+
+
+def test_leaving_while_the_plan_is_being_built_does_not_abort():
+    """The interpreter waits for the background split at exit: killed inside
+    onnxruntime's C++ code (here: while it opens a stage's session), the thread aborted
+    the process ("terminate called without an active exception")."""
+    import subprocess
+    import sys
+
+    from dida_view import paths
+
+    code = f"""
+import threading
+from dida_view.core import incremental
+from dida_view.core.model import OnnxClassifier
+inside, real = threading.Event(), incremental._session
+def session(*args):
+    inside.set()
+    return real(*args)
+incremental._session = session
+incremental.plan_future(OnnxClassifier({str(paths.demo_model_path())!r}, device="cpu"))
+inside.wait(60)
+"""
+    for _ in range(3):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
