@@ -200,7 +200,7 @@ class RunnerBatches(BatchTuner):
         return self.runner.batch if self.runner.engine == "incremental" else self.inner.chosen
 
     def next_size(self) -> int:
-        if self.runner.engine == "incremental":
+        if self.runner.engine in ("incremental", "measuring"):  # both timed at one size
             return self.runner.batch
         return self.inner.next_size()
 
