@@ -131,7 +131,7 @@ def analyze(
             hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
                           lookup_seconds=time.perf_counter() - t0)
             return _replay(hit, progress, on_grid, on_start)
-    if settings.engine != "full":
+    if settings.engine == "incremental":
         engines.incremental.plan_future(classifier)  # split while the image is prepared
     prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
     base_raw = classifier.raw(prep.pixels[None])[0]
@@ -170,7 +170,8 @@ def analyze(
         runner = engines.MaskedRunner(
             classifier, prep.pixels, make_fill(prep.pixels, prep.box, settings.mask_fill),
             prep.box, settings.engine, int(settings.batch_size or BATCH), base_scores,
-            lambda raw: to_space(raw, space, classifier.outputs_probabilities))
+            lambda raw: to_space(raw, space, classifier.outputs_probabilities),
+            split_after=settings.grid_sizes[0] ** 2)
     batching = _batching(classifier, settings, tuner)
     if runner is not None and isinstance(batching, BatchTuner):
         batching = engines.RunnerBatches(runner, batching)

@@ -118,9 +118,9 @@ class MaskedRunner:
     """The masked inferences of one analysis (``run_dida``'s ``predict_cells``), in the
     score space of ``to_scores``.
 
-    Until the classifier's plan is ready (built in the background the first time) the
-    cells run by full inference, so the first grid appears as soon as with the full
-    engine; then :func:`choose_engine` decides. ``incremental`` waits for the plan
+    Until the classifier's plan is ready (built in the background the first time, from
+    the second grid on) the cells run by full inference, so the first grid appears as soon
+    as with the full engine; then :func:`choose_engine` decides. ``incremental`` waits for the plan
     instead. ``auto``, the first time for a model and batch size, runs the next
     ``MEASURED_BATCHES`` batches both ways, timed (real work: the full results are used),
     and keeps incremental inference if it was at least 5 % faster per cell. Incremental
@@ -129,18 +129,29 @@ class MaskedRunner:
     """
 
     def __init__(self, classifier, pixels, fill, box, requested: str, batch: int,
-                 base_scores: np.ndarray, to_scores: Callable[[np.ndarray], np.ndarray]):
+                 base_scores: np.ndarray, to_scores: Callable[[np.ndarray], np.ndarray],
+                 split_after: int = 0):
         self.classifier, self.pixels, self.fill, self.box = classifier, pixels, fill, box
         self.requested, self.batch = requested, batch
         self.base_scores, self.to_scores = base_scores, to_scores
-        self.future = incremental.plan_future(classifier)
+        # auto on a model not split yet: the split waits for the first ``split_after``
+        # cells (the first grid), which then have both cores to themselves
+        self.split_after = 0 if requested == "incremental" else split_after
+        self.cells = 0
+        self.future = None
+        if self.split_after == 0 or incremental.plan_started(classifier):
+            self.future = incremental.plan_future(classifier)
         self.engine, self.note, self.decided = "full", None, False
         self.state: ImageState | None = None
         self.shift = 0.0
         self.timings: list[tuple[float, float]] = []  # seconds per cell: (full, incremental)
 
     def __call__(self, rects: Sequence[Rect]) -> np.ndarray:
-        if not self.decided and (self.requested == "incremental" or self.future.done()):
+        if self.future is None and self.cells >= self.split_after:
+            self.future = incremental.plan_future(self.classifier)
+        self.cells += len(rects)
+        if self.future is not None and not self.decided and (
+                self.requested == "incremental" or self.future.done()):
             self.decided = True
             choice = choose_engine(self.classifier, self.pixels, self.fill, self.box,
                                    self.requested, self.batch, measure_now=False)
@@ -175,7 +186,8 @@ class MaskedRunner:
     def outcome(self) -> tuple[str, str | None]:
         """(engine that ran, why not incremental): a plan that turned out impossible
         before the run ended is noted even if every cell had run by then."""
-        if not self.decided and self.future.done() and isinstance(self.future.result(), str):
+        if (not self.decided and self.future is not None and self.future.done()
+                and isinstance(self.future.result(), str)):
             return self.engine, f"full inference: {self.future.result()}"
         if self.engine == "measuring":  # the run ended first; every cell ran full
             return "full", None

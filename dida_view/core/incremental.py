@@ -253,6 +253,14 @@ def plan_future(classifier) -> Future:
     return future
 
 
+def plan_started(classifier) -> bool:
+    """Whether the classifier's plan is built or being built."""
+    try:
+        return classifier in _PLANS
+    except TypeError:
+        return False
+
+
 def plan_for(classifier) -> IncrementalPlan | str:
     """The classifier's plan, waiting for it if it is being built."""
     return plan_future(classifier).result()
