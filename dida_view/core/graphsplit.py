@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 
 import onnx
-from onnx import numpy_helper, shape_inference
+from onnx import shape_inference
 from onnx.tools import update_model_dims
 from onnx.utils import Extractor
 
@@ -295,11 +295,3 @@ def extract(model: onnx.ModelProto, inputs: str, output: str, *,
         dims[vi.name] = new
     return update_model_dims.update_inputs_outputs_dims(
         sub, {inputs: dims[inputs]}, {output: dims[output]})
-
-
-def initializer_array(model: onnx.ModelProto, name: str):
-    """An initializer as a numpy array (for tests and reports)."""
-    for t in model.graph.initializer:
-        if t.name == name:
-            return numpy_helper.to_array(t)
-    raise KeyError(name)
