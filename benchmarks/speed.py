@@ -343,7 +343,7 @@ def bench(name: str, model: Path, image, args, torch_model=None) -> dict:
 MODELS = ("efficientnet", "demo", "oct", "resnet18", "squeezenet")
 
 
-def models(names, tmp: Path, no_captum: bool):
+def models(names, tmp: Path, no_captum: bool, oct_path: str):
     """(name, path, torch model or None) for each model asked for that is there."""
     import nets
 
@@ -359,8 +359,8 @@ def models(names, tmp: Path, no_captum: bool):
                        None)
         elif name == "demo" and paths.demo_model_path():
             yield f"demo model ({paths.demo_model_path().name})", paths.demo_model_path(), None
-        elif name == "oct" and (HERE.parent / "models" / "oct_kermany.onnx").is_file():
-            yield "real OCT model (oct_kermany.onnx)", HERE.parent / "models/oct_kermany.onnx", None
+        elif name == "oct" and Path(oct_path).is_file():
+            yield "real OCT model (oct_kermany.onnx)", Path(oct_path), None
         elif name == "resnet18":
             yield "ResNet-18 shape (1000 classes)", nets.resnet18(tmp / "resnet18.onnx"), None
         elif name == "squeezenet":
@@ -376,6 +376,8 @@ def main() -> int:
     ap.add_argument("--no-captum", action="store_true")
     ap.add_argument("--no-naive", action="store_true",
                     help="skip the naive loop and the session set-ups")
+    ap.add_argument("--oct", default=str(HERE.parent / "models" / "oct_kermany.onnx"),
+                    metavar="M.onnx", help="the real OCT model (default: models/oct_kermany.onnx)")
     ap.add_argument("--models", default=",".join(MODELS),
                     help=f"comma-separated, of {', '.join(MODELS)} (default: all)")
     args = ap.parse_args()
@@ -393,7 +395,7 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, path, torch_model in models(args.models.split(","), Path(tmp),
-                                              args.no_captum):
+                                              args.no_captum, args.oct):
             rows.append(bench(name, path, image, args, torch_model))
     print("\n| model | naive (a) | full (b) | incremental (e) | ceiling (d) | e/b | e/d | b/d "
           "| s per analysis (b → e) | first grid (b, e, auto) | CPU ms per image, 1 thread "
