@@ -5,10 +5,11 @@ one file per tensor, ...), named by the ``location`` entries of its tensors. The
 fingerprint must hash those too, or swapping the weights would leave it unchanged.
 
 The locations are read with a light walk over the protobuf wire format rather than with
-the ``onnx`` package: ``onnx`` is not a runtime dependency (onnx 1.23 is about 26 MB
-installed, all of it in the frozen bundle, for reading one string field), and the walk
-visits only the messages that can hold tensors, jumping over tensor bytes without copying
-them (the demo model: 0.3 ms; tests/core/test_modelfiles.py checks it against onnx).
+the ``onnx`` package (a runtime dependency since incremental inference, but imported only
+when a graph is split): ``onnx.load`` parses and copies every weight to read one string
+field, while the walk visits only the messages that can hold tensors, jumping over tensor
+bytes without copying them (the demo model: 0.3 ms; tests/core/test_modelfiles.py checks
+it against onnx).
 """
 
 from __future__ import annotations
