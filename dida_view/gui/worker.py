@@ -180,6 +180,13 @@ class WorkerHost(QObject):
         self._run_requested.emit(job, classifier, image, settings)
         return job
 
+    def queue(self, classifier: OnnxClassifier, image: np.ndarray, settings: Settings) -> int:
+        """Queue a run behind the others, cancelling none (a volume's B-scans); returns
+        its run id. Not announced by ``run_queued``."""
+        job = self.new_id()
+        self._run_requested.emit(job, classifier, image, settings)
+        return job
+
     def cancel_all(self) -> None:
         """Cancel every run queued or running so far."""
         self.worker.cancel_upto(self._next_id)
