@@ -114,7 +114,13 @@ class Presenter(QObject):
             scale = self._class_panels((w, h))
         orig = self.area.panels[0]
         orig.set_picture(self.cache.original(), (w, h))
-        name = m.image_path.name if m.image_path is not None else ""
+        vol = m.volume
+        name = "" if m.image_path is None else m.image_path.name if vol.anonymous_name() \
+            else vol.case_id()  # a DICOM or vendor file's name may carry the patient's
+        if vol.is_volume():
+            name += f" · B-scan {vol.index + 1}/{vol.count()}"
+        spacing = vol.scan.pixel_spacing if vol.scan is not None else None
+        orig.mm_per_px = spacing[1] if spacing else None
         orig.set_texts(f"Original · {name}",
                        top_caption=f"Diagnosis: {m.diagnosis}" if m.diagnosis else "")
         orig.set_target(False)
