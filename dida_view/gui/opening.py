@@ -60,6 +60,7 @@ class FileOpening:
             self.store.setValue("dirs/image", str(Path(path).resolve().parent))
             self._fill_file_menus()
         if run_id:
+            self.volumes.runs[run_id] = self.model.volume.index  # its B-scan's result is kept
             self.run_id = run_id
             self._set_activity(running=True)
             self.status.start(self.model.settings.grid_sizes)

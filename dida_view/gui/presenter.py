@@ -118,7 +118,7 @@ class Presenter(QObject):
         name = "" if m.image_path is None else m.image_path.name if vol.anonymous_name() \
             else vol.case_id()  # a DICOM or vendor file's name may carry the patient's
         if vol.is_volume():
-            name += f" · B-scan {vol.index + 1}/{vol.count()}"
+            name = f"B-scan {vol.index + 1}/{vol.count()} · {name}"
         spacing = vol.scan.pixel_spacing if vol.scan is not None else None
         orig.mm_per_px = spacing[1] if spacing else None
         orig.set_texts(f"Original · {name}",

@@ -39,6 +39,6 @@ def draw_scale_bar(p: QPainter, box: QRectF, px_per_mm: float, font: QFont) -> N
     p.setFont(font)
     text = scale_text(um)
     p.setPen(QColor(0, 0, 0))
-    p.drawText(QPointF(x + 1, y - 5), text)
+    p.drawText(QPointF(x + 1, y - 8), text)
     p.setPen(QColor(255, 255, 255))
-    p.drawText(QPointF(x, y - 6), text)
+    p.drawText(QPointF(x, y - 9), text)

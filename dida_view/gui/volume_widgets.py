@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -86,7 +86,7 @@ class ScanBar(QWidget):
         self.slider.setValue(index)
         self.slider.blockSignals(False)
         self.show_index(index, count)
-        self.notes.setText(tr("Note: ") + " ".join(notes) if notes else "")
+        self.notes.setText(tr("Note: ") + "  ·  ".join(notes) if notes else "")
         self.notes.setVisible(bool(notes))
         self._update_visible()
 
@@ -137,6 +137,9 @@ class LocalizerView(QWidget):
         self.current = 0
         self.title = ""
         self.stacked_rows = 0  # the evidence map without a localizer: rows of B-scans
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(300, 300)
 
     def set_picture(self, image: np.ndarray | None, lines=(), title: str = "",
                     stacked_rows: int = 0) -> None:

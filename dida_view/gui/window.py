@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
@@ -275,7 +275,8 @@ class MainWindow(FileOpening, QMainWindow):
         """Stop the running analysis (and Analyse All B-scans); what is done so far stays
         on screen."""
         if self.volumes.cancel() and not self.running:
-            self.status.message("Cancelled: the B-scans analysed so far are kept")
+            self.status.message(QCoreApplication.translate(
+                "Volume", "Cancelled: the B-scans analysed so far are kept"))
         if self.running:
             self.host.cancel_all()
             self.status.message("Cancelling…")
