@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from dida_view.core import enface, export
+from dida_view.core.analysis import CONSTANT_NOTE
 from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
 from dida_view.gui.volume_widgets import LocalizerView, ScanBar, tr
@@ -47,6 +48,8 @@ class VolumeController(QObject):
         ev.model.connect(lambda _clf: self._drop_results())
         ev.settings.connect(lambda _s: self._drop_results())
         ev.display.connect(lambda _v: self.show_localizer())
+        ev.result.connect(lambda res: self.bar.show_notes(
+            (CONSTANT_NOTE,) if res is not None and res.meta.get("constant") else ()))
 
     # -- the scan and its B-scans -----------------------------------------------------------
     def _on_scan(self) -> None:

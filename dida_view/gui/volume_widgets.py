@@ -76,6 +76,8 @@ class ScanBar(QWidget):
             lay.addWidget(w)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.identifiers.hide()
+        self._scan_notes: tuple[str, ...] = ()
+        self._result_notes: tuple[str, ...] = ()
         self.show_scan(0, 0, ())
 
     def show_scan(self, count: int, index: int, notes: tuple[str, ...]) -> None:
@@ -86,6 +88,14 @@ class ScanBar(QWidget):
         self.slider.setValue(index)
         self.slider.blockSignals(False)
         self.show_index(index, count)
+        self._scan_notes = tuple(notes)
+        self.show_notes()
+
+    def show_notes(self, more: tuple[str, ...] | None = None) -> None:
+        """The scan's notes and ``more`` (the result's, e.g. a constant image's)."""
+        if more is not None:
+            self._result_notes = tuple(more)
+        notes = self._scan_notes + self._result_notes
         self.notes.setText(tr("Note: ") + "  ·  ".join(notes) if notes else "")
         self.notes.setVisible(bool(notes))
         self._update_visible()

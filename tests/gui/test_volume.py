@@ -203,3 +203,11 @@ def test_fast_slider_moves_leave_no_stale_panel(make_window, qtbot, model_path, 
     assert win.model.result.scores == pytest.approx(vol.results[1].scores)
     assert set(vol.results) <= {1, 2} and win.errors == []
 
+
+
+def test_a_constant_image_says_so_under_the_panels(make_window, qtbot, model_path, tmp_path):
+    Image.fromarray(np.full((96, 128), 7, np.uint8)).save(tmp_path / "flat.png")
+    win = opened(make_window, qtbot, model_path, tmp_path / "flat.png")
+    notes = win.volumes.bar.notes
+    assert notes.isVisible() and "constant image" in notes.text()
+    assert not win.volumes.bar.slider_row.isVisible()  # one image: no slider
