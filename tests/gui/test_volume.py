@@ -3,6 +3,8 @@ localizer, Analyse All B-scans and the evidence map, notes, and the privacy rule
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from dicom_files import OPHTHALMIC_TOMOGRAPHY, PATIENT, write_dicom
@@ -13,7 +15,7 @@ from PySide6.QtGui import QKeySequence
 
 from dida_view.core.model import OnnxClassifier
 from dida_view.core.scan import Localizer, Scan, load_scan
-from dida_view.gui import exports, opening
+from dida_view.gui import exports, opening, report_dialog
 
 N = 5
 SECRETS = [v.encode() for v in PATIENT.values()] + [b"Doe", b"Jane"]
@@ -173,10 +175,14 @@ def test_identifiers_are_hidden_by_default_and_never_exported(make_window, qtbot
     out.mkdir()
     written = [exports.export_figure(win.model, out / f"{stem}_dida.png"),
                exports.export_npz(win.model, out / f"{stem}_dida.npz"),
-               *exports.export_panels(win.model, out)]
+               *exports.export_panels(win.model, out),
+               report_dialog.export_report(win.model, out / "report.html")]
+    assert vol.case_id() in written[-1].read_text(encoding="utf-8")
     for path in written:
         assert "Doe" not in path.name and "PID" not in path.name
         data = path.read_bytes()
+        if path.suffix == ".html":  # its pictures' base64 may spell anything
+            data = re.sub(rb"data:[^\"']+", b"", data)
         assert not [s for s in SECRETS if s in data], path.name
     assert win.open_image(dicom_volume)  # a new scan: hidden again
     assert not win.actions_.show_identifiers.isChecked() and bar.identifiers.isHidden()
