@@ -9,6 +9,7 @@ to see the patient identifiers (off for every new scan; never saved).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,17 @@ class VolumeModel:
         if self.profiles:
             self._drop()
             self.results_event.emit(None)
+
+    def reweight(self, weights: np.ndarray) -> None:
+        """New blend weights: the profiles are made again from the kept results (no run)."""
+        if not self.results or self.scan is None:
+            return
+        for i, res in self.results.items():
+            if len(weights) == len(res.grid_sizes):
+                res = replace(res, weights=weights)
+            self.profiles[i] = enface.bscan_profile(res, self.scan.image(i).shape[:2])
+        self._emap = None
+        self.results_event.emit(None)
 
     def add_result(self, index: int, result: DidaResult) -> None:
         """B-scan ``index`` is analysed: keep its profile and scores for the map."""

@@ -11,6 +11,7 @@ Map writes as a PNG and an npz.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,8 @@ class VolumeController(QObject):
         self.vol.identifiers_event.connect(lambda _on: self._on_identifiers())
         ev = win.model.events
         ev.model.connect(lambda _clf: self._drop_results())
-        ev.settings.connect(lambda _s: self._drop_results())
+        self._settings = win.model.settings
+        ev.settings.connect(self._on_settings)
         ev.display.connect(lambda _v: self.show_localizer())
         ev.result.connect(lambda res: self.bar.show_notes(
             (CONSTANT_NOTE,) if res is not None and res.meta.get("constant") else ()))
@@ -133,6 +135,14 @@ class VolumeController(QObject):
 
     def _drop_results(self) -> None:
         self.vol.clear_results()
+
+    def _on_settings(self, settings) -> None:
+        """New weights re-make the evidence map; settings that change d drop the results."""
+        old, self._settings = self._settings, settings
+        if replace(old, weights=None) == replace(settings, weights=None):
+            self.vol.reweight(settings.blend_weights())
+        else:
+            self.vol.clear_results()
 
     def analyse_all(self) -> None:
         """Analysis > Analyse All B-scans: queue every B-scan not analysed yet."""

@@ -4,6 +4,7 @@ localizer, Analyse All B-scans and the evidence map, notes, and the privacy rule
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -140,6 +141,11 @@ def test_analyse_all_fills_the_evidence_map_and_exports_it(make_window, qtbot, m
     assert png.exists() and npz.exists()
     with np.load(npz) as z:
         assert z["red"].shape == (N, 128) and list(z["slices"]) == [1, 2, 3, 4, 5]
+    settings = win.model.settings
+    win.set_analysis_settings(replace(settings, weights=(1.0, 0.0)))  # no run: re-weighted
+    assert not win.busy() and vol.all_done() and not np.allclose(vol.evidence_map().red,
+                                                                  emap.red)
+    assert win.volumes.localizer.title.startswith("Evidence")
     win.actions_.next_bscan.trigger()  # every B-scan is kept: no run
     assert not win.busy() and win.model.result is not None and win.model.result.complete
     assert win.errors == []
