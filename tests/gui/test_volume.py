@@ -223,3 +223,26 @@ def test_a_constant_image_says_so_under_the_panels(make_window, qtbot, model_pat
     notes = win.volumes.bar.notes
     assert notes.isVisible() and "constant image" in notes.text()
     assert not win.volumes.bar.slider_row.isVisible()  # one image: no slider
+
+
+def test_a_dropped_dicom_volume_opens(make_window, qtbot, model_path, dicom_volume):
+    win = make_window()
+    win.set_classifier(OnnxClassifier(model_path))
+    win.open_paths([str(dicom_volume)])
+    wait_done(qtbot, win)
+    assert win.model.volume.count() == N and win.volumes.bar.slider.isVisible()
+
+
+def test_the_stacked_evidence_map_without_a_localizer(make_window, qtbot, model_path,
+                                                      tiff_volume):
+    win = opened(make_window, qtbot, model_path, tiff_volume)
+    loc = win.volumes.localizer
+    assert not loc.isVisible()  # no localizer, nothing analysed: no panel
+    win.actions_.analyse_all.trigger()
+    qtbot.waitUntil(lambda: win.model.volume.all_done() and not win.volumes.batch,
+                    timeout=20000)
+    assert loc.isVisible() and loc.stacked_rows == N and not loc.lines
+    r = loc.image_rect()
+    qtbot.mouseClick(loc, Qt.MouseButton.LeftButton,
+                     pos=r.topLeft().toPoint() + (r.bottomRight() - r.topLeft()).toPoint() / 10)
+    assert win.model.volume.index == 0
