@@ -192,7 +192,7 @@ class VolumeController(QObject):
             if not self.batch:
                 self.win.status.message(tr("Every B-scan analysed: the volume evidence map "
                                            "is in the localizer panel"))
-        elif self.localizer.title.startswith(tr("Evidence")):
+        elif self.localizer.title.startswith(tr("Evidence for")):
             self.show_localizer()
 
     def evidence_picture(self) -> np.ndarray | None:
@@ -212,7 +212,7 @@ class VolumeController(QObject):
         picture = self.evidence_picture() if scan is not None else None
         if picture is not None:
             emap = v.evidence_map()
-            self.localizer.set_picture(picture, lines, tr("Evidence: {0}").format(emap.label),
+            self.localizer.set_picture(picture, lines, tr("Evidence for {0} (all B-scans)").format(emap.label),
                                        stacked_rows=0 if lines else v.count())
         elif loc is not None:
             self.localizer.set_picture(loc.image, lines, tr("Localizer"))
