@@ -212,7 +212,8 @@ class VolumeController(QObject):
         picture = self.evidence_picture() if scan is not None else None
         if picture is not None:
             emap = v.evidence_map()
-            self.localizer.set_picture(picture, lines, tr("Evidence for {0} (all B-scans)").format(emap.label),
+            title = tr("Evidence for {0} (all B-scans)").format(emap.label)
+            self.localizer.set_picture(picture, lines, title,
                                        stacked_rows=0 if lines else v.count())
         elif loc is not None:
             self.localizer.set_picture(loc.image, lines, tr("Localizer"))

@@ -116,7 +116,8 @@ class ScanBar(QWidget):
 
     def show_identifiers(self, text: str) -> None:
         """The patient identifiers (empty: hidden)."""
-        self.identifiers.setText(tr("Patient identifiers (shown on request, never exported): ") + text if text else "")
+        prefix = tr("Patient identifiers (shown on request, never exported): ")
+        self.identifiers.setText(prefix + text if text else "")
         self.identifiers.setVisible(bool(text))
         self._update_visible()
 
