@@ -38,7 +38,7 @@ class VolumeController(QObject):
         host, w = win.host, win.host.worker
         host.run_queued.connect(self._on_run_queued)
         w.finished.connect(self._on_finished)
-        w.failed.connect(lambda job, _msg: self._on_ended(job))
+        w.failed.connect(self._on_failed)
         w.cancelled.connect(self._on_ended)
         self.bar.index_changed.connect(self.go_to)
         self.localizer.line_clicked.connect(self.go_to)
@@ -128,6 +128,12 @@ class VolumeController(QObject):
             m.set_result(result)  # the B-scan on screen, done by Analyse All
         self._show_progress()
 
+    def _on_failed(self, job: int, message: str) -> None:
+        i = self.runs.get(job)
+        if job in self.batch and i is not None:  # the window reports its own run's failure
+            self.win.status.message(tr("B-scan {0} not analysed: {1}").format(i + 1, message))
+        self._on_ended(job)
+
     def _on_ended(self, job: int) -> None:
         if self.runs.pop(job, None) is not None:
             self.batch.discard(job)
@@ -154,16 +160,12 @@ class VolumeController(QObject):
         if m.classifier is None:
             win.show_error(tr("No model"), tr("Open a model first (File ▸ Open Model…)."))
             return
-        busy = {i for job, i in self.runs.items()}
+        busy = set(self.runs.values())
         for i in v.missing():
             if i in busy:
                 continue
-            try:
-                image = v.scan.image(i)
-            except DidaError as exc:
-                win.show_error(tr("Cannot read B-scan"), str(exc))
-                break
-            job = win.host.queue(m.classifier, image, m.settings)
+            # read on the worker thread (Slices are thread-safe), not here
+            job = win.host.queue(m.classifier, lambda i=i, s=v.scan: s.image(i), m.settings)
             self.runs[job] = i
             self.batch.add(job)
         self._show_progress()
