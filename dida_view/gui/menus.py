@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.core.imageio import IMAGE_SUFFIXES
+from dida_view.core.imageio import IMAGE_SUFFIXES, SCAN_SUFFIXES
 
 K = QKeySequence.StandardKey
 # menu -> (action name, text, shortcut(s), status tip); None: a separator, "recent"/"samples":
@@ -37,6 +37,8 @@ MENUS = {
          "The paper's figure: original + the three panels"),
         ("export_panels", "Export &Panels…", None, ""),
         ("export_arrays", "Export &Arrays (.npz)…", None, ""),
+        ("export_evidence", "Export E&vidence Map…", None,
+         "The volume evidence map (all B-scans analysed) as a PNG and an .npz"),
         ("export_report", "Export &Report…", None,
          "A PDF report of this case (or an HTML handout)"),
         ("print_patient", "P&rint Patient Page…", K.Print,
@@ -50,6 +52,8 @@ MENUS = {
         ("rerun", "&Run Again", "F5", ""),
         ("cancel", "&Cancel", "Esc", ""),
         ("reset", "&Paper Defaults", None, ""),
+        ("analyse_all", "Analyse &All B-scans", None,
+         "Analyse every B-scan of the volume (for the volume evidence map); Esc cancels"),
         None,
         ("cpu_only", "Run on the CPU &Only", None,
          "Ignore a GPU even when onnxruntime has one (reloads the model)"),
@@ -61,6 +65,12 @@ MENUS = {
         None,
         ("square_bigger", "&Larger Square", "]", ""),
         ("square_smaller", "&Smaller Square", "[", ""),
+        None,
+        ("next_bscan", "Next &B-scan", "PgDown", ""),
+        ("prev_bscan", "Previous B-sc&an", "PgUp", ""),
+        ("show_identifiers", "Show Patient &Identifiers", None,
+         "Show the name, ID and birth date a DICOM or vendor file holds (never exported; "
+         "off again for the next scan)"),
         None,
         ("full_screen", "&Full Screen", "F11", ""),
         ("teaching", "&Teaching Mode", "Ctrl+T", "Full screen for a projector, as a quiz: "
@@ -85,9 +95,13 @@ MENUS = {
     ],
     "&Help": [("about", "&About DiDA View", None, "")],
 }
-CHECKABLE = ("cpu_only", "dark", "teaching", "pen")  # their slots get the new state
+# their slots get the new state
+CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers")
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
-OPEN = {"image": ("Open image", IMAGE_FILTER),
+# File > Open Image: every scan the core reads (images, DICOM, multi-page TIFF, vendor files)
+SCAN_FILTER = ("Scans (" + " ".join(f"*{s}" for s in SCAN_SUFFIXES)
+               + ");;Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)")
+OPEN = {"image": ("Open image or scan", SCAN_FILTER),
         "model": ("Open ONNX model", "ONNX models (*.onnx);;All files (*)"),
         "cases": ("Open cases: a case list, or any image of a folder",
                   "Case lists and images (*.csv *.json " + IMAGE_FILTER[8:])}
