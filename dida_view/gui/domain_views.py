@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from dida_view import domains, paths
 from dida_view.paths import BundledModel
@@ -112,11 +112,13 @@ class DomainBanner(QFrame):
 
 class DomainViews:
     """The model line, the banner and the Model menu's bundled models of a main window
-    (it needs the window's ``model``, ``status``, ``open_model`` and the Model menu)."""
+    (it needs the window's ``model``, ``status``, ``open_model`` and the Model menu); the
+    banner goes on top of ``layout`` (the panels' column)."""
 
-    def __init__(self, win, model_menu: QMenu) -> None:
+    def __init__(self, win, model_menu: QMenu, layout: QBoxLayout) -> None:
         self.win = win
         self.banner = DomainBanner(win.open_model)
+        layout.insertWidget(0, self.banner)
         self.group = QActionGroup(win)
         self.group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.actions: dict[str, QAction] = {}

@@ -103,9 +103,7 @@ class MainWindow(FileOpening, QMainWindow):
         self.cases = CaseController(self)  # the case browser dock, its queue, the reading
         self.actions_ = menus.build(self, self._menu_slots(), self.dock)
         self.actions_.cpu_only.setChecked(self.cpu_only())
-        # the model line, the domain mismatch banner (above the panels), Model > bundled
-        self.domains = DomainViews(self, self.actions_.menus["&Model"])
-        lay.insertWidget(0, self.domains.banner)
+        self.domains = DomainViews(self, self.actions_.menus["&Model"], lay)  # line, banner
         self.actions_.dark.setChecked(theme.is_dark(self.store))
         theme.apply_theme(self.actions_.dark.isChecked())
         self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
