@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dida_view import __version__
 
-SUBCOMMANDS = ("analyze", "synth")
+SUBCOMMANDS = ("analyze", "synth", "check-model")
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
@@ -350,6 +350,10 @@ def _run(argv: list[str]) -> int:
         return run_analyze(argv[1:])
     if argv and argv[0] == "synth":
         return run_synth(argv[1:])
+    if argv and argv[0] == "check-model":
+        from dida_view.checkmodel import run as check_model
+
+        return check_model(argv[1:])
     if argv and argv[0] == "--self-test":
         from dida_view.selftest import run as self_test
 

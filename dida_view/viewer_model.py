@@ -22,8 +22,7 @@ import numpy as np
 
 from dida_view.core import figure, maps
 from dida_view.core.analysis import Settings
-from dida_view.core.dida import DidaResult, cell_index
-from dida_view.core.preprocess import source_index
+from dida_view.core.dida import DidaResult
 
 MIXED = "mixed"  # view: the Mixed Image of each panel's class
 ALL_GRIDS = "all-grids"  # view: every grid image of one class and its Mixed Image (Fig. 3)
@@ -179,7 +178,7 @@ class ViewerModel:
         self.target_clicked = False
         self._gain, self._opacity, self._view, self._shared_scale = 1.0, 0.6, MIXED, True
         self._square, self._cursor, self._diagnosis, self._activity = 24, None, "", IDLE
-        self._cells: dict[tuple[int, int, int], np.ndarray] = {}
+        self._cells: dict[tuple, np.ndarray] = {}
 
     # -- image and model -------------------------------------------------------------------
     def set_image(self, image: np.ndarray | None, path: str | Path | None = None,
@@ -288,13 +287,12 @@ class ViewerModel:
     def _cell(self, n: int, axis: int, pos: int) -> int:
         """The cell (row for axis 0, column for axis 1) of grid ``n`` at original ``pos``."""
         assert self.result is not None and self.image is not None
-        box = self.result.box
-        content = box.height if axis == 0 else box.width
-        length = self.image.shape[axis]
-        key = (content, n, length)
+        res = self.result
+        key = (n, axis, self.image.shape[:2], res.box, res.input_size,
+               repr(res.meta.get("preprocessing")))
         idx = self._cells.get(key)
         if idx is None:
-            idx = self._cells[key] = cell_index(content, n)[source_index(length, content)]
+            idx = self._cells[key] = maps.cell_lookup(res, n, self.image.shape[:2])[axis]
         return int(idx[min(max(pos, 0), len(idx) - 1)])
 
     def d_at(self, k: int, y: int, x: int, grid: int | None = None) -> float | None:
