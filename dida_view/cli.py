@@ -19,7 +19,7 @@ SUBCOMMANDS = ("analyze", "synth", "check-model")
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
-    from dida_view.core.dida import MASK_FILLS
+    from dida_view.core.dida import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES, MASK_FILLS
     from dida_view.core.scores import SCORE_SPACES
 
     p = argparse.ArgumentParser(
@@ -36,6 +36,10 @@ def _analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", metavar="W,W,...",
                    help="blend weights, one per grid size (default: the paper's)")
     p.add_argument("--mask", default="black", choices=MASK_FILLS, help="mask fill")
+    p.add_argument("--grid-geometry", default=DEFAULT_GRID_GEOMETRY, choices=GRID_GEOMETRIES,
+                   help="content: n x n cells over the image content; square: square cells, "
+                   "n along the content's longer side; input: n x n over the whole model "
+                   f"input (default: {DEFAULT_GRID_GEOMETRY})")
     p.add_argument("--score", default="auto", choices=SCORE_SPACES,
                    help="score space (auto: probability, or, when it saturates, logit for a "
                    "model that outputs logits and log-odds for one that outputs probabilities; "
@@ -168,6 +172,7 @@ def run_analyze(argv: list[str]) -> int:
         settings = analysis.Settings(
             grid_sizes=grids,
             mask_fill=args.mask,
+            grid_geometry=args.grid_geometry,
             score_space=args.score,
             batch_size=args.batch_size,
             weights=weights,
@@ -311,6 +316,10 @@ def _json_record(result, *, name, model, top, classes, diagnosis, took, requeste
         "saturated": [labels[k] for k in result.saturated],
         "diagnosis": diagnosis,
         "grids": list(result.grid_sizes),
+        "grid_geometry": result.grid_geometry,
+        "grid_cells": [list(result.cell_shape(n)) for n in result.grid_sizes],
+        "grid_box": [result.grid_box.y0, result.grid_box.y1, result.grid_box.x0,
+                     result.grid_box.x1],
         "weights": [float(w) for w in result.weights],
         "note": "; ".join(n for n in (batch_note, result.note) if n) or None,
         "mask": result.mask_fill,

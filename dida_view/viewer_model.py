@@ -288,8 +288,8 @@ class ViewerModel:
         """The cell (row for axis 0, column for axis 1) of grid ``n`` at original ``pos``."""
         assert self.result is not None and self.image is not None
         res = self.result
-        key = (n, axis, self.image.shape[:2], res.box, res.input_size,
-               repr(res.meta.get("preprocessing")))
+        key = (n, axis, self.image.shape[:2], res.box, res.grid_box, res.grid_geometry,
+               res.input_size, repr(res.meta.get("preprocessing")))
         idx = self._cells.get(key)
         if idx is None:
             idx = self._cells[key] = maps.cell_lookup(res, n, self.image.shape[:2])[axis]
@@ -327,11 +327,11 @@ class ViewerModel:
                 for n in res.grid_sizes:
                     d = self.d_at(k, y, x, n)
                     if d is not None:
-                        items.append((res.labels[k], f"{n}x{n}", d))
+                        items.append((res.labels[k], "{}x{}".format(*res.cell_shape(n)), d))
                 items.append((res.labels[k], "mixed", self.d_at(k, y, x)))
             else:
                 grid = self.grid()
-                what = "mixed d" if grid is None else f"d ({grid}x{grid})"
+                what = "mixed d" if grid is None else "d ({}x{})".format(*res.cell_shape(grid))
                 for k in self.panel_classes:
                     d = self.d_at(k, y, x, grid)
                     if d is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dida_view.core import render
-from dida_view.core.dida import DidaResult, cell_index
+from dida_view.core.dida import DidaResult
 from dida_view.core.errors import SettingsError
 from dida_view.core.preprocess import Preprocessing, original_index, source_index
 
@@ -56,7 +56,8 @@ def cell_lookup(
     the cell of grid ``n`` it shows: ``d[:, rows][:, :, cols]`` paints the grid."""
     h, w = result.box.height, result.box.width
     rows_src, cols_src = content_index(result, out_shape or (h, w))
-    return cell_index(h, n)[rows_src], cell_index(w, n)[cols_src]
+    cell_rows, cell_cols = result.content_cells(n)
+    return cell_rows[rows_src], cell_cols[cols_src]
 
 
 def done_weights(
