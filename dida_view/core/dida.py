@@ -34,7 +34,7 @@ GridCallback = Callable[[int, np.ndarray], None]
 DEFAULT_GRID_SIZES: tuple[int, ...] = (7, 9, 11, 13, 15, 17, 19, 21)
 MASK_FILLS: tuple[str, ...] = ("black", "mean", "blur", "noise")
 GRID_GEOMETRIES: tuple[str, ...] = ("content", "square", "input")
-DEFAULT_GRID_GEOMETRY = "content"
+DEFAULT_GRID_GEOMETRY = "square"
 NOISE_SEED = 20210909  # fixed, so the noise fill gives the same answer every run
 
 
