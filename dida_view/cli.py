@@ -15,19 +15,33 @@ from pathlib import Path
 
 from dida_view import __version__
 
-SUBCOMMANDS = ("analyze", "synth", "check-model")
+SUBCOMMANDS = ("analyze", "report", "synth", "check-model")
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
-    from dida_view.core.dida import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES, MASK_FILLS
-    from dida_view.core.scores import SCORE_SPACES
-
     p = argparse.ArgumentParser(
         prog="dida-view analyze",
         description="Run DiDA on images and write the paper's figure, per-class overlays "
         "and the raw maps.",
     )
     p.add_argument("images", nargs="+", metavar="IMAGE", help="image files to analyse")
+    add_model_options(p)
+    p.add_argument("--top", type=int, default=3, help="how many top classes to show")
+    p.add_argument("--class", dest="classes", nargs="+", metavar="NAME",
+                   help="show these classes instead of the top ones")
+    p.add_argument("--diagnosis", metavar="TEXT",
+                   help="the clinician's diagnosis, written on the original "
+                   "(default: the reading in the image's sidecar <stem>.json)")
+    p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per image")
+    return p
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    """The model and analysis options that ``analyze`` and ``report`` share."""
+    from dida_view.core.dida import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES, MASK_FILLS
+    from dida_view.core.scores import SCORE_SPACES
+
     p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
     p.add_argument("--output-name", metavar="NAME",
                    help="the model's class-score output, when it has several")
@@ -44,12 +58,6 @@ def _analyze_parser() -> argparse.ArgumentParser:
                    help="score space (auto: probability, or, when it saturates, logit for a "
                    "model that outputs logits and log-odds for one that outputs probabilities; "
                    "one space for the whole batch)")
-    p.add_argument("--top", type=int, default=3, help="how many top classes to show")
-    p.add_argument("--class", dest="classes", nargs="+", metavar="NAME",
-                   help="show these classes instead of the top ones")
-    p.add_argument("--diagnosis", metavar="TEXT",
-                   help="the clinician's diagnosis, written on the original "
-                   "(default: from the image's sidecar <stem>.json)")
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="masked images per model run (default: chosen by measurement)")
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
@@ -58,9 +66,6 @@ def _analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true",
                    help="always recompute (default: reuse results of the same image, model "
                    "and settings from the user's cache folder)")
-    p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
-    p.add_argument("--json", action="store_true", help="print one JSON object per image")
-    return p
 
 
 class ProgressBar:
@@ -152,40 +157,56 @@ def _stdout_closed() -> int:
     return 141
 
 
-def run_analyze(argv: list[str]) -> int:
+def open_model(args: argparse.Namespace):
+    """(classifier, settings, model path) from :func:`add_model_options`' arguments.
+
+    Raises
+    ------
+    DidaError
+        A bad option value, or a model that cannot be opened.
+    """
     from dida_view import paths
-    from dida_view.core import analysis, export, figure, maps
+    from dida_view.core import analysis
     from dida_view.core.dida import parse_grid_sizes
-    from dida_view.core.errors import DidaError, SettingsError
-    from dida_view.core.imageio import load_image, read_diagnosis
+    from dida_view.core.errors import DidaError
     from dida_view.core.model import OnnxClassifier
+
+    grids = parse_grid_sizes(args.grids)
+    weights = None
+    if args.weights:
+        try:
+            weights = tuple(float(w) for w in args.weights.split(","))
+        except ValueError:
+            raise DidaError(f"bad weights {args.weights!r}: expected numbers") from None
+    settings = analysis.Settings(
+        grid_sizes=grids,
+        mask_fill=args.mask,
+        grid_geometry=args.grid_geometry,
+        score_space=args.score,
+        batch_size=args.batch_size,
+        weights=weights,
+    )
+    if not 0.0 <= args.opacity <= 1.0 or args.gain <= 0:
+        raise DidaError("--opacity must be in 0..1 and --gain > 0")
+    model_path = args.model or paths.demo_model_path()
+    if model_path is None:
+        raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
+    classifier = OnnxClassifier(model_path, output=args.output_name,
+                                device="cpu" if args.cpu else "auto")
+    return classifier, settings, model_path
+
+
+def run_analyze(argv: list[str]) -> int:
+    from dida_view.core import analysis, export, figure, maps
+    from dida_view.core.errors import DidaError, SettingsError
+    from dida_view.core.imageio import load_image
+    from dida_view.core.reading import load_reading
 
     args = _analyze_parser().parse_args(argv)
     try:
-        grids = parse_grid_sizes(args.grids)
-        weights = None
-        if args.weights:
-            try:
-                weights = tuple(float(w) for w in args.weights.split(","))
-            except ValueError:
-                raise DidaError(f"bad weights {args.weights!r}: expected numbers") from None
-        settings = analysis.Settings(
-            grid_sizes=grids,
-            mask_fill=args.mask,
-            grid_geometry=args.grid_geometry,
-            score_space=args.score,
-            batch_size=args.batch_size,
-            weights=weights,
-        )
         if args.top < 1:
             raise DidaError(f"--top must be >= 1, got {args.top}")
-        if not 0.0 <= args.opacity <= 1.0 or args.gain <= 0:
-            raise DidaError("--opacity must be in 0..1 and --gain > 0")
-        model_path = args.model or paths.demo_model_path()
-        if model_path is None:
-            raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
-        classifier = OnnxClassifier(model_path, output=args.output_name,
-                                    device="cpu" if args.cpu else "auto")
+        classifier, settings, model_path = open_model(args)
         shown: list[int] | None = None
         if args.classes:
             missing = [c for c in args.classes if c not in classifier.labels]
@@ -233,7 +254,7 @@ def run_analyze(argv: list[str]) -> int:
             took = time.perf_counter() - t0
             bar.close()
             classes = shown or result.top(min(args.top, len(result.labels)))
-            diagnosis = args.diagnosis or read_diagnosis(name)
+            diagnosis = args.diagnosis or load_reading(name).diagnosis or None
             stem = Path(name).stem
             outputs = []
             panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
@@ -359,6 +380,10 @@ def _run(argv: list[str]) -> int:
         return run_analyze(argv[1:])
     if argv and argv[0] == "synth":
         return run_synth(argv[1:])
+    if argv and argv[0] == "report":
+        from dida_view.report_cli import run_report
+
+        return run_report(argv[1:])
     if argv and argv[0] == "check-model":
         from dida_view.checkmodel import run as check_model
 

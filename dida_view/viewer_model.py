@@ -28,6 +28,7 @@ MIXED = "mixed"  # view: the Mixed Image of each panel's class
 ALL_GRIDS = "all-grids"  # view: every grid image of one class and its Mixed Image (Fig. 3)
 N_CLASS_PANELS = 3
 IDLE, LOADING, RUNNING = "", "loading", "running"
+Mark = tuple[tuple[float, float], ...]  # a pen stroke: points in original-image pixels
 
 
 class Event:
@@ -66,6 +67,8 @@ class Events:
         self.square = Event("square")  # the side of the square
         self.cursor = Event("cursor")  # the square's position
         self.activity = Event("activity")  # idle, loading a model, running
+        self.teaching = Event("teaching")  # the quiz was switched, the answer revealed
+        self.marks = Event("marks")  # the pen's marks changed
 
     def all(self) -> list[Event]:
         """Every event (to connect one callback to any change)."""
@@ -121,26 +124,38 @@ def _positive(value: float) -> float:
 
 @dataclass(frozen=True)
 class Probe:
-    """What the square reads at one image pixel: position, pixel value, d per class.
+    """What the square reads at one image pixel: position, pixel value, a table of d.
 
-    ``items`` are ``(class name, what, d)``: ``what`` is ``"mixed d"``, ``"d (nxn)"``,
-    or, in the Fig. 3 view, ``"nxn"`` per grid size and ``"mixed"``.
+    Attributes
+    ----------
+    x, y
+        Image pixel under the square's centre.
+    pixel
+        Its value (``"143"`` or ``"12,40,200"``).
+    columns
+        Column titles of the d table: ``["mixed d"]`` or ``["d (nxn)"]``, or, in the
+        Fig. 3 view, ``"nxn"`` per grid size and ``"mixed"``.
+    rows
+        (class name, one d per column; None where not known yet): a row per class panel,
+        or the one class of the Fig. 3 view.
+    space
+        The score space of d.
     """
 
     x: int
     y: int
     pixel: str
-    items: list[tuple[str, str, float]] = field(default_factory=list)
-    per_grid: bool = False  # the Fig. 3 view: one class, every grid size
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[str, list[float | None]]] = field(default_factory=list)
+    space: str = ""
 
     def text(self) -> str:
-        """One line, as the status bar shows it."""
+        """One line (a log, a test): ``x 3, y 1   |   pixel 7   |   B: mixed d +0.1``."""
         parts = [f"x {self.x}, y {self.y}", f"pixel {self.pixel}"]
-        if self.per_grid and self.items:
-            parts.append(f"{self.items[0][0]}: d "
-                         + ", ".join(f"{what} {d:+.3g}" for _, what, d in self.items))
-        else:
-            parts += [f"{name}: {what} {d:+.3g}" for name, what, d in self.items]
+        for name, values in self.rows:
+            items = [f"{c} {'…' if d is None else format(d, '+.3g')}"
+                     for c, d in zip(self.columns, values, strict=True)]
+            parts.append(f"{name}: " + ", ".join(items))
         return "   |   ".join(parts)
 
 
@@ -163,6 +178,8 @@ class ViewerModel:
                       lambda v: None if v is None else (float(v[0]), float(v[1])))
     diagnosis = _evented("diagnosis", "diagnosis", lambda v: str(v or "").strip())
     activity = _evented("activity", "activity", str)
+    quiz = _evented("quiz", "teaching", bool)  # teaching: the answer is hidden until revealed
+    revealed = _evented("revealed", "teaching", bool)
 
     def __init__(self) -> None:
         self.events = Events()
@@ -178,6 +195,8 @@ class ViewerModel:
         self.target_clicked = False
         self._gain, self._opacity, self._view, self._shared_scale = 1.0, 0.6, MIXED, True
         self._square, self._cursor, self._diagnosis, self._activity = 24, None, "", IDLE
+        self._quiz, self._revealed = False, False
+        self.marks: tuple[Mark, ...] = ()
         self._cells: dict[tuple, np.ndarray] = {}
 
     # -- image and model -------------------------------------------------------------------
@@ -188,8 +207,14 @@ class ViewerModel:
         self.image_path = None if path is None else Path(path)
         self._diagnosis = str(diagnosis or "").strip()
         self.result, self.picked = None, False
+        was_revealed, self._revealed = self._revealed, False  # a new case: hidden again
+        had_marks, self.marks = bool(self.marks), ()  # the marks were of the old case
         self.events.image.emit(image)
         self.events.result.emit(None)
+        if was_revealed:
+            self.events.teaching.emit(False)
+        if had_marks:
+            self.events.marks.emit(())
 
     def set_classifier(self, classifier: Any, path: str | Path | None = None) -> None:
         """A new model (its result is dropped: it is of the old model)."""
@@ -283,6 +308,31 @@ class ViewerModel:
         """Gain and opacity for core's figure and exports."""
         return maps.View(gain=self.gain, opacity=self.opacity)
 
+    # -- teaching: quiz and pen ---------------------------------------------------------------
+    def answer_hidden(self) -> bool:
+        """Whether the model's answer (classes, scores, maps) must not be shown: a quiz
+        whose answer is not revealed yet."""
+        return self._quiz and not self._revealed
+
+    def start_mark(self, x: float, y: float) -> None:
+        """Begin a pen stroke at original pixel (x, y)."""
+        self.marks = (*self.marks, ((float(x), float(y)),))
+        self.events.marks.emit(self.marks)
+
+    def extend_mark(self, x: float, y: float) -> None:
+        """Add point (x, y) to the stroke being drawn (begins one if there is none)."""
+        if not self.marks:
+            self.start_mark(x, y)
+            return
+        self.marks = (*self.marks[:-1], (*self.marks[-1], (float(x), float(y))))
+        self.events.marks.emit(self.marks)
+
+    def clear_marks(self) -> None:
+        """Remove every pen stroke."""
+        if self.marks:
+            self.marks = ()
+            self.events.marks.emit(self.marks)
+
     # -- reading d ---------------------------------------------------------------------------
     def _cell(self, n: int, axis: int, pos: int) -> int:
         """The cell (row for axis 0, column for axis 1) of grid ``n`` at original ``pos``."""
@@ -312,7 +362,12 @@ class ViewerModel:
                    for n, w in maps.done_weights(res))
 
     def probe(self) -> Probe | None:
-        """What the square reads where it is (None without image or square)."""
+        """What the square reads where it is (None without image or square).
+
+        In the Mixed Image view, d is the Mixed Image's d (see :meth:`d_at`); in a grid
+        view, that grid's d; in the Fig. 3 view, every grid's d and the mixed d of the
+        class shown.
+        """
         if self.cursor is None or self.image is None:
             return None
         h, w = self.image.shape[:2]
@@ -320,20 +375,16 @@ class ViewerModel:
         y = min(max(int(self.cursor[1]), 0), h - 1)
         v = self.image[y, x]
         pixel = f"{int(v)}" if np.ndim(v) == 0 else ",".join(str(int(c)) for c in v)
-        res, items = self.result, []
-        if res is not None and res.d:
-            if self.view == ALL_GRIDS:
-                k = self.focus_class()
-                for n in res.grid_sizes:
-                    d = self.d_at(k, y, x, n)
-                    if d is not None:
-                        items.append((res.labels[k], "{}x{}".format(*res.cell_shape(n)), d))
-                items.append((res.labels[k], "mixed", self.d_at(k, y, x)))
-            else:
-                grid = self.grid()
-                what = "mixed d" if grid is None else "d ({}x{})".format(*res.cell_shape(grid))
-                for k in self.panel_classes:
-                    d = self.d_at(k, y, x, grid)
-                    if d is not None:
-                        items.append((res.labels[k], what, d))
-        return Probe(x, y, pixel, items, self.view == ALL_GRIDS)
+        res = self.result
+        if res is None or not res.d or self.answer_hidden():
+            return Probe(x, y, pixel)
+        if self.view == ALL_GRIDS:
+            grids: list[int | None] = [*res.grid_sizes, None]
+            columns = ["{}x{}".format(*res.cell_shape(n)) for n in res.grid_sizes] + ["mixed"]
+            classes: tuple[int, ...] = (self.focus_class(),)
+        else:
+            grid = self.grid()
+            grids, classes = [grid], self.panel_classes
+            columns = ["mixed d" if grid is None else "d ({}x{})".format(*res.cell_shape(grid))]
+        rows = [(res.labels[k], [self.d_at(k, y, x, g) for g in grids]) for k in classes]
+        return Probe(x, y, pixel, columns, rows, res.score_space)

@@ -140,18 +140,75 @@ def test_probe_reads_d_under_the_square():
     assert m.probe() is None
     m.cursor = (1, 3)  # content pixel (1, 0): top-left cell of both grids
     p = m.probe()
-    assert (p.x, p.y, p.pixel) == (1, 3, str(3 * 16 + 1))
+    assert (p.x, p.y, p.pixel, p.space) == (1, 3, str(3 * 16 + 1), "logit")
     # d = (k + 1) * n in both grids, mixed with the paper's weights
     w2, w4 = m.result.weights / m.result.weights.sum()
-    assert p.items[0][:2] == ("b", "mixed d")
-    assert p.items[0][2] == pytest.approx(2 * (2 * w2 + 4 * w4))
+    assert p.columns == ["mixed d"] and [name for name, _ in p.rows] == ["b", "c", "d"]
+    assert p.rows[0][1][0] == pytest.approx(2 * (2 * w2 + 4 * w4))
     m.view = 4
-    assert [d for _, _, d in m.probe().items] == [8.0, 12.0, 16.0]
+    assert m.probe().columns == ["d (4x4)"]
+    assert [ds for _, ds in m.probe().rows] == [[8.0], [12.0], [16.0]]
     m.cursor = (5, 5)  # content pixel 2: grid 2's first cell, grid 4's second
-    assert [d for _, _, d in m.probe().items] == [0.0, 0.0, 0.0]
+    assert [ds for _, ds in m.probe().rows] == [[0.0], [0.0], [0.0]]
     m.view = 2
-    assert [d for _, _, d in m.probe().items] == [4.0, 6.0, 8.0]
+    assert [ds for _, ds in m.probe().rows] == [[4.0], [6.0], [8.0]]
     m.view = ALL_GRIDS
     m.cursor = (0, 0)
-    text = m.probe().text()
-    assert "b: d 2x2 +4, 4x4 +8, mixed" in text and text.startswith("x 0, y 0")
+    p = m.probe()
+    assert p.columns == ["2x2", "4x4", "mixed"] and len(p.rows) == 1
+    assert p.rows[0][0] == "b" and p.rows[0][1][:2] == [4.0, 8.0]
+    text = p.text()
+    assert "b: 2x2 +4, 4x4 +8, mixed" in text and text.startswith("x 0, y 0")
+    m.cursor = (99, -3)  # clamped to the image
+    assert (m.probe().x, m.probe().y) == (15, 0)
+
+
+def test_probe_while_a_run_is_partial_and_without_a_result():
+    m = ViewerModel()
+    m.set_image(np.zeros((16, 16, 3), np.uint8))
+    m.image[0, 0] = (1, 2, 3)
+    m.cursor = (0, 0)
+    p = m.probe()
+    assert (p.pixel, p.columns, p.rows) == ("1,2,3", [], [])
+    partial = result(grids=(2, 4))
+    m.set_result(replace(partial, d={2: partial.d[2]}))  # grid 4 not done yet
+    m.view = ALL_GRIDS
+    p = m.probe()
+    assert p.rows == [("b", [4.0, None, 4.0])]  # mixed: over the finished grids only
+    assert "4x4 …" in p.text()
+
+
+
+
+# -- teaching: the quiz and the pen -------------------------------------------------------------
+def test_quiz_hides_the_answer_until_revealed_and_a_new_case_hides_it_again():
+    m = loaded()
+    m.set_result(result())
+    m.cursor = (1, 1)
+    assert m.probe().rows  # not a quiz: the probe reads d
+    seen = recorder(m)
+    m.quiz = True
+    assert m.answer_hidden() and ("teaching", True) in seen
+    assert m.probe().rows == [] and "a:" not in m.probe().text()  # no class, no d
+    m.revealed = True
+    assert not m.answer_hidden() and m.probe().rows
+    m.set_image(np.zeros((16, 16), np.uint8), "/x/next.png")
+    assert m.answer_hidden() and not m.revealed
+    m.quiz = False
+    assert not m.answer_hidden()
+
+
+def test_pen_marks_are_image_points_kept_per_case():
+    m = loaded()
+    seen = recorder(m)
+    m.start_mark(1, 2)
+    m.extend_mark(3.5, 4)
+    m.start_mark(10, 10)
+    assert m.marks == (((1.0, 2.0), (3.5, 4.0)), ((10.0, 10.0),))
+    assert [v for name, v in seen if name == "marks"][-1] == m.marks
+    m.clear_marks()
+    assert m.marks == ()
+    m.extend_mark(5, 5)  # no stroke yet: starts one
+    assert m.marks == (((5.0, 5.0),),)
+    m.set_image(np.zeros((16, 16), np.uint8), "/x/next.png")
+    assert m.marks == () and seen[-1] == ("marks", ())

@@ -188,6 +188,7 @@ class OnnxClassifier:
             )
         self.labels = [str(x) for x in labels]
         self.description = str(meta.get("description", ""))
+        self.metadata = dict(meta)  # the model card's fields (name, domain, trained_on...)
         self.info = ModelInfo(
             path=str(self.path),
             input_name=self.input_name,

@@ -125,6 +125,9 @@ def mixed_image(grid_images: Sequence[np.ndarray], weights: Sequence[float]) -> 
 def overlay(original: np.ndarray, mixed: np.ndarray, opacity: float = 0.5) -> np.ndarray:
     """Lay ``mixed`` over ``original`` (both at the original's size), as uint8 RGB.
 
+    Each pixel's map colour is blended in with ``opacity`` times its intensity (its
+    brightest channel): full colour at ``opacity`` as before, while where d is small the
+    scan shows through as it is, so the anatomy stays readable around the evidence.
     ``original`` is uint8 grey/RGB or float RGB in 0..1 (a float image is taken as it is,
     so a viewer can convert its original once).
     """
@@ -134,8 +137,11 @@ def overlay(original: np.ndarray, mixed: np.ndarray, opacity: float = 0.5) -> np
         as_rgb_float(original)
     if base.shape != mixed.shape:
         raise SettingsError(f"overlay: image {base.shape} and map {mixed.shape} differ")
+    # base * (1 - opacity * m) + (mixed / m) * (opacity * m), m = the colour's intensity
+    keep = np.max(mixed, axis=2, keepdims=True) * np.float32(-opacity)
+    keep += np.float32(1.0)
     out = np.multiply(mixed, np.float32(opacity * 255.0), dtype=np.float32)
-    out += base * np.float32((1.0 - opacity) * 255.0)
+    out += base * keep * np.float32(255.0)
     out += np.float32(0.5)
     np.clip(out, 0.0, 255.0, out=out)
     return out.astype(np.uint8)

@@ -1,4 +1,5 @@
-"""``dida-view [IMAGE] [--model M.onnx] [--screenshot PATH] [--size WxH]``: the viewer."""
+"""``dida-view [IMAGE] [--model M.onnx] [--screenshot PATH] [--size WxH] [--square X,Y]
+[--view V] [--theme light|dark] [--mode teaching|patient] [--reveal]``: the viewer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QEventLoop,
     QMessageLogContext,
+    QPointF,
     QTimer,
     QtMsgType,
     qInstallMessageHandler,
@@ -19,7 +21,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
+from dida_view.gui.patient_view import show_patient_view
+from dida_view.gui.theme import apply_theme
 from dida_view.gui.window import MainWindow
+from dida_view.viewer_model import ALL_GRIDS, MIXED
 
 DEFAULT_SIZE = (1600, 700)
 SCREENSHOT_TIMEOUT_S = 1800
@@ -39,6 +44,19 @@ def parser() -> argparse.ArgumentParser:
                    help="open the window, wait for the analysis, save a PNG of the window, exit")
     p.add_argument("--size", default=None, metavar="WxH",
                    help=f"window size (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})")
+    p.add_argument("--square", default=None, metavar="X,Y",
+                   help="put the synchronized square at image pixel X,Y (pictures can show "
+                   "it and the probe's readout)")
+    p.add_argument("--view", default=None, metavar="VIEW",
+                   help="what the panels show once analysed: mixed (default), all-grids "
+                   "(the paper's Fig. 3) or a grid size")
+    p.add_argument("--theme", choices=("light", "dark"), default=None,
+                   help="light or dark window for this run (View > Dark Theme keeps one)")
+    p.add_argument("--mode", choices=("viewer", "teaching", "patient"), default="viewer",
+                   help="teaching: the projector quiz (View > Teaching Mode); patient: the "
+                   "patient view's window (the screenshot is of that window)")
+    p.add_argument("--reveal", action="store_true",
+                   help="teaching mode: show the model's answer (hidden by default)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
     return p
 
@@ -49,6 +67,14 @@ def parse_size(text: str) -> tuple[int, int]:
     if not m or int(m.group(1)) < 200 or int(m.group(2)) < 150:
         raise ValueError(f"bad --size {text!r}: expected WIDTHxHEIGHT, at least 200x150")
     return int(m.group(1)), int(m.group(2))
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    """``"120,88"`` -> (120.0, 88.0); ValueError with a readable message otherwise."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*,\s*(\d+(?:\.\d*)?)\s*", text)
+    if not m:
+        raise ValueError(f"bad --square {text!r}: expected X,Y in image pixels, like 120,88")
+    return float(m.group(1)), float(m.group(2))
 
 
 def configure_app(app: QApplication) -> None:
@@ -86,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         size = parse_size(args.size) if args.size else DEFAULT_SIZE
+        args.square = parse_point(args.square) if args.square else None
     except ValueError as exc:
         _error(str(exc))
         return 2
@@ -114,6 +141,8 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
     errors: list[str] = []
     if args.screenshot:
         win.error_handler = lambda _title, message: errors.append(message)
+    if args.theme is not None:
+        _use_theme(win, args.theme == "dark")
     win.resize(*size)
     win.show()
     model = args.model or paths.demo_model_path()
@@ -127,9 +156,44 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         win.status.message("No demo model installed: open a model (Ctrl+Shift+O)")
     if image is not None:
         win.open_image(image)
+    if args.square is not None:
+        _place_square(win, args.square)
     if not args.screenshot:
         return int(app.exec())
-    return _screenshot(app, win, Path(args.screenshot), errors)
+    return _screenshot(app, win, Path(args.screenshot), errors, args.view,
+                       (args.mode, args.reveal))
+
+
+def _use_theme(win: MainWindow, dark: bool) -> None:
+    """The theme for this run only: the saved choice is left as it is."""
+    action = win.actions_.dark
+    action.blockSignals(True)
+    action.setChecked(dark)
+    action.blockSignals(False)
+    apply_theme(dark)
+
+
+def _choose_view(win: MainWindow, view: str, errors: list[str]) -> None:
+    """Show ``view`` (``mixed``, ``all-grids`` or a grid size) in the panels."""
+    m = win.model
+    grids = m.result.grid_sizes if m.result is not None else m.settings.grid_sizes
+    choices: list[str | int] = [MIXED, *grids, ALL_GRIDS]
+    data = int(view) if view.isdigit() else view
+    if data not in choices:
+        listed = ", ".join(str(c) for c in choices)
+        errors.append(f"bad --view {view!r}: expected one of {listed}")
+        return
+    m.view = data
+
+
+def _place_square(win: MainWindow, point: tuple[float, float]) -> None:
+    """Put the square at image pixel ``point`` (clamped to the image)."""
+    image = win.model.image
+    if image is None:
+        return
+    h, w = image.shape[:2]
+    x, y = min(point[0], w - 1), min(point[1], h - 1)
+    win.cursor.set_now(QPointF(x + 0.5, y + 0.5))
 
 
 def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
@@ -138,20 +202,36 @@ def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str)
         print(message, file=sys.stderr)
 
 
-def _screenshot(app: QApplication, win: MainWindow, path: Path, errors: list[str]) -> int:
-    """Wait until nothing is running, save the window as PNG, close it."""
+def _enter_mode(win: MainWindow, mode: str, reveal: bool, size: tuple[int, int]):
+    """Teaching or patient mode for a screenshot; returns the widget to take."""
+    if mode == "teaching":
+        win.teaching.set_active(True, full_screen=False)  # the window keeps --size
+        win.model.revealed = reveal
+    elif mode == "patient":
+        view = show_patient_view(win)
+        view.resize(*size)
+        return view
+    return win
+
+
+def _screenshot(app: QApplication, win: MainWindow, path: Path, errors: list[str],
+                view: str | None = None, mode: tuple[str, bool] = ("viewer", False)) -> int:
+    """Wait until nothing is running, (choose the view,) save the window as PNG, close it."""
     loop = QEventLoop()
     win.settled.connect(loop.quit)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_S * 1000, loop.quit)
     if win.busy():
         loop.exec()
+    if view is not None:
+        _choose_view(win, view, errors)
+    shot = _enter_mode(win, mode[0], mode[1], (win.width(), win.height()))
     try:
         if win.busy():
             errors.append(f"the analysis did not finish in {SCREENSHOT_TIMEOUT_S} s")
         for _ in range(3):  # let the last repaint and layout happen
             app.processEvents()
         if not errors:
-            if not win.grab().save(str(path), "PNG"):
+            if not shot.grab().save(str(path), "PNG"):
                 errors.append(f"{path}: cannot write the screenshot")
     finally:
         win.close()

@@ -35,7 +35,7 @@ from dida_view.core.scores import SCORE_SPACES
 MIXED = "mixed"
 ALL_GRIDS = "all-grids"
 SCORE_SPACE_NAMES = {
-    "auto": "auto (probability; logit if saturated)",
+    "auto": "auto (probability; logit/log-odds if saturated)",
     "probability": "probability (softmax)",
     "logit": "logit (raw output)",
     "log-odds": "log-odds",
@@ -62,6 +62,7 @@ class ControlsPanel(QWidget):
     analysis_changed = Signal()  # score space, mask fill, grid sizes: re-run
     diagnosis_changed = Signal(str)
     reset_requested = Signal()
+    view_choices_changed = Signal()  # the View list was refilled (quietly)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,9 +70,10 @@ class ControlsPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         self._layout = lay
 
-        box = QGroupBox("Classes by score: click one to show it in the blue panel")
-        box.setToolTip("Click a class to show it in the highlighted (blue) panel; click a "
-                       "panel to highlight it. Every class's d is kept: no re-run.")
+        box = QGroupBox("Classes by score: click one to show it in a panel")
+        box.setToolTip("Click a class to show it in the framed (amber) panel, the last one "
+                       "until you click a panel to choose it. Every class's d is kept: no "
+                       "re-run.")
         bl = QVBoxLayout(box)
         bl.setContentsMargins(4, 4, 4, 4)
         self.classes = QTreeWidget()
@@ -80,9 +82,10 @@ class ControlsPanel(QWidget):
         self.classes.setRootIsDecorated(False)
         self.classes.setUniformRowHeights(True)
         hdr = self.classes.header()
-        hdr.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for c in (0, 2, 3):
+        # the names take what they need; the last column ("Shown in") takes the rest
+        for c in (0, 1, 2):
             hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        hdr.setStretchLastSection(True)
         self.classes.itemClicked.connect(self._on_class_item)
         self.classes.itemActivated.connect(self._on_class_item)
         bl.addWidget(self.classes)
@@ -215,6 +218,7 @@ class ControlsPanel(QWidget):
         i = self.view.findData(current)
         self.view.setCurrentIndex(max(0, i))
         self.view.blockSignals(False)
+        self.view_choices_changed.emit()
 
     def _on_opacity(self, v: int) -> None:
         self.opacity_label.setText(f"{v} %")

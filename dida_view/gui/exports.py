@@ -37,7 +37,8 @@ def figure_array(model: ViewerModel) -> np.ndarray:
     """
     assert model.result is not None and model.image is not None
     return figure.compose_figure(model.image, model.result, list(model.panel_classes),
-                                 diagnosis=model.diagnosis or None, view=model.figure_view())
+                                 diagnosis=model.diagnosis or None, view=model.figure_view(),
+                                 marks=model.marks)
 
 
 def export_figure(model: ViewerModel, path: str | Path) -> Path:
@@ -52,7 +53,7 @@ def export_panels(model: ViewerModel, folder: str | Path) -> list[Path]:
     stem = model.image_path.stem if model.image_path is not None else "image"
     panels, _scale = figure.figure_panels(image, res, list(model.panel_classes),
                                           diagnosis=model.diagnosis or None,
-                                          view=model.figure_view())
+                                          view=model.figure_view(), marks=model.marks)
     names = ["original"] + [export.slug(res.labels[k]) for k in model.panel_classes]
     return [export.save_png(panel, Path(folder) / f"{stem}_{name}.png")
             for panel, name in zip(panels, names, strict=True)]

@@ -1,60 +1,98 @@
-"""The colour legend and the score-space line under the panels."""
+"""The colour legend under the panels: what the colours mean, what full colour means in
+plain words (with the score's unit), and the score space in use."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from dida_view.core import render
 from dida_view.gui.panel import to_qimage
 
-BAR_W, BAR_H = 220, 14
+BAR_W, BAR_H = 160, 14
 
 
 class LegendStrip(QWidget):
-    """``against [blue - black - red] for the class`` and what full colour means.
+    """``blue [blue - black - red] red`` and, below, what full colour means.
 
-    Also shows the score space in use, highlighted with its note when ``auto`` switched
-    from probability to logits because the probability saturated.
+    The second line says the |d| at which a cell reaches full colour in plain words
+    (``full red = the class's score drops by 0.12 probability points when that region is
+    hidden``), because the same red can mean very different effects from one case to the
+    next. Also shows the score space in use, highlighted with its note when ``auto``
+    switched spaces.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 2, 8, 2)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 2, 8, 2)
+        outer.setSpacing(2)
+        lay = QHBoxLayout()
         lay.setSpacing(8)
-        bar = QLabel()
-        bar.setPixmap(QPixmap.fromImage(to_qimage(render.to_uint8(
-            render.legend_bar(BAR_W, BAR_H)))))
+        outer.addLayout(lay)
+        self._first_row = lay
+        bar = self.bar = QLabel()
+        self._set_bar(1)
         bar.setToolTip("Colour of a cell by its d = score(original) - score(cell masked)")
-        left = QLabel("<b style='color:#1e5bff'>blue</b>: argues against the class")
+        left = QLabel("<b style='color:#1e5bff'>blue</b>: against the class")
         right = QLabel("<b style='color:#e00000'>red</b>: supports the class")
-        mid = QLabel("black: no effect")
-        self.scale = QLabel()
-        self.scale.setToolTip("|d| at which a cell reaches full colour (shared by the panels)")
+        mid = QLabel("no colour: no effect")
         self.space = QLabel()
         self.space.setWordWrap(True)
-        self.space.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         lay.addWidget(left)
         lay.addWidget(bar)
         lay.addWidget(right)
         lay.addWidget(QLabel("·"))
         lay.addWidget(mid)
-        lay.addWidget(QLabel("·"))
-        lay.addWidget(self.scale)
-        lay.addWidget(self.space, 1)
+        lay.addStretch(1)
+        self.scale = QLabel()
+        self.scale.setWordWrap(True)
+        self.scale.setToolTip("The |d| at which a cell reaches full colour (with the gain), "
+                              "in the score's own unit")
+        f = self.scale.font()
+        f.setBold(True)
+        self.scale.setFont(f)
+        second = QHBoxLayout()
+        second.addWidget(self.space, 0, Qt.AlignmentFlag.AlignTop)
+        second.addWidget(self.scale, 1, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(second)
+        outer.addStretch(1)
         self.space.setMinimumWidth(40)
         self.setMinimumWidth(200)  # narrow windows clip the legend rather than grow
         self.set_state(None, None, None)
 
+    def _set_bar(self, factor: int) -> None:
+        self.bar.setPixmap(QPixmap.fromImage(to_qimage(render.to_uint8(
+            render.legend_bar(BAR_W * factor, BAR_H * factor)))))
+
+    def set_large(self, px: int | None) -> None:
+        """Projector size (teaching mode): type of ``px`` pixels and a colour bar twice as
+        large; None: back to the normal size."""
+        if px:
+            f = QFont(self.font())
+            f.setPixelSize(px)
+            self.setFont(f)
+        else:
+            self.setFont(QFont())  # inherit the window's font again
+        self._set_bar(2 if px else 1)
+
+    def needed_width(self) -> int:
+        """The width below which the colour bar's row would be cut."""
+        m = self.layout().contentsMargins()
+        return self._first_row.sizeHint().width() + m.left() + m.right()
+
     def set_state(self, space: str | None, note: str | None, full: str | None) -> None:
         """Show the score space (and its note) and what full colour means (``full``)."""
         self.scale.setText(full or "")
+        self.scale.setVisible(bool(full))
         if space is None:
             self.space.setText("")
             self.space.setStyleSheet("")
             return
-        text = f"Score: <b>{space}</b>"
+        text = f"Score: <b>{space}</b> ·"
+        self.space.setWordWrap(bool(note))
         if note:
             text += f" — {note}"
             self.space.setStyleSheet("background:#fff3cd; color:#5c4400; padding:2px;")

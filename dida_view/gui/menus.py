@@ -35,6 +35,10 @@ MENUS = {
          "The paper's figure: original + the three panels"),
         ("export_panels", "Export &Panels…", None, ""),
         ("export_arrays", "Export &Arrays (.npz)…", None, ""),
+        ("export_report", "Export &Report…", None,
+         "A PDF report of this case (or an HTML handout)"),
+        ("print_patient", "P&rint Patient Page…", K.Print,
+         "The patient view of this case (original and one class's evidence) on one page"),
         None,
         ("quit", "&Quit", K.Quit, ""),
     ],
@@ -57,11 +61,22 @@ MENUS = {
         ("square_smaller", "&Smaller Square", "[", ""),
         None,
         ("full_screen", "&Full Screen", "F11", ""),
+        ("teaching", "&Teaching Mode", "Ctrl+T", "Full screen for a projector, as a quiz: "
+         "R shows the answer, Right/Left step through the cases, P draws"),
+        ("next_case", "&Next Case", ("Right", "Space"), ""),
+        ("previous_case", "Pre&vious Case", ("Left", "Backspace"), ""),
+        ("reveal", "Show the &Answer", ("R", "Return", "Enter"), ""),
+        ("pen", "&Pen", "P", "Draw on the panels (the marks go into the exported figure)"),
+        ("clear_marks", "&Clear Pen Marks", ("C", "Delete"), ""),
+        ("patient_view", "Pa&tient View", "Ctrl+Shift+P",
+         "One case explained in plain words, to show or print for a patient"),
+        ("dark", "&Dark Theme", None, "Dark window for reading rooms (kept for the next "
+         "session)"),
         "dock",
     ],
     "&Help": [("about", "&About DiDA View", None, "")],
 }
-CHECKABLE = ("cpu_only",)  # its slot gets the new state
+CHECKABLE = ("cpu_only", "dark", "teaching", "pen")  # their slots get the new state
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
 OPEN = {"image": ("Open image", IMAGE_FILTER),
         "model": ("Open ONNX model", "ONNX models (*.onnx);;All files (*)")}

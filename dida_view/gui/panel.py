@@ -22,12 +22,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from dida_view.core.figure import MARK_COLOUR
 from dida_view.gui.cursor import CursorModel, ZoomModel
+from dida_view.gui.layout import choose_grid
 
 HEADER_H = 22
 BACKGROUND = QColor(24, 24, 24)
 HEADER_BG = QColor(48, 48, 48)
-TARGET_BG = QColor(25, 118, 210)
+# the panel a class chosen in the list goes to: amber, a colour the maps never use
+# (blue means "argues against", red "supports")
+TARGET_FRAME = QColor(255, 179, 0)
+TARGET_TEXT = QColor(20, 20, 20)
+SPACING = 4
 SQUARE = QColor(255, 235, 59)
 DRAG_THRESHOLD = 4
 
@@ -79,6 +85,9 @@ class ImagePanel(QWidget):
         self.hint = ""  # shown when there is no picture
         self.target = False
         self.image_size = (0, 0)  # (width, height) of the original
+        self.header_h = HEADER_H  # the panel area sets these from the panel's size
+        self.title_px = 13
+        self.marks: tuple = ()  # the pen's strokes, in original-image pixels (as the area's)
         self._qimage: QImage | None = None
         self._press: QPointF | None = None
         self._press_center: QPointF | None = None
@@ -103,8 +112,12 @@ class ImagePanel(QWidget):
     # -- content --------------------------------------------------------------------------
     def set_picture(self, arr: np.ndarray | None, image_size: tuple[int, int]) -> None:
         """Show ``arr`` (uint8 RGB, any resolution) as an original of ``image_size`` (w, h)."""
+        had = (self._qimage is not None, self.image_size)
         self._qimage = None if arr is None else to_qimage(arr)
         self.image_size = image_size
+        area = self.parentWidget()
+        if had != (self._qimage is not None, image_size) and isinstance(area, PanelArea):
+            area.relayout()  # the panels hug the scans: a new shape moves them
         self.update()
 
     def set_texts(self, header: str, caption: str = "", top_caption: str = "",
@@ -129,7 +142,7 @@ class ImagePanel(QWidget):
     # -- geometry -------------------------------------------------------------------------
     def image_area(self) -> QRectF:
         """The widget area below the header where the picture is drawn."""
-        return QRectF(0, HEADER_H, self.width(), max(1, self.height() - HEADER_H))
+        return QRectF(0, self.header_h, self.width(), max(1, self.height() - self.header_h))
 
     def _fit(self) -> float:
         w, h = self.image_size
@@ -181,13 +194,15 @@ class ImagePanel(QWidget):
         p = QPainter(self)
         p.fillRect(self.rect(), BACKGROUND)
         area = self.image_area()
-        p.fillRect(QRectF(0, 0, self.width(), HEADER_H), TARGET_BG if self.target else HEADER_BG)
-        p.setPen(QColor(255, 255, 255))
-        f = QFont(self.font())
-        f.setBold(True)
+        header = QRectF(0, 0, self.width(), self.header_h)
+        p.fillRect(header, TARGET_FRAME if self.target else HEADER_BG)
+        p.setPen(TARGET_TEXT if self.target else QColor(255, 255, 255))
+        f = self._title_font()
         p.setFont(f)
-        p.drawText(QRectF(8, 0, self.width() - 16, HEADER_H),
-                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.header)
+        elided = p.fontMetrics().elidedText(self.header, Qt.TextElideMode.ElideRight,
+                                            max(10, self.width() - 16))
+        p.drawText(header.adjusted(8, 0, -8, 0),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
         p.setFont(self.font())
         p.setClipRect(area)
         if self._qimage is None:
@@ -203,6 +218,7 @@ class ImagePanel(QWidget):
         visible = target.intersected(area)
         self._draw_caption(p, visible, self.top_caption, top=True)
         self._draw_caption(p, visible, self.caption, top=False)
+        self._draw_marks(p)
         sq = self.square_rect()
         if sq is not None:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -211,15 +227,37 @@ class ImagePanel(QWidget):
             p.drawRect(sq)
             p.setPen(QPen(SQUARE, 1))
             p.drawRect(sq)
+        if self.target:
+            p.setClipping(False)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(TARGET_FRAME, 4))
+            p.drawRect(QRectF(self.rect()).adjusted(2, 2, -2, -2))
         p.end()
+
+    def _draw_marks(self, p: QPainter) -> None:
+        """The pen's strokes at their image position (the same place on every panel)."""
+        if not self.marks:
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        width = max(3.0, self.title_px / 4)
+        for colour, w in ((QColor(0, 0, 0), width + 2), (QColor(*MARK_COLOUR), width)):
+            pen = QPen(colour, w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                       Qt.PenJoinStyle.RoundJoin)
+            p.setPen(pen)
+            for stroke in self.marks:
+                pts = [self.to_widget(QPointF(x, y)) for x, y in stroke]
+                p.drawPolyline(pts if len(pts) > 1 else pts * 2)
+
+    def _title_font(self, factor: float = 1.0) -> QFont:
+        f = QFont(self.font())
+        f.setPixelSize(max(8, round(self.title_px * factor)))
+        f.setBold(True)
+        return f
 
     def _draw_caption(self, p: QPainter, box: QRectF, text: str, top: bool) -> None:
         if not text or box.width() < 20:
             return
-        f = QFont(self.font())
-        f.setPointSizeF(max(8.0, f.pointSizeF() * 1.1))
-        f.setBold(True)
-        p.setFont(f)
+        p.setFont(self._title_font(1.1))
         fm = p.fontMetrics()
         tw = min(fm.horizontalAdvance(text) + 20, int(box.width()) - 4)
         th = fm.height() + 6
@@ -281,7 +319,9 @@ class ImagePanel(QWidget):
 
 
 class PanelArea(QWidget):
-    """A grid of :class:`ImagePanel` sharing one cursor and one zoom/pan.
+    """:class:`ImagePanel` s sharing one cursor and one zoom/pan, laid out by
+    :func:`~dida_view.gui.layout.choose_grid`: one row or two, whichever shows the scans
+    larger, each panel as large as its scan, the rest a dark mat.
 
     Signals
     -------
@@ -296,44 +336,66 @@ class PanelArea(QWidget):
 
     def __init__(self, cursor: CursorModel, view: ZoomModel, parent: QWidget | None = None):
         super().__init__(parent)
-        from PySide6.QtWidgets import QGridLayout
-
         self.cursor = cursor
         self.view = view
         self.panels: list[ImagePanel] = []
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setSpacing(4)
-        self._columns = 0
+        self.grid = None  # the last PanelGrid
+        self.marks: tuple = ()  # the pen's strokes, shown on every panel
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 150)
 
-    def set_count(self, count: int, columns: int) -> list[ImagePanel]:
-        """Have exactly ``count`` panels laid out in ``columns`` columns; returns them."""
+    def set_count(self, count: int, columns: int | None = None) -> list[ImagePanel]:
+        """Have exactly ``count`` panels; returns them.
+
+        ``columns`` is ignored (kept for callers): the layout follows the area's shape.
+        """
         while len(self.panels) < count:
             p = ImagePanel(self.cursor, self.view, self)
             i = len(self.panels)
             p.clicked.connect(lambda i=i: self.panel_clicked.emit(i))
             p.double_clicked.connect(lambda i=i: self.panel_double_clicked.emit(i))
+            p.marks = self.marks
             self.panels.append(p)
-            self._columns = 0  # force a new layout
+            p.show()
         while len(self.panels) > count:
             p = self.panels.pop()
-            self._grid.removeWidget(p)
             p.hide()
             p.deleteLater()
-            self._columns = 0
-        if columns != self._columns:
-            for p in self.panels:
-                self._grid.removeWidget(p)
-            for c in range(self._grid.columnCount()):
-                self._grid.setColumnStretch(c, 0)
-            for r in range(self._grid.rowCount()):
-                self._grid.setRowStretch(r, 0)
-            for i, p in enumerate(self.panels):
-                self._grid.addWidget(p, i // columns, i % columns)
-                p.show()
-            for c in range(columns):
-                self._grid.setColumnStretch(c, 1)
-            for r in range((count + columns - 1) // columns):
-                self._grid.setRowStretch(r, 1)
-            self._columns = columns
+        self.relayout()
         return self.panels
+
+    def set_marks(self, marks: tuple) -> None:
+        """Show the pen's strokes (original-image pixels) on every panel."""
+        self.marks = marks
+        for p in self.panels:
+            p.marks = marks
+            p.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        QPainter(self).fillRect(self.rect(), BACKGROUND)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Place the panels for the current size and image (called on every change)."""
+        if not self.panels:
+            return
+        iw, ih = max((p.image_size for p in self.panels if p.has_picture()),
+                     default=(0, 0))
+        if len(self.panels) == 1 and not self.panels[0].has_picture():
+            iw = ih = 0
+        g = choose_grid(self.width(), self.height(), iw, ih, len(self.panels), SPACING)
+        self.grid = g
+        block_w = g.columns * g.panel_w + (g.columns - 1) * SPACING
+        block_h = g.rows * g.panel_h + (g.rows - 1) * SPACING
+        x0 = max(0.0, (self.width() - block_w) / 2)
+        y0 = max(0.0, (self.height() - block_h) / 2)
+        for i, p in enumerate(self.panels):
+            r, c = divmod(i, g.columns)
+            x = round(x0 + c * (g.panel_w + SPACING))
+            y = round(y0 + r * (g.panel_h + SPACING))
+            p.header_h, p.title_px = g.header_h, g.title_px
+            p.setGeometry(x, y, max(1, round(g.panel_w)), max(1, round(g.panel_h)))
+            p.update()

@@ -1,5 +1,5 @@
 """What is on screen for the viewer model's state: the panels, the legend, the class list
-and the square's readout.
+and the probe (the square's readout).
 
 :class:`Presenter` listens to :class:`~dida_view.viewer_model.ViewerModel` and fills the
 widgets; it never changes the model. Pictures come from a
@@ -16,11 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from dida_view.core import figure
+from dida_view.core.scoretext import full_colour_words, score_flags
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
 from dida_view.gui.picture_cache import PictureCache
-from dida_view.gui.statusbar import RunStatus
+from dida_view.gui.probe import ProbePanel
+from dida_view.gui.teaching import show_hidden
 from dida_view.viewer_model import ALL_GRIDS, LOADING, N_CLASS_PANELS, RUNNING, ViewerModel
 
 NO_MODEL_HINT = ("No model loaded.\n\nOpen an ONNX image classifier with\nFile ▸ Open Model… "
@@ -30,16 +33,16 @@ NO_IMAGE_HINT = ("No image.\n\nOpen an image (a retinal OCT B-scan, for example)
 
 
 class Presenter(QObject):
-    """Fills the panels, legend, class list and readout from a model, on its events."""
+    """Fills the panels, legend, class list and probe from a model, on its events."""
 
     _prerendered = Signal(int)  # from the render thread: pictures of a generation are ready
 
     def __init__(self, model: ViewerModel, area: PanelArea, legend: LegendStrip,
-                 controls: ControlsPanel, status: RunStatus,
+                 probe: ProbePanel, controls: ControlsPanel,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model, self.area, self.legend = model, area, legend
-        self.controls, self.status = controls, status
+        self.probe, self.controls = probe, controls
         self.cache = PictureCache()
         # one helper thread makes the pictures of a running analysis (see _on_result)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dida-render")
@@ -47,7 +50,7 @@ class Presenter(QObject):
         ev = model.events
         ev.image.connect(self._on_image)
         ev.result.connect(self._on_result)
-        for event in (ev.model, ev.classes, ev.display, ev.diagnosis, ev.activity):
+        for event in (ev.model, ev.classes, ev.display, ev.diagnosis, ev.activity, ev.teaching):
             event.connect(lambda _value: self.refresh())
         ev.cursor.connect(lambda _pos: self.show_probe())
 
@@ -95,10 +98,13 @@ class Presenter(QObject):
         if m.image is None:
             self._no_image()
             return
+        if m.answer_hidden():  # teaching mode's quiz: nothing may give the answer away
+            show_hidden(self)
+            return
         h, w = m.image.shape[:2]
-        scale = None
+        scale, mixed_scale = None, None
         if m.result is not None and m.view == ALL_GRIDS:
-            self._all_grids((w, h))  # every panel at its own scale
+            mixed_scale = self._all_grids((w, h))  # every panel at its own scale
         elif m.result is None:
             for p in self.area.set_count(1 + N_CLASS_PANELS, 1 + N_CLASS_PANELS)[1:]:
                 p.set_picture(None, (w, h))
@@ -112,14 +118,13 @@ class Presenter(QObject):
         orig.set_texts(f"Original · {name}",
                        top_caption=f"Diagnosis: {m.diagnosis}" if m.diagnosis else "")
         orig.set_target(False)
-        self._legend(scale)
+        self._legend(scale, mixed_scale)
         self._class_list()
         self.show_probe()
 
     def show_probe(self) -> None:
-        """The square's readout: position, pixel value and each panel's d there."""
-        probe = self.model.probe()
-        self.status.set_position(probe.text() if probe is not None else "")
+        """The probe panel: position, pixel value and each panel's d under the square."""
+        self.probe.set_reading(self.model.probe())
 
     def _no_image(self) -> None:
         (p,) = self.area.set_count(1, 1)
@@ -157,17 +162,18 @@ class Presenter(QObject):
             own = scale if scale is not None else c.scale([k], grid)
             pic = c.overlay(k, own, m.gain, m.opacity, grid) if res.d else c.original()
             p.set_picture(pic, size)
-            p.set_texts(f"Rank {top.index(k) + 1} of {len(res.labels)} · {what}",
-                        caption=f"{res.labels[k]}  {m.score_text(k)}", hint="")
-            p.set_target(slot == m.target)
+            p.set_texts(f"Rank {top.index(k) + 1} · {what}",
+                        caption=figure.class_title(res, k), hint="")
+            # framed only once the user clicked a panel or picked a class
+            p.set_target(slot == m.target and (m.target_clicked or m.picked))
         return scale
 
-    def _all_grids(self, size: tuple[int, int]) -> None:
+    def _all_grids(self, size: tuple[int, int]) -> float:
         """The paper's Fig. 3: original, the grid image of every grid size, the Mixed Image.
 
         Each picture is at its own colour scale (its own largest ``|d|``): a coarse grid's
         ``d`` is often ten times a fine grid's, and one scale would clip one or blacken the
-        other.
+        other. Returns the Mixed Image's scale.
         """
         m, c = self.model, self.cache
         res = m.result
@@ -175,29 +181,35 @@ class Presenter(QObject):
         k = m.focus_class()
         count = len(res.grid_sizes) + 2
         panels = self.area.set_count(count, count if count <= 5 else math.ceil(count / 2))
-        label = f"{res.labels[k]}  {m.score_text(k)}"
+        label = figure.class_title(res, k)
         for p, n in zip(panels[1:-1], res.grid_sizes, strict=True):
             done = n in res.d
             pic = c.overlay(k, c.scale([k], n), m.gain, m.opacity, n) if done else None
             p.set_picture(pic, size)
-            p.set_texts(f"{res.labels[k]} · grid image {n} x {n}",
-                        caption=label if done else "", hint="" if done else "Analysing…")
+            p.set_texts(f"grid {n} x {n}",  # the class is in the caption: short titles
+                        caption=label, hint="" if done else "Analysing…")
             p.set_target(False)
-        mixed = panels[-1]
-        pic = c.overlay(k, c.scale([k]), m.gain, m.opacity) if res.d else None
+        mixed, mixed_scale = panels[-1], c.scale([k])
+        pic = c.overlay(k, mixed_scale, m.gain, m.opacity) if res.d else None
         mixed.set_picture(pic, size)
-        mixed.set_texts(f"{res.labels[k]} · Mixed Image", caption=label, hint="Analysing…")
+        mixed.set_texts("Mixed Image", caption=label, hint="Analysing…")
         mixed.set_target(False)
+        return mixed_scale
 
-    def _legend(self, scale: float | None) -> None:
-        res = self.model.result
+    def _legend(self, scale: float | None, mixed_scale: float | None = None) -> None:
+        """The legend: ``scale`` is the panels' shared scale (None: each its own); in the
+        Fig. 3 view, ``mixed_scale`` is the Mixed Image's, said in words too."""
+        res, gain = self.model.result, self.model.gain
         if res is None:
             self.legend.set_state(None, None, None)
             return
         if scale is None:
             full = "full colour: each panel at its own largest |d|" if res.d else None
+            if full and mixed_scale is not None and mixed_scale > 1e-11:
+                full += "; Mixed Image: " + full_colour_words(mixed_scale / gain,
+                                                              res.score_space)
         elif res.d and scale > 1e-11:
-            full = f"full colour at |d| ≥ {scale / self.model.gain:.3g}"
+            full = full_colour_words(scale / gain, res.score_space)
         else:
             full = None
         self.legend.set_state(res.score_space, res.note, full)
@@ -207,10 +219,16 @@ class Presenter(QObject):
         if res is None:
             self.controls.fill_classes([])
             return
+        flags = score_flags(res.scores, res.score_space)
+        fig3 = m.focus_class() if m.view == ALL_GRIDS else None
         rows = []
         for k in np.argsort(-res.scores, kind="stable"):
             k = int(k)
             slot = m.panel_classes.index(k) + 1 if k in m.panel_classes else 0
-            rows.append((k, res.labels[k], m.score_text(k), f"panel {slot}" if slot else ""))
+            score = m.score_text(k) + (f" ({flags.flag(k)})" if flags.flag(k) else "")
+            where = f"panel {slot}" if slot else ""
+            if fig3 is not None:  # the Fig. 3 view shows one class in every panel
+                where = "all panels" if k == fig3 else ""
+            rows.append((k, res.labels[k], score, where))
         self.controls.fill_classes(rows)
 

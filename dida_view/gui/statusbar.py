@@ -1,4 +1,4 @@
-"""The status bar: cursor readout, run progress (grid sizes, evaluations, ETA), Cancel."""
+"""The status bar: run progress (grid sizes, evaluations, ETA), Cancel."""
 
 from __future__ import annotations
 
@@ -35,11 +35,6 @@ class RunStatus(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         bar = window.statusBar()
-        self.position = QLabel()
-        self.position.setToolTip(
-            "Image position under the mouse and, per panel, the d there: the Mixed Image's d "
-            "(blend-weighted mean over the finished grid sizes of the d of the cell holding "
-            "that pixel), or the shown grid size's d")
         self.text = QLabel()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(180)
@@ -47,8 +42,7 @@ class RunStatus(QObject):
         self.cancel = QPushButton("Cancel (Esc)")
         self.cancel.clicked.connect(self.cancel_requested)
         self.model = QLabel()
-        bar.addWidget(self.position, 1)
-        bar.addPermanentWidget(self.text)
+        bar.addWidget(self.text, 1)
         bar.addPermanentWidget(self.bar)
         bar.addPermanentWidget(self.cancel)
         bar.addPermanentWidget(self.model)
@@ -58,10 +52,6 @@ class RunStatus(QObject):
         self._done_grids: list[int] = []
         self._t0 = 0.0
         self._total = 0
-
-    def set_position(self, text: str) -> None:
-        """The cursor readout on the left."""
-        self.position.setText(text)
 
     def set_model(self, text: str) -> None:
         """The model line on the right."""

@@ -24,7 +24,17 @@ from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
 from dida_view.core.imageio import load_image, read_diagnosis
 from dida_view.core.model import OnnxClassifier
-from dida_view.gui import clipboard, dialogs, menus, model_editing, state
+from dida_view.gui import (
+    clipboard,
+    dialogs,
+    menus,
+    model_editing,
+    patient_view,
+    report_dialog,
+    state,
+    teaching,
+    theme,
+)
 from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
@@ -32,8 +42,10 @@ from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
 from dida_view.gui.presenter import Presenter
+from dida_view.gui.probe import LegendAndProbe, ProbePanel
 from dida_view.gui.qsettings import make_settings, push_recent, recent_files
 from dida_view.gui.statusbar import RunStatus, done_text
+from dida_view.gui.toolbar import make_toolbar
 from dida_view.gui.worker import WorkerHost
 from dida_view.viewer_model import IDLE, LOADING, RUNNING, ViewerModel
 
@@ -68,20 +80,26 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(4, 4, 4, 0)
         self.area = PanelArea(self.cursor, self.zoom)
         self.legend = LegendStrip()
+        self.probe = ProbePanel()
         lay.addWidget(self.area, 1)
-        lay.addWidget(self.legend)
+        lay.addWidget(LegendAndProbe(self.legend, self.probe))
         self.setCentralWidget(central)
         self.controls = ControlsPanel()
         self.dock = menus.make_dock(self, self.controls)
         self.status = RunStatus(self)
         self.status.cancel_requested.connect(self.cancel)
-        self.presenter = Presenter(self.model, self.area, self.legend, self.controls,
-                                   self.status, self)
+        self.presenter = Presenter(self.model, self.area, self.legend, self.probe,
+                                   self.controls, self)
         self.exporter = Exporter(self, self.model, self.store, self.show_error,
                                  self.status.message)
         self.actions_ = menus.build(self, self._menu_slots(), self.dock)
         self.actions_.cpu_only.setChecked(self.cpu_only())
+        self.actions_.dark.setChecked(theme.is_dark(self.store))
+        theme.apply_theme(self.actions_.dark.isChecked())
+        self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
+                                                        self.model)
         self._bind_model()
+        self.teaching = teaching.TeachingMode(self)
         self.setAcceptDrops(True)
         self._restore()
         self._fill_file_menus()
@@ -122,6 +140,8 @@ class MainWindow(QMainWindow):
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
+            "export_report": lambda: report_dialog.ask_report(
+                self, self.model, self.store, self.show_error, self.exporter.message),
             "copy_figure": self.copy_figure, "edit_model": self.edit_model,
             "rerun": self.start_run, "cancel": self.cancel,
             "reset": self.reset_analysis_settings, "cpu_only": self.set_cpu_only,
@@ -130,7 +150,9 @@ class MainWindow(QMainWindow):
             "square_bigger": lambda: self.binding.scale_square(1.25),
             "square_smaller": lambda: self.binding.scale_square(0.8),
             "full_screen": self.toggle_full_screen,
+            "dark": lambda on: theme.set_dark(self.store, on),
             "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
+            **teaching.menu_slots(self), **patient_view.menu_slots(self),
         }
 
     def _on_model_image(self) -> None:

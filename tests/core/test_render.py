@@ -79,6 +79,10 @@ def test_overlay_blends_and_checks_shapes():
     out = render.overlay(grey, mixed, opacity=0.5)
     assert out.dtype == np.uint8 and out.shape == (4, 6, 3)
     assert out[0, 0].tolist() == [178, 50, 50]
+    # no effect leaves the scan as it is; weak evidence is a light tint of it
+    np.testing.assert_array_equal(render.overlay(grey, np.zeros_like(mixed), 0.5), 100)
+    half = mixed * np.float32(0.5)
+    assert render.overlay(grey, half, 0.5)[0, 0].tolist() == [139, 75, 75]
     with pytest.raises(SettingsError):
         render.overlay(grey, mixed[:2], 0.5)
     with pytest.raises(SettingsError):

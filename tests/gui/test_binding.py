@@ -43,6 +43,6 @@ def test_panels_follow_the_model_without_a_run(make_window, qtbot, model_path, s
     assert win.area.panels[0].top_caption == "Diagnosis: ERM"
     win.cursor.set_now(QPointF(10, 20))
     assert m.cursor == (10.0, 20.0)
-    assert win.status.position.text().startswith("x 10, y 20") and "mixed d" in \
-        win.status.position.text()
+    probe = win.probe.reading
+    assert (probe.x, probe.y) == (10, 20) and probe.columns == ["mixed d"]
     assert win.run_id == run and not win.busy()

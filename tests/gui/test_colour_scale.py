@@ -48,7 +48,7 @@ def test_single_grid_views_reach_full_colour_at_their_own_max(make_window, tmp_p
     win.controls.view.setCurrentIndex(win.controls.view.findData(9))
     r = red(win.area.panels[1])
     assert r[45, 45] == 255 and abs(r[85, 85] - 128) <= 1  # grid 9's own max: 0.1
-    assert "full colour at |d| ≥ 0.1" in win.legend.scale.text()
+    assert "score drops by 0.1 logit units" in win.legend.scale.text()
     win.controls.shared.setChecked(False)  # each panel at its own scale: class 1 too
     assert red(win.area.panels[2])[45, 45] == 255
 
@@ -60,4 +60,7 @@ def test_fig3_view_scales_each_grid_image_by_its_own_max(make_window, tmp_path):
     assert "3 x 3" in grid3.header and "9 x 9" in grid9.header
     assert red(grid3)[15, 15] == 255 and abs(red(grid3)[75, 75] - 128) <= 1
     assert red(grid9)[45, 45] == 255 and abs(red(grid9)[85, 85] - 128) <= 1
-    assert "own largest" in win.legend.scale.text()
+    text = win.legend.scale.text()
+    assert "own largest" in text  # and the Mixed Image's full colour in words
+    assert "; Mixed Image: full red = the class's score drops by " in text
+    assert "logit units when that region is hidden" in text

@@ -46,7 +46,8 @@ def test_square_is_drawn_at_the_same_image_position_on_all_panels(
         dpr = img.devicePixelRatio()
         px = img.pixelColor(int(sq.center().x() * dpr), int(sq.top() * dpr))
         assert (px.red(), px.green(), px.blue()) == (SQUARE.red(), SQUARE.green(), SQUARE.blue())
-    assert "x " in win.status.position.text() and "mixed d" in win.status.position.text()
+    reading = win.probe.reading
+    assert reading is not None and reading.columns == ["mixed d"] and len(reading.rows) == 3
 
 
 def test_square_size_and_leaving(make_window, qtbot, model_path, scan_path):
@@ -61,7 +62,7 @@ def test_square_size_and_leaving(make_window, qtbot, model_path, scan_path):
     assert abs(a.width() - 10 * win.area.panels[1].scale()) < 1e-6
     win.cursor.set_now(None)
     assert all(p.square_rect() is None for p in win.area.panels)
-    assert win.status.position.text() == ""
+    assert win.probe.reading is None
 
 
 def test_mouse_moves_are_coalesced(qtbot):

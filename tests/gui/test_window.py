@@ -229,7 +229,7 @@ def test_own_scale_per_panel(make_window, qtbot, model_path, scan_path):
     wait_done(qtbot, win)
     weakest = win.area.panels[3]
     before = weakest._qimage.copy()
-    assert "full colour at |d|" in win.legend.scale.text()
+    assert "full red = the class's score drops by" in win.legend.scale.text()
     win.controls.shared.setChecked(False)
     assert "own largest" in win.legend.scale.text()
     assert weakest._qimage != before and not win.busy()
@@ -247,7 +247,7 @@ def test_all_grid_sizes_view_shows_the_top_class_until_a_panel_is_chosen(
     win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
     assert win.model.focus_class() == top
     assert len(win.area.panels) == 2 + len(win.model.result.grid_sizes)
-    assert win.area.panels[1].header.startswith(LABELS[top])
+    assert win.area.panels[1].caption.startswith(LABELS[top])  # the class: in the caption
     win.controls.view.setCurrentIndex(0)  # back to the Mixed Image, pick the third panel
     win.area.panel_clicked.emit(3)
     assert win.model.focus_class() == third

@@ -1,0 +1,119 @@
+"""Every fixed text of the report, in English and Japanese, in one place.
+
+Until the UI moves to Qt's ``.ts`` files, the report keeps its own small table. The
+medical terms were checked against the issue (CNV 脈絡膜新生血管, DME 糖尿病黄斑浮腫,
+drusen ドルーゼン, normal 正常); the demo model's other labels use the usual Japanese
+ophthalmology terms. Pure Python: no Qt.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "ja")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {"en": "DiDA View report", "ja": "DiDA View レポート"},
+    "cover_intro": {
+        "en": "{n} cases. Model: {model}. Made on {date}.",
+        "ja": "{n} 症例。モデル：{model}。作成日：{date}。",
+    },
+    "case": {"en": "Case", "ja": "症例"},
+    "case_id": {"en": "Anonymous case id", "ja": "匿名症例 ID"},
+    "date": {"en": "Date", "ja": "日付"},
+    "model_top": {"en": "Model's top class", "ja": "モデルの第 1 候補"},
+    "score": {"en": "Score", "ja": "スコア"},
+    "clinician": {"en": "Clinician's diagnosis", "ja": "医師の診断"},
+    "agreement": {"en": "Agreement", "ja": "一致"},
+    "agree": {"en": "agree", "ja": "一致"},
+    "disagree": {"en": "disagree", "ja": "不一致"},
+    "not_read": {"en": "not read", "ja": "未読影"},
+    "failed": {"en": "failed", "ja": "失敗"},
+    "original": {"en": "Original", "ja": "元画像"},
+    "diagnosis_prefix": {"en": "Diagnosis: ", "ja": "診断: "},
+    "evidence_for": {"en": "Evidence for {label} (score {score})",
+                     "ja": "{label} の根拠（スコア {score}）"},
+    "legend_title": {"en": "How to read the colours", "ja": "色の見方"},
+    "legend": {
+        "en": "Red areas made the model more sure of the class named under the picture; blue "
+              "areas made it less sure; dark or uncoloured areas made no difference. The "
+              "brighter the colour, the stronger the effect. All three pictures use the same "
+              "colour scale, so their brightness can be compared.",
+        "ja": "赤い部分は、画像の下に書かれた分類についてモデルの確信を強めた領域です。"
+              "青い部分は確信を弱めた領域、暗い部分や色のない部分は影響がなかった領域です。"
+              "色が明るいほど影響が大きいことを示します。3 枚の画像は同じ色の尺度を使うため、"
+              "明るさを互いに比べることができます。",
+    },
+    "legend_against": {"en": "against", "ja": "否定"},
+    "legend_for": {"en": "for the class", "ja": "肯定"},
+    "reading_title": {"en": "Clinician's reading", "ja": "医師の読影"},
+    "note": {"en": "Note", "ja": "所見メモ"},
+    "no_reading": {"en": "No reading recorded.", "ja": "読影の記録はありません。"},
+    "agree_line": {"en": "Model and clinician agree.",
+                   "ja": "モデルと医師の診断は一致しています。"},
+    "disagree_line": {"en": "Model and clinician disagree.",
+                      "ja": "モデルと医師の診断は一致していません。"},
+    "unread_line": {"en": "Not compared: no clinician's diagnosis.",
+                    "ja": "医師の診断がないため比較していません。"},
+    "model_title": {"en": "Model", "ja": "モデル"},
+    "trained_on": {"en": "Trained on {what}.", "ja": "学習データ：{what}"},
+    "method": {
+        "en": "Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; scores in "
+              "{space}).",
+        "ja": "マップ：DiDA 多重グリッド符号付き遮蔽法（グリッド {grids}、マスク {mask}、"
+              "スコア {space}）。",
+    },
+    "disclaimer": {
+        "en": "Not a medical device. Not for diagnosis. For research and teaching only.",
+        "ja": "医療機器ではありません。診断には使用できません。研究・教育目的専用です。",
+    },
+    "error": {"en": "This case could not be analysed: {why}",
+              "ja": "この症例は解析できませんでした：{why}"},
+    "page": {"en": "Page {i} of {n}", "ja": "{i} / {n} ページ"},
+    "space_probability": {"en": "probability", "ja": "確率"},
+    "space_logit": {"en": "logit", "ja": "ロジット"},
+    "space_log-odds": {"en": "log-odds", "ja": "対数オッズ"},
+    "mask_black": {"en": "black", "ja": "黒"},
+    "mask_mean": {"en": "mean", "ja": "平均値"},
+    "mask_blur": {"en": "blur", "ja": "ぼかし"},
+    "mask_noise": {"en": "noise", "ja": "ノイズ"},
+}
+
+# Class labels (the issue's OCT terms and the demo model's labels), matched without case
+TERMS: dict[str, str] = {
+    "cnv": "脈絡膜新生血管",
+    "dme": "糖尿病黄斑浮腫",
+    "drusen": "ドルーゼン",
+    "normal": "正常",
+    "early amd": "早期加齢黄斑変性",
+    "wet amd": "滲出型加齢黄斑変性",
+    "dry amd": "萎縮型加齢黄斑変性",
+    "cme": "嚢胞様黄斑浮腫",
+    "me": "黄斑浮腫",
+    "srd": "漿液性網膜剥離",
+    "erm": "黄斑上膜",
+    "mh": "黄斑円孔",
+    "ra": "網膜萎縮",
+}
+
+
+def text(key: str, lang: str = "en", default: str | None = None, **fields) -> str:
+    """The report's text ``key`` in ``lang`` (English when ``lang`` has none), formatted;
+    ``default`` for a key the table lacks (e.g. a mask fill with no translation)."""
+    if key not in STRINGS and default is not None:
+        return default
+    entry = STRINGS[key]
+    s = entry.get(lang) or entry["en"]
+    return s.format(**fields) if fields else s
+
+
+def term(label: str, lang: str = "en") -> str:
+    """A class label as the report writes it: ``CNV`` or ``脈絡膜新生血管（CNV）``."""
+    if lang != "ja":
+        return label
+    ja = TERMS.get(label.strip().lower())
+    return f"{ja}（{label}）" if ja else label
+
+
+def all_texts(lang: str) -> list[str]:
+    """Every fixed text in ``lang`` (the font subset must hold all their characters)."""
+    return [e.get(lang, "") for e in STRINGS.values()] + (
+        list(TERMS.values()) if lang == "ja" else [])

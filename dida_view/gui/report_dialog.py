@@ -1,0 +1,71 @@
+"""File > Export Report: the case on screen as a one-case report (PDF, or HTML handout).
+
+The same report as ``dida-view report`` (cover page + the case's page), made from what the
+viewer already has: the image, the result, the model and the diagnosis being shown, with
+the note from the image's sidecar. The file name suggested is the anonymous case id, never
+the image's name. Writing one page takes a fraction of a second, so it runs in the GUI
+thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from dida_view.core.reading import Reading, load_reading
+from dida_view.core.report import ModelCard, case_id, html_document, make_entry
+from dida_view.gui.exports import NOTHING_TO_EXPORT, can_export
+from dida_view.viewer_model import ViewerModel
+
+FILTERS = "PDF report (*.pdf);;HTML handout (*.html)"
+
+
+def default_lang() -> str:
+    """``ja`` when the system's language is Japanese, else ``en``."""
+    return "ja" if QLocale.system().language() == QLocale.Language.Japanese else "en"
+
+
+def export_report(model: ViewerModel, path: str | Path, lang: str = "en") -> Path:
+    """Write the report of the case on screen to ``path`` (``.html``: HTML, else PDF)."""
+    from dida_view.report_pdf import write_pdf
+
+    assert model.image is not None and model.result is not None
+    note = load_reading(model.image_path).note if model.image_path is not None else ""
+    reading = Reading(diagnosis=model.diagnosis or "", note=note)
+    entry = make_entry(model.image, model.result, reading, lang=lang,
+                       view=model.figure_view())
+    card = ModelCard.from_classifier(model.classifier, model.model_path or "model")
+    path = Path(path)
+    today = date.today().isoformat()
+    if path.suffix.lower() in (".html", ".htm"):
+        path.write_text(html_document([entry], card, today, lang), encoding="utf-8")
+        return path
+    return write_pdf(path, [entry], card, today, lang)
+
+
+def ask_report(parent: QWidget, model: ViewerModel, store: QSettings,
+               show_error: Callable[[str, str], None], message: Callable[[str], None]) -> None:
+    """Ask for a file name, then :func:`export_report`; errors go to ``show_error``."""
+    if not can_export(model):
+        show_error(*NOTHING_TO_EXPORT)
+        return
+    folder = store.value("dirs/export", "")
+    folder = folder if isinstance(folder, str) and folder else "."
+    suggest = str(Path(folder) / f"report_{case_id(model.image)}.pdf")
+    path, chosen = QFileDialog.getSaveFileName(parent, "Export report", suggest, FILTERS)
+    if not path:
+        return
+    if not Path(path).suffix:
+        path += ".html" if chosen.startswith("HTML") else ".pdf"
+    try:
+        written = export_report(model, path, default_lang())
+    except OSError as exc:
+        show_error("Cannot export", f"{exc.filename or path}: cannot write "
+                   f"({exc.strerror or exc})")
+        return
+    store.setValue("dirs/export", str(written.resolve().parent))
+    message(f"Saved {written}")
