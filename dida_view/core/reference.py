@@ -106,7 +106,8 @@ def compare_reference(classifier, image: np.ndarray, reference: np.ndarray) -> R
     ``classifier`` is an :class:`~dida_view.core.model.OnnxClassifier` (it needs
     ``to_model_input`` and ``layout``). The reference may be (1, C, H, W), (C, H, W),
     (1, H, W, C), (H, W, C) or (H, W), in pixels 0..255, 0..1 or the model's normalised
-    input: the layout is read from the shape, the scale is the one nearest to DiDA View's.
+    input: the layout is read from the shape, the scale is the one whose value range the
+    reference's matches best (model input first when two coincide).
 
     Raises
     ------
@@ -122,12 +123,15 @@ def compare_reference(classifier, image: np.ndarray, reference: np.ndarray) -> R
     x, found = _as_model_layout(ref, classifier.layout, size, channels)
     ours_pixels = prepare(image, classifier.preprocessing, size, channels).pixels[None]
     ours_pixels = ours_pixels.astype(np.float64)
+    # the scale whose value range the reference's matches best (ranges, not pixels: a
+    # reference made with another resize or padding still has the range of its scale)
+    ref_lo, ref_hi = np.percentile(x, [0.5, 99.5])
     best = None
     for scale in SCALES:
         ours = _from_pixels(ours_pixels, scale, classifier)
-        spread = max(float(ours.max() - ours.min()), 1e-12)
-        err = float(np.mean(np.abs(ours - x))) / spread
-        if best is None or err < best[0] - 1e-12:
+        lo, hi = np.percentile(ours, [0.5, 99.5])
+        err = (abs(ref_lo - lo) + abs(ref_hi - hi)) / max(float(hi - lo), 1e-12)
+        if best is None or err < best[0] - 1e-6:
             best = (err, scale, ours)
     _, scale, ours = best
     diff = np.abs(ours - x)

@@ -99,3 +99,16 @@ def test_check_model_errors_are_one_line(tmp_path, model, image, capsys, ref, me
     err = capsys.readouterr().err.strip()
     assert rc == 2 and err.startswith("error: ") and message in err
     assert len(err.splitlines()) == 1
+
+
+def test_the_scale_is_guessed_from_the_range_even_when_the_geometry_differs(model, image):
+    """A user's 0..1 tensor from another resize (black bars where DiDA View has content, or
+    the other way round) is still read as 0..1, not as 0..255 pixels."""
+    _, img = image
+    clf = OnnxClassifier(model, device="cpu")
+    ours = prepare(img, clf.preprocessing, (32, 32), 3).pixels[..., 0] / 255.0
+    theirs = np.zeros_like(ours)
+    theirs[8:24] = ours[::2]  # letterboxed: half height, black above and below
+    rep = compare_reference(clf, img, theirs[None, None].repeat(3, axis=1))
+    assert rep.scale == "1" and rep.layout == "NCHW"
+    assert rep.max_levels > 50  # and the difference is reported, in pixel levels
