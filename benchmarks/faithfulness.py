@@ -72,8 +72,9 @@ def evaluate_scan(clf: OnnxClassifier, image: np.ndarray, k: int, *, fill: str, 
         for n in (grids[0], grids[-1]):
             rows, cols = res.cell_shape(n)
             touched = [len(np.unique(idx)) for idx in res.content_cells(n)]  # padding: not run
-            maps[f"occlusion {rows}x{cols}, {g}"] = (dida_saliency(res, k, grid_sizes=[n]),
-                                                     touched[0] * touched[1])
+            # named by n: on real scans of several widths the cell counts vary per scan
+            maps[f"occlusion {n}, {g}"] = (dida_saliency(res, k, grid_sizes=[n]),
+                                           touched[0] * touched[1])
 
     def predict_space(x):
         return to_space(clf.raw(x), space, clf.outputs_probabilities)

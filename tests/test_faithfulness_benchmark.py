@@ -30,7 +30,8 @@ def scans(tmp_path):
         (root / label).mkdir(parents=True)
         for patient in ("11", "22", "33"):
             for n in (1, 2):
-                img = rng.integers(20, 60, (24, 48), dtype=np.uint8)
+                width = 96 if n == 2 else 48  # real exports vary in width
+                img = rng.integers(20, 60, (24, width), dtype=np.uint8)
                 img[k * 12 : k * 12 + 12] += 150  # the class's half is bright
                 Image.fromarray(img).save(root / label / f"{label}-{patient}-{n}.png")
     return root
@@ -70,14 +71,15 @@ def test_real_mode_runs_on_held_out_patients_only(bench, model, scans, tmp_path,
     assert rc == 0
     assert "4 real scans of 1 validation patients" in text
     for name in ("DiDA 2 grids, content", "DiDA 2 grids, square", "DiDA 2 grids, input",
-                 "occlusion 2x4, square", "RISE"):
+                 "occlusion 2, square", "occlusion 4, input", "RISE"):
         assert f"| {name} |" in text
     rows = json.loads(out.read_text())["fills"]["black"]
     assert sorted(r["_scan"][0] for r in rows) == ["BOTTOM-22-1.png", "BOTTOM-22-2.png",
                                                    "TOP-22-1.png", "TOP-22-2.png"]
     for r in rows:
         assert r["RISE"][0] == 4 + 16  # the budget of the content geometry's grids
-        assert r["DiDA 2 grids, square"][0] == 2 * 1 + 2 * 4  # 16 x 32 content: square cells
+        wide = r["_scan"][0].endswith("-2.png")  # 8 x 32 content, else 16 x 32
+        assert r["DiDA 2 grids, square"][0] == (1 * 2 + 1 * 4 if wide else 1 * 2 + 2 * 4)
         assert r["DiDA 2 grids, input"][0] < 4 + 16  # letterbox cells are never run
         assert all(0.0 <= v <= 1.0 for m, v3 in r.items() if not m.startswith("_")
                    for v in v3[1:])
