@@ -108,24 +108,26 @@ def patient_of(path: Path) -> str:
 
 def validation_patients(model: Path) -> set[str] | None:
     """The patients the model was not trained on, from ``<model stem>.metrics.json``: the
-    first list under a key that names validation (``val...``) and patients."""
+    first list of ids under a key that names patients, with a key naming validation on the
+    way to it (``validation_patients``, ``{"validation": {"patients": [...]}}``...)."""
     side = model.with_name(model.stem + ".metrics.json")
     if not side.is_file():
         return None
 
-    def find(node):
+    def find(node, path: str):
         if isinstance(node, dict):
             for key, value in node.items():
-                low = key.lower()
-                if "val" in low and "patient" in low and isinstance(value, list):
+                here = f"{path}/{key}".lower()
+                if "patient" in str(key).lower() and "val" in here and isinstance(value, list) \
+                        and all(isinstance(v, str | int) for v in value):
                     return {str(v) for v in value}
-            for value in node.values():
-                hit = find(value)
+            for key, value in node.items():
+                hit = find(value, f"{path}/{key}")
                 if hit is not None:
                     return hit
         return None
 
-    return find(json.loads(side.read_text(encoding="utf-8")))
+    return find(json.loads(side.read_text(encoding="utf-8")), "")
 
 
 def real_scans(folder: Path, labels: list[str], patients: set[str],

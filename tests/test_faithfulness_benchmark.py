@@ -49,6 +49,11 @@ def model(tmp_path):
 
 def test_validation_patients_are_read_from_the_metrics_file(bench, model, tmp_path):
     assert bench.validation_patients(model) == {"22"}
+    other = tmp_path / "n.onnx"
+    for doc in ({"validation": {"n": 3, "patients": [22, "44"]}},
+                {"split": {"val": {"patient_ids": ["22", "44"]}, "train": {"patients": ["1"]}}}):
+        (tmp_path / "n.metrics.json").write_text(json.dumps(doc))
+        assert bench.validation_patients(other) == {"22", "44"}
     assert bench.validation_patients(tmp_path / "other.onnx") is None
     assert bench.patient_of(Path("CNV-1052341-1.jpeg")) == "1052341"
 
