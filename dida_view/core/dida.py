@@ -2,11 +2,8 @@
 
 For every grid size ``n`` the *grid box* of the model-space image is cut into cells (edges
 at ``round(k * size / cells)``), each cell is masked in turn, and ``d = C(I_o) - C(M_ij)``
-is kept for *every* class, shape ``(C, rows, cols)``. The grid geometry decides the grid
-box and the cell counts: ``content`` (the paper: ``n x n`` over the content box),
-``square`` (``n`` cells along the content box's longer side, as many as make square cells
-along the other) or ``input`` (``n x n`` over the whole model input; the letterbox padding
-is never masked, so its cells cost nothing).
+is kept for *every* class, shape ``(C, rows, cols)``. The grid geometry
+(:mod:`dida_view.core.grids`) decides the grid box and the cell counts.
 
 The engine knows nothing about onnxruntime: it takes ``predict(batch) -> scores``, where
 ``batch`` is float32 ``(N, H, W, C)`` pixels in 0..255 and ``scores`` is ``(N, classes)``.
@@ -24,6 +21,16 @@ import numpy as np
 
 from dida_view.core.batching import BatchTuner
 from dida_view.core.errors import Cancelled, SettingsError
+from dida_view.core.grids import (  # noqa: F401 (cell_edges, cell_index: re-exported)
+    DEFAULT_GRID_GEOMETRY,
+    GRID_GEOMETRIES,
+    cell_edges,
+    cell_index,
+    check_geometry,
+    content_cells,
+    grid_box_for,
+    grid_shape,
+)
 from dida_view.core.preprocess import Box
 
 Predict = Callable[[np.ndarray], np.ndarray]
@@ -33,8 +40,6 @@ GridCallback = Callable[[int, np.ndarray], None]
 
 DEFAULT_GRID_SIZES: tuple[int, ...] = (7, 9, 11, 13, 15, 17, 19, 21)
 MASK_FILLS: tuple[str, ...] = ("black", "mean", "blur", "noise")
-GRID_GEOMETRIES: tuple[str, ...] = ("content", "square", "input")
-DEFAULT_GRID_GEOMETRY = "square"
 NOISE_SEED = 20210909  # fixed, so the noise fill gives the same answer every run
 
 
@@ -60,54 +65,6 @@ def parse_grid_sizes(text: str | Sequence[int]) -> tuple[int, ...]:
     if len(set(sizes)) != len(sizes):
         raise SettingsError(f"bad grid list: repeated size in {sizes}")
     return tuple(sizes)
-
-
-def cell_edges(length: int, n: int) -> np.ndarray:
-    """The ``n + 1`` cell edges along an axis of ``length`` pixels: ``round(k * length / n)``.
-
-    Python's round is half-to-even; we use half-up (``floor(x + 0.5)``) so that the
-    edges are symmetric in the obvious way and documented without surprises.
-    """
-    if n < 1:
-        raise SettingsError(f"grid size must be >= 1, got {n}")
-    k = np.arange(n + 1, dtype=np.float64)
-    return np.floor(k * length / n + 0.5).astype(np.int64)
-
-
-def cell_index(length: int, n: int) -> np.ndarray:
-    """For each pixel along an axis, the index of the cell that holds it."""
-    edges = cell_edges(length, n)
-    return np.clip(np.searchsorted(edges, np.arange(length), side="right") - 1, 0, n - 1)
-
-
-def check_geometry(geometry: str) -> str:
-    if geometry not in GRID_GEOMETRIES:
-        raise SettingsError(f"bad grid geometry {geometry!r}: expected one of "
-                            f"{', '.join(GRID_GEOMETRIES)}")
-    return geometry
-
-
-def grid_box_for(box: Box, input_size: tuple[int, int], geometry: str) -> Box:
-    """The rectangle the grids are laid over: the content box, or the whole input."""
-    check_geometry(geometry)
-    return Box(0, int(input_size[0]), 0, int(input_size[1])) if geometry == "input" else box
-
-
-def grid_shape(grid_box: Box, n: int, geometry: str) -> tuple[int, int]:
-    """(rows, cols) of grid size ``n``: ``n x n``, or for ``square`` ``n`` along the longer
-    side and ``round(n * short / long)`` (at least 1) along the other."""
-    if check_geometry(geometry) != "square":
-        return n, n
-    h, w = grid_box.height, grid_box.width
-    short = max(1, int(np.floor(n * min(h, w) / max(h, w) + 0.5)))
-    return (n, short) if h >= w else (short, n)
-
-
-def content_cells(box: Box, grid_box: Box, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each row and each column of the content box, the grid cell that holds it."""
-    r = cell_index(grid_box.height, rows)[box.y0 - grid_box.y0 : box.y1 - grid_box.y0]
-    c = cell_index(grid_box.width, cols)[box.x0 - grid_box.x0 : box.x1 - grid_box.x0]
-    return r, c
 
 
 def make_fill(pixels: np.ndarray, box: Box, mode: str) -> np.ndarray:
