@@ -202,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
                     "black real)")
     ap.add_argument("--geometries", default=None, help="grid geometries (default: content "
                     "synthetic, all three real)")
+    ap.add_argument("--first", type=int, default=0, help="synthetic: skip the first N seeds "
+                    "(to extend an earlier run)")
     ap.add_argument("--grids", default=",".join(map(str, DEFAULT_GRID_SIZES)))
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--json", help="also write the per-scan rows here")
@@ -237,9 +239,11 @@ def main(argv: list[str] | None = None) -> int:
                                     **kw), "_scan": [path.name]}
     else:
         lesion_classes = [c for c in synthetic.CLASSES if c != "normal"]
+        first = args.first
         items = [synthetic.generate_scan(lesion_classes[i % len(lesion_classes)], SEED0 + i)
-                 for i in range(count)]
-        what = (f"{count} held-out synthetic scans (seeds {SEED0}..{SEED0 + count - 1})")
+                 for i in range(first, first + count)]
+        what = (f"{count} held-out synthetic scans (seeds {SEED0 + first}.."
+                f"{SEED0 + first + count - 1})")
 
         def evaluate(scan, fill):
             return evaluate_scan(clf, scan.image, clf.labels.index(scan.label), fill=fill,
