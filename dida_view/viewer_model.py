@@ -59,6 +59,7 @@ class Events:
     def __init__(self) -> None:
         self.image = Event("image")  # a new image (or none): pixels, path, diagnosis
         self.diagnosis = Event("diagnosis")  # the diagnosis text was edited
+        self.note = Event("note")  # the clinician's note was edited
         self.model = Event("model")  # a new classifier
         self.result = Event("result")  # a new, partial, re-weighted or no result
         self.classes = Event("classes")  # the panels' classes or the target panel
@@ -164,7 +165,7 @@ class ViewerModel:
 
     Read the attributes; change them by assigning the evented fields (``gain``,
     ``opacity``, ``view``, ``shared_scale``, ``square``, ``cursor``, ``diagnosis``,
-    ``activity``) or with the methods, which keep related fields consistent (a new image
+    ``note``, ``activity``) or with the methods, which keep related fields consistent (a new image
     drops the result; a result picks the panels' classes; new blend weights re-weight the
     result).
     """
@@ -177,6 +178,7 @@ class ViewerModel:
     cursor = _evented("cursor", "cursor",
                       lambda v: None if v is None else (float(v[0]), float(v[1])))
     diagnosis = _evented("diagnosis", "diagnosis", lambda v: str(v or "").strip())
+    note = _evented("note", "note", lambda v: str(v or ""))
     activity = _evented("activity", "activity", str)
     quiz = _evented("quiz", "teaching", bool)  # teaching: the answer is hidden until revealed
     revealed = _evented("revealed", "teaching", bool)
@@ -195,17 +197,19 @@ class ViewerModel:
         self.target_clicked = False
         self._gain, self._opacity, self._view, self._shared_scale = 1.0, 0.6, MIXED, True
         self._square, self._cursor, self._diagnosis, self._activity = 24, None, "", IDLE
+        self._note = ""
         self._quiz, self._revealed = False, False
         self.marks: tuple[Mark, ...] = ()
         self._cells: dict[tuple, np.ndarray] = {}
 
     # -- image and model -------------------------------------------------------------------
     def set_image(self, image: np.ndarray | None, path: str | Path | None = None,
-                  diagnosis: str = "") -> None:
-        """A new original: its result is dropped and the panels' classes are free again."""
+                  diagnosis: str = "", note: str = "") -> None:
+        """A new original (with the clinician's diagnosis and note): its result is dropped
+        and the panels' classes are free again."""
         self.image = image
         self.image_path = None if path is None else Path(path)
-        self._diagnosis = str(diagnosis or "").strip()
+        self._diagnosis, self._note = str(diagnosis or "").strip(), str(note or "")
         self.result, self.picked = None, False
         was_revealed, self._revealed = self._revealed, False  # a new case: hidden again
         had_marks, self.marks = bool(self.marks), ()  # the marks were of the old case

@@ -180,6 +180,19 @@ def test_probe_while_a_run_is_partial_and_without_a_result():
 
 
 
+def test_the_note_comes_with_the_image_and_emits_on_edit():
+    m = ViewerModel()
+    notes = []
+    m.events.note.connect(notes.append)
+    m.set_image(np.zeros((4, 4), np.uint8), "a.png", " AMD ", "fluid\n")
+    assert (m.diagnosis, m.note) == ("AMD", "fluid\n") and notes == []  # a new image
+    m.note = "fluid\n"
+    m.note = "fluid, small"
+    assert notes == ["fluid, small"]
+    m.set_image(np.zeros((4, 4), np.uint8), "b.png")
+    assert (m.diagnosis, m.note) == ("", "")
+
+
 # -- teaching: the quiz and the pen -------------------------------------------------------------
 def test_quiz_hides_the_answer_until_revealed_and_a_new_case_hides_it_again():
     m = loaded()

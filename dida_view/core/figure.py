@@ -10,8 +10,10 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from dida_view.core import fonts, render
+from dida_view.core import render
 from dida_view.core.dida import DidaResult
+from dida_view.core.fonts import font_for
+from dida_view.core.limits import reduce_for_display
 from dida_view.core.maps import View, class_overlay, class_scale
 from dida_view.core.scoretext import format_score, full_colour_words, score_flags
 
@@ -26,9 +28,10 @@ MARK_OUTLINE = (0, 0, 0)
 
 
 def font(size: int, text: str | None = None) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    """The one place that picks the figure's font: Pillow's default, or the bundled
-    Japanese font (resources/fonts/) when ``text`` needs it."""
-    return fonts.pil_font(size, fonts.needs_cjk(text))
+    """The one place that picks the figure's font: one with glyphs for ``text``
+    (:func:`dida_view.core.fonts.font_for`: the bundled Japanese font, Pillow's default,
+    the system's)."""
+    return font_for(text or "", size)
 
 
 def label_panel(
@@ -95,11 +98,17 @@ def figure_panels(
     """The labelled panels of the figure and their shared colour scale.
 
     The original (with the diagnosis at the top left), then one overlay per class with its
-    name and score at the bottom right, all at the original's size, one scale for all.
+    name and score at the bottom right, all at the original's size (reduced to at most
+    :data:`~dida_view.core.limits.MAX_DISPLAY` pixels on the long side), one scale for all.
     ``diagnosis_prefix``: the words before the diagnosis (``診断: `` in a Japanese report).
     ``marks``: pen strokes in the original's pixels, drawn on every panel.
     """
     view = view or View()
+    reduced = reduce_for_display(image)
+    if marks and reduced.shape != image.shape:  # pen strokes are in the original's pixels
+        f = reduced.shape[1] / image.shape[1]
+        marks = [[(x * f, y * f) for x, y in stroke] for stroke in marks]
+    image = reduced
     scale = view.scale or class_scale(result, classes)
     panels = [label_panel(draw_marks(image, marks) if marks else image,
                           f"{diagnosis_prefix}{diagnosis}" if diagnosis else None,
@@ -114,15 +123,18 @@ def figure_panels(
 
 def assemble_figure(
     panels: Sequence[np.ndarray], result: DidaResult, scale: float, *, gain: float = 1.0,
-    legend: bool = True,
+    legend: bool = True, note: str | None = None,
 ) -> np.ndarray:
     """Put :func:`figure_panels` in a row, with a colour legend below (uint8 RGB).
 
-    The legend says in plain words what full colour means, and flags a close call.
+    The legend says in plain words what full colour means, and flags a close call; a
+    clinician's ``note`` is its last line (on one line, cut to the figure's width).
     """
     h, w = panels[0].shape[:2]
     width = len(panels) * w + (len(panels) - 1) * GAP
     lines = legend_lines(result, scale / gain) if legend else []
+    if legend and note and note.strip():
+        lines.append("Clinician's note: " + " ".join(note.split()))
     size = max(11, min(28, h // 24))
     legend_h = (len(lines) * round(size * 1.35) + 2 * size) if legend else 0
     canvas = Image.new("RGB", (width, h + legend_h), BACKGROUND)
@@ -155,18 +167,20 @@ def compose_figure(
     diagnosis: str | None = None,
     view: View | None = None,
     legend: bool = True,
+    note: str | None = None,
     marks: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> np.ndarray:
     """The composite figure (uint8 RGB): original + one overlay per class, in a row.
 
-    All overlays share one colour scale, so their brightness can be compared. ``marks``
-    (pen strokes in the original's pixels) are drawn on every panel.
+    All overlays share one colour scale, so their brightness can be compared. The
+    clinician's ``diagnosis`` is written on the original, their ``note`` under the legend;
+    ``marks`` (pen strokes in the original's pixels) are drawn on every panel.
     """
     view = view or View()
     classes = list(classes) if classes is not None else result.top(3)
     panels, scale = figure_panels(image, result, classes, diagnosis=diagnosis, view=view,
                                   marks=marks)
-    return assemble_figure(panels, result, scale, gain=view.gain, legend=legend)
+    return assemble_figure(panels, result, scale, gain=view.gain, legend=legend, note=note)
 
 
 def _draw_legend(canvas: Image.Image, lines: Sequence[str], origin, width: int, size: int):

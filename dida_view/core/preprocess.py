@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from dida_view.core.errors import SettingsError
+from dida_view.core.limits import block_reduce
 from dida_view.core.resize import OPENCV_INTERPOLATIONS, nearest_source, resize_opencv
 
 _INTERPOLATIONS = {
@@ -304,6 +305,9 @@ def _fill_values(pre: Preprocessing, channels: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(pre.fill, dtype=np.float32).reshape(-1), (channels,))
 
 
+HUGE_PIXELS = 16_000_000  # above this, prepare reduces by block means before resizing
+
+
 def prepare(
     image: np.ndarray, pre: Preprocessing, input_size: tuple[int, int], channels: int
 ) -> Prepared:
@@ -311,27 +315,35 @@ def prepare(
 
     Squeeze and fit are done as one resize, straight to the content box size (with
     ``pad_before_resize``: of the padded square, whose original part is the content box).
+    An image of more than :data:`HUGE_PIXELS` pixels is first reduced by whole-block means
+    to about twice the content box (as Pillow's ``reducing_gap``), so that memory stays
+    bounded.
     """
     if image.ndim not in (2, 3) or image.size == 0:
         raise SettingsError(f"image must be (H, W) or (H, W, 3), got shape {image.shape}")
     if channels not in (1, 3):
         raise SettingsError(f"model channels must be 1 or 3, got {channels}")
     img = np.asarray(image)
+    original_size = (img.shape[0], img.shape[1])
+    box = content_box(original_size, input_size, pre)
+    if img.shape[0] * img.shape[1] > HUGE_PIXELS:  # Pillow's reducing_gap, in bands
+        img = block_reduce(img, min(img.shape[0] // (2 * box.height),
+                                    img.shape[1] // (2 * box.width)))
     if img.ndim == 3 and (pre.color == "grey" or channels == 1):
         img = to_grey(img)
     img = img.astype(np.uint8) if img.dtype != np.uint8 else img
-    original_size = (img.shape[0], img.shape[1])
-    box = content_box(original_size, input_size, pre)
     outer = box
     if pre.pad_before_resize:
-        py, px = square_pads(original_size)
+        py, px = square_pads(img.shape[:2])
         fill = _fill_values(pre, 1 if img.ndim == 2 else img.shape[2])
         padded = np.empty((img.shape[0] + 2 * py, img.shape[1] + 2 * px) + img.shape[2:],
                           dtype=np.uint8)
         padded[...] = np.clip(np.rint(fill if img.ndim == 3 else fill[0]), 0, 255)
         padded[py : py + img.shape[0], px : px + img.shape[1]] = img
         img = padded
-        outer = _fit_box(img.shape[:2], input_size, pre)
+        opy, opx = square_pads(original_size)  # the fit of the original's padded square
+        outer = _fit_box((original_size[0] + 2 * opy, original_size[1] + 2 * opx),
+                         input_size, pre)
     content = _resize(img, (outer.height, outer.width), pre)
     if content.ndim == 2:
         content = content[:, :, None]
@@ -344,9 +356,14 @@ def prepare(
 
 
 def to_grey(rgb: np.ndarray) -> np.ndarray:
-    """ITU-R 601 luma of an (H, W, 3) image, as uint8."""
+    """ITU-R 601 luma of an (H, W, 3) image, as uint8 (in row bands: bounded memory)."""
     w = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    return np.clip(rgb[..., :3].astype(np.float32) @ w + 0.5, 0, 255).astype(np.uint8)
+    out = np.empty(rgb.shape[:2], dtype=np.uint8)
+    rows = max(1, (1 << 20) // max(1, rgb.shape[1]))
+    for r in range(0, rgb.shape[0], rows):
+        band = rgb[r:r + rows, :, :3].astype(np.float32) @ w
+        out[r:r + rows] = np.clip(band + 0.5, 0, 255)
+    return out
 
 
 def source_index(out_len: int, content_len: int) -> np.ndarray:

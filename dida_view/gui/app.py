@@ -21,6 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
+from dida_view.cases import is_case_list
 from dida_view.gui.patient_view import show_patient_view
 from dida_view.gui.theme import apply_theme
 from dida_view.gui.window import MainWindow
@@ -38,7 +39,8 @@ def parser() -> argparse.ArgumentParser:
         "arguments, opens the demo model and the first sample scan.",
         epilog="Other commands: dida-view analyze ... (batch, no window), dida-view synth ...",
     )
-    p.add_argument("image", nargs="?", metavar="IMAGE", help="image to open")
+    p.add_argument("image", nargs="?", metavar="IMAGE",
+                   help="image to open, or a folder or CSV/JSON case list to browse")
     p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
     p.add_argument("--screenshot", metavar="PATH",
                    help="open the window, wait for the analysis, save a PNG of the window, exit")
@@ -154,7 +156,9 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         win.open_model(model)
     elif args.model is None:
         win.status.message("No demo model installed: open a model (Ctrl+Shift+O)")
-    if image is not None:
+    if image is not None and is_case_list(image):
+        win.cases.open(image)  # a folder or a CSV/JSON case list
+    elif image is not None:
         win.open_image(image)
     if args.square is not None:
         _place_square(win, args.square)
@@ -221,6 +225,9 @@ def _screenshot(app: QApplication, win: MainWindow, path: Path, errors: list[str
     win.settled.connect(loop.quit)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_S * 1000, loop.quit)
     if win.busy():
+        loop.exec()
+    if not win.cases.queue.idle():  # a case list: the look-ahead runs and thumbnails too
+        win.cases.queue.drained.connect(loop.quit)
         loop.exec()
     if view is not None:
         _choose_view(win, view, errors)

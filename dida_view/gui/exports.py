@@ -38,7 +38,7 @@ def figure_array(model: ViewerModel) -> np.ndarray:
     assert model.result is not None and model.image is not None
     return figure.compose_figure(model.image, model.result, list(model.panel_classes),
                                  diagnosis=model.diagnosis or None, view=model.figure_view(),
-                                 marks=model.marks)
+                                 note=model.note or None, marks=model.marks)
 
 
 def export_figure(model: ViewerModel, path: str | Path) -> Path:

@@ -30,6 +30,8 @@ MENUS = {
     "&File": [
         ("open_image", "Open &Image…", K.Open, ""),
         ("open_model", "Open &Model…", "Ctrl+Shift+O", ""),
+        ("open_cases", "Open &Cases…", "Ctrl+Shift+L",
+         "A CSV/JSON case list, or any image of a folder to open the whole folder"),
         "recent", "samples", None,
         ("export_figure", "&Export Figure…", "Ctrl+E",
          "The paper's figure: original + the three panels"),
@@ -63,8 +65,8 @@ MENUS = {
         ("full_screen", "&Full Screen", "F11", ""),
         ("teaching", "&Teaching Mode", "Ctrl+T", "Full screen for a projector, as a quiz: "
          "R shows the answer, Right/Left step through the cases, P draws"),
-        ("next_case", "&Next Case", ("Right", "Space"), ""),
-        ("previous_case", "Pre&vious Case", ("Left", "Backspace"), ""),
+        ("teach_next", "&Next Case (Teaching)", ("Right", "Space"), ""),
+        ("teach_previous", "Pre&vious Case (Teaching)", ("Left", "Backspace"), ""),
         ("reveal", "Show the &Answer", ("R", "Return", "Enter"), ""),
         ("pen", "&Pen", "P", "Draw on the panels (the marks go into the exported figure)"),
         ("clear_marks", "&Clear Pen Marks", ("C", "Delete"), ""),
@@ -74,12 +76,21 @@ MENUS = {
          "session)"),
         "dock",
     ],
+    "&Cases": [
+        ("next_case", "&Next Case", "Ctrl+]", "The next case the filter shows"),
+        ("prev_case", "&Previous Case", "Ctrl+[", ""),
+        None,
+        ("cancel_queue", "&Cancel Queue", None, "Stop analysing the next cases ahead"),
+        ("show_cases", "Show the Case &Browser", None, ""),
+    ],
     "&Help": [("about", "&About DiDA View", None, "")],
 }
 CHECKABLE = ("cpu_only", "dark", "teaching", "pen")  # their slots get the new state
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
 OPEN = {"image": ("Open image", IMAGE_FILTER),
-        "model": ("Open ONNX model", "ONNX models (*.onnx);;All files (*)")}
+        "model": ("Open ONNX model", "ONNX models (*.onnx);;All files (*)"),
+        "cases": ("Open cases: a case list, or any image of a folder",
+                  "Case lists and images (*.csv *.json " + IMAGE_FILTER[8:])}
 
 
 def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:

@@ -11,7 +11,9 @@ figure has them. C or Delete clears them.
 
 Stepping goes through a :class:`CaseSource`: by default the images of the current
 image's folder (:class:`FolderCases`); a case browser plugs in by setting
-``window.teaching.cases`` to any object with the same two methods.
+``window.teaching.cases`` to any object with the same two methods (and, optionally,
+``open(path)``, used instead of the window's ``open_image``). The case browser dock (its
+table and the reading name the answer) is hidden in teaching mode, like the controls.
 """
 
 from __future__ import annotations
@@ -252,7 +254,7 @@ class TeachingMode(QObject):
         self._update()
 
     def _enable_keys(self, on: bool) -> None:
-        for name in ("next_case", "previous_case", "reveal"):
+        for name in ("teach_next", "teach_previous", "reveal"):
             action = getattr(getattr(self.win, "actions_", None), name, None)
             if action is not None:
                 action.setEnabled(on)
@@ -271,7 +273,8 @@ class TeachingMode(QObject):
         if path is None:
             self.win.status.message(tr("No more cases"))
             return False
-        return bool(self.win.open_image(path))
+        opener = getattr(self.cases, "open", None)  # a case list opens its own cases
+        return bool(opener(path) if opener is not None else self.win.open_image(path))
 
     def reveal(self) -> None:
         """Show the model's answer (or hide it again)."""
@@ -305,9 +308,19 @@ class TeachingMode(QObject):
                 f"<br><span style='font-size:{self.banner_px * 2 // 3}px; color:#a0a0a0'>"
                 f"{keys}</span>")
 
+    def _hide_case_dock(self) -> None:
+        """The case browser dock (its table has the model's top class and the diagnosis,
+        its reading editor the diagnosis) stays hidden in teaching mode, also when a case
+        list is opened there; the revealed answer is in the banner, and the panels do not
+        move when it appears. Leaving teaching mode gives the dock back."""
+        dock = getattr(getattr(self.win, "cases", None), "dock", None)
+        if dock is not None and not dock.isHidden():
+            dock.hide()
+
     def _update(self) -> None:
         if not self.active:
             return
+        self._hide_case_dock()
         self.banner.setText(self.banner_text())
         pos = self.cases.position(self.model.image_path)
         number = tr(" — case {0} of {1}").format(*pos) if pos else ""
@@ -319,8 +332,8 @@ def menu_slots(win) -> dict[str, Callable]:
     """The slots of the teaching actions of :data:`~dida_view.gui.menus.MENUS`."""
     return {
         "teaching": lambda on: win.teaching.set_active(on),
-        "next_case": lambda: win.teaching.next_case(),
-        "previous_case": lambda: win.teaching.previous_case(),
+        "teach_next": lambda: win.teaching.next_case(),
+        "teach_previous": lambda: win.teaching.previous_case(),
         "reveal": lambda: win.teaching.reveal(),
         "pen": lambda on: win.teaching.set_pen(on),
         "clear_marks": lambda: win.model.clear_marks(),

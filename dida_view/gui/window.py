@@ -2,9 +2,10 @@
 
 What is on screen is one Qt-free :class:`~dida_view.viewer_model.ViewerModel`
 (``self.model``): the controls change it, the :class:`~dida_view.gui.presenter.Presenter`
-shows it. The window holds the flow: opening files, the worker's jobs, menus. Every
-worker signal carries a job id, and anything from a job the window has moved past is
-dropped, so a late result of an old image or model is never shown.
+shows it. The window holds the flow: the worker's jobs, menus (opening files is
+:class:`~dida_view.gui.opening.FileOpening`). Every worker signal carries a job id, and
+anything from a job the window has moved past is dropped, so a late result of an old
+image or model is never shown.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from dida_view import paths
 from dida_view.core.analysis import Settings
 from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
-from dida_view.core.imageio import load_image, read_diagnosis
 from dida_view.core.model import OnnxClassifier
 from dida_view.gui import (
     clipboard,
@@ -36,21 +35,23 @@ from dida_view.gui import (
     theme,
 )
 from dida_view.gui.binding import ControlsBinding
+from dida_view.gui.case_controller import CaseController
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
 from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
 from dida_view.gui.legend import LegendStrip
+from dida_view.gui.opening import FileOpening
 from dida_view.gui.panel import PanelArea
 from dida_view.gui.presenter import Presenter
 from dida_view.gui.probe import LegendAndProbe, ProbePanel
-from dida_view.gui.qsettings import make_settings, push_recent, recent_files
+from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.statusbar import RunStatus, done_text
 from dida_view.gui.toolbar import make_toolbar
 from dida_view.gui.worker import WorkerHost
 from dida_view.viewer_model import IDLE, LOADING, RUNNING, ViewerModel
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileOpening, QMainWindow):
     """DiDA View's main window.
 
     Signals
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
                                    self.controls, self)
         self.exporter = Exporter(self, self.model, self.store, self.show_error,
                                  self.status.message)
+        self.cases = CaseController(self)  # the case browser dock, its queue, the reading
         self.actions_ = menus.build(self, self._menu_slots(), self.dock)
         self.actions_.cpu_only.setChecked(self.cpu_only())
         self.actions_.dark.setChecked(theme.is_dark(self.store))
@@ -137,6 +139,10 @@ class MainWindow(QMainWindow):
         return {
             "open_image": lambda: self._ask_open("image"),
             "open_model": lambda: self._ask_open("model"),
+            "open_cases": lambda: self._ask_open("cases"),
+            "next_case": lambda: self.cases.step(1),
+            "prev_case": lambda: self.cases.step(-1),
+            "cancel_queue": self.cases.cancel_queue, "show_cases": self.cases.show,
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
@@ -171,54 +177,6 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-    # -- opening files --------------------------------------------------------------------
-    def _ask_open(self, kind: str) -> None:
-        """File > Open Image / Open Model: a file dialog, then :meth:`open_image` or
-        :meth:`open_model`."""
-        path = menus.ask_open(self, self.store, kind)
-        if path:
-            self.open_image(path) if kind == "image" else self.open_model(path)
-
-    def open_image(self, path: str | Path) -> bool:
-        """Load an image and analyse it (the old run is cancelled). False on error."""
-        try:
-            image = load_image(path)
-        except DidaError as exc:
-            self.show_error("Cannot open image", str(exc))
-            return False
-        self.host.cancel_all()
-        self.run_id = 0
-        self._set_activity(running=False)
-        self.model.set_image(image, path, read_diagnosis(path) or "")
-        push_recent(self.store, "images", path)
-        self.store.setValue("dirs/image", str(Path(path).resolve().parent))
-        self._fill_file_menus()
-        self.start_run()
-        return True
-
-    def open_model(self, path: str | Path, options: dict | None = None) -> None:
-        """Load a model in the worker; the current run is cancelled, the result kept."""
-        self.host.cancel_all()
-        device = "cpu" if self.cpu_only() else "auto"
-        self.model_job = self.host.load_model(path, {"device": device, **dict(options or {})})
-        self.status.message(f"Loading model {Path(path).name}…")
-        self._set_activity()
-
-    def open_paths(self, paths_: list[str]) -> None:
-        """Open dropped or given files: models first, then the first image."""
-        models = [p for p in paths_ if p.lower().endswith(".onnx")]
-        images = [p for p in paths_ if not p.lower().endswith(".onnx")]
-        if models:
-            self.open_model(models[0])
-        if images:
-            self.open_image(images[0])
-
-    def _fill_file_menus(self) -> None:
-        menus.fill_files(self.actions_.recent, recent_files(self.store, "images"),
-                         recent_files(self.store, "models"), self.open_image, self.open_model)
-        menus.fill_files(self.actions_.samples, [str(p) for p in paths.sample_images()], [],
-                         self.open_image, self.open_model)
 
     def busy(self) -> bool:
         """Whether a model is loading or an analysis is running."""
@@ -407,17 +365,8 @@ class MainWindow(QMainWindow):
         self.binding.display_to_controls()
         self.binding.square_to_controls(self.model.square)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        paths_ = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths_:
-            event.acceptProposedAction()
-            self.open_paths(paths_)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.cases.close()  # the reading is saved first
         self.store.setValue("window/geometry", self.saveGeometry())
         self.store.setValue("window/state", self.saveState())
         state.save(self.store, self.model)

@@ -69,6 +69,7 @@ class AnalysisWorker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._cancel_upto = 0  # jobs with an id <= this are cancelled
+        self._cancelled: set[int] = set()  # and these (queued look-ahead runs)
         # revisiting a case (same pixels, model and settings) is instant; used only here,
         # on the worker thread
         self.cache = ResultCache(default_cache_dir())
@@ -79,9 +80,13 @@ class AnalysisWorker(QObject):
         """Cancel every run with an id up to ``job_id`` (thread-safe: one int store)."""
         self._cancel_upto = max(self._cancel_upto, int(job_id))
 
+    def cancel_jobs(self, job_ids: list[int]) -> None:
+        """Cancel these runs only (thread-safe: one set update)."""
+        self._cancelled = self._cancelled | {int(j) for j in job_ids if j > self._cancel_upto}
+
     def is_cancelled(self, job_id: int) -> bool:
         """Whether run ``job_id`` has been cancelled."""
-        return job_id <= self._cancel_upto
+        return job_id <= self._cancel_upto or job_id in self._cancelled
 
     @Slot(int, str, object)
     def load_model(self, job_id: int, path: str, options: object) -> None:
@@ -130,8 +135,17 @@ class AnalysisWorker(QObject):
 
 
 class WorkerHost(QObject):
-    """Owns the worker thread: starts it, queues jobs, and stops it cleanly."""
+    """Owns the worker thread: starts it, queues jobs, and stops it cleanly.
 
+    Signals
+    -------
+    run_queued(int)
+        :meth:`run` queues run ``id`` (every earlier one is cancelled); emitted just before
+        the job goes to the worker, so a slot can map the id before the run starts. The
+        case queue puts its look-ahead runs behind it.
+    """
+
+    run_queued = Signal(int)
     _load_requested = Signal(int, str, object)
     _run_requested = Signal(int, object, object, object)
 
@@ -162,6 +176,7 @@ class WorkerHost(QObject):
         """Cancel every earlier run and queue a new one; returns its run id."""
         job = self.new_id()
         self.worker.cancel_upto(job - 1)
+        self.run_queued.emit(job)  # first: whoever maps job ids knows it before it starts
         self._run_requested.emit(job, classifier, image, settings)
         return job
 

@@ -37,3 +37,13 @@ def test_the_figure_has_the_marks_on_every_panel():
         x = i * (64 + GAP) + 32
         assert tuple(marked[20, x]) == MARK_COLOUR
         assert tuple(plain[20, x]) != MARK_COLOUR
+
+
+def test_the_figure_has_both_the_marks_and_the_clinicians_note():
+    """The merge of the pen (wip-teach) and the note (wip-cases): neither drops the other."""
+    image = np.full((64, 64), 100, np.uint8)
+    marks = [((8, 20), (56, 20))]
+    plain = compose_figure(image, _result(), [0, 1])
+    both = compose_figure(image, _result(), [0, 1], note="small fluid pocket", marks=marks)
+    assert both.shape[0] > plain.shape[0]  # the note is one more legend line
+    assert tuple(both[20, 32]) == MARK_COLOUR

@@ -87,6 +87,7 @@ def test_input_geometry_covers_the_whole_input_and_never_runs_padding_cells():
 @pytest.mark.parametrize("geometry", ["content", "square", "input"])
 def test_the_map_lands_on_the_original_pixels_of_the_cell_the_model_looks_at(geometry):
     img = np.full((60, 200), 150, np.uint8)  # 19 x 64 content, letterboxed in 64 x 64
+    img[0, 0] = 151  # not constant: a constant image is not analysed
     pre = Preprocessing()
     box = content_box(img.shape, (64, 64), pre)
     grid_box = Box(0, 64, 0, 64) if geometry == "input" else box
@@ -188,7 +189,9 @@ def test_cli_grid_geometry_and_json(tmp_path, capsys):
     from dida_view.cli import main
 
     model = make_region_model(tmp_path / "m.onnx", [(0, 16, 0, 32), (16, 32, 0, 32)])
-    Image.fromarray(np.full((20, 40), 200, np.uint8)).save(tmp_path / "wide.png")
+    wide = np.full((20, 40), 200, np.uint8)
+    wide[0, 0] = 10  # not constant: a constant image is not analysed
+    Image.fromarray(wide).save(tmp_path / "wide.png")
     rc = main(["analyze", str(tmp_path / "wide.png"), "--model", str(model), "--grids", "4",
                "--grid-geometry", "square", "--json", "--no-cache", "--out", str(tmp_path)])
     assert rc == 0

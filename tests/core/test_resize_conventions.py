@@ -168,6 +168,7 @@ def test_the_map_lands_on_the_original_pixels_the_model_looked_at(pre):
     ey, ex = cell_edges(box.height, 3) + box.y0, cell_edges(box.width, 3) + box.x0
     clf = RegionClassifier((int(ey[1]), int(ey[2]), int(ex[1]), int(ex[2])), pre)
     img = np.full((h, w), 200, np.uint8)
+    img[0, 0] = 201  # not constant: a constant image is not analysed
     res = analyze(clf, img, Settings(grid_sizes=(3,), score_space="logit",
                                      grid_geometry="content"))
     mixed = class_mixed_image(res, 0, scale=1.0, out_shape=(h, w))

@@ -63,14 +63,14 @@ def test_entering_and_leaving_teaching_mode_restores_the_layout(
     assert win.teaching.banner.isVisible()
     assert QFontInfo(win.legend.font()).pixelSize() >= max(legend_px + 3, 16)  # large
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80  # dark
-    assert win.actions_.next_case.isEnabled() and win.actions_.reveal.isEnabled()
+    assert win.actions_.teach_next.isEnabled() and win.actions_.reveal.isEnabled()
     win.actions_.teaching.trigger()
     assert not win.teaching.active and not win.isFullScreen() and not win.model.quiz
     assert {w: w.isVisible() for w in before} == before
     assert not win.teaching.banner.isVisible()
     assert QFontInfo(win.legend.font()).pixelSize() == legend_px
     assert QApplication.palette().color(QPalette.ColorRole.Window) == window_colour
-    assert not win.actions_.next_case.isEnabled()  # Right/Space are the panels' again
+    assert not win.actions_.teach_next.isEnabled()  # Right/Space are the panels' again
     assert "scan.png" in win.windowTitle()
 
 
@@ -111,19 +111,19 @@ def test_stepping_through_the_folder_hides_the_answer_again(
     wait_model(qtbot, win)
     win.open_image(paths[0])
     wait_done(qtbot, win)
-    win.actions_.next_case.trigger()  # not in teaching mode: the key does nothing
+    win.actions_.teach_next.trigger()  # not in teaching mode: the key does nothing
     assert win.model.image_path == paths[0]
     win.teaching.set_active(True, full_screen=False)
     win.actions_.reveal.trigger()
     assert win.model.revealed
-    win.actions_.next_case.trigger()
+    win.actions_.teach_next.trigger()
     assert win.model.image_path == paths[1] and win.model.answer_hidden()
     assert "Case 2 of 3" in win.teaching.banner.text()
     wait_done(qtbot, win)
     assert win.teaching.next_case() and not win.teaching.next_case()  # the end
     assert win.model.image_path == paths[2]
     wait_done(qtbot, win)
-    win.actions_.previous_case.trigger()
+    win.actions_.teach_previous.trigger()
     assert win.model.image_path == paths[1]
     wait_done(qtbot, win)
 

@@ -1,0 +1,152 @@
+"""The clinician's reading: edited in the browser, autosaved into the sidecar (debounced,
+on switching, on close), shown on the original, kept on screen when a save fails."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from guitools import wait_model
+from test_cases_browser import wait_idle, write_cases
+
+from dida_view.core.reading import load_reading
+from dida_view.gui import reading_editor
+
+
+def sidecar(path):
+    f = path.with_suffix(".json")
+    return json.loads(f.read_text()) if f.exists() else {}
+
+
+@pytest.fixture
+def opened(make_window, qtbot, model_path, tmp_path):
+    paths = write_cases(tmp_path / "cases", 3, {0: "Normal"})
+    data = sidecar(paths[0])
+    data["seed"] = 7  # a key of someone else's, to be kept
+    paths[0].with_suffix(".json").write_text(json.dumps(data))
+    win = make_window(grids=(2, 3))
+    win.open_model(model_path)
+    wait_model(qtbot, win)
+    win.cases.open(tmp_path / "cases")
+    wait_idle(qtbot, win)
+    return win, paths
+
+
+def test_an_edit_is_saved_a_moment_later_with_the_other_keys_kept(opened, qtbot):
+    win, paths = opened
+    ed = win.cases.browser.editor
+    assert ed.diagnosis.currentText() == "Normal" and ed.diagnosis.count() == 4  # labels
+    ed.diagnosis.setEditText("")
+    qtbot.keyClicks(ed.diagnosis.lineEdit(), "AMD, suspected")
+    qtbot.keyClicks(ed.note, "fluid under the fovea")
+    assert win.cases.keeper.pending()
+    qtbot.waitUntil(lambda: "reading" in sidecar(paths[0]), timeout=5000)
+    data = sidecar(paths[0])
+    assert data["reading"]["diagnosis"] == "AMD, suspected"
+    assert data["reading"]["note"] == "fluid under the fovea"
+    assert data["seed"] == 7 and data["diagnosis"] == "Normal"
+    assert not list(paths[0].parent.glob("*.tmp"))  # written through a temporary file
+    assert win.area.panels[0].top_caption == "Diagnosis: AMD, suspected"
+    assert win.controls.diagnosis.text() == "AMD, suspected"
+    assert win.cases.cases.cases[0].diagnosis == "AMD, suspected"
+    assert "Saved" in ed.state.text()
+    # choosing one of the model's labels
+    ed.diagnosis.setCurrentIndex(ed.diagnosis.findText("DME"))
+    assert win.model.diagnosis == "DME"
+
+
+def test_switching_and_closing_save_at_once(opened, qtbot):
+    win, paths = opened
+    ed = win.cases.browser.editor
+    qtbot.keyClicks(ed.note, "check again")
+    win.actions_.next_case.trigger()  # no wait: the switch saves
+    assert load_reading(paths[0]).note == "check again"
+    assert ed.note.toPlainText() == ""  # the next case's (empty) reading
+    ed.diagnosis.setEditText("ERM")
+    win.close()  # no wait: closing saves
+    assert load_reading(paths[1]).diagnosis == "ERM"
+    win.actions_.prev_case.trigger()  # (the window is closed; nothing breaks)
+
+
+def test_a_failed_save_says_so_and_keeps_the_text(opened, qtbot, monkeypatch):
+    win, paths = opened
+
+    def read_only(path, reading):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(reading_editor, "save_reading", read_only)
+    ed = win.cases.browser.editor
+    qtbot.keyClicks(ed.note, "important")
+    qtbot.waitUntil(lambda: bool(win.errors), timeout=5000)
+    assert "could not be saved" in win.errors[0] and "Permission denied" in win.errors[0]
+    assert ed.note.toPlainText() == "important"
+    win.actions_.next_case.trigger()
+    win.actions_.prev_case.trigger()
+    assert ed.note.toPlainText() == "important"  # kept for that case until it is saved
+    monkeypatch.undo()
+    qtbot.keyClicks(ed.note, "!")
+    qtbot.waitUntil(lambda: load_reading(paths[0]).note == "important!", timeout=5000)
+    assert not win.cases.keeper.unsaved
+    wait_idle(qtbot, win)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root writes into read-only folders")
+def test_a_read_only_folder(opened, qtbot):
+    win, paths = opened
+    folder = paths[0].parent
+    folder.chmod(0o555)
+    try:
+        qtbot.keyClicks(win.cases.browser.editor.note, "x")
+        assert not win.cases.keeper.flush()
+        assert win.errors and win.cases.browser.editor.note.toPlainText() == "x"
+    finally:
+        folder.chmod(0o755)
+    wait_idle(qtbot, win)
+
+
+def test_a_sidecar_that_cannot_be_replaced_is_a_real_failure(opened, qtbot):
+    win, paths = opened
+    blocker = paths[1].with_suffix(".json")
+    blocker.mkdir()  # the sidecar's name is taken by a folder (fails as root too)
+    (blocker / "x").write_text("")
+    win.cases.go(1)
+    qtbot.keyClicks(win.cases.browser.editor.note, "y")
+    assert not win.cases.keeper.flush()
+    assert len(win.errors) == 1 and "case001.png" in win.errors[0]
+    assert win.cases.browser.editor.note.toPlainText() == "y"
+    assert not list(blocker.parent.glob("*.tmp"))  # no temporary file left behind
+    wait_idle(qtbot, win)
+
+
+def test_the_figure_export_carries_the_reading(opened, qtbot, tmp_path):
+    from PIL import Image
+
+    from dida_view.gui import exports
+
+    win, _paths = opened
+    ed = win.cases.browser.editor
+    ed.diagnosis.setEditText("ERM")
+    plain = exports.figure_array(win.model)
+    ed.note.setPlainText("membrane over\nthe macula")
+    with_note = exports.figure_array(win.model)
+    assert with_note.shape[1] == plain.shape[1] and with_note.shape[0] > plain.shape[0]
+    ed.diagnosis.setEditText("")
+    no_diagnosis = exports.figure_array(win.model)  # the box on the original is gone
+    assert not (no_diagnosis[:40, :80] == with_note[:40, :80]).all()
+    out = exports.export_figure(win.model, tmp_path / "fig.png")
+    assert Image.open(out).size[1] == with_note.shape[0]
+    wait_idle(qtbot, win)
+
+
+def test_the_bundled_samples_are_never_written_to(opened, qtbot):
+    win, paths = opened
+    before = paths[1].with_suffix(".json").exists()
+    win.cases.keeper.protected = paths[1].parent.resolve()  # as if these were the samples
+    win.cases.go(1)
+    qtbot.keyClicks(win.cases.browser.editor.note, "teaching")
+    assert not win.cases.keeper.pending() and win.cases.keeper.flush()
+    assert paths[1].with_suffix(".json").exists() == before
+    assert "not saved" in win.cases.browser.editor.state.text()
+    wait_idle(qtbot, win)
