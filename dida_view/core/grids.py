@@ -6,7 +6,7 @@ the grid box and the cell counts:
 
 - ``content`` (the paper): ``n x n`` cells over the content box;
 - ``square``: square cells over the content box, ``n`` along its longer side and
-  ``round(n * short / long)`` along the other (the default: as faithful or more at about
+  ``round(n * short / long)`` along the other (the default: as faithful or more at up to
   half the inferences, README "Faithfulness on real scans, and which grid geometry");
 - ``input``: ``n x n`` over the whole model input (the letterbox padding is never masked,
   so cells of padding only cost nothing).
