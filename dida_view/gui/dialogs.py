@@ -31,6 +31,8 @@ CHOICES = {
     "interpolation": ("bilinear", "bicubic", "lanczos", "area", "nearest"),
     "color": ("grey", "rgb"),
     "layout": ("auto", "NCHW", "NHWC"),
+    "resize_convention": ("pillow", "opencv"),
+    "pad_before_resize": ("no", "yes"),
 }
 
 
@@ -73,7 +75,9 @@ def sidecar_dict(labels_text: str, output: str, fields: dict[str, str],
     if len(labels) != n_classes:
         raise SettingsError(f"labels: the model outputs {n_classes} classes, got "
                             f"{len(labels)} names (one per line)")
-    pre: dict[str, Any] = {k: fields[k] for k in CHOICES}
+    pre: dict[str, Any] = {k: fields[k] for k in CHOICES if k in fields}
+    if "pad_before_resize" in pre:
+        pre["pad_before_resize"] = pre["pad_before_resize"] == "yes"
     size = _numbers(fields.get("input_size", ""))
     if size:
         if len(size) != 2:
@@ -163,7 +167,8 @@ class ModelConfigDialog(QDialog):
         for key, values in CHOICES.items():
             cb = QComboBox()
             cb.addItems(list(values))
-            cb.setCurrentText(str(getattr(pre, key)))
+            now = getattr(pre, key)
+            cb.setCurrentText(("yes" if now else "no") if isinstance(now, bool) else str(now))
             self.choices[key] = cb
         fill = pre.fill if isinstance(pre.fill, tuple) else (pre.fill,)
         self.texts: dict[str, QLineEdit] = {
@@ -182,6 +187,8 @@ class ModelConfigDialog(QDialog):
         form.addRow("Resize", self.choices["resize"])
         form.addRow("Letterbox fill", self.texts["fill"])
         form.addRow("Interpolation", self.choices["interpolation"])
+        form.addRow("Resize convention", self.choices["resize_convention"])
+        form.addRow("Pad to square first", self.choices["pad_before_resize"])
         form.addRow("Colour", self.choices["color"])
         form.addRow("Scale", self.texts["scale"])
         form.addRow("Mean", self.texts["mean"])
