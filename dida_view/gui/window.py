@@ -26,6 +26,7 @@ from dida_view.core.model import OnnxClassifier
 from dida_view.gui import (
     clipboard,
     dialogs,
+    i18n,
     menus,
     model_editing,
     patient_view,
@@ -97,6 +98,9 @@ class MainWindow(FileOpening, QMainWindow):
         self.actions_ = menus.build(self, self._menu_slots(), self.dock)
         self.actions_.cpu_only.setChecked(self.cpu_only())
         self.actions_.dark.setChecked(theme.is_dark(self.store))
+        saved = self.store.value(i18n.SETTING, "")
+        for action in self.actions_.language.actions():
+            action.setChecked(action.data() == (saved if saved in i18n.LANGUAGES else ""))
         theme.apply_theme(self.actions_.dark.isChecked())
         self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
                                                         self.model)
@@ -156,7 +160,7 @@ class MainWindow(FileOpening, QMainWindow):
             "square_bigger": lambda: self.binding.scale_square(1.25),
             "square_smaller": lambda: self.binding.scale_square(0.8),
             "full_screen": self.toggle_full_screen,
-            "dark": lambda on: theme.set_dark(self.store, on),
+            "dark": lambda on: theme.set_dark(self.store, on), "language": self.set_language,
             "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
             **teaching.menu_slots(self), **patient_view.menu_slots(self),
         }
@@ -166,6 +170,13 @@ class MainWindow(FileOpening, QMainWindow):
         if m.image is not None:
             self.zoom.set_image_size(m.image.shape[1], m.image.shape[0])
         self._update_title()
+
+    def set_language(self, code: str) -> None:
+        """View > Language: keep the choice (``""``: the system's); it applies from the next
+        start (the window is built in one language)."""
+        self.store.setValue(i18n.SETTING, code)
+        self.status.message(i18n.translate(
+            "MainWindow", "The language changes when DiDA View is started again"))
 
     # -- errors ---------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:

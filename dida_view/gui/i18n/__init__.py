@@ -1,0 +1,127 @@
+"""The viewer's languages: Qt's translation system, the language choice, the Japanese font.
+
+Every string a user sees is written in English in the source and goes through
+:func:`translate` (``QCoreApplication.translate`` with a context naming the module);
+strings kept in tables are marked with :func:`QT_TRANSLATE_NOOP` and translated where they
+are shown. ``pyside6-lupdate`` finds both spellings; the Japanese translation is
+``dida_view_ja.ts`` here, compiled by ``pyside6-lrelease`` to the ``.qm`` beside it
+(committed, so no build step needs the Qt tools)::
+
+    pyside6-lupdate $(git ls-files 'dida_view/*.py') -ts dida_view/gui/i18n/dida_view_ja.ts
+    pyside6-lrelease dida_view/gui/i18n/dida_view_ja.ts
+
+:func:`choose_language` is the one place that picks the language: ``--lang``, else the
+Language menu's setting, else the system's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from dida_view.core import report_text
+
+HERE = Path(__file__).resolve().parent
+LANGUAGES = ("en", "ja")  # English is the source language: it needs no .qm
+SETTING = "language"  # QSettings key: "" (the system's), "en" or "ja"
+_installed: list[QTranslator] = []  # kept alive while installed
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (Qt's name: lupdate)
+    """Mark ``text`` for extraction in ``context``; it is translated where it is shown."""
+    return text
+
+
+def translate(context: str, text: str) -> str:
+    """``text`` in the current language (``QCoreApplication.translate``)."""
+    return QCoreApplication.translate(context, text)
+
+
+def qm_path(lang: str) -> Path:
+    """The compiled translation for ``lang`` (``dida_view_<lang>.qm`` in this package)."""
+    return HERE / f"dida_view_{lang}.qm"
+
+
+def system_language() -> str:
+    """``"ja"`` when the system's UI language is Japanese, else ``"en"``."""
+    langs = QLocale.system().uiLanguages() or [QLocale.system().name()]
+    return "ja" if langs[0].lower().startswith("ja") else "en"
+
+
+def choose_language(cli: str | None = None, settings: QSettings | None = None) -> str:
+    """The UI language: ``cli`` (``--lang``) when given, else the Language menu's setting,
+    else the system default. Always one of :data:`LANGUAGES`."""
+    if cli in LANGUAGES:
+        return cli
+    saved = settings.value(SETTING, "") if settings is not None else ""
+    if saved in LANGUAGES:
+        return saved
+    return system_language()
+
+
+def install_language(lang: str) -> bool:
+    """Install the translators for ``lang`` (ours and Qt's own, for standard dialogs),
+    removing earlier ones. Returns False when ``lang``'s ``.qm`` cannot be loaded."""
+    app = QCoreApplication.instance()
+    for t in _installed:
+        app.removeTranslator(t)
+    _installed.clear()
+    if lang == "en":
+        return True
+    ours = QTranslator()
+    if not ours.load(str(qm_path(lang))):
+        return False
+    qt = QTranslator()
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        _installed.append(qt)
+    _installed.append(ours)
+    for t in _installed:
+        app.installTranslator(t)
+    return True
+
+
+def current_language() -> str:
+    """``"ja"`` while the Japanese translation is installed, else ``"en"``."""
+    return "ja" if _installed else "en"
+
+
+def class_name(label: str) -> str:
+    """A class label as the UI shows it: the Japanese medical term with the model's label,
+    ``脈絡膜新生血管（CNV）``, in Japanese (the same terms as the report); the label itself
+    otherwise and in English. Exports and JSON keep the model's label."""
+    return report_text.term(label, current_language())
+
+
+def register_fonts() -> str | None:
+    """Register the bundled Japanese font with Qt, so Japanese text shows on a machine
+    without CJK fonts; returns its family, or None when the file is missing."""
+    from PySide6.QtGui import QFontDatabase
+
+    from dida_view.core.fonts import FAMILY, bundled_font_path
+
+    if FAMILY in QFontDatabase.families():
+        return FAMILY
+    path = bundled_font_path()
+    if path is None:
+        return None
+    fid = QFontDatabase.addApplicationFont(str(path))
+    return FAMILY if fid >= 0 else None
+
+
+def setup_language(cli: str | None, settings: QSettings) -> str:
+    """Pick the language (:func:`choose_language`), install it, and for Japanese put the
+    bundled font behind the application font, so each missing glyph comes from it.
+    Returns the language now in use."""
+    from PySide6.QtGui import QFont, QGuiApplication
+
+    lang = choose_language(cli, settings)
+    if not install_language(lang):
+        lang = "en"
+        install_language(lang)
+    family = register_fonts()
+    if lang == "ja" and family is not None:
+        font = QGuiApplication.font()
+        font.setFamilies([*QFont(font).families(), family])
+        QGuiApplication.setFont(font)
+    return lang
