@@ -125,3 +125,44 @@ def setup_language(cli: str | None, settings: QSettings) -> str:
         font.setFamilies([*QFont(font).families(), family])
         QGuiApplication.setFont(font)
     return lang
+
+
+# the words of dida_view.core.scoretext, translated where the viewer shows them
+FLAGS = {"tie": QT_TRANSLATE_NOOP("Scores", "tie"),
+         "close call": QT_TRANSLATE_NOOP("Scores", "close call")}
+UNITS = {"probability": QT_TRANSLATE_NOOP("Scores", "probability points"),
+         "logit": QT_TRANSLATE_NOOP("Scores", "logit units"),
+         "log-odds": QT_TRANSLATE_NOOP("Scores", "log-odds")}
+SPACES = {"probability": QT_TRANSLATE_NOOP("Scores", "probability"),
+          "logit": QT_TRANSLATE_NOOP("Scores", "logit"),
+          "log-odds": QT_TRANSLATE_NOOP("Scores", "log-odds")}
+
+
+def flag_words(flag: str) -> str:
+    """``"close call"`` / ``"tie"`` (:meth:`ScoreFlags.flag`) in the current language."""
+    return translate("Scores", FLAGS[flag]) if flag in FLAGS else flag
+
+
+def space_words(space: str) -> str:
+    """A score space's name (``probability``, ``logit``, ``log-odds``) as shown."""
+    return translate("Scores", SPACES[space]) if space in SPACES else space
+
+
+def class_title(result, k: int) -> str:
+    """:func:`dida_view.core.figure.class_title` as the viewer shows it: the class's
+    display name (:func:`class_name`), its score, and a translated close-call flag."""
+    from dida_view.core.scoretext import format_score, score_flags
+
+    text = f"{class_name(result.labels[k])}  "
+    text += format_score(float(result.scores[k]), result.score_space)
+    flag = score_flags(result.scores, result.score_space).flag(k)
+    return f"{text} · {flag_words(flag)}" if flag else text
+
+
+def full_colour_words(top: float, space: str) -> str:
+    """:func:`dida_view.core.scoretext.full_colour_words` in the current language."""
+    from dida_view.core.scoretext import plain_number
+
+    unit = translate("Scores", UNITS[space]) if space in UNITS else space
+    return translate("Scores", "full red = the class's score drops by {0} when that region "
+                     "is hidden (full blue: rises by {0})").format(f"{plain_number(top)} {unit}")
