@@ -166,3 +166,12 @@ def full_colour_words(top: float, space: str) -> str:
     unit = translate("Scores", UNITS[space]) if space in UNITS else space
     return translate("Scores", "full red = the class's score drops by {0} when that region "
                      "is hidden (full blue: rises by {0})").format(f"{plain_number(top)} {unit}")
+
+
+MASKS = {"black": QT_TRANSLATE_NOOP("Scores", "black"), "mean": QT_TRANSLATE_NOOP("Scores", "mean"),
+         "blur": QT_TRANSLATE_NOOP("Scores", "blur"), "noise": QT_TRANSLATE_NOOP("Scores", "noise")}
+
+
+def mask_words(fill: str) -> str:
+    """A mask fill's name (``black``, ``mean``…) as shown."""
+    return translate("Scores", MASKS[fill]) if fill in MASKS else fill
