@@ -39,7 +39,7 @@ from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.case_controller import CaseController
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
-from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
+from dida_view.gui.exports import Exporter, nothing_to_export
 from dida_view.gui.i18n import translate
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.opening import FileOpening
@@ -251,7 +251,7 @@ class MainWindow(FileOpening, QMainWindow):
         if clipboard.copy_figure(self.model):
             self.status.message(translate("MainWindow", "Figure copied to the clipboard"))
         else:
-            self.show_error(*NOTHING_TO_EXPORT)
+            self.show_error(*nothing_to_export())
 
     def _on_model_loaded(self, job: int, clf: OnnxClassifier) -> None:
         if job != self.model_job:
