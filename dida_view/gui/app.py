@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
 from dida_view.cases import is_case_list
-from dida_view.gui.i18n import LANGUAGES, setup_language
+from dida_view.gui.i18n import LANGUAGES, setup_language, translate
 from dida_view.gui.patient_view import show_patient_view
 from dida_view.gui.qsettings import make_settings
 from dida_view.gui.theme import apply_theme
@@ -162,7 +162,8 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
     if model is not None:
         win.open_model(model)
     elif args.model is None:
-        win.status.message("No demo model installed: open a model (Ctrl+Shift+O)")
+        win.status.message(translate("App", "No demo model installed: open a model "
+                                     "(Ctrl+Shift+O)"))
     if image is not None and is_case_list(image):
         win.cases.open(image)  # a folder or a CSV/JSON case list
     elif image is not None:
