@@ -39,7 +39,7 @@ class LegendStrip(QWidget):
                                            "score(cell masked)"))
         left = QLabel(translate("Legend", "<b style='color:#1e5bff'>blue</b>: against the class"))
         right = QLabel(translate("Legend", "<b style='color:#e00000'>red</b>: supports the class"))
-        mid = QLabel("no colour: no effect")
+        mid = QLabel(translate("Legend", "no colour: no effect"))
         self.space = QLabel()
         self.space.setWordWrap(True)
         self.space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)

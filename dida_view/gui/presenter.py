@@ -125,7 +125,7 @@ class Presenter(QObject):
         orig.set_picture(self.cache.original(), (w, h))
         name = m.image_path.name if m.image_path is not None else ""
         orig.set_texts(translate("Presenter", "Original · {0}").format(name), top_caption=translate(
-            "Presenter", "Diagnosis: {0}").format(m.diagnosis) if m.diagnosis else "")
+            "Presenter", "Diagnosis: {0}").format(class_name(m.diagnosis)) if m.diagnosis else "")
         orig.set_target(False)
         self._legend(scale, mixed_scale)
         self._class_list()

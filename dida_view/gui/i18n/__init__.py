@@ -72,8 +72,9 @@ def install_language(lang: str) -> bool:
     ours = QTranslator()
     if not ours.load(str(qm_path(lang))):
         return False
-    qt = QTranslator()
-    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    qt = QTranslator()  # Qt's own (standard buttons, file dialogs), when the wheel has them
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(f"qtbase_{lang}", qt_dir) or qt.load(f"qt_{lang}", qt_dir):
         _installed.append(qt)
     _installed.append(ours)
     for t in _installed:
