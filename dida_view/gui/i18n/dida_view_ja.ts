@@ -198,7 +198,7 @@
     </message>
     <message>
         <source>Click a class to show it in the framed (amber) panel, the last one until you click a panel to choose it. Every class's d is kept: no re-run.</source>
-        <translation>分類をクリックすると、枠付き（琥珀色）のパネルに表示します。パネルをクリックして選ぶまでは最後のパネルです。全分類の d を保持しているので再解析は不要です。</translation>
+        <translation>分類をクリックすると、オレンジ色の枠のパネルに表示します。パネルをクリックして選ぶまでは最後のパネルです。全分類の d を保持しているので再解析は不要です。</translation>
     </message>
     <message>
         <source>Class</source>
@@ -407,7 +407,7 @@
     </message>
     <message>
         <source>Open a model first (File ▸ Open Model…).</source>
-        <translation>先にモデルを開いてください（ファイル ▸ モデルを開く…）。</translation>
+        <translation>先にモデルを開いてください（ファイル → モデルを開く…）。</translation>
     </message>
     <message>
         <source>Saved {0}; reloading the model</source>
@@ -969,7 +969,7 @@ or drop a .onnx file on the window.</source>
         <translation>モデルが読み込まれていません。
 
 ONNX 画像分類器を
-ファイル ▸ モデルを開く… (Ctrl+Shift+O) で開くか、
+ファイル → モデルを開く… (Ctrl+Shift+O) で開くか、
 .onnx ファイルをウィンドウにドロップしてください。</translation>
     </message>
     <message>
@@ -981,7 +981,7 @@ or drop it on the window.</source>
         <translation>画像がありません。
 
 画像（網膜 OCT の B スキャンなど）を
-ファイル ▸ 画像を開く… (Ctrl+O) で開くか、
+ファイル → 画像を開く… (Ctrl+O) で開くか、
 ウィンドウにドロップしてください。</translation>
     </message>
     <message>
