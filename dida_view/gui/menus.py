@@ -102,7 +102,7 @@ OPEN = {"image": (QT_TRANSLATE_NOOP("Menus", "Open image"),
 
 def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:
     """The controls, in a scrollable dock (at the bottom; the user may move it)."""
-    dock = QDockWidget("Controls", win)
+    dock = QDockWidget(translate("Menus", "Controls"), win)
     dock.setObjectName("controls-dock")
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)

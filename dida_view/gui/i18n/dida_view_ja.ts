@@ -685,6 +685,10 @@
         <translation>症例リストと画像 (*.csv *.json {0});;すべてのファイル (*)</translation>
     </message>
     <message>
+        <source>Controls</source>
+        <translation>コントロール</translation>
+    </message>
+    <message>
         <source>Open &amp;Recent</source>
         <translation>最近使ったファイル(&amp;R)</translation>
     </message>
@@ -1284,6 +1288,17 @@ or drop it on the window.</source>
     <message>
         <source>View</source>
         <translation>表示内容</translation>
+    </message>
+</context>
+<context>
+    <name>Worker</name>
+    <message>
+        <source>{0}: cannot load the model ({1})</source>
+        <translation>{0}: モデルを読み込めません（{1}）</translation>
+    </message>
+    <message>
+        <source>unexpected error: {0}</source>
+        <translation>予期しないエラー: {0}</translation>
     </message>
 </context>
 </TS>
