@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import json
+import logging
+import math
 import os
 import sys
 import tempfile
 import time
+import types
 import warnings
 from pathlib import Path
 
@@ -24,7 +26,11 @@ def _analyze_parser() -> argparse.ArgumentParser:
         description="Run DiDA on images and write the paper's figure, per-class overlays "
         "and the raw maps.",
     )
-    p.add_argument("images", nargs="+", metavar="IMAGE", help="image files to analyse")
+    p.add_argument("images", nargs="+", metavar="IMAGE",
+                   help="image, DICOM or OCT volume files to analyse (README, \"Inputs\")")
+    p.add_argument("--slices", metavar="all|center|N,N,...",
+                   help="B-scans of a volume to analyse, numbered from 1 (default: center); "
+                   "one result each, with the B-scan number in its file names and JSON")
     add_model_options(p)
     p.add_argument("--top", type=int, default=3, help="how many top classes to show")
     p.add_argument("--class", dest="classes", nargs="+", metavar="NAME",
@@ -62,6 +68,37 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true",
                    help="always recompute (default: reuse results of the same image, model "
                    "and settings from the user's cache folder)")
+
+
+def _check_numbers(args) -> None:
+    """The numeric settings, checked before any image (README, "Command line").
+
+    The rule: a bad setting is an error that names it, before any work, exit status 2
+    (``--gain nan``, ``--gain 0``, ``--opacity 2``, a negative weight, ``--top 0``); a
+    setting that one image cannot take (a grid finer than that image) is an error that
+    names the image, the others are analysed, exit status 1.
+    """
+    from dida_view.core.errors import DidaError
+
+    if getattr(args, "top", 1) < 1:
+        raise DidaError(f"--top must be >= 1, got {args.top}")
+    if not math.isfinite(args.gain) or args.gain <= 0:
+        raise DidaError(f"--gain must be a finite number > 0, got {args.gain}")
+    if not math.isfinite(args.opacity) or not 0.0 <= args.opacity <= 1.0:
+        raise DidaError(f"--opacity must be in 0..1, got {args.opacity}")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise DidaError(f"--batch-size must be >= 1, got {args.batch_size}")
+
+
+class _LogToNote(logging.Handler):
+    """Libraries' log messages (pydicom, eyepy, ...) as one ``note:`` line each."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = (record.getMessage().strip().splitlines() or [record.name])[0]
+        _note_once(text, record.name.split(".")[0])
 
 
 class ProgressBar:
@@ -102,12 +139,25 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     lines on stderr; the filters stay Python's (each warning once per place).
     """
     text = (str(message).strip().splitlines() or [category.__name__])[0]
-    if category.__name__ == "DecompressionBombWarning":
+    if category.__name__ == "DecompressionBombWarning":  # ours say it themselves
         text = f"very large image: {text}"
     elif issubclass(category, RuntimeWarning) and "encountered" in text:
         text = f"numpy: {text} (NaN or infinite values?)"
+    _note_once(text)
+
+
+_SAID: set[tuple[str, str]] = set()  # (item, text) of the library notes shown so far
+
+
+def _note_once(text: str, source: str = "") -> None:
+    """A library's message as one ``note:`` line, once per image: a library that both
+    warns and logs the same thing (pydicom's ``warn_and_log``) is shown once."""
+    key = (_WARNING_ITEM[0], text)
+    if key in _SAID:
+        return
+    _SAID.add(key)
     item = f"{_WARNING_ITEM[0]}: " if _WARNING_ITEM[0] else ""
-    print(f"note: {item}{text}", file=sys.stderr)
+    print(f"note: {item}{source + ': ' if source else ''}{text}", file=sys.stderr)
 
 
 def _load_with_c_messages_as_notes(load, name: str, *, quiet: bool = False):
@@ -164,7 +214,7 @@ def open_model(args: argparse.Namespace):
     from dida_view import paths
     from dida_view.core import analysis
     from dida_view.core.dida import parse_grid_sizes
-    from dida_view.core.errors import DidaError
+    from dida_view.core.errors import DidaError, SettingsError
     from dida_view.core.model import OnnxClassifier
 
     grids = parse_grid_sizes(args.grids)
@@ -173,16 +223,21 @@ def open_model(args: argparse.Namespace):
         try:
             weights = tuple(float(w) for w in args.weights.split(","))
         except ValueError:
-            raise DidaError(f"bad weights {args.weights!r}: expected numbers") from None
-    settings = analysis.Settings(
-        grid_sizes=grids,
-        mask_fill=args.mask,
-        score_space=args.score,
-        batch_size=args.batch_size,
-        weights=weights,
-    )
-    if not 0.0 <= args.opacity <= 1.0 or args.gain <= 0:
-        raise DidaError("--opacity must be in 0..1 and --gain > 0")
+            raise DidaError(f"--weights: bad list {args.weights!r}: expected numbers "
+                            "like 1,2,3") from None
+    try:
+        settings = analysis.Settings(
+            grid_sizes=grids,
+            mask_fill=args.mask,
+            score_space=args.score,
+            batch_size=args.batch_size,
+            weights=weights,
+        )
+    except SettingsError as exc:
+        flag = "--weights" if "weight" in str(exc) else "--batch-size" if "batch" in \
+            str(exc) else "--grids"
+        raise DidaError(f"{flag}: {exc}") from None
+    _check_numbers(args)
     model_path = args.model or paths.demo_model_path()
     if model_path is None:
         raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
@@ -192,15 +247,14 @@ def open_model(args: argparse.Namespace):
 
 
 def run_analyze(argv: list[str]) -> int:
-    from dida_view.core import analysis, export, figure, maps
+    from dida_view import cli_results
+    from dida_view.core import analysis, enface, export, maps
     from dida_view.core.errors import DidaError, SettingsError
     from dida_view.core.imageio import load_image
-    from dida_view.core.reading import load_reading
+    from dida_view.core.scan import load_scan, parse_slices
 
     args = _analyze_parser().parse_args(argv)
     try:
-        if args.top < 1:
-            raise DidaError(f"--top must be >= 1, got {args.top}")
         classifier, settings, model_path = open_model(args)
         shown: list[int] | None = None
         if args.classes:
@@ -236,63 +290,53 @@ def run_analyze(argv: list[str]) -> int:
         settings = dataclasses.replace(settings, score_space=space)
         if batch_note and not args.json:
             print(f"note: {batch_note}", file=sys.stderr)
+    run = types.SimpleNamespace(
+        args=args, classifier=classifier, settings=settings, cache=cache, tuner=tuner,
+        view=maps.View(gain=args.gain, opacity=args.opacity), shown=shown, out_dir=out_dir,
+        model_path=model_path, batch_note=batch_note, names=export.OutputNames())
     failures = 0
-    view = maps.View(gain=args.gain, opacity=args.opacity)
     for name in args.images:
         _WARNING_ITEM[0] = str(name)
-        bar = ProgressBar(Path(name).name)
         try:
-            image = _load_with_c_messages_as_notes(load_image, name)
-            t0 = time.perf_counter()
-            result = analysis.analyze(classifier, image, settings, progress=bar, cache=cache,
-                                      tuner=tuner)
-            took = time.perf_counter() - t0
-            bar.close()
-            classes = shown or result.top(min(args.top, len(result.labels)))
-            diagnosis = args.diagnosis or load_reading(name).diagnosis or None
-            stem = Path(name).stem
-            outputs = []
-            panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
-                                                 view=view)
-            fig = figure.assemble_figure(panels, result, scale, gain=view.gain)
-            outputs.append(export.save_png(fig, out_dir / f"{stem}_dida.png"))
-            for k, panel in zip(classes, panels[1:], strict=True):
-                outputs.append(export.save_png(
-                    panel, out_dir / f"{stem}_{export.slug(result.labels[k])}.png"))
-            outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))
-        except SettingsError as exc:  # e.g. a grid finer than this image's content
-            bar.close()
+            scan = _load_with_c_messages_as_notes(load_scan, name)
+            indices = parse_slices(args.slices or "center", len(scan)) if scan.is_volume \
+                else [0]  # --slices is for volumes; an image is its one B-scan
+        except SettingsError as exc:  # e.g. --slices 30 of a 25 B-scan volume
             _error(f"{name}: {exc}")
             failures += 1
             continue
-        except DidaError as exc:  # image and model errors already name their file
-            bar.close()
+        except DidaError as exc:  # image errors already name their file
             _error(str(exc))
             failures += 1
             continue
-        except OSError as exc:
-            bar.close()
-            _error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
+        except MemoryError:
+            _error(f"{name}: not enough memory to read it")
             failures += 1
             continue
-        if result.note and not args.json:
-            print(f"note: {name}: {result.note}", file=sys.stderr)
-        if args.json:
-            record = _json_record(result, name=name, model=model_path, top=args.top,
-                                  classes=classes, diagnosis=diagnosis, took=took,
-                                  requested=args.score, batch_note=batch_note,
-                                  device=classifier.info.providers[0], outputs=outputs)
-            print(json.dumps(record), flush=True)
-        else:
-            top = ", ".join(
-                f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
-                for k in result.top(min(args.top, len(result.labels))))
-            if result.from_cache:
-                how = (f"from cache in {took:.2f} s; computed earlier with "
-                       f"{result.evaluations} evaluations in {result.seconds:.1f} s")
-            else:
-                how = f"{result.evaluations} evaluations, {result.seconds:.1f} s"
-            print(f"{name}: {top} ({how}) -> {outputs[0]}")
+        if not args.json:
+            for note in scan.notes:
+                print(f"note: {name}: {note}", file=sys.stderr)
+            if scan.is_volume and not args.slices:
+                print(f"note: {name}: a volume of {len(scan)} B-scans; analysing the centre "
+                      f"one, {scan.centre + 1} (--slices all|center|3,7,9 for others)",
+                      file=sys.stderr)
+        whole = scan.is_volume and args.slices and args.slices.strip().lower() == "all"
+        profiles, scores = [], []
+        for index in indices:
+            if scan.is_volume:
+                _WARNING_ITEM[0] = f"{name} [B-scan {index + 1}]"
+            result = cli_results.analyze_slice(run, scan, index, name)
+            if result is None:
+                failures += 1
+                whole = False
+            elif whole:
+                profiles.append(enface.bscan_profile(result))
+                scores.append(result.scores)
+                labels, space = result.labels, result.score_space
+        _WARNING_ITEM[0] = str(name)
+        if whole and not cli_results.write_evidence_map(run, scan, name, profiles, scores,
+                                                        labels, space):
+            failures += 1
     return 1 if failures else 0
 
 
@@ -310,47 +354,14 @@ def _loadable(names: list[str], load_image):
         yield image
 
 
-def _json_record(result, *, name, model, top, classes, diagnosis, took, requested,
-                 batch_note, device, outputs) -> dict:
-    """One image's line of ``--json``: ``scores`` in ``score_space`` (one space for the
-    whole batch), ``probabilities`` always; ``seconds`` and ``evaluations`` are what this
-    call took, and a result from the cache gives its original run under ``cached_run``."""
-    labels = result.labels
-    probs = result.probabilities if result.probabilities is not None else [None] * len(labels)
-    return {
-        "image": str(name),
-        "model": str(model),
-        "labels": labels,
-        "score_space": result.score_space,
-        "score_space_requested": requested,
-        "scores": {lab: float(s) for lab, s in zip(labels, result.scores, strict=True)},
-        "probabilities": {lab: None if p is None else float(p)
-                          for lab, p in zip(labels, probs, strict=True)},
-        "top": [{"label": labels[k], "score": float(result.scores[k])}
-                for k in result.top(min(top, len(labels)))],
-        "shown": [labels[k] for k in classes],
-        "saturated": [labels[k] for k in result.saturated],
-        "diagnosis": diagnosis,
-        "grids": list(result.grid_sizes),
-        "weights": [float(w) for w in result.weights],
-        "note": "; ".join(n for n in (batch_note, result.note) if n) or None,
-        "mask": result.mask_fill,
-        "from_cache": result.from_cache,
-        "seconds": round(took, 3),
-        "evaluations": 0 if result.from_cache else result.evaluations,
-        "cached_run": {"seconds": round(result.seconds, 3),
-                       "evaluations": result.evaluations} if result.from_cache else None,
-        "batch_size": result.meta.get("batch_size"),
-        "device": device,
-        "outputs": [str(p) for p in outputs],
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-V", "--version"):
         print(f"dida-view {__version__}")
         return 0
+    root = logging.getLogger()
+    handler = _LogToNote()
+    root.addHandler(handler)
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         try:
@@ -364,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stdout_closed()
         finally:
             _WARNING_ITEM[0] = ""
+            _SAID.clear()
+            root.removeHandler(handler)
 
 
 def _run(argv: list[str]) -> int:

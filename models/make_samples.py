@@ -36,7 +36,8 @@ def sidecar(scan: synthetic.Scan, kind: str) -> dict:
     return {"diagnosis": scan.label, "long_name": synthetic.CLASS_NAMES[scan.label],
             "findings": scan.findings, "seed": scan.seed, "kind": kind,
             "generator": synthetic.GENERATOR_VERSION,
-            "note": "synthetic scan made by dida-view's generator; not a patient"}
+            "note": "synthetic scan made by dida-view's generator; not a patient",
+            "model": "dida_demo_oct.onnx"}
 
 
 def save(out: Path, index: int, scan: synthetic.Scan, kind: str) -> Path:

@@ -219,8 +219,8 @@ def test_unpacked_wheel_finds_its_own_data(wheel, tmp_path):
     has_models = any(rel.startswith("models/") for _src, rel in paths.shipped_data_files(ROOT))
     assert found["models"] == (str(site / "dida_view" / "_data" / "models") if has_models
                                else "None")
-    assert found["samples"] == sorted(p.name for p in
-                                      (ROOT / "resources" / "samples").glob("*.png"))
+    assert found["samples"] == sorted(p.name for p in (ROOT / "resources" / "samples").iterdir()
+                                      if p.suffix in paths.IMAGE_SUFFIXES)
 
 
 # -- --self-test --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from dida_view.core.dida import (
     run_dida,
 )
 from dida_view.core.errors import DidaError, ModelError, SettingsError
+from dida_view.core.intensity import is_constant
 from dida_view.core.model import Classifier
 from dida_view.core.preprocess import prepare
 from dida_view.core.scores import (
@@ -141,12 +142,21 @@ def analyze(
         "original_size": prep.original_size,
         "preprocessing": classifier.preprocessing.to_dict(),
     }
+    constant = is_constant(image)  # nothing to find: every map is 0 without a masked run
+    if constant:
+        fields["note"] = "; ".join([*notes, CONSTANT_NOTE])
     if on_start is not None:
         on_start(DidaResult(
             scores=base_scores, grid_sizes=settings.grid_sizes, d={}, evaluations=0,
             seconds=0.0, mask_fill=settings.mask_fill, box=prep.box,
             input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
             meta=meta, **fields))
+
+    if constant:
+        result = _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid)
+        if key is not None:
+            cache.put(key, result)
+        return result
 
     def predict(batch: np.ndarray) -> np.ndarray:
         return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
@@ -167,6 +177,37 @@ def analyze(
     if key is not None:
         cache.put(key, result)
     return result
+
+
+CONSTANT_NOTE = ("constant image (every pixel the same): no structure to explain, "
+                 "so every map is 0 and no masked inference was run")
+
+
+def _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid):
+    """The result for a constant image: ``d`` is 0 for every cell, without a model run.
+
+    Every cell of a constant image looks like every other: no cell can carry evidence
+    that another does not, so DiDA has nothing to show; masking would only measure how the
+    model reacts to a dark square on a blank picture.
+    """
+    box = prep.box
+    too_fine = [n for n in settings.grid_sizes if n > min(box.height, box.width)]
+    if too_fine:
+        raise SettingsError(f"grid size {too_fine[0]} is finer than the image content "
+                            f"({box.height} x {box.width} pixels)")
+    n_classes = len(fields["labels"])
+    d = {n: np.zeros((n_classes, n, n), np.float32) for n in settings.grid_sizes}
+    total = sum(n * n for n in settings.grid_sizes)
+    for n in settings.grid_sizes:
+        if on_grid is not None:
+            on_grid(n, d[n])
+    if progress is not None:
+        progress(total, total)
+    return DidaResult(
+        scores=base_scores, grid_sizes=settings.grid_sizes, d=d, evaluations=0, seconds=0.0,
+        mask_fill=settings.mask_fill, box=prep.box,
+        input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
+        meta={**meta, "constant": True}, **fields)
 
 
 def batch_score_space(

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from dida_view.core import fonts, render
+from dida_view.core import render
 from dida_view.core.dida import DidaResult
+from dida_view.core.fonts import font_for
+from dida_view.core.limits import reduce_for_display
 from dida_view.core.maps import View, class_overlay, class_scale
 from dida_view.core.scoretext import format_score, full_colour_words, score_flags
 
@@ -26,9 +28,10 @@ MARK_OUTLINE = (0, 0, 0)
 
 
 def font(size: int, text: str | None = None) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    """The one place that picks the figure's font: Pillow's default, or the bundled
-    Japanese font (resources/fonts/) when ``text`` needs it."""
-    return fonts.pil_font(size, fonts.needs_cjk(text))
+    """The one place that picks the figure's font: one with glyphs for ``text``
+    (:func:`dida_view.core.fonts.font_for`: the bundled Japanese font, Pillow's default,
+    the system's)."""
+    return font_for(text or "", size)
 
 
 def label_panel(
@@ -95,11 +98,17 @@ def figure_panels(
     """The labelled panels of the figure and their shared colour scale.
 
     The original (with the diagnosis at the top left), then one overlay per class with its
-    name and score at the bottom right, all at the original's size, one scale for all.
+    name and score at the bottom right, all at the original's size (reduced to at most
+    :data:`~dida_view.core.limits.MAX_DISPLAY` pixels on the long side), one scale for all.
     ``diagnosis_prefix``: the words before the diagnosis (``診断: `` in a Japanese report).
     ``marks``: pen strokes in the original's pixels, drawn on every panel.
     """
     view = view or View()
+    reduced = reduce_for_display(image)
+    if marks and reduced.shape != image.shape:  # pen strokes are in the original's pixels
+        f = reduced.shape[1] / image.shape[1]
+        marks = [[(x * f, y * f) for x, y in stroke] for stroke in marks]
+    image = reduced
     scale = view.scale or class_scale(result, classes)
     panels = [label_panel(draw_marks(image, marks) if marks else image,
                           f"{diagnosis_prefix}{diagnosis}" if diagnosis else None,

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from dida_view.core.errors import SettingsError
+from dida_view.core.limits import block_reduce
 
 _INTERPOLATIONS = {
     "nearest": Image.Resampling.NEAREST,
@@ -196,21 +197,30 @@ def content_box(
     return Box(y0, y0 + ch, x0, x0 + cw)
 
 
+HUGE_PIXELS = 16_000_000  # above this, prepare reduces by block means before resizing
+
+
 def prepare(
     image: np.ndarray, pre: Preprocessing, input_size: tuple[int, int], channels: int
 ) -> Prepared:
     """Resize ``image`` (uint8 (H, W) or (H, W, 3)) into the model's pixel space.
 
-    Squeeze and fit are done as one resize, straight to the content box size.
+    Squeeze and fit are done as one resize, straight to the content box size. An image of
+    more than :data:`HUGE_PIXELS` pixels is first reduced by whole-block means to about
+    twice the content box (as Pillow's ``reducing_gap``), so that memory stays bounded.
     """
     if image.ndim not in (2, 3) or image.size == 0:
         raise SettingsError(f"image must be (H, W) or (H, W, 3), got shape {image.shape}")
     if channels not in (1, 3):
         raise SettingsError(f"model channels must be 1 or 3, got {channels}")
     img = np.asarray(image)
+    original_size = (img.shape[0], img.shape[1])
+    box = content_box(original_size, input_size, pre)
+    if img.shape[0] * img.shape[1] > HUGE_PIXELS:  # Pillow's reducing_gap, in bands
+        img = block_reduce(img, min(img.shape[0] // (2 * box.height),
+                                    img.shape[1] // (2 * box.width)))
     if img.ndim == 3 and (pre.color == "grey" or channels == 1):
         img = to_grey(img)
-    box = content_box(img.shape[:2], input_size, pre)
     pil = Image.fromarray(img.astype(np.uint8) if img.dtype != np.uint8 else img)
     resized = pil.resize((box.width, box.height), _INTERPOLATIONS[pre.interpolation])
     content = np.asarray(resized, dtype=np.float32)
@@ -224,13 +234,18 @@ def prepare(
     pixels = np.empty((input_size[0], input_size[1], channels), dtype=np.float32)
     pixels[...] = fill
     pixels[box.slices] = content
-    return Prepared(pixels=pixels, box=box, original_size=(img.shape[0], img.shape[1]))
+    return Prepared(pixels=pixels, box=box, original_size=original_size)
 
 
 def to_grey(rgb: np.ndarray) -> np.ndarray:
-    """ITU-R 601 luma of an (H, W, 3) image, as uint8."""
+    """ITU-R 601 luma of an (H, W, 3) image, as uint8 (in row bands: bounded memory)."""
     w = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    return np.clip(rgb[..., :3].astype(np.float32) @ w + 0.5, 0, 255).astype(np.uint8)
+    out = np.empty(rgb.shape[:2], dtype=np.uint8)
+    rows = max(1, (1 << 20) // max(1, rgb.shape[1]))
+    for r in range(0, rgb.shape[0], rows):
+        band = rgb[r:r + rows, :, :3].astype(np.float32) @ w
+        out[r:r + rows] = np.clip(band + 0.5, 0, 255)
+    return out
 
 
 def source_index(out_len: int, content_len: int) -> np.ndarray:

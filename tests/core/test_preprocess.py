@@ -65,6 +65,7 @@ def test_padding_is_never_masked_even_when_the_model_looks_at_it():
     # region 0 is the letterbox band above the content, region 1 the content's centre
     pre = Preprocessing(fill=128)
     img = np.full((32, 128), 90, np.uint8)  # -> 16 x 64 content in a 64 x 64 input
+    img[-1, -1] = 91  # not constant: a constant image is not analysed (no structure)
     clf = RegionClassifier([(0, 20, 0, 64), (28, 36, 28, 36)], pre)
     res = analyze(clf, img, Settings(grid_sizes=(2, 4, 8), mask_fill="black",
                                      score_space="logit"))
@@ -99,6 +100,7 @@ def test_overlay_pixels_sit_on_the_original_pixels_they_came_from():
     y0, x0 = box.y0 + ey[1] + 2, box.x0 + ex[1] + 2
     clf = RegionClassifier([(y0, box.y0 + ey[2] - 2, x0, box.x0 + ex[2] - 2)], pre)
     img = np.full((h, w), 200, np.uint8)
+    img[0, 0] = 201  # not constant: a constant image is not analysed (no structure)
     res = analyze(clf, img, Settings(grid_sizes=(3,), score_space="logit"))
     mixed = class_mixed_image(res, 0, scale=1.0, out_shape=(h, w))
     ys, xs = np.nonzero(mixed[..., 0] > 0)
@@ -116,6 +118,7 @@ def test_shared_scale_brings_the_brightest_mixed_pixel_to_full_colour():
 
     pre = Preprocessing()
     img = np.full((64, 64), 120, np.uint8)
+    img[0, 63] = 121  # not constant: a constant image is not analysed (no structure)
     clf = RegionClassifier([(10, 30, 10, 40), (40, 60, 5, 20)], pre)
     res = analyze(clf, img, Settings(grid_sizes=(3, 5, 7), score_space="logit"))
     scale = class_scale(res, [0, 1])
