@@ -197,7 +197,7 @@
         <translation>スコア順の分類：クリックするとパネルに表示</translation>
     </message>
     <message>
-        <source>Click a class to show it in the framed (amber) panel, the last one until you click a panel to choose it. Every class's d is kept: no re-run.</source>
+        <source>Click a class to show it in the framed (amber) panel, the last one until you click a panel to choose it. Every class&apos;s d is kept: no re-run.</source>
         <translation>分類をクリックすると、オレンジ色の枠のパネルに表示します。パネルをクリックして選ぶまでは最後のパネルです。全分類の d を保持しているので再解析は不要です。</translation>
     </message>
     <message>
@@ -233,7 +233,7 @@
         <translation>全パネルで共通の色尺度</translation>
     </message>
     <message>
-        <source>On: the panels' brightness can be compared (the paper's way). Off: each panel reaches full colour at its own largest |d|, which shows weak evidence of low-scoring classes.</source>
+        <source>On: the panels&apos; brightness can be compared (the paper&apos;s way). Off: each panel reaches full colour at its own largest |d|, which shows weak evidence of low-scoring classes.</source>
         <translation>オン：パネル間で明るさを比較できます（論文の方法）。オフ：各パネルが自身の最大 |d| で最も濃い色になり、低スコアの分類の弱い根拠も見えます。</translation>
     </message>
     <message>
@@ -249,11 +249,11 @@
         <translation>正方形</translation>
     </message>
     <message>
-        <source>the paper's (finer grids weigh more)</source>
+        <source>the paper&apos;s (finer grids weigh more)</source>
         <translation>論文の値（細かいグリッドほど重い）</translation>
     </message>
     <message>
-        <source>Blend weights of the Mixed Image, one per grid size, coarse to fine; empty = the paper's</source>
+        <source>Blend weights of the Mixed Image, one per grid size, coarse to fine; empty = the paper&apos;s</source>
         <translation>Mixed Image の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
     </message>
     <message>
@@ -289,7 +289,7 @@
         <translation>論文の既定値</translation>
     </message>
     <message>
-        <source>Grid sizes 7, 9, ..., 21, the paper's weights, black mask, auto score</source>
+        <source>Grid sizes 7, 9, ..., 21, the paper&apos;s weights, black mask, auto score</source>
         <translation>グリッドサイズ 7, 9, …, 21、論文の重み、黒マスク、自動スコア</translation>
     </message>
     <message>
@@ -359,19 +359,19 @@
         <translation>セルの色は d = スコア(元画像) − スコア(セルをマスク) で決まります</translation>
     </message>
     <message>
-        <source>&lt;b style='color:#1e5bff'&gt;blue&lt;/b&gt;: against the class</source>
-        <translation>&lt;b style='color:#1e5bff'&gt;青&lt;/b&gt;：分類を否定</translation>
+        <source>&lt;b style=&apos;color:#1e5bff&apos;&gt;blue&lt;/b&gt;: against the class</source>
+        <translation>&lt;b style=&apos;color:#1e5bff&apos;&gt;青&lt;/b&gt;：分類を否定</translation>
     </message>
     <message>
-        <source>&lt;b style='color:#e00000'&gt;red&lt;/b&gt;: supports the class</source>
-        <translation>&lt;b style='color:#e00000'&gt;赤&lt;/b&gt;：分類を支持</translation>
+        <source>&lt;b style=&apos;color:#e00000&apos;&gt;red&lt;/b&gt;: supports the class</source>
+        <translation>&lt;b style=&apos;color:#e00000&apos;&gt;赤&lt;/b&gt;：分類を支持</translation>
     </message>
     <message>
         <source>no colour: no effect</source>
         <translation>色なし：影響なし</translation>
     </message>
     <message>
-        <source>The |d| at which a cell reaches full colour (with the gain), in the score's own unit</source>
+        <source>The |d| at which a cell reaches full colour (with the gain), in the score&apos;s own unit</source>
         <translation>セルが最も濃い色になる |d|（ゲイン込み、スコア自身の単位）</translation>
     </message>
     <message>
@@ -442,7 +442,7 @@
         <translation>なし</translation>
     </message>
     <message>
-        <source>Blend weights reset to the paper's (the grid count changed)</source>
+        <source>Blend weights reset to the paper&apos;s (the grid count changed)</source>
         <translation>グリッド数が変わったため、合成重みを論文の値に戻しました</translation>
     </message>
 </context>
@@ -473,7 +473,7 @@
         <translation>図を書き出す(&amp;E)…</translation>
     </message>
     <message>
-        <source>The paper's figure: original + the three panels</source>
+        <source>The paper&apos;s figure: original + the three panels</source>
         <translation>論文の図：元画像と 3 つのパネル</translation>
     </message>
     <message>
@@ -497,7 +497,7 @@
         <translation>患者さん向けページを印刷(&amp;R)…</translation>
     </message>
     <message>
-        <source>The patient view of this case (original and one class's evidence) on one page</source>
+        <source>The patient view of this case (original and one class&apos;s evidence) on one page</source>
         <translation>この症例の患者さん向け表示（元画像と 1 分類の根拠）を 1 ページに</translation>
     </message>
     <message>
@@ -760,7 +760,7 @@
         <translation>出力</translation>
     </message>
     <message>
-        <source>Horizontal scale before fitting (0.5 for the paper's OCT: width shrunk to 1/2)</source>
+        <source>Horizontal scale before fitting (0.5 for the paper&apos;s OCT: width shrunk to 1/2)</source>
         <translation>合わせる前の横方向の倍率（論文の OCT では 0.5：幅を 1/2 に縮小）</translation>
     </message>
     <message>
@@ -1060,7 +1060,7 @@ or drop it on the window.</source>
         <translation> · d の単位: {0}</translation>
     </message>
     <message>
-        <source>d = score(original) - score(that region hidden), in the score space's unit. Mixed d: the blend-weighted mean over the finished grid sizes of the d of the cell holding that pixel; red supports the class, blue argues against it</source>
+        <source>d = score(original) - score(that region hidden), in the score space&apos;s unit. Mixed d: the blend-weighted mean over the finished grid sizes of the d of the cell holding that pixel; red supports the class, blue argues against it</source>
         <translation>d = スコア(元画像) − スコア(その領域を隠した画像)、スコアの単位。合成 d：終わったグリッドサイズについて、その画素を含むセルの d を合成重みで平均した値。赤は分類を支持、青は否定</translation>
     </message>
 </context>
@@ -1079,7 +1079,7 @@ or drop it on the window.</source>
         <translation>ラベルを選ぶか診断名を入力</translation>
     </message>
     <message>
-        <source>The clinician's diagnosis: pick one of the model's labels or type free text (saved beside the image)</source>
+        <source>The clinician&apos;s diagnosis: pick one of the model&apos;s labels or type free text (saved beside the image)</source>
         <translation>医師の診断：モデルのラベルから選ぶか自由に入力します（画像の横に保存）</translation>
     </message>
     <message>
@@ -1149,7 +1149,7 @@ or drop it on the window.</source>
         <translation>ロジット</translation>
     </message>
     <message>
-        <source>full red = the class's score drops by {0} when that region is hidden (full blue: rises by {0})</source>
+        <source>full red = the class&apos;s score drops by {0} when that region is hidden (full blue: rises by {0})</source>
         <translation>最も濃い赤 = その領域を隠すと分類のスコアが {0} 下がる（最も濃い青：{0} 上がる）</translation>
     </message>
     <message>
@@ -1235,7 +1235,7 @@ or drop it on the window.</source>
         <translation>解析中…</translation>
     </message>
     <message>
-        <source>The computer's answer: &lt;b&gt;{0}&lt;/b&gt; {1}</source>
+        <source>The computer&apos;s answer: &lt;b&gt;{0}&lt;/b&gt; {1}</source>
         <translation>コンピューターの答え: &lt;b&gt;{0}&lt;/b&gt; {1}</translation>
     </message>
     <message>
@@ -1278,7 +1278,7 @@ or drop it on the window.</source>
         <translation>図を書き出す</translation>
     </message>
     <message>
-        <source>What the panels show: the Mixed Image, one grid size, or all grid sizes of one class (the paper's Fig. 3)</source>
+        <source>What the panels show: the Mixed Image, one grid size, or all grid sizes of one class (the paper&apos;s Fig. 3)</source>
         <translation>パネルの表示内容：Mixed Image、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
     </message>
     <message>
