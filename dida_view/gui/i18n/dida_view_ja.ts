@@ -903,7 +903,7 @@
     </message>
     <message>
         <source>Red areas: what made the computer think of {0}.</source>
-        <translation>赤い部分：コンピューターが {0} と考えた理由になったところ。</translation>
+        <translation>赤い部分：コンピューターが{0}と考えた理由になったところ。</translation>
     </message>
     <message>
         <source>Blue areas: what speaks against it.</source>
