@@ -24,6 +24,7 @@ from dida_view.gui.i18n import (
     class_title,
     flag_words,
     full_colour_words,
+    note_words,
     translate,
 )
 from dida_view.gui.legend import LegendStrip
@@ -227,7 +228,7 @@ class Presenter(QObject):
             full = full_colour_words(scale / gain, res.score_space)
         else:
             full = None
-        self.legend.set_state(res.score_space, res.note, full)
+        self.legend.set_state(res.score_space, note_words(res.note), full)
 
     def _class_list(self) -> None:
         m, res = self.model, self.model.result

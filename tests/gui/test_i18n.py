@@ -167,3 +167,25 @@ def test_screenshot_in_japanese(model_path, scan_path, tmp_path, capsys):
         i18n.install_language("en")
         QGuiApplication.setFont(font)
     assert out.is_file()
+
+
+def test_result_notes_are_translated(japanese):
+    note = ("probability saturated (top p = 0.999): showing log-odds, where masking a cell "
+            "can still move the score; something the viewer does not know")
+    ja = i18n.note_words(note)
+    assert ja.startswith("確率が飽和しています（最大 p = 0.999）。")
+    assert "スコアが動く対数オッズで表示" in ja
+    assert ja.endswith("; something the viewer does not know")  # unknown text stays
+    # the core's own sentences (a change of their wording must show here)
+    import numpy as np
+
+    from dida_view.core.analysis import CONSTANT_NOTE
+    from dida_view.core.scores import pinned_note, resolve_space
+
+    assert i18n.note_words(CONSTANT_NOTE).startswith("一様な画像です")
+    _space, saturated = resolve_space(np.array([0.9999, 0.0001]), "auto", True)
+    assert i18n.note_words(saturated).startswith("確率が飽和しています（最大 p = ")
+    pinned = pinned_note((1,), ["Normal", "DME"])
+    assert i18n.note_words(pinned).startswith("DME はマップを作れません")
+    i18n.install_language("en")
+    assert i18n.note_words(note) == note

@@ -16,6 +16,7 @@ Language menu's setting, else the system's.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
@@ -176,3 +177,40 @@ MASKS = {"black": QT_TRANSLATE_NOOP("Scores", "black"), "mean": QT_TRANSLATE_NOO
 def mask_words(fill: str) -> str:
     """A mask fill's name (``black``, ``mean``…) as shown."""
     return translate("Scores", MASKS[fill]) if fill in MASKS else fill
+
+
+# the sentences of a result's note (dida_view.core.analysis and .scores), each a pattern of
+# the English sentence and its translatable template ({0}, {1}: the pattern's groups)
+NOTES = (
+    (r"probability saturated \(top p = ([0-9.]+)\): showing (log-odds|logits), where masking "
+     r"a cell can still move the score",
+     QT_TRANSLATE_NOOP("Notes", "probability saturated (top p = {0}): showing {1}, where "
+                       "masking a cell can still move the score")),
+    (r"probability saturated: showing (log-odds|logit)\b",
+     QT_TRANSLATE_NOOP("Notes", "probability saturated: showing {0}")),
+    (r"no map possible for (.+?): the model outputs exactly 1 or 0 there \(float32 rounding\), "
+     r"so masking cannot move the score measurably in any space; a blank map means 'cannot "
+     r"tell', not 'no evidence'",
+     QT_TRANSLATE_NOOP("Notes", "no map possible for {0}: the model outputs exactly 1 or 0 "
+                       "there (float32 rounding), so masking cannot move the score measurably "
+                       "in any space; a blank map means 'cannot tell', not 'no evidence'")),
+    (r"constant image \(every pixel the same\): no structure to explain, so every map is 0 "
+     r"and no masked inference was run",
+     QT_TRANSLATE_NOOP("Notes", "constant image (every pixel the same): no structure to "
+                       "explain, so every map is 0 and no masked inference was run")),
+)
+_SPACE_WORDS = {"logits": "logit"}
+
+
+def note_words(note: str | None) -> str | None:
+    """A result's note (English, from the Qt-free core) in the current language: each known
+    sentence translated, score spaces named as the UI names them; other text as it is."""
+    if not note or current_language() == "en":
+        return note
+    for pattern, template in NOTES:
+        def sub(m: re.Match, template: str = template) -> str:
+            groups = [space_words(_SPACE_WORDS.get(g, g)) for g in m.groups()]
+            return translate("Notes", template).format(*groups)
+
+        note = re.sub(pattern, sub, note)
+    return note

@@ -813,6 +813,25 @@
     </message>
 </context>
 <context>
+    <name>Notes</name>
+    <message>
+        <source>probability saturated (top p = {0}): showing {1}, where masking a cell can still move the score</source>
+        <translation>確率が飽和しています（最大 p = {0}）。セルのマスクでもスコアが動く{1}で表示します</translation>
+    </message>
+    <message>
+        <source>probability saturated: showing {0}</source>
+        <translation>確率が飽和しています。{0}で表示します</translation>
+    </message>
+    <message>
+        <source>no map possible for {0}: the model outputs exactly 1 or 0 there (float32 rounding), so masking cannot move the score measurably in any space; a blank map means &apos;cannot tell&apos;, not &apos;no evidence&apos;</source>
+        <translation>{0} はマップを作れません。モデルの出力がちょうど 1 か 0 で（float32 の丸め）、どのスコアでもマスクによる変化を測れないためです。空のマップは「根拠なし」ではなく「判断できない」ことを示します</translation>
+    </message>
+    <message>
+        <source>constant image (every pixel the same): no structure to explain, so every map is 0 and no masked inference was run</source>
+        <translation>一様な画像です（全画素が同じ値）。説明すべき構造がないため、マップはすべて 0 で、マスク推論は実行していません</translation>
+    </message>
+</context>
+<context>
     <name>Opening</name>
     <message>
         <source>Cannot open image</source>
