@@ -189,3 +189,50 @@ def test_result_notes_are_translated(japanese):
     assert i18n.note_words(pinned).startswith("DME はマップを作れません")
     i18n.install_language("en")
     assert i18n.note_words(note) == note
+
+
+CHILD = r"""
+import sys
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(["t"])
+if any("CJK" in f or "JP" in f for f in QFontDatabase.families()):
+    print("skip: a CJK font is still visible"); sys.exit(0)
+
+def draw(font):
+    img = QImage(400, 60, QImage.Format.Format_Grayscale8)
+    img.fill(255)
+    p = QPainter(img)
+    p.setFont(font)
+    p.drawText(img.rect(), Qt.AlignmentFlag.AlignCenter, "脈絡膜新生血管")
+    p.end()
+    return bytes(img.constBits())
+
+before = draw(QGuiApplication.font())  # no Japanese font at all: boxes
+from dida_view.gui import i18n
+lang = i18n.setup_language("ja", QSettings(sys.argv[1], QSettings.Format.IniFormat))
+after = draw(QGuiApplication.font())
+print("lang", lang, "differs", before != after, "ink", sum(b < 128 for b in after))
+"""
+
+
+def test_japanese_shows_without_system_cjk_fonts(tmp_path):
+    """With fontconfig seeing no Japanese font, the bundled font draws the text (the
+    glyphs differ from the tofu boxes drawn before it is set up)."""
+    import os
+    import subprocess
+    import sys
+
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype</dir>'
+                    f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": str(Path(i18n.__file__).parents[3])}
+    out = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "s.ini")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    if out.stdout.startswith("skip"):
+        pytest.skip(out.stdout.strip())
+    assert "lang ja differs True" in out.stdout, out.stdout + out.stderr[-2000:]
