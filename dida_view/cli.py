@@ -60,6 +60,11 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
                    help="score space (auto: probability, or, when it saturates, logit for a "
                    "model that outputs logits and log-odds for one that outputs probabilities; "
                    "one space for the whole batch)")
+    p.add_argument("--engine", default="auto", choices=("auto", "full", "incremental"),
+                   help="full: run the whole model on every masked image; incremental: "
+                   "recompute only what a masked cell changes (the same maps to float "
+                   "precision); auto (default): incremental where a short measurement at "
+                   "the start finds it faster for this model")
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="masked images per model run (default: chosen by measurement)")
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
@@ -232,6 +237,7 @@ def open_model(args: argparse.Namespace):
             score_space=args.score,
             batch_size=args.batch_size,
             weights=weights,
+            engine=args.engine,
         )
     except SettingsError as exc:
         flag = "--weights" if "weight" in str(exc) else "--batch-size" if "batch" in \
@@ -243,6 +249,10 @@ def open_model(args: argparse.Namespace):
         raise DidaError("no model: give --model M.onnx (the demo model is not installed)")
     classifier = OnnxClassifier(model_path, output=args.output_name,
                                 device="cpu" if args.cpu else "auto")
+    if settings.engine != "full":  # split the graph while the images load
+        from dida_view.core.incremental import plan_future
+
+        plan_future(classifier)
     return classifier, settings, model_path
 
 
@@ -293,7 +303,8 @@ def run_analyze(argv: list[str]) -> int:
     run = types.SimpleNamespace(
         args=args, classifier=classifier, settings=settings, cache=cache, tuner=tuner,
         view=maps.View(gain=args.gain, opacity=args.opacity), shown=shown, out_dir=out_dir,
-        model_path=model_path, batch_note=batch_note, names=export.OutputNames())
+        model_path=model_path, batch_note=batch_note, names=export.OutputNames(),
+        engine_notes=set())
     failures = 0
     for name in args.images:
         _WARNING_ITEM[0] = str(name)

@@ -3,8 +3,9 @@ its line on stdout (or JSON record), and a volume's evidence map.
 
 ``run`` is the run's settings and shared state, made once by
 :func:`dida_view.cli.run_analyze`: ``args``, ``classifier``, ``settings``, ``cache``,
-``tuner``, ``view``, ``shown``, ``out_dir``, ``model_path``, ``batch_note`` and ``names``
-(the :class:`~dida_view.core.export.OutputNames` of the run).
+``tuner``, ``view``, ``shown``, ``out_dir``, ``model_path``, ``batch_note``, ``names``
+(the :class:`~dida_view.core.export.OutputNames` of the run) and ``engine_notes`` (the
+reasons for full inference already said).
 """
 
 from __future__ import annotations
@@ -115,6 +116,10 @@ def report(run, scan, index, name, result, classes, diagnosis, took, outputs) ->
     args = run.args
     if result.note and not args.json:
         print(f"note: {name}: {result.note}", file=sys.stderr)
+    engine_note = result.meta.get("engine_note")  # why full inference ran: said once a run
+    if engine_note and engine_note not in run.engine_notes and not args.json:
+        print(f"note: {engine_note}", file=sys.stderr)
+    run.engine_notes.add(engine_note)
     if args.json:
         record = json_record(result, name=name, model=run.model_path, top=args.top,
                               classes=classes, diagnosis=diagnosis, took=took,
@@ -142,7 +147,8 @@ def json_record(result, *, name, model, top, classes, diagnosis, took, requested
                  batch_note, device, outputs, input_notes=()) -> dict:
     """One image's line of ``--json``: ``scores`` in ``score_space`` (one space for the
     whole batch), ``probabilities`` always; ``seconds`` and ``evaluations`` are what this
-    call took, and a result from the cache gives its original run under ``cached_run``.
+    call took, and a result from the cache gives its original run under ``cached_run``;
+    ``engine`` (``full`` or ``incremental``; ``engine_note``: why not incremental) too.
     ``notes``: every note on this image, those on reading it first (windowing, alpha),
     then the batch's and the analysis's (``note`` keeps the last two, as before)."""
     labels = result.labels
@@ -169,8 +175,10 @@ def json_record(result, *, name, model, top, classes, diagnosis, took, requested
         "from_cache": result.from_cache,
         "seconds": round(took, 3),
         "evaluations": 0 if result.from_cache else result.evaluations,
-        "cached_run": {"seconds": round(result.seconds, 3),
-                       "evaluations": result.evaluations} if result.from_cache else None,
+        "cached_run": {"seconds": round(result.seconds, 3), "evaluations": result.evaluations,
+                       "engine": result.meta.get("engine")} if result.from_cache else None,
+        "engine": None if result.from_cache else result.meta.get("engine"),
+        "engine_note": None if result.from_cache else result.meta.get("engine_note"),
         "batch_size": result.meta.get("batch_size"),
         "device": device,
         "outputs": [str(p) for p in outputs],

@@ -188,6 +188,9 @@ class ViewerModel:
         self.events = Events()
         self.image: np.ndarray | None = None
         self.image_path: Path | None = None
+        from dida_view.volume_model import VolumeModel  # it imports Event from here
+
+        self.volume = VolumeModel()  # the scan the image is a B-scan of, and its B-scans
         self.classifier: Any = None  # a core Classifier (OnnxClassifier in the viewer)
         self.model_path: Path | None = None
         self.result: DidaResult | None = None

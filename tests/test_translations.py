@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "dida_view" / "gui" / "i18n"
 TS = I18N / "dida_view_ja.ts"
 QM = I18N / "dida_view_ja.qm"
-PLACEHOLDER = re.compile(r"\{\d*\}|%\d|%n|<[^>]+>|&nbsp;")
+PLACEHOLDER = re.compile(r"\{\d*\}|%[0-9nvmp]|<[^>]+>|&nbsp;")
 
 
 def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dida_view.core import render
+from dida_view.core import engines, render
 from dida_view.core.batching import BatchTuner
 from dida_view.core.cache import ResultCache, result_key
 from dida_view.core.dida import (
@@ -22,6 +22,7 @@ from dida_view.core.dida import (
     DidaResult,
     GridCallback,
     ProgressCallback,
+    make_fill,
     parse_grid_sizes,
     run_dida,
 )
@@ -37,6 +38,8 @@ from dida_view.core.scores import (
     to_space,
 )
 
+BATCH = 16  # masked cells per run in auto's measurement of the engines, unless set
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -44,6 +47,10 @@ class Settings:
 
     ``weights=None``: the paper's weights. ``batch_size=None``: chosen by measurement
     (:class:`~dida_view.core.batching.BatchTuner`, see ``analyze(tuner=...)``).
+    ``engine``: ``full`` inference of every masked image, ``incremental`` (recompute only
+    what a masked cell changes, :mod:`dida_view.core.incremental`; the same ``d`` to float
+    precision) or ``auto`` (incremental where it is measured faster for the model). Not
+    part of the result cache's key: every engine gives the same result.
     """
 
     grid_sizes: tuple[int, ...] = DEFAULT_GRID_SIZES
@@ -51,6 +58,7 @@ class Settings:
     score_space: str = "auto"
     batch_size: int | None = None
     weights: tuple[float, ...] | None = None
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grid_sizes", parse_grid_sizes(list(self.grid_sizes)))
@@ -61,6 +69,10 @@ class Settings:
         if self.score_space not in SCORE_SPACES:
             raise SettingsError(
                 f"bad score space {self.score_space!r}: expected one of {', '.join(SCORE_SPACES)}"
+            )
+        if self.engine not in engines.ENGINES:
+            raise SettingsError(
+                f"bad engine {self.engine!r}: expected one of {', '.join(engines.ENGINES)}"
             )
         if self.batch_size is not None and int(self.batch_size) < 1:
             raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
@@ -120,6 +132,8 @@ def analyze(
             hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
                           lookup_seconds=time.perf_counter() - t0)
             return _replay(hit, progress, on_grid, on_start)
+    if settings.engine == "incremental":
+        engines.incremental.plan_future(classifier)  # split while the image is prepared
     prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
     base_raw = classifier.raw(prep.pixels[None])[0]
     space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
@@ -161,18 +175,31 @@ def analyze(
     def predict(batch: np.ndarray) -> np.ndarray:
         return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
 
+    runner = None
+    if settings.engine != "full":  # the batch size stays the tuner's: it measures either
+        runner = engines.MaskedRunner(
+            classifier, prep.pixels, make_fill(prep.pixels, prep.box, settings.mask_fill),
+            prep.box, settings.engine, int(settings.batch_size or BATCH), base_scores,
+            lambda raw: to_space(raw, space, classifier.outputs_probabilities),
+            split_after=settings.grid_sizes[0] ** 2)
+    batching = _batching(classifier, settings, tuner)
+    if runner is not None and isinstance(batching, BatchTuner):
+        batching = engines.RunnerBatches(runner, batching)
     run = run_dida(
         predict,
         prep.pixels,
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
-        batch_size=_batching(classifier, settings, tuner),
+        batch_size=batching,
         base_scores=base_scores,
         progress=progress,
         cancel=cancel,
         on_grid=on_grid,
+        predict_cells=runner,
     )
+    engine, engine_note = runner.outcome() if runner else ("full", None)
+    meta.update(engine=engine, engine_note=engine_note)
     result = replace(run, meta={**run.meta, **meta}, **fields)
     if key is not None:
         cache.put(key, result)

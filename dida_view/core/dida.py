@@ -26,6 +26,7 @@ Predict = Callable[[np.ndarray], np.ndarray]
 ProgressCallback = Callable[[int, int], None]
 CancelCallback = Callable[[], bool]
 GridCallback = Callable[[int, np.ndarray], None]
+CellPredict = Callable[[list[tuple[int, int, int, int]]], np.ndarray]
 
 DEFAULT_GRID_SIZES: tuple[int, ...] = (7, 9, 11, 13, 15, 17, 19, 21)
 MASK_FILLS: tuple[str, ...] = ("black", "mean", "blur", "noise")
@@ -160,7 +161,8 @@ class DidaResult:
         Whether this result came from the result cache, and how long the lookup took.
     meta
         Provenance of the run (``batch_size``, ``original_size``, ``preprocessing``,
-        ``score_space_requested``); nothing for display.
+        ``score_space_requested``, ``engine``: ``full`` or ``incremental``, and
+        ``engine_note``: why not incremental, or None); nothing for display.
     """
 
     scores: np.ndarray
@@ -227,6 +229,7 @@ def run_dida(
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
     on_grid: GridCallback | None = None,
+    predict_cells: CellPredict | None = None,
 ) -> DidaResult:
     """Run DiDA on one model-space image.
 
@@ -253,6 +256,11 @@ def run_dida(
         Polled before every batch; when it returns True, :class:`Cancelled` is raised.
     on_grid
         Called as ``on_grid(n, d_n)`` as soon as grid size ``n`` is complete.
+    predict_cells
+        ``[(y0, y1, x0, x1), ...] -> (k, classes)``: the scores of the image with each
+        rectangle masked with the fill, computed some other way than by masking whole
+        images (the incremental engine, :mod:`dida_view.core.incremental`). When given,
+        it runs the masked inferences instead of ``predict``.
 
     Returns
     -------
@@ -287,8 +295,9 @@ def run_dida(
     evaluations = 0
     d: dict[int, np.ndarray] = {}
 
-    buf = np.empty((tuner.max_size,) + pixels.shape, dtype=np.float32)
-    buf[...] = pixels
+    if predict_cells is None:
+        buf = np.empty((tuner.max_size,) + pixels.shape, dtype=np.float32)
+        buf[...] = pixels
     pending: list[tuple[int, int, int, int, int]] = []  # (i, j, y0:y1, x0:x1) in buf
 
     def flush(n: int) -> None:
@@ -298,7 +307,10 @@ def run_dida(
             raise Cancelled()
         k = len(pending)
         t = time.perf_counter()
-        out = np.asarray(predict(buf[:k]), dtype=np.float64)
+        if predict_cells is None:
+            out = np.asarray(predict(buf[:k]), dtype=np.float64)
+        else:
+            out = np.asarray(predict_cells([p[2:] for p in pending]), dtype=np.float64)
         if k == target:
             tuner.record(k, time.perf_counter() - t)
         if out.shape != (k, n_classes):
@@ -306,8 +318,9 @@ def run_dida(
         evaluations += k
         ii, jj = zip(*((p[0], p[1]) for p in pending), strict=True)
         d[n][:, list(ii), list(jj)] = (base[None, :] - out).T
-        for slot, (_i, _j, y0, y1, x0, x1) in enumerate(pending):
-            buf[slot, y0:y1, x0:x1] = pixels[y0:y1, x0:x1]
+        if predict_cells is None:
+            for slot, (_i, _j, y0, y1, x0, x1) in enumerate(pending):
+                buf[slot, y0:y1, x0:x1] = pixels[y0:y1, x0:x1]
         done += k
         pending.clear()
         if progress is not None:
@@ -326,7 +339,8 @@ def run_dida(
             if sat[y1, x1] - sat[y0, x1] - sat[y1, x0] + sat[y0, x0] == 0:
                 done += 1  # masking changes nothing: d stays exactly 0, nothing is run
                 continue
-            buf[len(pending), y0:y1, x0:x1] = fill[y0:y1, x0:x1]
+            if predict_cells is None:
+                buf[len(pending), y0:y1, x0:x1] = fill[y0:y1, x0:x1]
             pending.append((i, j, y0, y1, x0, x1))
             if len(pending) == target:
                 flush(n)

@@ -125,6 +125,7 @@ class OnnxClassifier:
         # every file of the model, hashed before the session reads them
         self.files = fingerprint_model(self.path)
         self.session = self._open_session(device, threads, spinning)
+        self.session_threads = (threads, spinning)  # for sessions on parts of the graph
         if self.files.changed_on_disk():
             raise ModelError(f"{self.path}: the model changed while it was being opened; "
                              "try again")

@@ -48,6 +48,15 @@ def figure_array(model: ViewerModel) -> np.ndarray:
                                  note=model.note or None, marks=model.marks)
 
 
+def case_stem(model: ViewerModel) -> str:
+    """The stem of export file names: the scan's anonymous case id (never a DICOM or vendor
+    file's name, which may carry the patient's), with ``_s007`` for B-scan 7 of a volume,
+    as the CLI names it; the image's stem for an image opened without a scan."""
+    if model.volume.scan is not None:
+        return model.volume.stem()
+    return model.image_path.stem if model.image_path is not None else "dida"
+
+
 def export_figure(model: ViewerModel, path: str | Path) -> Path:
     """Write the composite figure as a PNG."""
     return export.save_png(figure_array(model), path)
@@ -57,11 +66,12 @@ def export_panels(model: ViewerModel, folder: str | Path) -> list[Path]:
     """Write the original and each class panel (labelled, at the original's size)."""
     res, image = model.result, model.image
     assert res is not None and image is not None
-    stem = model.image_path.stem if model.image_path is not None else "image"
+    stem = case_stem(model)
     panels, _scale = figure.figure_panels(image, res, list(model.panel_classes),
                                           diagnosis=model.diagnosis or None,
                                           view=model.figure_view(), marks=model.marks)
-    names = ["original"] + [export.slug(res.labels[k]) for k in model.panel_classes]
+    slugs = export.class_slugs(list(res.labels))  # distinct even where two labels collide
+    names = ["original"] + [slugs[k] for k in model.panel_classes]
     return [export.save_png(panel, Path(folder) / f"{stem}_{name}.png")
             for panel, name in zip(panels, names, strict=True)]
 
@@ -96,8 +106,7 @@ class Exporter:
         return v if isinstance(v, str) else ""
 
     def _suggest(self, suffix: str) -> str:
-        path = self.model.image_path
-        return str(Path(self._folder() or ".") / f"{path.stem if path else 'dida'}{suffix}")
+        return str(Path(self._folder() or ".") / f"{case_stem(self.model)}{suffix}")
 
     def _ready(self) -> bool:
         if not can_export(self.model):

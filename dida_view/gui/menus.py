@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.core.imageio import IMAGE_SUFFIXES
+from dida_view.core.imageio import IMAGE_SUFFIXES, SCAN_SUFFIXES
 from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
 
 K = QKeySequence.StandardKey
@@ -38,6 +38,8 @@ MENUS = {
          QT_TRANSLATE_NOOP("Menus", "The paper's figure: original + the three panels")),
         ("export_panels", QT_TRANSLATE_NOOP("Menus", "Export &Panels…"), None, ""),
         ("export_arrays", QT_TRANSLATE_NOOP("Menus", "Export &Arrays (.npz)…"), None, ""),
+        ("export_evidence", QT_TRANSLATE_NOOP("Menus", "Export E&vidence Map…"), None,
+         QT_TRANSLATE_NOOP("Menus", "The volume evidence map (all B-scans analysed) as a PNG and an .npz")),
         ("export_report", QT_TRANSLATE_NOOP("Menus", "Export &Report…"), None,
          QT_TRANSLATE_NOOP("Menus", "A PDF report of this case (or an HTML handout)")),
         ("print_patient", QT_TRANSLATE_NOOP("Menus", "P&rint Patient Page…"), K.Print,
@@ -51,6 +53,8 @@ MENUS = {
         ("rerun", QT_TRANSLATE_NOOP("Menus", "&Run Again"), "F5", ""),
         ("cancel", QT_TRANSLATE_NOOP("Menus", "&Cancel"), "Esc", ""),
         ("reset", QT_TRANSLATE_NOOP("Menus", "&Paper Defaults"), None, ""),
+        ("analyse_all", QT_TRANSLATE_NOOP("Menus", "Analyse &All B-scans"), None,
+         QT_TRANSLATE_NOOP("Menus", "Analyse every B-scan of the volume (for the volume evidence map); Esc cancels")),
         None,
         ("cpu_only", QT_TRANSLATE_NOOP("Menus", "Run on the CPU &Only"), None,
          QT_TRANSLATE_NOOP("Menus", "Ignore a GPU even when onnxruntime has one (reloads the model)")),
@@ -62,6 +66,12 @@ MENUS = {
         None,
         ("square_bigger", QT_TRANSLATE_NOOP("Menus", "&Larger Square"), "]", ""),
         ("square_smaller", QT_TRANSLATE_NOOP("Menus", "&Smaller Square"), "[", ""),
+        None,
+        ("next_bscan", QT_TRANSLATE_NOOP("Menus", "Next &B-scan"), "PgDown", ""),
+        ("prev_bscan", QT_TRANSLATE_NOOP("Menus", "Previous B-sc&an"), "PgUp", ""),
+        ("show_identifiers", QT_TRANSLATE_NOOP("Menus", "Show Patient &Identifiers"), None,
+         QT_TRANSLATE_NOOP("Menus", "Show the name, ID and birth date a DICOM or vendor file holds (never exported; "
+         "off again for the next scan)")),
         None,
         ("full_screen", QT_TRANSLATE_NOOP("Menus", "&Full Screen"), "F11", ""),
         ("teaching", QT_TRANSLATE_NOOP("Menus", "&Teaching Mode"), "Ctrl+T", QT_TRANSLATE_NOOP("Menus", "Full screen for a projector, as a quiz: "
@@ -86,13 +96,17 @@ MENUS = {
     ],
     QT_TRANSLATE_NOOP("Menus", "&Help"): [("about", QT_TRANSLATE_NOOP("Menus", "&About DiDA View"), None, "")],
 }
+# their slots get the new state
+CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers")
 LANGUAGE_NAMES = (("", QT_TRANSLATE_NOOP("Menus", "System Default")), ("en", "English"),
                   ("ja", "日本語"))
-CHECKABLE = ("cpu_only", "dark", "teaching", "pen")  # their slots get the new state
-PATTERNS = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
-# kind -> (dialog title, file filter with {0}: the image patterns), translated when shown
-OPEN = {"image": (QT_TRANSLATE_NOOP("Menus", "Open image"),
-                  QT_TRANSLATE_NOOP("Menus", "Images ({0});;All files (*)")),
+IMAGES = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
+SCANS = " ".join(f"*{s}" for s in SCAN_SUFFIXES)
+# kind -> (dialog title, file filter: {0} the image patterns, {1} every scan's), translated
+# when shown. File > Open Image takes every scan the core reads (images, DICOM, multi-page
+# TIFF, vendor files)
+OPEN = {"image": (QT_TRANSLATE_NOOP("Menus", "Open image or scan"),
+                  QT_TRANSLATE_NOOP("Menus", "Scans ({1});;Images ({0});;All files (*)")),
         "model": (QT_TRANSLATE_NOOP("Menus", "Open ONNX model"),
                   QT_TRANSLATE_NOOP("Menus", "ONNX models (*.onnx);;All files (*)")),
         "cases": (QT_TRANSLATE_NOOP("Menus", "Open cases: a case list, or any image of a folder"),
@@ -199,7 +213,8 @@ def ask_open(parent: QWidget, store: QSettings, kind: str) -> str:
     """File > Open Image (``kind="image"``) or Open Model (``"model"``): a file dialog in
     the folder last used for that kind; the chosen path, or "" when cancelled."""
     title, filters = OPEN[kind]
-    title, filters = translate("Menus", title), translate("Menus", filters).format(PATTERNS)
+    title, filters = translate("Menus", title), translate("Menus", filters).format(
+        IMAGES, SCANS)
     folder = store.value(f"dirs/{kind}", "")
     path, _ = QFileDialog.getOpenFileName(parent, title,
                                           folder if isinstance(folder, str) else "", filters)

@@ -13,8 +13,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from dida_view import paths
 from dida_view.core.errors import DidaError
-from dida_view.core.imageio import load_image
 from dida_view.core.reading import load_reading
+from dida_view.core.scan import load_scan
 from dida_view.gui import menus
 from dida_view.gui.i18n import translate
 from dida_view.gui.qsettings import push_recent, recent_files
@@ -35,7 +35,8 @@ class FileOpening:
             self.open_image(path) if kind == "image" else self.open_model(path)
 
     def open_image(self, path: str | Path, remember: bool = True, run_id: int = 0) -> bool:
-        """Load an image and analyse it (the old run is cancelled). False on error.
+        """Load an image or scan and analyse it (the old run is cancelled; of a volume,
+        the centre B-scan). False on error.
 
         ``remember``: list it in File > Open Recent (not for a case of a case list).
         ``run_id``: a run of this image already queued with the current model and settings
@@ -43,7 +44,8 @@ class FileOpening:
         queued before it is cancelled.
         """
         try:
-            image = load_image(path)
+            scan = load_scan(path)
+            image = scan.image()  # the centre B-scan of a volume
         except DidaError as exc:
             self.show_error(translate("Opening", "Cannot open image"), str(exc))
             return False
@@ -52,12 +54,14 @@ class FileOpening:
         self.run_id = 0
         self._set_activity(running=False)
         reading = load_reading(path)
+        self.model.volume.set_scan(scan)
         self.model.set_image(image, path, reading.diagnosis, reading.note)
         if remember:
             push_recent(self.store, "images", path)
             self.store.setValue("dirs/image", str(Path(path).resolve().parent))
             self._fill_file_menus()
         if run_id:
+            self.volumes.runs[run_id] = self.model.volume.index  # its B-scan's result is kept
             self.run_id = run_id
             self._set_activity(running=True)
             self.status.start(self.model.settings.grid_sizes)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from dida_view.core.figure import MARK_COLOUR
 from dida_view.gui.cursor import CursorModel, ZoomModel
 from dida_view.gui.layout import choose_grid
+from dida_view.gui.scalebar import draw_scale_bar
 
 HEADER_H = 22
 BACKGROUND = QColor(24, 24, 24)
@@ -88,6 +89,7 @@ class ImagePanel(QWidget):
         self.header_h = HEADER_H  # the panel area sets these from the panel's size
         self.title_px = 13
         self.marks: tuple = ()  # the pen's strokes, in original-image pixels (as the area's)
+        self.mm_per_px: float | None = None  # the original's column spacing: a scale bar
         self._qimage: QImage | None = None
         self._press: QPointF | None = None
         self._press_center: QPointF | None = None
@@ -219,6 +221,7 @@ class ImagePanel(QWidget):
         self._draw_caption(p, visible, self.top_caption, top=True)
         self._draw_caption(p, visible, self.caption, top=False)
         self._draw_marks(p)
+        self._draw_scale_bar(p, visible)
         sq = self.square_rect()
         if sq is not None:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -233,6 +236,11 @@ class ImagePanel(QWidget):
             p.setPen(QPen(TARGET_FRAME, 4))
             p.drawRect(QRectF(self.rect()).adjusted(2, 2, -2, -2))
         p.end()
+
+    def _draw_scale_bar(self, p: QPainter, box: QRectF) -> None:
+        if self.mm_per_px and self.image_size[0] > 0:
+            px_per_mm = self.image_rect().width() / self.image_size[0] / self.mm_per_px
+            draw_scale_bar(p, box, px_per_mm, self._title_font(0.85))
 
     def _draw_marks(self, p: QPainter) -> None:
         """The pen's strokes at their image position (the same place on every panel)."""
@@ -399,3 +407,4 @@ class PanelArea(QWidget):
             p.header_h, p.title_px = g.header_h, g.title_px
             p.setGeometry(x, y, max(1, round(g.panel_w)), max(1, round(g.panel_h)))
             p.update()
+

@@ -14,7 +14,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from dida_view.core.scoretext import score_flags
 from dida_view.gui.controls import ControlsPanel
@@ -124,7 +124,14 @@ class Presenter(QObject):
             scale = self._class_panels((w, h))
         orig = self.area.panels[0]
         orig.set_picture(self.cache.original(), (w, h))
-        name = m.image_path.name if m.image_path is not None else ""
+        vol = m.volume
+        name = "" if m.image_path is None else m.image_path.name if vol.anonymous_name() \
+            else vol.case_id()  # a DICOM or vendor file's name may carry the patient's
+        if vol.is_volume():
+            name = QCoreApplication.translate("Volume", "B-scan {0}/{1}").format(
+                vol.index + 1, vol.count()) + f" · {name}"
+        spacing = vol.scan.pixel_spacing if vol.scan is not None else None
+        orig.mm_per_px = spacing[1] if spacing else None
         orig.set_texts(translate("Presenter", "Original · {0}").format(name), top_caption=translate(
             "Presenter", "Diagnosis: {0}").format(class_name(m.diagnosis)) if m.diagnosis else "")
         orig.set_target(False)

@@ -30,6 +30,13 @@ def default_lang() -> str:
     return current_language()
 
 
+def scan_case_id(model: ViewerModel) -> str | None:
+    """A DICOM or vendor scan's anonymous case id (with ``_s007`` for a volume's B-scan);
+    None for a plain image, whose report id is the hash of its pixels."""
+    vol = model.volume
+    return None if vol.scan is None or vol.anonymous_name() else vol.stem()
+
+
 def export_report(model: ViewerModel, path: str | Path, lang: str = "en") -> Path:
     """Write the report of the case on screen to ``path`` (``.html``: HTML, else PDF)."""
     from dida_view.report_pdf import write_pdf
@@ -38,7 +45,7 @@ def export_report(model: ViewerModel, path: str | Path, lang: str = "en") -> Pat
     note = load_reading(model.image_path).note if model.image_path is not None else ""
     reading = Reading(diagnosis=model.diagnosis or "", note=note)
     entry = make_entry(model.image, model.result, reading, lang=lang,
-                       view=model.figure_view())
+                       view=model.figure_view(), cid=scan_case_id(model))
     card = ModelCard.from_classifier(model.classifier, model.model_path or "model")
     path = Path(path)
     today = date.today().isoformat()
@@ -56,7 +63,7 @@ def ask_report(parent: QWidget, model: ViewerModel, store: QSettings,
         return
     folder = store.value("dirs/export", "")
     folder = folder if isinstance(folder, str) and folder else "."
-    suggest = str(Path(folder) / f"report_{case_id(model.image)}.pdf")
+    suggest = str(Path(folder) / f"report_{scan_case_id(model) or case_id(model.image)}.pdf")
     path, chosen = QFileDialog.getSaveFileName(
         parent, translate("ReportDialog", "Export report"), suggest,
         translate("ReportDialog", FILTERS))

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from dida_view.core.analysis import Settings
 from dida_view.core.dida import DidaResult
@@ -49,6 +49,7 @@ from dida_view.gui.probe import LegendAndProbe, ProbePanel
 from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.statusbar import RunStatus, done_text
 from dida_view.gui.toolbar import make_toolbar
+from dida_view.gui.volume import VolumeController
 from dida_view.gui.worker import WorkerHost
 from dida_view.viewer_model import IDLE, LOADING, RUNNING, ViewerModel
 
@@ -84,7 +85,12 @@ class MainWindow(FileOpening, QMainWindow):
         self.area = PanelArea(self.cursor, self.zoom)
         self.legend = LegendStrip()
         self.probe = ProbePanel()
-        lay.addWidget(self.area, 1)
+        self.volumes = VolumeController(self)  # B-scans, the localizer, the evidence map
+        row = QHBoxLayout()
+        row.addWidget(self.area, 1)
+        row.addWidget(self.volumes.localizer)
+        lay.addLayout(row, 1)
+        lay.addWidget(self.volumes.bar)
         lay.addWidget(LegendAndProbe(self.legend, self.probe))
         self.setCentralWidget(central)
         self.controls = ControlsPanel()
@@ -153,6 +159,11 @@ class MainWindow(FileOpening, QMainWindow):
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
+            "export_evidence": self.volumes.ask_export,
+            "analyse_all": self.volumes.analyse_all,
+            "next_bscan": lambda: self.volumes.step(1),
+            "prev_bscan": lambda: self.volumes.step(-1),
+            "show_identifiers": self.model.volume.set_show_identifiers,
             "export_report": lambda: report_dialog.ask_report(
                 self, self.model, self.store, self.show_error, self.exporter.message),
             "copy_figure": self.copy_figure, "edit_model": self.edit_model,
@@ -284,7 +295,11 @@ class MainWindow(FileOpening, QMainWindow):
         self.status.start(m.settings.grid_sizes)
 
     def cancel(self) -> None:
-        """Stop the running analysis; what is done so far stays on screen."""
+        """Stop the running analysis (and Analyse All B-scans); what is done so far stays
+        on screen."""
+        if self.volumes.cancel() and not self.running:
+            self.status.message(QCoreApplication.translate(
+                "Volume", "Cancelled: the B-scans analysed so far are kept"))
         if self.running:
             self.host.cancel_all()
             self.status.message(translate("MainWindow", "Cancelling…"))
@@ -373,7 +388,13 @@ class MainWindow(FileOpening, QMainWindow):
     # -- window ---------------------------------------------------------------------------
     def _update_title(self) -> None:
         m = self.model
-        parts = ["DiDA View"] + [p.name for p in (m.image_path, m.model_path) if p is not None]
+        # a DICOM or vendor file's name may carry the patient's: its anonymous case id
+        parts = ["DiDA View"]
+        if m.image_path is not None:
+            parts.append(m.image_path.name if m.volume.anonymous_name() else
+                         m.volume.case_id())
+        if m.model_path is not None:
+            parts.append(m.model_path.name)
         self.setWindowTitle(" — ".join(parts))
 
     def toggle_full_screen(self) -> None:

@@ -106,11 +106,16 @@ class AnalysisWorker(QObject):
 
     @Slot(int, object, object, object)
     def run(self, run_id: int, classifier: object, image: object, settings: object) -> None:
-        """Run DiDA; emits started, progress, grid_done, then finished/failed/cancelled."""
+        """Run DiDA; emits started, progress, grid_done, then finished/failed/cancelled.
+
+        ``image`` may be a function that reads it (a volume's B-scan, read here, off the
+        GUI thread)."""
         if self.is_cancelled(run_id):
             self.cancelled.emit(run_id)
             return
         try:
+            if callable(image):
+                image = image()
             result = analyze(
                 classifier,
                 image,
@@ -180,6 +185,14 @@ class WorkerHost(QObject):
         job = self.new_id()
         self.worker.cancel_upto(job - 1)
         self.run_queued.emit(job)  # first: whoever maps job ids knows it before it starts
+        self._run_requested.emit(job, classifier, image, settings)
+        return job
+
+    def queue(self, classifier: OnnxClassifier, image, settings: Settings) -> int:
+        """Queue a run behind the others, cancelling none (a volume's B-scans); returns
+        its run id. Not announced by ``run_queued``. ``image``: the pixels, or a function
+        the worker calls to read them."""
+        job = self.new_id()
         self._run_requested.emit(job, classifier, image, settings)
         return job
 

@@ -39,7 +39,7 @@ def test_a_result_cannot_be_changed(result):
 
 def test_display_fields_are_fields_not_meta(result):
     assert set(result.meta) <= {"batch_size", "original_size", "preprocessing",
-                                "score_space_requested"}
+                                "score_space_requested", "engine", "engine_note"}
     assert result.from_cache is False and result.probabilities.shape == (2,)
 
 

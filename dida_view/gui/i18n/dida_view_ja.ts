@@ -485,6 +485,14 @@
         <translation>配列を書き出す (.npz)(&amp;A)…</translation>
     </message>
     <message>
+        <source>Export E&amp;vidence Map…</source>
+        <translation>エビデンスマップを書き出す(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>The volume evidence map (all B-scans analysed) as a PNG and an .npz</source>
+        <translation>ボリュームのエビデンスマップ（全 B スキャン解析済み）を PNG と .npz で</translation>
+    </message>
+    <message>
         <source>Export &amp;Report…</source>
         <translation>レポートを書き出す(&amp;R)…</translation>
     </message>
@@ -537,6 +545,14 @@
         <translation>論文の既定値(&amp;P)</translation>
     </message>
     <message>
+        <source>Analyse &amp;All B-scans</source>
+        <translation>全 B スキャンを解析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Analyse every B-scan of the volume (for the volume evidence map); Esc cancels</source>
+        <translation>ボリュームのすべての B スキャンを解析します（エビデンスマップ用）。Esc で中止</translation>
+    </message>
+    <message>
         <source>Run on the CPU &amp;Only</source>
         <translation>CPU のみで実行(&amp;O)</translation>
     </message>
@@ -567,6 +583,22 @@
     <message>
         <source>&amp;Smaller Square</source>
         <translation>正方形を小さく(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Next &amp;B-scan</source>
+        <translation>次の B スキャン(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Previous B-sc&amp;an</source>
+        <translation>前の B スキャン(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show Patient &amp;Identifiers</source>
+        <translation>患者識別情報を表示(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Show the name, ID and birth date a DICOM or vendor file holds (never exported; off again for the next scan)</source>
+        <translation>DICOM やベンダーファイルの氏名・ID・生年月日を表示します（書き出しには含めず、次の画像では再び非表示）</translation>
     </message>
     <message>
         <source>&amp;Full Screen</source>
@@ -661,12 +693,12 @@
         <translation>システムの既定</translation>
     </message>
     <message>
-        <source>Open image</source>
-        <translation>画像を開く</translation>
+        <source>Open image or scan</source>
+        <translation>画像またはスキャンを開く</translation>
     </message>
     <message>
-        <source>Images ({0});;All files (*)</source>
-        <translation>画像 ({0});;すべてのファイル (*)</translation>
+        <source>Scans ({1});;Images ({0});;All files (*)</source>
+        <translation>スキャン ({1});;画像 ({0});;すべてのファイル (*)</translation>
     </message>
     <message>
         <source>Open ONNX model</source>
@@ -1307,6 +1339,101 @@ or drop it on the window.</source>
     <message>
         <source>View</source>
         <translation>表示内容</translation>
+    </message>
+</context>
+<context>
+    <name>Volume</name>
+    <message>
+        <source>B-scan {0}/{1}</source>
+        <translation>B スキャン {0}/{1}</translation>
+    </message>
+    <message>
+        <source>Cannot read B-scan</source>
+        <translation>B スキャンを読み込めません</translation>
+    </message>
+    <message>
+        <source>B-scan {0}: analysed before</source>
+        <translation>B スキャン {0}: 解析済みの結果を表示</translation>
+    </message>
+    <message>
+        <source>B-scan {0} not analysed: {1}</source>
+        <translation>B スキャン {0} を解析できませんでした: {1}</translation>
+    </message>
+    <message>
+        <source>Not a volume</source>
+        <translation>ボリュームではありません</translation>
+    </message>
+    <message>
+        <source>Open a volume (multi-frame DICOM, multi-page TIFF, vendor file) first.</source>
+        <translation>先にボリューム（マルチフレーム DICOM、マルチページ TIFF、ベンダーファイル）を開いてください。</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>モデルがありません</translation>
+    </message>
+    <message>
+        <source>Open a model first (File ▸ Open Model…).</source>
+        <translation>先にモデルを開いてください（ファイル → モデルを開く…）。</translation>
+    </message>
+    <message>
+        <source>Every B-scan analysed: the volume evidence map is in the localizer panel</source>
+        <translation>全 B スキャンを解析しました。ボリュームのエビデンスマップはローカライザーのパネルにあります</translation>
+    </message>
+    <message>
+        <source>Localizer</source>
+        <translation>ローカライザー</translation>
+    </message>
+    <message>
+        <source>Evidence for {0} (all B-scans)</source>
+        <translation>{0} の根拠（全 B スキャン）</translation>
+    </message>
+    <message>
+        <source>No evidence map</source>
+        <translation>エビデンスマップがありません</translation>
+    </message>
+    <message>
+        <source>Open a volume and analyse all its B-scans first (Analysis ▸ Analyse All B-scans).</source>
+        <translation>先にボリュームを開き、全 B スキャンを解析してください（解析 → 全 B スキャンを解析）。</translation>
+    </message>
+    <message>
+        <source>Export evidence map</source>
+        <translation>エビデンスマップを書き出す</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>書き出せません</translation>
+    </message>
+    <message>
+        <source>{0}: cannot write ({1})</source>
+        <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <source>Saved {0} and its .npz</source>
+        <translation>{0} と .npz を保存しました</translation>
+    </message>
+    <message>
+        <source>%v of %m B-scans analysed</source>
+        <translation>B スキャン %v / %m 解析済み</translation>
+    </message>
+    <message>
+        <source>Note: </source>
+        <translation>注: </translation>
+    </message>
+    <message>
+        <source>B-scan {0} of {1}</source>
+        <translation>B スキャン {0} / {1}</translation>
+    </message>
+    <message>
+        <source>Patient identifiers (shown on request, never exported): </source>
+        <translation>患者識別情報（要求時のみ表示、書き出しには含めません）: </translation>
+    </message>
+    <message>
+        <source>Cancelled: the B-scans analysed so far are kept</source>
+        <translation>中止しました。ここまでに解析した B スキャンは保持します</translation>
     </message>
 </context>
 <context>
