@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dida_view import __version__
 
-SUBCOMMANDS = ("analyze", "report", "synth")
+SUBCOMMANDS = ("analyze", "report", "synth", "check-model")
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
@@ -45,7 +45,7 @@ def _analyze_parser() -> argparse.ArgumentParser:
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     """The model and analysis options that ``analyze`` and ``report`` share."""
-    from dida_view.core.dida import MASK_FILLS
+    from dida_view.core.dida import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES, MASK_FILLS
     from dida_view.core.scores import SCORE_SPACES
 
     p.add_argument("--model", metavar="M.onnx", help="ONNX image classifier (default: demo)")
@@ -56,6 +56,10 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weights", metavar="W,W,...",
                    help="blend weights, one per grid size (default: the paper's)")
     p.add_argument("--mask", default="black", choices=MASK_FILLS, help="mask fill")
+    p.add_argument("--grid-geometry", default=DEFAULT_GRID_GEOMETRY, choices=GRID_GEOMETRIES,
+                   help="content: n x n cells over the image content; square: square cells, "
+                   "n along the content's longer side; input: n x n over the whole model "
+                   f"input (default: {DEFAULT_GRID_GEOMETRY})")
     p.add_argument("--score", default="auto", choices=SCORE_SPACES,
                    help="score space (auto: probability, or, when it saturates, logit for a "
                    "model that outputs logits and log-odds for one that outputs probabilities; "
@@ -234,6 +238,7 @@ def open_model(args: argparse.Namespace):
         settings = analysis.Settings(
             grid_sizes=grids,
             mask_fill=args.mask,
+            grid_geometry=args.grid_geometry,
             score_space=args.score,
             batch_size=args.batch_size,
             weights=weights,
@@ -399,6 +404,10 @@ def _run(argv: list[str]) -> int:
         from dida_view.report_cli import run_report
 
         return run_report(argv[1:])
+    if argv and argv[0] == "check-model":
+        from dida_view.checkmodel import run as check_model
+
+        return check_model(argv[1:])
     if argv and argv[0] == "--self-test":
         from dida_view.selftest import run as self_test
 

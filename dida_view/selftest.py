@@ -112,9 +112,9 @@ def check(model_path: Path, image_path: Path, expect: str | None, grids: str,
             raise SelfTestError(f"maps for grids {sorted(result.d)}, expected {list(sizes)}")
         for n in sizes:
             d = np.asarray(result.d[n])
-            if d.shape != (n_classes, n, n):
+            if d.shape != (n_classes, *result.cell_shape(n)):
                 raise SelfTestError(f"grid {n}: map shape {d.shape}, expected "
-                                    f"({n_classes}, {n}, {n})")
+                                    f"({n_classes}, {', '.join(map(str, result.cell_shape(n)))})")
             if not np.all(np.isfinite(d)):
                 raise SelfTestError(f"grid {n}: the map has NaN or infinite values")
         if not any(np.any(result.d[n] != 0) for n in sizes):

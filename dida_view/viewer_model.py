@@ -22,8 +22,7 @@ import numpy as np
 
 from dida_view.core import figure, maps
 from dida_view.core.analysis import Settings
-from dida_view.core.dida import DidaResult, cell_index
-from dida_view.core.preprocess import source_index
+from dida_view.core.dida import DidaResult
 
 MIXED = "mixed"  # view: the Mixed Image of each panel's class
 ALL_GRIDS = "all-grids"  # view: every grid image of one class and its Mixed Image (Fig. 3)
@@ -204,7 +203,7 @@ class ViewerModel:
         self._note = ""
         self._quiz, self._revealed = False, False
         self.marks: tuple[Mark, ...] = ()
-        self._cells: dict[tuple[int, int, int], np.ndarray] = {}
+        self._cells: dict[tuple, np.ndarray] = {}
 
     # -- image and model -------------------------------------------------------------------
     def set_image(self, image: np.ndarray | None, path: str | Path | None = None,
@@ -345,13 +344,12 @@ class ViewerModel:
     def _cell(self, n: int, axis: int, pos: int) -> int:
         """The cell (row for axis 0, column for axis 1) of grid ``n`` at original ``pos``."""
         assert self.result is not None and self.image is not None
-        box = self.result.box
-        content = box.height if axis == 0 else box.width
-        length = self.image.shape[axis]
-        key = (content, n, length)
+        res = self.result
+        key = (n, axis, self.image.shape[:2], res.box, res.grid_box, res.grid_geometry,
+               res.input_size, repr(res.meta.get("preprocessing")))
         idx = self._cells.get(key)
         if idx is None:
-            idx = self._cells[key] = cell_index(content, n)[source_index(length, content)]
+            idx = self._cells[key] = maps.cell_lookup(res, n, self.image.shape[:2])[axis]
         return int(idx[min(max(pos, 0), len(idx) - 1)])
 
     def d_at(self, k: int, y: int, x: int, grid: int | None = None) -> float | None:
@@ -389,11 +387,11 @@ class ViewerModel:
             return Probe(x, y, pixel)
         if self.view == ALL_GRIDS:
             grids: list[int | None] = [*res.grid_sizes, None]
-            columns = [f"{n}x{n}" for n in res.grid_sizes] + ["mixed"]
+            columns = ["{}x{}".format(*res.cell_shape(n)) for n in res.grid_sizes] + ["mixed"]
             classes: tuple[int, ...] = (self.focus_class(),)
         else:
             grid = self.grid()
             grids, classes = [grid], self.panel_classes
-            columns = ["mixed d" if grid is None else f"d ({grid}x{grid})"]
+            columns = ["mixed d" if grid is None else "d ({}x{})".format(*res.cell_shape(grid))]
         rows = [(res.labels[k], [self.d_at(k, y, x, g) for g in grids]) for k in classes]
         return Probe(x, y, pixel, columns, rows, res.score_space)

@@ -16,12 +16,15 @@ from dida_view.core import engines, render
 from dida_view.core.batching import BatchTuner
 from dida_view.core.cache import ResultCache, result_key
 from dida_view.core.dida import (
+    DEFAULT_GRID_GEOMETRY,
     DEFAULT_GRID_SIZES,
     MASK_FILLS,
     CancelCallback,
     DidaResult,
     GridCallback,
     ProgressCallback,
+    check_geometry,
+    grid_box_for,
     make_fill,
     parse_grid_sizes,
     run_dida,
@@ -51,6 +54,8 @@ class Settings:
     what a masked cell changes, :mod:`dida_view.core.incremental`; the same ``d`` to float
     precision) or ``auto`` (incremental where it is measured faster for the model). Not
     part of the result cache's key: every engine gives the same result.
+    ``grid_geometry``: where the grids lie and how many cells they have (``content``,
+    ``square``, ``input``; :mod:`dida_view.core.dida`).
     """
 
     grid_sizes: tuple[int, ...] = DEFAULT_GRID_SIZES
@@ -59,9 +64,11 @@ class Settings:
     batch_size: int | None = None
     weights: tuple[float, ...] | None = None
     engine: str = "auto"
+    grid_geometry: str = DEFAULT_GRID_GEOMETRY
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grid_sizes", parse_grid_sizes(list(self.grid_sizes)))
+        check_geometry(self.grid_geometry)
         if self.mask_fill not in MASK_FILLS:
             raise SettingsError(
                 f"bad mask fill {self.mask_fill!r}: expected one of {', '.join(MASK_FILLS)}"
@@ -126,7 +133,7 @@ def analyze(
         t0 = time.perf_counter()
         key = result_key(np.asarray(image), fingerprint, {
             "grids": list(settings.grid_sizes), "mask": settings.mask_fill,
-            "score": settings.score_space})
+            "score": settings.score_space, "geometry": settings.grid_geometry})
         hit = cache.get(key)
         if hit is not None:
             hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
@@ -160,11 +167,12 @@ def analyze(
     if constant:
         fields["note"] = "; ".join([*notes, CONSTANT_NOTE])
     if on_start is not None:
+        input_size = (int(prep.pixels.shape[0]), int(prep.pixels.shape[1]))
         on_start(DidaResult(
             scores=base_scores, grid_sizes=settings.grid_sizes, d={}, evaluations=0,
-            seconds=0.0, mask_fill=settings.mask_fill, box=prep.box,
-            input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
-            meta=meta, **fields))
+            seconds=0.0, mask_fill=settings.mask_fill, box=prep.box, input_size=input_size,
+            meta=meta, grid_box=grid_box_for(prep.box, input_size, settings.grid_geometry),
+            grid_geometry=settings.grid_geometry, **fields))
 
     if constant:
         result = _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid)
@@ -191,6 +199,7 @@ def analyze(
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
+        grid_geometry=settings.grid_geometry,
         batch_size=batching,
         base_scores=base_scores,
         progress=progress,
@@ -266,7 +275,7 @@ def _replay(result, progress, on_grid, on_start) -> DidaResult:
     """Hand a cached result out through the callbacks a live run would have used."""
     if on_start is not None:
         on_start(replace(result, d={}))
-    total = sum(n * n for n in result.grid_sizes)
+    total = sum(int(np.prod(result.cell_shape(n))) for n in result.grid_sizes)
     for n in result.grid_sizes:
         if on_grid is not None:
             on_grid(n, result.d[n])

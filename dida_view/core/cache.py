@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dida_view.core.dida import DidaResult
+from dida_view.core.dida import GRID_GEOMETRIES, DidaResult, grid_shape
 from dida_view.core.preprocess import Box
 
 CACHE_VERSION = 2
@@ -112,7 +112,8 @@ class ResultCache:
             "box": [r.box.y0, r.box.y1, r.box.x0, r.box.x1],
             "input_size": list(r.input_size), "labels": list(r.labels),
             "score_space": r.score_space, "note": r.note, "saturated": list(r.saturated),
-            "meta": dict(r.meta),
+            "meta": dict(r.meta), "grid_geometry": r.grid_geometry,
+            "grid_box": [r.grid_box.y0, r.grid_box.y1, r.grid_box.x0, r.grid_box.x1],
         }
         arrays = {f"d_{n}": r.d[n] for n in r.grid_sizes}
         probs = r.probabilities if r.probabilities is not None else r.scores
@@ -188,8 +189,11 @@ def _read_entry(p: Path) -> DidaResult | None:
         probs = z["probabilities"]
     labels = [str(x) for x in header["labels"]]
     c = len(labels)
-    if scores.shape != (c,) or probs.shape != (c,) or any(
-            d[n].shape != (c, n, n) for n in sizes):
+    box = Box(*header["box"])
+    grid_box = Box(*header.get("grid_box", header["box"]))
+    geometry = str(header.get("grid_geometry", "content"))
+    if geometry not in GRID_GEOMETRIES or scores.shape != (c,) or probs.shape != (c,) or any(
+            d[n].shape != (c, *grid_shape(grid_box, n, geometry)) for n in sizes):
         return None
     meta = dict(header["meta"])
     if "original_size" in meta:
@@ -197,7 +201,7 @@ def _read_entry(p: Path) -> DidaResult | None:
     return DidaResult(
         scores=scores, grid_sizes=sizes, d=d,
         evaluations=int(header["evaluations"]), seconds=float(header["seconds"]),
-        mask_fill=str(header["mask_fill"]), box=Box(*header["box"]),
+        mask_fill=str(header["mask_fill"]), box=box, grid_box=grid_box, grid_geometry=geometry,
         input_size=tuple(header["input_size"]), labels=labels,
         score_space=str(header["score_space"]), probabilities=probs, note=header["note"],
         saturated=tuple(header["saturated"]), meta=meta)

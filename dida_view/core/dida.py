@@ -1,8 +1,9 @@
 """The DiDA engine (paper section 3): masked inferences and the score differences ``d``.
 
-For every grid size ``n`` the content box of the model-space image is cut into ``n x n``
-cells (edges at ``round(k * size / n)``), each cell is masked in turn, and
-``d = C(I_o) - C(M_ij)`` is kept for *every* class, shape ``(C, n, n)``.
+For every grid size ``n`` the *grid box* of the model-space image is cut into cells (edges
+at ``round(k * size / cells)``), each cell is masked in turn, and ``d = C(I_o) - C(M_ij)``
+is kept for *every* class, shape ``(C, rows, cols)``. The grid geometry
+(:mod:`dida_view.core.grids`) decides the grid box and the cell counts.
 
 The engine knows nothing about onnxruntime: it takes ``predict(batch) -> scores``, where
 ``batch`` is float32 ``(N, H, W, C)`` pixels in 0..255 and ``scores`` is ``(N, classes)``.
@@ -20,6 +21,16 @@ import numpy as np
 
 from dida_view.core.batching import BatchTuner
 from dida_view.core.errors import Cancelled, SettingsError
+from dida_view.core.grids import (  # noqa: F401 (cell_edges, cell_index: re-exported)
+    DEFAULT_GRID_GEOMETRY,
+    GRID_GEOMETRIES,
+    cell_edges,
+    cell_index,
+    check_geometry,
+    content_cells,
+    grid_box_for,
+    grid_shape,
+)
 from dida_view.core.preprocess import Box
 
 Predict = Callable[[np.ndarray], np.ndarray]
@@ -55,24 +66,6 @@ def parse_grid_sizes(text: str | Sequence[int]) -> tuple[int, ...]:
     if len(set(sizes)) != len(sizes):
         raise SettingsError(f"bad grid list: repeated size in {sizes}")
     return tuple(sizes)
-
-
-def cell_edges(length: int, n: int) -> np.ndarray:
-    """The ``n + 1`` cell edges along an axis of ``length`` pixels: ``round(k * length / n)``.
-
-    Python's round is half-to-even; we use half-up (``floor(x + 0.5)``) so that the
-    edges are symmetric in the obvious way and documented without surprises.
-    """
-    if n < 1:
-        raise SettingsError(f"grid size must be >= 1, got {n}")
-    k = np.arange(n + 1, dtype=np.float64)
-    return np.floor(k * length / n + 0.5).astype(np.int64)
-
-
-def cell_index(length: int, n: int) -> np.ndarray:
-    """For each pixel along an axis, the index of the cell that holds it."""
-    edges = cell_edges(length, n)
-    return np.clip(np.searchsorted(edges, np.arange(length), side="right") - 1, 0, n - 1)
 
 
 def make_fill(pixels: np.ndarray, box: Box, mode: str) -> np.ndarray:
@@ -144,7 +137,8 @@ class DidaResult:
     scores
         (C,) scores of the unmasked image, in ``score_space``.
     d
-        grid size -> (C, n, n) float32, ``C(I_o) - C(M_ij)`` for every class.
+        grid size -> (C, rows, cols) float32, ``C(I_o) - C(M_ij)`` for every class
+        (``n x n`` unless the geometry is ``square``).
     evaluations, seconds
         Masked inferences run and seconds taken by the run that computed ``d`` (for a
         result from the cache: the original run, not this lookup).
@@ -163,6 +157,9 @@ class DidaResult:
         Provenance of the run (``batch_size``, ``original_size``, ``preprocessing``,
         ``score_space_requested``, ``engine``: ``full`` or ``incremental``, and
         ``engine_note``: why not incremental, or None); nothing for display.
+    grid_box, grid_geometry
+        Where the grids lay (model-input pixels; default the content box ``box``) and the
+        geometry that put them there (:data:`GRID_GEOMETRIES`).
     """
 
     scores: np.ndarray
@@ -182,9 +179,12 @@ class DidaResult:
     from_cache: bool = False
     lookup_seconds: float = 0.0
     meta: Mapping[str, Any] = field(default_factory=dict)
+    grid_box: Box | None = None
+    grid_geometry: str = "content"
 
     def __post_init__(self) -> None:
         put = object.__setattr__  # frozen: set once, here
+        put(self, "grid_box", self.grid_box or self.box)
         put(self, "scores", _read_only(self.scores, np.float64))
         put(self, "grid_sizes", tuple(int(n) for n in self.grid_sizes))
         put(self, "d", MappingProxyType({int(n): _read_only(v) for n, v in self.d.items()}))
@@ -199,21 +199,33 @@ class DidaResult:
         order = np.argsort(-self.scores, kind="stable")
         return [int(i) for i in order[:k]]
 
+    def cell_shape(self, n: int) -> tuple[int, int]:
+        """(rows, cols) of grid size ``n``: the shape of ``d[n][k]``."""
+        return grid_shape(self.grid_box, n, self.grid_geometry)
+
+    def content_cells(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each row and column of the content box, its cell in grid ``n``."""
+        return content_cells(self.box, self.grid_box, *self.cell_shape(n))
+
     @property
     def complete(self) -> bool:
         """Every grid size has its ``d`` (False for the scores-only result of a run start)."""
         return all(n in self.d for n in self.grid_sizes)
 
 
-def count_cells(grid_sizes: Sequence[int]) -> int:
-    return int(sum(n * n for n in grid_sizes))
+def count_cells(grid_sizes: Sequence[int], grid_box: Box | None = None,
+                geometry: str = "content") -> int:
+    """Cells of all grids (``n * n`` each, unless ``geometry`` is ``square``)."""
+    if grid_box is None or geometry != "square":
+        return int(sum(n * n for n in grid_sizes))
+    return int(sum(np.prod(grid_shape(grid_box, n, geometry)) for n in grid_sizes))
 
 
-def _cells(box: Box, n: int):
-    ys = cell_edges(box.height, n) + box.y0
-    xs = cell_edges(box.width, n) + box.x0
-    for i in range(n):
-        for j in range(n):
+def _cells(box: Box, rows: int, cols: int):
+    ys = cell_edges(box.height, rows) + box.y0
+    xs = cell_edges(box.width, cols) + box.x0
+    for i in range(rows):
+        for j in range(cols):
             yield i, j, int(ys[i]), int(ys[i + 1]), int(xs[j]), int(xs[j + 1])
 
 
@@ -224,6 +236,7 @@ def run_dida(
     box: Box | None = None,
     grid_sizes: Sequence[int] = DEFAULT_GRID_SIZES,
     mask_fill: str = "black",
+    grid_geometry: str = "content",
     batch_size: int | BatchTuner = 16,
     base_scores: np.ndarray | None = None,
     progress: ProgressCallback | None = None,
@@ -245,6 +258,8 @@ def run_dida(
         Grid sizes, run in this order (coarse first gives progressive display).
     mask_fill
         ``black``, ``mean``, ``blur`` or ``noise``.
+    grid_geometry
+        ``content``, ``square`` or ``input`` (see the module's docstring).
     batch_size
         Masked inputs per ``predict`` call, or a :class:`BatchTuner` that picks it by
         measurement as the run goes; the result does not depend on it.
@@ -278,11 +293,14 @@ def run_dida(
         raise SettingsError(f"pixels must be (H, W, C), got shape {pixels.shape}")
     h, w = pixels.shape[:2]
     box = box or Box(0, h, 0, w)
-    too_fine = [n for n in sizes if n > min(box.height, box.width)]
+    grid_box = grid_box_for(box, (h, w), grid_geometry)
+    shapes = {n: grid_shape(grid_box, n, grid_geometry) for n in sizes}
+    too_fine = [n for n in sizes if shapes[n][0] > grid_box.height
+                or shapes[n][1] > grid_box.width]
     if too_fine:
         raise SettingsError(
             f"grid size {too_fine[0]} is finer than the image content "
-            f"({box.height} x {box.width} pixels)"
+            f"({grid_box.height} x {grid_box.width} pixels)"
         )
     fill = make_fill(pixels, box, mask_fill)
 
@@ -290,7 +308,7 @@ def run_dida(
         base_scores = np.asarray(predict(pixels[None]), dtype=np.float64)[0]
     base = np.asarray(base_scores, dtype=np.float64).reshape(-1)
     n_classes = base.shape[0]
-    total = count_cells(sizes)
+    total = count_cells(sizes, grid_box, grid_geometry)
     done = 0
     evaluations = 0
     d: dict[int, np.ndarray] = {}
@@ -334,8 +352,8 @@ def run_dida(
 
     target = tuner.next_size()
     for n in sizes:
-        d[n] = np.zeros((n_classes, n, n), dtype=np.float64)
-        for i, j, y0, y1, x0, x1 in _cells(box, n):
+        d[n] = np.zeros((n_classes, *shapes[n]), dtype=np.float64)
+        for i, j, y0, y1, x0, x1 in _cells(grid_box, *shapes[n]):
             if sat[y1, x1] - sat[y0, x1] - sat[y1, x0] + sat[y0, x0] == 0:
                 done += 1  # masking changes nothing: d stays exactly 0, nothing is run
                 continue
@@ -366,4 +384,6 @@ def run_dida(
         box=box,
         input_size=(h, w),
         meta={"batch_size": tuner.chosen if tuner.chosen is not None else target},
+        grid_box=grid_box,
+        grid_geometry=grid_geometry,
     )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from PIL import Image
 
-from dida_view.core.dida import DidaResult, cell_index, make_fill
+from dida_view.core.dida import DidaResult, make_fill
 from dida_view.core.errors import Cancelled
 from dida_view.core.preprocess import Box
 
@@ -41,7 +41,8 @@ def dida_saliency(
     out = np.zeros((h, wd), dtype=np.float64)
     for n, wi in zip(sizes, w, strict=True):
         d = result.d[n][k].astype(np.float64)
-        out += wi * d[cell_index(h, n)[:, None], cell_index(wd, n)[None, :]]
+        rows, cols = result.content_cells(n)
+        out += wi * d[rows[:, None], cols[None, :]]
     return out
 
 

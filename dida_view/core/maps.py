@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from dida_view.core import render
-from dida_view.core.dida import DidaResult, cell_index
-from dida_view.core.preprocess import source_index
+from dida_view.core.dida import DidaResult
+from dida_view.core.errors import SettingsError
+from dida_view.core.preprocess import Preprocessing, original_index, source_index
 
 
 @dataclass
@@ -24,6 +25,39 @@ class View:
     gain: float = 1.0
     opacity: float = 0.5
     scale: float | None = None  # None: class_scale of the classes painted together
+
+
+def content_index(
+    result: DidaResult, out_shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row and column of a picture of ``out_shape``, the content-box pixel it shows.
+
+    At the original's size this is exact for the model's preprocessing (resize convention,
+    padding before resize); at any other size, the centre rule.
+    """
+    h, w = result.box.height, result.box.width
+    oh, ow = out_shape
+    orig, pre = result.meta.get("original_size"), result.meta.get("preprocessing")
+    if orig is not None and pre and (oh, ow) == tuple(orig):
+        try:
+            rows, cols = original_index((oh, ow), result.input_size,
+                                        Preprocessing.from_dict(dict(pre)))
+        except SettingsError:
+            rows = cols = None
+        if rows is not None and rows.max() < h and cols.max() < w:
+            return rows, cols
+    return source_index(oh, h), source_index(ow, w)
+
+
+def cell_lookup(
+    result: DidaResult, n: int, out_shape: tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row and column of a picture of ``out_shape`` (default: the content box),
+    the cell of grid ``n`` it shows: ``d[:, rows][:, :, cols]`` paints the grid."""
+    h, w = result.box.height, result.box.width
+    rows_src, cols_src = content_index(result, out_shape or (h, w))
+    cell_rows, cell_cols = result.content_cells(n)
+    return cell_rows[rows_src], cell_cols[cols_src]
 
 
 def done_weights(
@@ -56,11 +90,11 @@ def class_mixed_d(
     oh, ow = out_shape or (h, w)
     pos = np.zeros((oh, ow), dtype=np.float64)
     neg = np.zeros((oh, ow), dtype=np.float64)
-    rows_src, cols_src = source_index(oh, h), source_index(ow, w)
     part = np.empty((oh, ow), dtype=np.float64)
     for n, wn in done_weights(result, grid_sizes):
         d = result.d[n][k].astype(np.float64) * wn
-        up = d[cell_index(h, n)[rows_src]][:, cell_index(w, n)[cols_src]]  # two cheap gathers
+        rows, cols = cell_lookup(result, n, (oh, ow))
+        up = d[rows][:, cols]  # two cheap gathers
         np.maximum(up, 0.0, out=part)
         pos += part
         np.minimum(up, 0.0, out=part)
@@ -97,7 +131,8 @@ def class_grid_images(
     box = result.box
     sizes = [n for n in (grid_sizes or result.grid_sizes) if n in result.d]
     return {
-        n: render.grid_image(result.d[n][k], (box.height, box.width), scale, gain, out_shape)
+        n: render.grid_image(result.d[n][k], (box.height, box.width), scale, gain, out_shape,
+                             cells=cell_lookup(result, n, out_shape))
         for n in sizes
     }
 

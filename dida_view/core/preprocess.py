@@ -21,6 +21,7 @@ from PIL import Image
 
 from dida_view.core.errors import SettingsError
 from dida_view.core.limits import block_reduce
+from dida_view.core.resize import OPENCV_INTERPOLATIONS, nearest_source, resize_opencv
 
 _INTERPOLATIONS = {
     "nearest": Image.Resampling.NEAREST,
@@ -76,6 +77,12 @@ class Preprocessing:
         ``model_input = (pixel * scale - mean) / std`` per channel.
     layout
         ``"auto"``, ``"NCHW"`` or ``"NHWC"`` (auto: detected from the input shape).
+    resize_convention
+        ``"pillow"`` (Pillow's resampling) or ``"opencv"`` (``cv2.resize`` semantics,
+        :mod:`dida_view.core.resize`), whichever the model was trained with.
+    pad_before_resize
+        Pad the original to a square with ``fill`` first (``(|h - w|) // 2`` on each side
+        of the shorter axis, as common training scripts do), then squeeze and fit that.
     """
 
     input_size: tuple[int, int] | None = None
@@ -88,6 +95,8 @@ class Preprocessing:
     mean: tuple[float, ...] = (0.0,)
     std: tuple[float, ...] = (1.0,)
     layout: str = "auto"
+    resize_convention: str = "pillow"
+    pad_before_resize: bool = False
 
     def __post_init__(self) -> None:
         if self.input_size is not None:
@@ -113,6 +122,17 @@ class Preprocessing:
             raise SettingsError(
                 f"preprocessing: layout must be 'auto', 'NCHW' or 'NHWC', got {self.layout!r}"
             )
+        if self.resize_convention not in ("pillow", "opencv"):
+            raise SettingsError("preprocessing: resize_convention must be 'pillow' or "
+                                f"'opencv', got {self.resize_convention!r}")
+        if self.resize_convention == "opencv" and self.interpolation not in \
+                OPENCV_INTERPOLATIONS:
+            raise SettingsError(
+                f"preprocessing: resize_convention 'opencv' supports interpolation "
+                f"{', '.join(OPENCV_INTERPOLATIONS)}, got {self.interpolation!r}")
+        if not isinstance(self.pad_before_resize, bool):
+            raise SettingsError("preprocessing: pad_before_resize must be true or false, "
+                                f"got {self.pad_before_resize!r}")
         if any(float(s) == 0.0 for s in self.std):
             raise SettingsError("preprocessing: std must not contain 0")
 
@@ -180,11 +200,18 @@ class Prepared:
     original_size: tuple[int, int]
 
 
-def content_box(
-    original_size: tuple[int, int], input_size: tuple[int, int], pre: Preprocessing
-) -> Box:
-    """Where an original of ``original_size`` lands in an input of ``input_size``."""
-    oh, ow = original_size
+def square_pads(size: tuple[int, int]) -> tuple[int, int]:
+    """Rows and columns that ``pad_before_resize`` adds on *each* side: ``(|h - w|) // 2``
+    on the shorter axis (an odd difference leaves the padded image one pixel short of
+    square, as ``cv2.copyMakeBorder`` with ``pad = abs(h - w) // 2`` does)."""
+    h, w = size
+    p = abs(int(h) - int(w)) // 2
+    return (p, 0) if h < w else (0, p)
+
+
+def _fit_box(size: tuple[int, int], input_size: tuple[int, int], pre: Preprocessing) -> Box:
+    """Where an image of ``size`` lands in the input (letterbox or stretch)."""
+    oh, ow = size
     ih, iw = input_size
     if pre.resize == "stretch":
         return Box(0, ih, 0, iw)
@@ -197,6 +224,87 @@ def content_box(
     return Box(y0, y0 + ch, x0, x0 + cw)
 
 
+def _legacy_nearest(pre: Preprocessing) -> bool:
+    return pre.resize_convention == "opencv" and pre.interpolation == "nearest"
+
+
+def _axis_map(orig: int, lead: int, fit: int, pre: Preprocessing) -> tuple[int, int, np.ndarray]:
+    """One axis: an original of ``orig`` pixels, ``lead`` padding pixels before it (and as
+    many after), resized to ``fit`` model pixels. Returns the model pixels ``[a, b)`` that
+    show the original (relative to the fit) and, for each original pixel, the model pixel
+    (relative to ``a``) it maps to.
+
+    Half-pixel conventions: a model pixel shows the original pixel under its centre, and an
+    original pixel maps to the model pixel under its own centre (the centre rule of
+    :func:`source_index`). OpenCV's nearest: a model pixel shows ``floor(j * P / fit)``, and
+    an original pixel maps to the middle of the model pixels that show it (or the next one,
+    when shrinking skipped it).
+    """
+    padded = orig + 2 * lead
+    if _legacy_nearest(pre):
+        src = nearest_source(padded, fit)
+        a = int(np.searchsorted(src, lead, side="left"))
+        b = int(np.searchsorted(src, lead + orig, side="left"))
+        pix = lead + np.arange(orig)
+        left = np.searchsorted(src, pix, side="left")
+        right = np.searchsorted(src, pix, side="right")
+        idx = np.where(right > left, (left + right - 1) // 2, left)
+    else:
+        a = int(np.ceil(lead * fit / padded - 0.5))
+        b = int(np.ceil((lead + orig) * fit / padded - 0.5))
+        idx = np.floor((lead + np.arange(orig) + 0.5) * fit / padded).astype(np.int64)
+    b = min(max(b, a + 1), fit)
+    a = min(a, b - 1)
+    return a, b, np.clip(idx - a, 0, b - a - 1)
+
+
+def content_box(
+    original_size: tuple[int, int], input_size: tuple[int, int], pre: Preprocessing
+) -> Box:
+    """Where an original of ``original_size`` lands in an input of ``input_size``.
+
+    With ``pad_before_resize`` this is the part of the fitted, padded square that shows the
+    original (the model pixels whose source is the original, not the padding).
+    """
+    if not pre.pad_before_resize:
+        return _fit_box(original_size, input_size, pre)
+    py, px = square_pads(original_size)
+    oh, ow = original_size
+    outer = _fit_box((oh + 2 * py, ow + 2 * px), input_size, pre)
+    ya, yb, _ = _axis_map(oh, py, outer.height, pre)
+    xa, xb, _ = _axis_map(ow, px, outer.width, pre)
+    return Box(outer.y0 + ya, outer.y0 + yb, outer.x0 + xa, outer.x0 + xb)
+
+
+def original_index(
+    original_size: tuple[int, int], input_size: tuple[int, int], pre: Preprocessing
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every row and every column of the original, the content-box pixel it maps to.
+
+    Exact for the resize convention and the padding (maps are painted over the original
+    through this); for Pillow without padding it is :func:`source_index`.
+    """
+    oh, ow = original_size
+    py, px = square_pads(original_size) if pre.pad_before_resize else (0, 0)
+    outer = _fit_box((oh + 2 * py, ow + 2 * px), input_size, pre)
+    return _axis_map(oh, py, outer.height, pre)[2], _axis_map(ow, px, outer.width, pre)[2]
+
+
+def _resize(img: np.ndarray, size: tuple[int, int], pre: Preprocessing) -> np.ndarray:
+    """Resize uint8 ``img`` to ``size`` = (height, width) by the model's convention."""
+    if pre.resize_convention == "opencv":
+        return resize_opencv(img, size, pre.interpolation)
+    pil = Image.fromarray(img)
+    resized = pil.resize((size[1], size[0]), _INTERPOLATIONS[pre.interpolation])
+    return np.asarray(resized, dtype=np.float32)
+
+
+def _fill_values(pre: Preprocessing, channels: int) -> np.ndarray:
+    if np.size(pre.fill) == 3 and channels == 1:
+        return np.asarray([float(np.mean(pre.fill))], dtype=np.float32)
+    return np.broadcast_to(np.asarray(pre.fill, dtype=np.float32).reshape(-1), (channels,))
+
+
 HUGE_PIXELS = 16_000_000  # above this, prepare reduces by block means before resizing
 
 
@@ -205,9 +313,11 @@ def prepare(
 ) -> Prepared:
     """Resize ``image`` (uint8 (H, W) or (H, W, 3)) into the model's pixel space.
 
-    Squeeze and fit are done as one resize, straight to the content box size. An image of
-    more than :data:`HUGE_PIXELS` pixels is first reduced by whole-block means to about
-    twice the content box (as Pillow's ``reducing_gap``), so that memory stays bounded.
+    Squeeze and fit are done as one resize, straight to the content box size (with
+    ``pad_before_resize``: of the padded square, whose original part is the content box).
+    An image of more than :data:`HUGE_PIXELS` pixels is first reduced by whole-block means
+    to about twice the content box (as Pillow's ``reducing_gap``), so that memory stays
+    bounded.
     """
     if image.ndim not in (2, 3) or image.size == 0:
         raise SettingsError(f"image must be (H, W) or (H, W, 3), got shape {image.shape}")
@@ -221,19 +331,27 @@ def prepare(
                                     img.shape[1] // (2 * box.width)))
     if img.ndim == 3 and (pre.color == "grey" or channels == 1):
         img = to_grey(img)
-    pil = Image.fromarray(img.astype(np.uint8) if img.dtype != np.uint8 else img)
-    resized = pil.resize((box.width, box.height), _INTERPOLATIONS[pre.interpolation])
-    content = np.asarray(resized, dtype=np.float32)
+    img = img.astype(np.uint8) if img.dtype != np.uint8 else img
+    outer = box
+    if pre.pad_before_resize:
+        py, px = square_pads(img.shape[:2])
+        fill = _fill_values(pre, 1 if img.ndim == 2 else img.shape[2])
+        padded = np.empty((img.shape[0] + 2 * py, img.shape[1] + 2 * px) + img.shape[2:],
+                          dtype=np.uint8)
+        padded[...] = np.clip(np.rint(fill if img.ndim == 3 else fill[0]), 0, 255)
+        padded[py : py + img.shape[0], px : px + img.shape[1]] = img
+        img = padded
+        opy, opx = square_pads(original_size)  # the fit of the original's padded square
+        outer = _fit_box((original_size[0] + 2 * opy, original_size[1] + 2 * opx),
+                         input_size, pre)
+    content = _resize(img, (outer.height, outer.width), pre)
     if content.ndim == 2:
         content = content[:, :, None]
     if content.shape[2] != channels:
         content = np.repeat(content[:, :, :1], channels, axis=2)
-    fill = np.broadcast_to(np.asarray(pre.fill, dtype=np.float32).reshape(-1), (channels,))
-    if np.size(pre.fill) == 3 and channels == 1:
-        fill = np.asarray([float(np.mean(pre.fill))], dtype=np.float32)
     pixels = np.empty((input_size[0], input_size[1], channels), dtype=np.float32)
-    pixels[...] = fill
-    pixels[box.slices] = content
+    pixels[...] = _fill_values(pre, channels)
+    pixels[outer.slices] = content
     return Prepared(pixels=pixels, box=box, original_size=original_size)
 
 

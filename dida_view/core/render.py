@@ -58,7 +58,7 @@ def intensity(d: np.ndarray, scale: float, gain: float = 1.0) -> np.ndarray:
 
 
 def color_cells(d: np.ndarray, scale: float, gain: float = 1.0) -> np.ndarray:
-    """The colour of every cell of an (n, n) ``d`` map: (n, n, 3) float32."""
+    """The colour of every cell of a (rows, cols) ``d`` map: (rows, cols, 3) float32."""
     a = intensity(d, scale, gain)[..., None]
     return np.where((d >= 0)[..., None], a * RED, a * BLUE).astype(np.float32)
 
@@ -75,27 +75,38 @@ def grid_image(
     scale: float,
     gain: float = 1.0,
     out_shape: tuple[int, int] | None = None,
+    *,
+    cells: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Paint an (n, n) ``d`` map as the paper's grid image.
+    """Paint a (rows, cols) ``d`` map as the paper's grid image.
 
     Parameters
     ----------
     d
-        One class's score differences on an ``n x n`` grid.
+        One class's score differences, one per cell of the grid (rows, cols).
     content_shape
         (height, width) of the content box the grid was laid on, in model pixels.
     out_shape
         (height, width) to render at. Default ``content_shape``. For the original image's
         size each output pixel takes the cell of the content pixel it came from, so cell
         borders sit exactly where the masks were.
+    cells
+        The cell of every output row and of every output column (default: the grid laid
+        over the content box, output pixels mapped by the centre rule;
+        :func:`dida_view.core.maps.cell_lookup` gives them for a result).
     """
-    if d.ndim != 2 or d.shape[0] != d.shape[1]:
-        raise SettingsError(f"d must be a square (n, n) map, got shape {d.shape}")
-    n = d.shape[0]
+    if d.ndim != 2:
+        raise SettingsError(f"d must be a (rows, cols) map, got shape {d.shape}")
     ch, cw = content_shape
     oh, ow = out_shape or content_shape
-    rows = cell_index(ch, n)[source_index(oh, ch)]
-    cols = cell_index(cw, n)[source_index(ow, cw)]
+    if cells is None:
+        rows = cell_index(ch, d.shape[0])[source_index(oh, ch)]
+        cols = cell_index(cw, d.shape[1])[source_index(ow, cw)]
+    else:
+        rows, cols = cells
+        if len(rows) != oh or len(cols) != ow or rows.max() >= d.shape[0] or \
+                cols.max() >= d.shape[1]:
+            raise SettingsError(f"cells do not fit a {d.shape} map at {oh} x {ow}")
     colours = color_cells(d, scale, gain)
     return colours[rows[:, None], cols[None, :]]
 

@@ -32,6 +32,8 @@ CHOICES = {
     "interpolation": ("bilinear", "bicubic", "lanczos", "area", "nearest"),
     "color": ("grey", "rgb"),
     "layout": ("auto", "NCHW", "NHWC"),
+    "resize_convention": ("pillow", "opencv"),
+    "pad_before_resize": ("no", "yes"),
 }
 
 
@@ -76,7 +78,9 @@ def sidecar_dict(labels_text: str, output: str, fields: dict[str, str],
         raise SettingsError(translate("ModelDialog", "labels: the model outputs {0} classes, "
                                       "got {1} names (one per line)").format(n_classes,
                                                                              len(labels)))
-    pre: dict[str, Any] = {k: fields[k] for k in CHOICES}
+    pre: dict[str, Any] = {k: fields[k] for k in CHOICES if k in fields}
+    if "pad_before_resize" in pre:
+        pre["pad_before_resize"] = pre["pad_before_resize"] == "yes"
     size = _numbers(fields.get("input_size", ""))
     if size:
         if len(size) != 2:
@@ -172,7 +176,8 @@ class ModelConfigDialog(QDialog):
         for key, values in CHOICES.items():
             cb = QComboBox()
             cb.addItems(list(values))
-            cb.setCurrentText(str(getattr(pre, key)))
+            now = getattr(pre, key)
+            cb.setCurrentText(("yes" if now else "no") if isinstance(now, bool) else str(now))
             self.choices[key] = cb
         fill = pre.fill if isinstance(pre.fill, tuple) else (pre.fill,)
         self.texts: dict[str, QLineEdit] = {
@@ -184,8 +189,8 @@ class ModelConfigDialog(QDialog):
             "std": QLineEdit(",".join(f"{v:g}" for v in pre.std)),
         }
         self.texts["squeeze_x"].setToolTip(translate(
-            "ModelDialog", "Horizontal scale before fitting (0.5 for the "
-                                           "paper's OCT: width shrunk to 1/2)"))
+            "ModelDialog", "Horizontal scale before fitting (0.5 for the paper's OCT: width "
+            "shrunk to 1/2)"))
         self.texts["scale"].setToolTip(translate(
             "ModelDialog", "model input = (pixel * scale - mean) / std"))
         form.addRow(translate("ModelDialog", "Input size (h,w)"), self.texts["input_size"])
@@ -193,6 +198,10 @@ class ModelConfigDialog(QDialog):
         form.addRow(translate("ModelDialog", "Resize"), self.choices["resize"])
         form.addRow(translate("ModelDialog", "Letterbox fill"), self.texts["fill"])
         form.addRow(translate("ModelDialog", "Interpolation"), self.choices["interpolation"])
+        form.addRow(translate("ModelDialog", "Resize convention"),
+                    self.choices["resize_convention"])
+        form.addRow(translate("ModelDialog", "Pad to square first"),
+                    self.choices["pad_before_resize"])
         form.addRow(translate("ModelDialog", "Colour"), self.choices["color"])
         form.addRow(translate("ModelDialog", "Scale"), self.texts["scale"])
         form.addRow(translate("ModelDialog", "Mean"), self.texts["mean"])

@@ -203,7 +203,8 @@ class PictureCache:
             small = maps.class_grid_images(res, k, scale, gain, content, [grid])[grid]
         else:
             small = np.zeros((*content, 3), np.float32)
-        out = resample(small, base.shape[:2])
+        rows, cols = maps.content_index(res, base.shape[:2])  # exact for the preprocessing
+        out = small[rows[:, None], cols[None, :]]
         self._store(self._cache, key, out, snap)
         return out
 

@@ -44,6 +44,7 @@ def test_a_grid_finer_than_one_image_exits_1_naming_that_image(tmp_path, model, 
     a[:, :8] = 200
     Image.fromarray(a).save(small)  # a 2 x 32 content box in the 32 x 32 model input
     rc = main(["analyze", str(small), str(img), "--model", str(model), "--grids", "2,8",
+               "--grid-geometry", "content",  # 8 x 8 cells (square cells would fit: 1 x 8)
                "--out", str(tmp_path / "o"), "--score", "logit"])
     out, err = capsys.readouterr()
     assert rc == 1 and err.startswith(f"error: {small}: grid size 8 is finer")
@@ -54,7 +55,7 @@ def test_a_constant_image_too_small_for_the_grid_is_named_too(tmp_path, model, c
     flat = tmp_path / "flat.png"
     Image.fromarray(np.full((4, 64), 90, np.uint8)).save(flat)
     rc = main(["analyze", str(flat), "--model", str(model), "--grids", "8",
-               "--out", str(tmp_path / "o")])
+               "--grid-geometry", "content", "--out", str(tmp_path / "o")])
     assert rc == 1 and capsys.readouterr().err.startswith(f"error: {flat}: grid size 8")
 
 

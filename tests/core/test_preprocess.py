@@ -101,7 +101,8 @@ def test_overlay_pixels_sit_on_the_original_pixels_they_came_from():
     clf = RegionClassifier([(y0, box.y0 + ey[2] - 2, x0, box.x0 + ex[2] - 2)], pre)
     img = np.full((h, w), 200, np.uint8)
     img[0, 0] = 201  # not constant: a constant image is not analysed (no structure)
-    res = analyze(clf, img, Settings(grid_sizes=(3,), score_space="logit"))
+    res = analyze(clf, img, Settings(grid_sizes=(3,), score_space="logit",
+                                     grid_geometry="content"))  # 3 x 3 over the content
     mixed = class_mixed_image(res, 0, scale=1.0, out_shape=(h, w))
     ys, xs = np.nonzero(mixed[..., 0] > 0)
     got = (ys.min(), ys.max() + 1, xs.min(), xs.max() + 1)

@@ -59,7 +59,8 @@ def test_exports_and_copy(make_window, qtbot, model_path, scan_path, tmp_path):
     written = exports.export_panels(win.model, tmp_path)
     assert len(written) == 4 and all(p.is_file() for p in written)
     npz = np.load(exports.export_npz(win.model, tmp_path / "raw.npz"))
-    assert list(npz["labels"]) == LABELS and npz["d_3"].shape == (4, 3, 3)
+    assert list(npz["labels"]) == LABELS
+    assert npz["d_3"].shape == (4, *win.model.result.cell_shape(3))
     win.actions_.copy_figure.trigger()
     assert not QGuiApplication.clipboard().image().isNull()
     assert "copied" in win.status.text.text()
@@ -231,3 +232,23 @@ def test_window_module_imports_before_any_qapplication():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+def test_model_dialog_keeps_the_resize_convention_and_padding(qtbot, tmp_path):
+    from onnx_models import make_region_model
+
+    from dida_view.core.model import OnnxClassifier
+
+    model = make_region_model(tmp_path / "cv.onnx", [(0, 16, 0, 32), (16, 32, 0, 32)])
+    (tmp_path / "cv.dida.json").write_text(json.dumps({"preprocessing": {
+        "resize_convention": "opencv", "pad_before_resize": True, "interpolation": "area"}}))
+    dlg = ModelConfigDialog(OnnxClassifier(model, device="cpu"))
+    qtbot.addWidget(dlg)
+    assert dlg.choices["resize_convention"].currentText() == "opencv"
+    assert dlg.choices["pad_before_resize"].currentText() == "yes"
+    dlg.labels.setPlainText("top\nbottom")  # edit the labels only, then save
+    dlg.save()
+    pre = json.loads((tmp_path / "cv.dida.json").read_text())["preprocessing"]
+    assert pre["resize_convention"] == "opencv" and pre["pad_before_resize"] is True
+    again = OnnxClassifier(model, device="cpu").preprocessing
+    assert again.resize_convention == "opencv" and again.pad_before_resize

@@ -75,3 +75,32 @@ def test_snapshot_reads_result_original_and_generation_together():
     after = r.snapshot()
     assert before.result is a and after.result is b
     assert after.generation == before.generation + 1 and after.base is before.base
+
+
+def test_the_viewer_paints_maps_where_core_does_for_an_opencv_padded_model():
+    """The viewer's overlay lies on the same original pixels as core's grid image, also for
+    a model whose preprocessing pads first and resizes by OpenCV's nearest rule."""
+    from dida_view.core.analysis import Settings, analyze
+    from dida_view.core.maps import class_grid_images
+    from dida_view.core.preprocess import Preprocessing
+
+    class Brightness:
+        outputs_probabilities = False
+        labels = ["bright", "dark"]
+        input_size, channels = (48, 48), 1
+        preprocessing = Preprocessing(resize_convention="opencv", interpolation="nearest",
+                                      pad_before_resize=True, input_size=(48, 48))
+
+        def raw(self, pixels):
+            m = pixels[:, 20:30, 10:40].mean(axis=(1, 2, 3)) / 25.5
+            return np.stack([m, -m], 1)
+
+    image = np.random.default_rng(2).integers(60, 200, (70, 130), dtype=np.uint8)
+    res = analyze(Brightness(), image, Settings(grid_sizes=(5,), score_space="logit"))
+    r = PictureCache()
+    r.set_image(image)
+    r.set_result(res)
+    scale = r.scale([0], 5)
+    got = r.colour_map(0, scale, 1.0, 5)
+    want = class_grid_images(res, 0, scale, 1.0, image.shape[:2])[5]
+    np.testing.assert_array_equal(got, want)

@@ -40,10 +40,12 @@ def test_probe_panel_follows_the_square_in_every_view(make_window, qtbot, model_
     assert top_left.x() + win.probe.width() <= win.width()
     assert win.probe.text.sizeHint().width() <= win.probe.width()  # at once, not cut
     win.controls.view.setCurrentIndex(win.controls.view.findData(3))
-    assert win.probe.reading.columns == ["d (3x3)"]
+    # the real cell counts (the default square geometry: 2 x 3 on this wide scan)
+    assert win.probe.reading.columns == ["d ({}x{})".format(*m.result.cell_shape(3))]
+    assert m.result.cell_shape(3) == (2, 3)
     win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
     r = win.probe.reading
-    assert r.columns == ["2x2", "3x3", "mixed"] and len(r.rows) == 1
+    assert r.columns == ["2x2", "2x3", "mixed"] and len(r.rows) == 1
     k = m.focus_class()
     assert r.rows[0][1] == [m.d_at(k, 30, 40, n) for n in (2, 3, None)]
     win.cursor.set_now(None)

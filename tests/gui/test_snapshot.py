@@ -43,7 +43,13 @@ def compare(actual: np.ndarray, name: str) -> None:
 
 
 def test_main_window_snapshot(make_window, qtbot, model_path, scan_path):
+    from dida_view.core.analysis import Settings
+
     win = make_window(size=SIZE, grids=(2, 3))
+    # the stored picture has the paper's n x n grids (the default geometry draws 1 x 2 and
+    # 2 x 3 square cells on this wide scan; tests/core/test_grid_geometry.py covers those)
+    win.set_analysis_settings(Settings(grid_sizes=(2, 3), batch_size=4,
+                                       grid_geometry="content"))
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)

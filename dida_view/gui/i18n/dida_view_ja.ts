@@ -820,6 +820,14 @@
         <translation>補間</translation>
     </message>
     <message>
+        <source>Resize convention</source>
+        <translation>リサイズの方式</translation>
+    </message>
+    <message>
+        <source>Pad to square first</source>
+        <translation>先に正方形へ余白を追加</translation>
+    </message>
+    <message>
         <source>Colour</source>
         <translation>色</translation>
     </message>
