@@ -199,6 +199,10 @@ def test_wheel_carries_the_model_card_and_samples(wheel):
     for s in samples:
         assert f"dida_view/_data/resources/samples/{Path(s).stem}.json" in names
     assert "dida_view/selftest.py" in names and "dida_view/about.py" in names
+    # the compiled translations, inside the package (the .ts sources stay in git)
+    qms = sorted(p.name for p in (ROOT / "dida_view" / "gui" / "i18n").glob("*.qm"))
+    assert qms == ["dida_view_ja.qm"]
+    assert {f"dida_view/gui/i18n/{q}" for q in qms} <= names
     assert not any(n.split("/")[0] in ("models", "resources", "tests") for n in names)
     with zipfile.ZipFile(wheel) as z:
         meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
@@ -414,3 +418,11 @@ def test_card_sections_split_by_the_models_headings():
     assert "in a fence" in cards[DEMO] and "real\n" not in cards[DEMO]
     assert cards[REAL] == "# Model card: `oct_kermany.onnx`\n\nreal"
     assert about.card_sections("# An old card\n\ntext") == {DEMO: "# An old card\n\ntext"}
+
+
+def test_frozen_app_takes_the_translations():
+    """build.spec adds dida_view/gui/i18n/*.qm at the same path (read as text: running the
+    spec needs PyInstaller)."""
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert '"dida_view" / "gui" / "i18n").glob("*.qm")' in spec
+    assert '"dida_view/gui/i18n"' in spec

@@ -15,60 +15,62 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from dida_view import domains, paths
+from dida_view.gui.i18n import translate
 from dida_view.paths import BundledModel
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DomainViews", text)
 
 
 def model_name(model: BundledModel) -> str:
     """A bundled model's name, translated."""
-    names = {paths.REAL_MODEL_NAME: _tr("real OCT model"),
-             paths.DEMO_MODEL_NAME: _tr("synthetic demo model")}
+    names = {paths.REAL_MODEL_NAME: translate("DomainViews", "real OCT model"),
+             paths.DEMO_MODEL_NAME: translate("DomainViews", "synthetic demo model")}
     return names.get(model.file, model.name)
 
 
 def model_domain(model: BundledModel) -> str:
     """A bundled model's domain in words, translated."""
-    names = {paths.REAL_MODEL_NAME: _tr("real Spectralis OCT B-scans from Kermany 2018"),
-             paths.DEMO_MODEL_NAME: _tr("synthetic OCT B-scans from DiDA View's generator")}
+    names = {
+        paths.REAL_MODEL_NAME: translate("DomainViews",
+                                         "real Spectralis OCT B-scans from Kermany 2018"),
+        paths.DEMO_MODEL_NAME: translate("DomainViews",
+                                         "synthetic OCT B-scans from DiDA View's generator"),
+    }
     return names.get(model.file, model.domain)
 
 
 def model_line(model_path: str | Path | None, metadata: dict | None) -> str:
     """``<file> — trained on <domain> — not for diagnosis``."""
     if model_path is None:
-        return _tr("No model — not for diagnosis")
+        return translate("DomainViews", "No model — not for diagnosis")
     bundled = paths.bundled_model(model_path)
     domain = domains.trained_on(model_path, metadata)
     if domain == "unknown training data":
-        domain = _tr("unknown training data")
+        domain = translate("DomainViews", "unknown training data")
     elif bundled is not None and not (metadata or {}).get("domain"):
         domain = model_domain(bundled)
-    return _tr("{model} — trained on {domain} — not for diagnosis").format(
-        model=Path(model_path).name, domain=domain)
+    text = translate("DomainViews", "{model} — trained on {domain} — not for diagnosis")
+    return text.format(model=Path(model_path).name, domain=domain)
 
 
 def banner_text(note: domains.DomainNote) -> str:
     """The banner's sentence for a mismatch."""
     if note.image_model is None:
-        return _tr("The {model} was trained on {domain} only and has never seen a real "
-                   "scan; this image's domain is unknown. For a real scan, use the "
-                   "{other}.").format(model=model_name(note.model),
-                                      domain=model_domain(note.model),
-                                      other=model_name(note.suggested))
-    return _tr("Domain mismatch: this scan belongs to the {other}, trained on {other_domain}, "
-               "but the {model} in use was trained on {domain}. Its answer here means "
-               "little.").format(other=model_name(note.image_model),
-                                 other_domain=model_domain(note.image_model),
-                                 model=model_name(note.model),
-                                 domain=model_domain(note.model))
+        text = translate("DomainViews",
+                         "The {model} was trained on {domain} only and has never seen a "
+                         "real scan; this image's domain is unknown. For a real scan, use "
+                         "the {other}.")
+        return text.format(model=model_name(note.model), domain=model_domain(note.model),
+                           other=model_name(note.suggested))
+    text = translate("DomainViews",
+                     "Domain mismatch: this scan belongs to the {other}, trained on "
+                     "{other_domain}, but the {model} in use was trained on {domain}. Its "
+                     "answer here means little.")
+    return text.format(other=model_name(note.image_model),
+                       other_domain=model_domain(note.image_model),
+                       model=model_name(note.model), domain=model_domain(note.model))
 
 
 class DomainBanner(QFrame):
@@ -100,7 +102,8 @@ class DomainBanner(QFrame):
             self.hide()
             return
         self.label.setText(banner_text(note))
-        self.button.setText(_tr("Use the {model}").format(model=model_name(note.suggested)))
+        use = translate("DomainViews", "Use the {model}")
+        self.button.setText(use.format(model=model_name(note.suggested)))
         self.button.setEnabled(note.suggested.path() is not None)
         self.show()
 
@@ -124,7 +127,7 @@ class DomainViews:
         self.actions: dict[str, QAction] = {}
         model_menu.addSeparator()
         for m in paths.BUNDLED_MODELS:
-            a = QAction(_tr("{model} — {domain}").format(model=model_name(m),
+            a = QAction(translate("DomainViews", "{model} — {domain}").format(model=model_name(m),
                                                           domain=model_domain(m)), win)
             a.setCheckable(True)
             a.setStatusTip(m.file)

@@ -8,23 +8,27 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
 from dida_view.core.dida import DidaResult, count_cells
+from dida_view.gui.i18n import mask_words, translate
 
 
 def format_eta(seconds: float) -> str:
     """``8 s``, ``2 min 05 s``."""
     s = max(0, int(round(seconds)))
-    return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
+    if s < 60:
+        return translate("Status", "{0} s").format(s)
+    return translate("Status", "{0} min {1} s").format(s // 60, f"{s % 60:02d}")
 
 
 def done_text(result: DidaResult) -> str:
     """The status line for a finished run: what it cost now, and for a result from the
     cache the original run's figures, labelled as such."""
     if result.from_cache:
-        return (f"Done: from cache in {result.lookup_seconds:.2f} s (computed earlier: "
-                f"{result.evaluations} masked images in {result.seconds:.1f} s, "
-                f"{result.mask_fill} mask)")
-    return (f"Done: {result.evaluations} masked images in {result.seconds:.1f} s "
-            f"({result.mask_fill} mask)")
+        return translate("Status", "Done: from cache in {0} s (computed earlier: {1} masked "
+                         "images in {2} s, {3} mask)").format(
+            f"{result.lookup_seconds:.2f}", result.evaluations, f"{result.seconds:.1f}",
+            mask_words(result.mask_fill))
+    return translate("Status", "Done: {0} masked images in {1} s ({2} mask)").format(
+        result.evaluations, f"{result.seconds:.1f}", mask_words(result.mask_fill))
 
 
 class RunStatus(QObject):
@@ -39,7 +43,7 @@ class RunStatus(QObject):
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(180)
         self.bar.setTextVisible(True)
-        self.cancel = QPushButton("Cancel (Esc)")
+        self.cancel = QPushButton(translate("Status", "Cancel (Esc)"))
         self.cancel.clicked.connect(self.cancel_requested)
         self.model = QLabel()
         self.model_line = QLabel()  # the model, what it was trained on, not for diagnosis
@@ -79,7 +83,8 @@ class RunStatus(QObject):
         self.bar.setFormat("%p %")
         self.bar.show()
         self.cancel.show()
-        self.text.setText(f"Analysing: 0/{len(grids)} grid sizes, 0/{self._total} masked images")
+        self.text.setText(translate("Status", "Analysing: {0}/{1} grid sizes, {2}/{3} masked "
+                                    "images").format(0, len(grids), 0, self._total))
 
     def grid_done(self, n: int) -> None:
         """Grid size ``n`` of the current run is complete."""
@@ -91,9 +96,9 @@ class RunStatus(QObject):
         self.bar.setValue(done)
         elapsed = time.perf_counter() - self._t0
         eta = elapsed / done * (total - done) if done else 0.0
-        self.text.setText(
-            f"Analysing: {len(self._done_grids)}/{len(self._grids)} grid sizes, "
-            f"{done}/{total} masked images, ETA {format_eta(eta)}")
+        self.text.setText(translate(
+            "Status", "Analysing: {0}/{1} grid sizes, {2}/{3} masked images, ETA {4}").format(
+            len(self._done_grids), len(self._grids), done, total, format_eta(eta)))
 
     def finish(self, text: str) -> None:
         """The run ended (done, failed or cancelled)."""
