@@ -1,8 +1,8 @@
 """Which model am I looking at: the model line, the domain banner, the Model menu's models.
 
 - The **model line** (the status bar's permanent area) names the model in use, what it was
-  trained on (its metadata's ``domain``; a third-party model without one: "unknown
-  training data") and says "not for diagnosis".
+  trained on (a bundled model: its domain from the registry, translated; another model: its
+  metadata's ``domain``, or "unknown training data") and says "not for diagnosis".
 - The **domain banner** (above the panels) shows when the image and the model do not fit
   (the rule is :func:`dida_view.domains.domain_note`) and offers the matching bundled
   model with a button that loads it.
@@ -45,12 +45,11 @@ def model_line(model_path: str | Path | None, metadata: dict | None) -> str:
     """``<file> — trained on <domain> — not for diagnosis``."""
     if model_path is None:
         return translate("DomainViews", "No model — not for diagnosis")
-    bundled = paths.bundled_model(model_path)
-    domain = domains.trained_on(model_path, metadata)
+    bundled = paths.bundled_model(model_path)  # ours: its domain in the UI's language
+    domain = model_domain(bundled) if bundled is not None else \
+        domains.trained_on(model_path, metadata)
     if domain == "unknown training data":
         domain = translate("DomainViews", "unknown training data")
-    elif bundled is not None and not (metadata or {}).get("domain"):
-        domain = model_domain(bundled)
     text = translate("DomainViews", "{model} — trained on {domain} — not for diagnosis")
     return text.format(model=Path(model_path).name, domain=domain)
 

@@ -109,3 +109,18 @@ def test_the_model_menu_lists_the_bundled_models(make_window, qtbot):
     win.domains.actions[REAL].trigger()
     _loaded(qtbot, win, REAL)
     assert win.domains.actions[REAL].isChecked() and not win.domains.actions[DEMO].isChecked()
+
+
+def test_the_model_line_of_each_kind_of_model(qapp, tmp_path):
+    from dida_view.gui.domain_views import model_line
+
+    real = model_line(paths.bundled_model(REAL).path(), {"domain": "ignored for ours"})
+    assert real == f"{REAL} — trained on real Spectralis OCT B-scans from Kermany 2018 — " \
+        "not for diagnosis"
+    assert "synthetic OCT B-scans" in model_line(paths.bundled_model(DEMO).path(), {})
+    mine = tmp_path / "mine.onnx"
+    assert model_line(mine, {"domain": "fundus photographs"}) == \
+        "mine.onnx — trained on fundus photographs — not for diagnosis"
+    assert model_line(mine, {}) == "mine.onnx — trained on unknown training data — not for " \
+        "diagnosis"
+    assert model_line(None, None) == "No model — not for diagnosis"
