@@ -1,7 +1,7 @@
 """The side controls: the ranked class list, display settings and analysis settings.
 
 Display settings (opacity, gain, view, square size, weights) only re-render; analysis
-settings (score space, mask fill, grid sizes) re-run the model. The widget only emits
+settings (score space, mask fill, grid sizes, grid cells) re-run the model. The widget only emits
 signals; the window decides what each change costs.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dida_view.core.dida import DEFAULT_GRID_SIZES, MASK_FILLS
+from dida_view.core.grids import DEFAULT_GRID_GEOMETRY
 from dida_view.core.scores import SCORE_SPACES
 
 MIXED = "mixed"
@@ -39,6 +40,16 @@ SCORE_SPACE_NAMES = {
     "probability": "probability (softmax)",
     "logit": "logit (raw output)",
     "log-odds": "log-odds",
+}
+
+
+
+# Grid cells, in the order offered (the default first); names made once Qt runs
+GEOMETRY_NAMES = {
+    "square": lambda: QCoreApplication.translate("Controls", "square (default)"),
+    "content": lambda: QCoreApplication.translate("Controls",
+                                                  "n x n over the content (the paper)"),
+    "input": lambda: QCoreApplication.translate("Controls", "n x n over the whole input"),
 }
 
 
@@ -155,13 +166,25 @@ class ControlsPanel(QWidget):
             self.mask.addItem(m, m)
         self.mask.currentIndexChanged.connect(lambda _: self.analysis_changed.emit())
         al.addRow("Mask fill", self.mask)
+        self.geometry = QComboBox()
+        for g in GEOMETRY_NAMES:
+            self.geometry.addItem(GEOMETRY_NAMES[g](), g)
+        self.geometry.setCurrentIndex(self.geometry.findData(DEFAULT_GRID_GEOMETRY))
+        self.geometry.setToolTip(QCoreApplication.translate(
+            "Controls", "Where the grids lie and how many cells they have: square cells (about n "
+            "across the longer side of the content; fewer inferences), the paper's n x n "
+            "over the content, or n x n over the whole model input"))
+        self.geometry.currentIndexChanged.connect(lambda _: self.analysis_changed.emit())
+        al.addRow(QCoreApplication.translate("Controls", "Grid cells"), self.geometry)
         self.grids = QLineEdit(",".join(str(n) for n in DEFAULT_GRID_SIZES))
         self.grids.setToolTip("Grid sizes n (n x n cells), coarse to fine")
         self._grids_text = self.grids.text()
         self.grids.editingFinished.connect(self._on_grids)
         al.addRow("Grid sizes", self.grids)
         reset = QPushButton("Paper defaults")
-        reset.setToolTip("Grid sizes 7, 9, ..., 21, the paper's weights, black mask, auto score")
+        reset.setToolTip(QCoreApplication.translate(
+            "Controls", "Grid sizes 7, 9, ..., 21, the paper's weights, black mask, auto "
+            "score, n x n cells over the content"))
         reset.clicked.connect(self.reset_requested)
         al.addRow("", reset)
         right = QVBoxLayout()

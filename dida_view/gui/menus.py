@@ -7,11 +7,12 @@ the window's insides.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view.core.analysis import Settings
 from dida_view.core.imageio import IMAGE_SUFFIXES, SCAN_SUFFIXES
 
 K = QKeySequence.StandardKey
 # menu -> (action name, text, shortcut(s), status tip); None: a separator, "recent"/"samples":
-# the Open Recent / Open Sample sub-menus, "dock": the dock's show/hide action
+# the Open Recent / Open Sample sub-menus, "dock": the dock's show/hide action,
+# (title, entries): a sub-menu
 MENUS = {
     "&File": [
         ("open_image", "Open &Image…", K.Open, ""),
@@ -57,6 +60,14 @@ MENUS = {
         None,
         ("cpu_only", "Run on the CPU &Only", None,
          "Ignore a GPU even when onnxruntime has one (reloads the model)"),
+        ("&Engine", [
+            ("engine_auto", "&Auto", None, "Incremental inference where a short measurement "
+             "finds it faster, else full inference (the maps are the same); the next run"),
+            ("engine_full", "&Full Inference", None,
+             "Run the model on every masked image (the next run)"),
+            ("engine_incremental", "&Incremental", None, "Recompute only what a masked cell "
+             "changes (the same maps to float precision; the next run)"),
+        ]),
     ],
     "&View": [
         ("zoom_in", "Zoom &In", (K.ZoomIn, "Ctrl+="), ""),
@@ -96,7 +107,11 @@ MENUS = {
     "&Help": [("about", "&About DiDA View", None, "")],
 }
 # their slots get the new state
-CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers")
+CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers", "engine_auto",
+             "engine_full", "engine_incremental")
+# action name -> the value it picks, one of a group (only one checked)
+ENGINE_ACTIONS = {"engine_auto": "auto", "engine_full": "full",
+                  "engine_incremental": "incremental"}
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
 # File > Open Image: every scan the core reads (images, DICOM, multi-page TIFF, vendor files)
 SCAN_FILTER = ("Scans (" + " ".join(f"*{s}" for s in SCAN_SUFFIXES)
@@ -155,22 +170,48 @@ def build(win: QMainWindow, slots: dict[str, Callable], dock: QDockWidget) -> Si
     a = SimpleNamespace()
     bar = win.menuBar()
     for title, entries in MENUS.items():
-        menu = bar.addMenu(title)
-        for entry in entries:
-            if entry is None:
-                menu.addSeparator()
-            elif entry == "recent":
-                a.recent = menu.addMenu("Open &Recent")
-            elif entry == "samples":
-                a.samples = menu.addMenu("Open &Sample")
-            elif entry == "dock":
-                menu.addAction(dock.toggleViewAction())
-            else:
-                name, text, shortcut, tip = entry
-                action = _action(win, text, slots[name], shortcut, tip, name in CHECKABLE)
-                setattr(a, name, action)
-                menu.addAction(action)
+        _fill(win, bar.addMenu(title), entries, slots, dock, a)
+    group = QActionGroup(win)  # exclusive: checking one unchecks the others
+    for name in ENGINE_ACTIONS:
+        group.addAction(getattr(a, name))
     return a
+
+
+def _fill(win: QMainWindow, menu: QMenu, entries: list, slots: dict[str, Callable],
+          dock: QDockWidget, a: SimpleNamespace) -> None:
+    for entry in entries:
+        if entry is None:
+            menu.addSeparator()
+        elif entry == "recent":
+            a.recent = menu.addMenu("Open &Recent")
+        elif entry == "samples":
+            a.samples = menu.addMenu("Open &Sample")
+        elif entry == "dock":
+            menu.addAction(dock.toggleViewAction())
+        elif len(entry) == 2:
+            _fill(win, menu.addMenu(entry[0]), entry[1], slots, dock, a)
+        else:
+            name, text, shortcut, tip = entry
+            action = _action(win, text, slots[name], shortcut, tip, name in CHECKABLE)
+            setattr(a, name, action)
+            menu.addAction(action)
+
+
+def engine_slots(settings: Callable[[], Settings], apply: Callable[[Settings], object]
+                 ) -> dict[str, Callable[[bool], object]]:
+    """The slots of Analysis > Engine: a checked action applies ``settings()`` with its
+    engine (``apply`` re-runs nothing for the engine alone: it is for the next run)."""
+    return {name: (lambda on, e=e: apply(replace(settings(), engine=e)) if on else None)
+            for name, e in ENGINE_ACTIONS.items()}
+
+
+def show_engine(a: SimpleNamespace, engine: str) -> None:
+    """Check the Analysis > Engine action of ``engine`` (without re-running anything)."""
+    for name, e in ENGINE_ACTIONS.items():
+        action = getattr(a, name)
+        action.blockSignals(True)
+        action.setChecked(e == engine)
+        action.blockSignals(False)
 
 
 def fill_files(menu: QMenu, images: list[str], models: list[str],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
 from dida_view.core.dida import DidaResult, count_cells
@@ -25,6 +25,22 @@ def done_text(result: DidaResult) -> str:
                 f"{result.mask_fill} mask)")
     return (f"Done: {result.evaluations} masked images in {result.seconds:.1f} s "
             f"({result.mask_fill} mask)")
+
+
+def engine_text(result: DidaResult, shown_notes: set[str] | None = None) -> str:
+    """``done_text`` with the engine that ran (``…, incremental engine``) and, the first
+    time it comes (not yet in ``shown_notes``, which it joins), why not incremental."""
+    text = done_text(result)
+    engine = result.meta.get("engine")
+    if result.from_cache or not engine:
+        return text
+    text = QCoreApplication.translate("Status", "{0}, {1} engine").format(text, engine)
+    note = result.meta.get("engine_note")
+    if note and (shown_notes is None or note not in shown_notes):
+        if shown_notes is not None:
+            shown_notes.add(note)
+        text = QCoreApplication.translate("Status", "{0} ({1})").format(text, note)
+    return text
 
 
 class RunStatus(QObject):
@@ -52,6 +68,7 @@ class RunStatus(QObject):
         self._done_grids: list[int] = []
         self._t0 = 0.0
         self._total = 0
+        self._notes: set[str] = set()  # engine notes shown once already
 
     def set_model(self, text: str) -> None:
         """The model line on the right."""
@@ -73,6 +90,18 @@ class RunStatus(QObject):
         self.bar.show()
         self.cancel.show()
         self.text.setText(f"Analysing: 0/{len(grids)} grid sizes, 0/{self._total} masked images")
+
+    def started(self, partial: DidaResult) -> None:
+        """The run's grids are placed: count its real cells (a ``square`` grid has fewer
+        than n x n) until the first progress update."""
+        self._total = count_cells(partial.grid_sizes, partial.grid_box, partial.grid_geometry)
+        self.bar.setRange(0, max(1, self._total))
+        self.text.setText(f"Analysing: {len(self._done_grids)}/{len(self._grids)} grid sizes, "
+                          f"0/{self._total} masked images")
+
+    def done(self, result: DidaResult) -> None:
+        """The run finished with ``result``: its figures and the engine that ran."""
+        self.finish(engine_text(result, self._notes))
 
     def grid_done(self, n: int) -> None:
         """Grid size ``n`` of the current run is complete."""
