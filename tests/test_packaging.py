@@ -191,6 +191,10 @@ def test_wheel_carries_the_model_card_and_samples(wheel):
     for s in samples:
         assert f"dida_view/_data/resources/samples/{Path(s).stem}.json" in names
     assert "dida_view/selftest.py" in names and "dida_view/about.py" in names
+    # the compiled translations, inside the package (the .ts sources stay in git)
+    qms = sorted(p.name for p in (ROOT / "dida_view" / "gui" / "i18n").glob("*.qm"))
+    assert qms == ["dida_view_ja.qm"]
+    assert {f"dida_view/gui/i18n/{q}" for q in qms} <= names
     assert not any(n.split("/")[0] in ("models", "resources", "tests") for n in names)
     with zipfile.ZipFile(wheel) as z:
         meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
@@ -320,3 +324,11 @@ def test_about_other_model_shows_its_description(tmp_path, no_data):
 def test_about_without_any_model(no_data):
     text = about.about_text()
     assert "demo model is not installed" in text and "Not a medical device" in text
+
+
+def test_frozen_app_takes_the_translations():
+    """build.spec adds dida_view/gui/i18n/*.qm at the same path (read as text: running the
+    spec needs PyInstaller)."""
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert '"dida_view" / "gui" / "i18n").glob("*.qm")' in spec
+    assert '"dida_view/gui/i18n"' in spec

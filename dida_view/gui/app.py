@@ -1,5 +1,6 @@
 """``dida-view [IMAGE] [--model M.onnx] [--screenshot PATH] [--size WxH] [--square X,Y]
-[--view V] [--theme light|dark] [--mode teaching|patient] [--reveal]``: the viewer."""
+[--view V] [--theme light|dark] [--mode teaching|patient] [--reveal] [--lang en|ja]``:
+the viewer."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
 from dida_view.cases import is_case_list
+from dida_view.gui.i18n import LANGUAGES, setup_language, translate
 from dida_view.gui.patient_view import show_patient_view
+from dida_view.gui.qsettings import make_settings
 from dida_view.gui.theme import apply_theme
 from dida_view.gui.window import MainWindow
 from dida_view.viewer_model import ALL_GRIDS, MIXED
@@ -59,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
                    "patient view's window (the screenshot is of that window)")
     p.add_argument("--reveal", action="store_true",
                    help="teaching mode: show the model's answer (hidden by default)")
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="language of the window: en or ja (default: Help > Language, else "
+                   "the system's)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
     return p
 
@@ -129,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "dida-view"])
     configure_app(app)
+    setup_language(args.lang, make_settings())
     previous = qInstallMessageHandler(_quiet_offscreen) if args.screenshot else None
     try:
         return _run(app, args, size)
@@ -155,7 +162,8 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
     if model is not None:
         win.open_model(model)
     elif args.model is None:
-        win.status.message("No demo model installed: open a model (Ctrl+Shift+O)")
+        win.status.message(translate("App", "No demo model installed: open a model "
+                                     "(Ctrl+Shift+O)"))
     if image is not None and is_case_list(image):
         win.cases.open(image)  # a folder or a CSV/JSON case list
     elif image is not None:

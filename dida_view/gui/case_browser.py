@@ -32,15 +32,21 @@ from PySide6.QtWidgets import (
 
 from dida_view.cases import ALL, ANALYSED, ANALYSING, DISAGREE, FAILED, QUEUED, UNREAD, CaseList
 from dida_view.gui.case_queue import THUMB_SIZE
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, translate
 from dida_view.gui.reading_editor import ReadingEditor
 from dida_view.viewer_model import ViewerModel
 
-COLUMNS = ("Case", "Model", "Reading", "Agree", "State")
-STATE_TEXT = {"": "", QUEUED: "queued", ANALYSING: "analysing…", ANALYSED: "analysed",
-              FAILED: "failed"}
+COLUMNS = (QT_TRANSLATE_NOOP("CaseBrowser", "Case"), QT_TRANSLATE_NOOP("CaseBrowser", "Model"),
+           QT_TRANSLATE_NOOP("CaseBrowser", "Reading"), QT_TRANSLATE_NOOP("CaseBrowser", "Agree"),
+           QT_TRANSLATE_NOOP("CaseBrowser", "State"))
+STATE_TEXT = {"": "", QUEUED: QT_TRANSLATE_NOOP("CaseBrowser", "queued"),
+              ANALYSING: QT_TRANSLATE_NOOP("CaseBrowser", "analysing…"),
+              ANALYSED: QT_TRANSLATE_NOOP("CaseBrowser", "analysed"),
+              FAILED: QT_TRANSLATE_NOOP("CaseBrowser", "failed")}
 AGREE_TEXT = {True: "✓", False: "✗", None: ""}
-AGREE_TIP = {True: "model and reading agree", False: "model and reading differ",
-             None: "not analysed or not read yet"}
+AGREE_TIP = {True: QT_TRANSLATE_NOOP("CaseBrowser", "model and reading agree"),
+             False: QT_TRANSLATE_NOOP("CaseBrowser", "model and reading differ"),
+             None: QT_TRANSLATE_NOOP("CaseBrowser", "not analysed or not read yet")}
 AGREE_COLOUR = {True: QColor(30, 140, 60), False: QColor(200, 40, 40)}
 Index = QModelIndex | QPersistentModelIndex
 
@@ -93,7 +99,7 @@ class CaseTable(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return translate("CaseBrowser", COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -102,12 +108,14 @@ class CaseTable(QAbstractTableModel):
         i = self.rows[index.row()]
         case, col = self.cases.cases[i], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (case.name, f"{case.top} {case.score}".strip(), case.diagnosis,
-                    AGREE_TEXT[case.agree], STATE_TEXT.get(case.state, case.state))[col]
+            state = STATE_TEXT.get(case.state)
+            return (case.name, f"{class_name(case.top) if case.top else ''} {case.score}".strip(),
+                    case.diagnosis, AGREE_TEXT[case.agree],
+                    translate("CaseBrowser", state) if state else case.state)[col]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self.icons.get(str(case.path))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return AGREE_TIP[case.agree] if col == 3 else str(case.path)
+            return translate("CaseBrowser", AGREE_TIP[case.agree]) if col == 3 else str(case.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ForegroundRole and col == 3 and case.agree is not None:
@@ -144,16 +152,17 @@ class CaseBrowser(QWidget):
         super().__init__(parent)
         self.cases = cases
         self.filter = QComboBox()
-        self.filter.setToolTip("Show all cases, those where model and reading differ, those "
-                               "not read yet, or one class")
+        self.filter.setToolTip(translate("CaseBrowser", "Show all cases, those where model and "
+                                                        "reading differ, those "
+                               "not read yet, or one class"))
         self.prev = QPushButton("◀")
-        self.prev.setToolTip("Previous case (Ctrl+[)")
+        self.prev.setToolTip(translate("CaseBrowser", "Previous case (Ctrl+[)"))
         self.next = QPushButton("▶")
-        self.next.setToolTip("Next case (Ctrl+])")
+        self.next.setToolTip(translate("CaseBrowser", "Next case (Ctrl+])"))
         for b in (self.prev, self.next):
             b.setFixedWidth(36)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Show"))
+        top.addWidget(QLabel(translate("CaseBrowser", "Show")))
         top.addWidget(self.filter, 1)
         top.addWidget(self.prev)
         top.addWidget(self.next)
@@ -173,8 +182,9 @@ class CaseBrowser(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.queue_line = QLabel("")
         self.queue_line.setWordWrap(True)
-        self.cancel = QPushButton("Cancel queue")
-        self.cancel.setToolTip("Stop analysing the next cases ahead (the current one goes on)")
+        self.cancel = QPushButton(translate("CaseBrowser", "Cancel queue"))
+        self.cancel.setToolTip(translate("CaseBrowser", "Stop analysing the next cases ahead "
+                                                        "(the current one goes on)"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.queue_line, 1)
         bottom.addWidget(self.cancel)
@@ -197,14 +207,14 @@ class CaseBrowser(QWidget):
         box, keep = self.filter, self.cases.filter
         box.blockSignals(True)
         box.clear()
-        box.addItem("All cases", ALL)
-        box.addItem("Model and reading differ", DISAGREE)
-        box.addItem("Not read yet", UNREAD)
+        box.addItem(translate("CaseBrowser", "All cases"), ALL)
+        box.addItem(translate("CaseBrowser", "Model and reading differ"), DISAGREE)
+        box.addItem(translate("CaseBrowser", "Not read yet"), UNREAD)
         for name in self.cases.classes():
-            box.addItem(f"Class: {name}", name)
+            box.addItem(translate("CaseBrowser", "Class: {0}").format(class_name(name)), name)
         at = box.findData(keep)
         if at < 0:
-            box.addItem(f"Class: {keep}", keep)
+            box.addItem(translate("CaseBrowser", "Class: {0}").format(class_name(keep)), keep)
             at = box.count() - 1
         box.setCurrentIndex(at)
         box.blockSignals(False)

@@ -20,6 +20,7 @@ from dida_view.cases import FAILED, CaseList, is_case_list, read_cases
 from dida_view.core.reading import Reading, load_reading
 from dida_view.gui.case_browser import CaseBrowser
 from dida_view.gui.case_queue import CaseQueue
+from dida_view.gui.i18n import translate
 from dida_view.gui.reading_editor import ReadingKeeper
 from dida_view.gui.teaching import FolderCases
 
@@ -40,7 +41,7 @@ class CaseController(QObject):
         self.keeper = ReadingKeeper(win.model, win.show_error, self)
         self.queue = CaseQueue(win.host, win.model, self.cases, self)
         self.browser = CaseBrowser(self.cases, win.model)
-        self.dock = QDockWidget("Cases", win)
+        self.dock = QDockWidget(translate("CaseController", "Cases"), win)
         self.dock.setObjectName("cases-dock")
         self.dock.setWidget(self.browser)
         win.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
@@ -55,7 +56,7 @@ class CaseController(QObject):
         self.queue.drained.connect(self._queue_line)  # at once: nothing is left to wait for
         self.keeper.saved.connect(self._on_saved)
         self.keeper.skipped.connect(lambda _path: b.editor.set_state(
-            "A bundled sample: its reading is not saved"))
+            translate("CaseController", "A bundled sample: its reading is not saved")))
         self._line_soon = QTimer(self)
         self._line_soon.setSingleShot(True)
         self._line_soon.setInterval(50)
@@ -89,16 +90,19 @@ class CaseController(QObject):
         try:
             cases, problems = read_cases(path)
         except (OSError, ValueError) as exc:
-            self.win.show_error("Cannot open cases", str(exc))
+            self.win.show_error(translate("CaseController", "Cannot open cases"), str(exc))
             return False
         if problems:
             lines = problems[:MAX_PROBLEM_LINES]
             if len(problems) > len(lines):
-                lines.append(f"… and {len(problems) - len(lines)} more")
-            self.win.show_error("Some cases were skipped", "\n".join(lines))
+                lines.append(translate("CaseController", "… and {0} more").format(
+                    len(problems) - len(lines)))
+            self.win.show_error(translate(
+                "CaseController", "Some cases were skipped"), "\n".join(lines))
         if not cases:
             if not problems:
-                self.win.show_error("Cannot open cases", f"{path}: no images in it")
+                self.win.show_error(translate("CaseController", "Cannot open cases"), translate(
+                    "CaseController", "{0}: no images in it").format(path))
             return False
         self.keeper.flush()
         cases = [c.__class__(c.path, diagnosis=load_reading(c.path).diagnosis or c.diagnosis)
@@ -106,7 +110,8 @@ class CaseController(QObject):
         self.cases.set_cases(cases)
         self.browser.fill_filters()
         self.show()
-        self.win.status.message(f"{len(cases)} cases from {Path(path).name}")
+        self.win.status.message(translate("CaseController", "{0} cases from {1}").format(
+            len(cases), Path(path).name))
         self.cases.current = -1
         self.win.teaching.cases = ListCases(self)  # teaching mode steps through the list
         self.go(max(0, self.cases.index_of(first)) if first is not None else 0)
@@ -163,8 +168,9 @@ class CaseController(QObject):
     def cancel_queue(self) -> None:
         """Cases > Cancel Queue: stop analysing ahead."""
         self.queue.cancel()
-        self.win.status.message("Queue cancelled: the next cases are analysed when you "
-                                "move to them")
+        self.win.status.message(translate(
+            "CaseController", "Queue cancelled: the next cases are analysed when you "
+                                "move to them"))
 
     def close(self) -> None:
         """The window closes: save the reading now."""
@@ -192,8 +198,8 @@ class CaseController(QObject):
 
     def _on_saved(self, path: str, reading: Reading) -> None:
         if Path(path) == self.win.model.image_path:
-            self.browser.editor.set_state(f"Saved {time.strftime('%H:%M:%S')} beside the "
-                                          "image")
+            self.browser.editor.set_state(translate(
+                "CaseController", "Saved {0} beside the image").format(time.strftime('%H:%M:%S')))
 
     def _case_changed(self, index: int) -> None:
         if index < 0:
@@ -204,12 +210,13 @@ class CaseController(QObject):
 
     def _queue_line(self) -> None:
         n = self.cases.counts()
-        parts = [f"{len(self.cases)} cases", f"{n['analysed']} analysed"]
+        parts = [translate("CaseController", "{0} cases").format(len(self.cases)),
+                 translate("CaseController", "{0} analysed").format(n["analysed"])]
         if self.queue.pending():
-            parts.append(f"{self.queue.pending()} queued")
+            parts.append(translate("CaseController", "{0} queued").format(self.queue.pending()))
         if n["failed"]:
-            parts.append(f"{n['failed']} failed")
-        parts.append(f"{n['read']} read")
+            parts.append(translate("CaseController", "{0} failed").format(n["failed"]))
+        parts.append(translate("CaseController", "{0} read").format(n["read"]))
         self.browser.queue_line.setText(" · ".join(parts))
         self.browser.cancel.setEnabled(self.queue.pending() > 0)
 

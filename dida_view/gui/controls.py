@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -32,25 +32,24 @@ from PySide6.QtWidgets import (
 from dida_view.core.dida import DEFAULT_GRID_SIZES, MASK_FILLS
 from dida_view.core.grids import DEFAULT_GRID_GEOMETRY
 from dida_view.core.scores import SCORE_SPACES
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
 
 MIXED = "mixed"
 ALL_GRIDS = "all-grids"
 SCORE_SPACE_NAMES = {
-    "auto": "auto (probability; logit/log-odds if saturated)",
-    "probability": "probability (softmax)",
-    "logit": "logit (raw output)",
-    "log-odds": "log-odds",
+    "auto": QT_TRANSLATE_NOOP("Controls", "auto (probability; logit/log-odds if saturated)"),
+    "probability": QT_TRANSLATE_NOOP("Controls", "probability (softmax)"),
+    "logit": QT_TRANSLATE_NOOP("Controls", "logit (raw output)"),
+    "log-odds": QT_TRANSLATE_NOOP("Controls", "log-odds"),
 }
-
-
-
-# Grid cells, in the order offered (the default first); names made once Qt runs
-GEOMETRY_NAMES = {
-    "square": lambda: QCoreApplication.translate("Controls", "square (default)"),
-    "content": lambda: QCoreApplication.translate("Controls",
-                                                  "n x n over the content (the paper)"),
-    "input": lambda: QCoreApplication.translate("Controls", "n x n over the whole input"),
-}
+MASK_FILL_NAMES = {"black": QT_TRANSLATE_NOOP("Controls", "black"),
+                   "mean": QT_TRANSLATE_NOOP("Controls", "mean"),
+                   "blur": QT_TRANSLATE_NOOP("Controls", "blur"),
+                   "noise": QT_TRANSLATE_NOOP("Controls", "noise")}
+# Grid cells, in the order offered (the default first)
+GEOMETRY_NAMES = {"square": QT_TRANSLATE_NOOP("Controls", "square (default)"),
+                  "content": QT_TRANSLATE_NOOP("Controls", "n x n over the content (the paper)"),
+                  "input": QT_TRANSLATE_NOOP("Controls", "n x n over the whole input")}
 
 
 def gain_from_slider(v: int) -> float:
@@ -81,15 +80,18 @@ class ControlsPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         self._layout = lay
 
-        box = QGroupBox("Classes by score: click one to show it in a panel")
-        box.setToolTip("Click a class to show it in the framed (amber) panel, the last one "
+        box = QGroupBox(translate("Controls", "Classes by score: click one to show it in a panel"))
+        box.setToolTip(translate("Controls", "Click a class to show it in the framed (amber) "
+                                             "panel, the last one "
                        "until you click a panel to choose it. Every class's d is kept: no "
-                       "re-run.")
+                       "re-run."))
         bl = QVBoxLayout(box)
         bl.setContentsMargins(4, 4, 4, 4)
         self.classes = QTreeWidget()
         self.classes.setColumnCount(4)
-        self.classes.setHeaderLabels(["#", "Class", "Score", "Shown in"])
+        self.classes.setHeaderLabels(["#", translate("Controls", "Class"),
+                                      translate("Controls", "Score"),
+                                      translate("Controls", "Shown in")])
         self.classes.setRootIsDecorated(False)
         self.classes.setUniformRowHeights(True)
         hdr = self.classes.header()
@@ -105,86 +107,92 @@ class ControlsPanel(QWidget):
         middle.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(middle, 2)
 
-        disp = QGroupBox("Display (no re-run)")
+        disp = QGroupBox(translate("Controls", "Display (no re-run)"))
         fl = QFormLayout(disp)
         self._compact(fl)
         self.view = QComboBox()
         self.view.currentIndexChanged.connect(lambda _: self.display_changed.emit())
-        fl.addRow("View", self.view)
+        fl.addRow(translate("Controls", "View"), self.view)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(60)
         self.opacity_label = QLabel()
         self.opacity.valueChanged.connect(self._on_opacity)
-        fl.addRow("Opacity", self._with_label(self.opacity, self.opacity_label))
+        fl.addRow(translate("Controls", "Opacity"),
+                  self._with_label(self.opacity, self.opacity_label))
         self.gain = QSlider(Qt.Orientation.Horizontal)
         self.gain.setRange(-20, 30)
         self.gain.setValue(0)
         self.gain_label = QLabel()
         self.gain.valueChanged.connect(self._on_gain)
-        fl.addRow("Gain", self._with_label(self.gain, self.gain_label))
-        self.shared = QCheckBox("one colour scale for all panels")
+        fl.addRow(translate("Controls", "Gain"), self._with_label(self.gain, self.gain_label))
+        self.shared = QCheckBox(translate("Controls", "one colour scale for all panels"))
         self.shared.setChecked(True)
-        self.shared.setToolTip("On: the panels' brightness can be compared (the paper's way). "
+        self.shared.setToolTip(translate("Controls", "On: the panels' brightness can be compared "
+                                                     "(the paper's way). "
                                "Off: each panel reaches full colour at its own largest |d|, "
-                               "which shows weak evidence of low-scoring classes.")
+                               "which shows weak evidence of low-scoring classes."))
         self.shared.toggled.connect(lambda _: self.display_changed.emit())
-        fl.addRow("Scale", self.shared)
+        fl.addRow(translate("Controls", "Scale"), self.shared)
         self.square = QSpinBox()
         self.square.setRange(2, 256)
         self.square.setSuffix(" px")
-        self.square.setToolTip("Side of the synchronized square, in pixels of the image")
+        self.square.setToolTip(translate("Controls", "Side of the synchronized square, in pixels "
+                                                     "of the image"))
         self.square.valueChanged.connect(self.square_changed)
-        fl.addRow("Square", self.square)
+        fl.addRow(translate("Controls", "Square"), self.square)
         self.weights = QLineEdit()
-        self.weights.setPlaceholderText("the paper's (finer grids weigh more)")
-        self.weights.setToolTip("Blend weights of the Mixed Image, one per grid size, "
-                                "coarse to fine; empty = the paper's")
+        self.weights.setPlaceholderText(
+            translate("Controls", "the paper's (finer grids weigh more)"))
+        self.weights.setToolTip(translate("Controls", "Blend weights of the Mixed Image, one per "
+                                                      "grid size, "
+                                "coarse to fine; empty = the paper's"))
         self.weights.editingFinished.connect(self.weights_changed)
-        fl.addRow("Weights", self.weights)
+        fl.addRow(translate("Controls", "Weights"), self.weights)
         middle.addWidget(disp)
         middle.addStretch(1)
 
-        diag = QGroupBox("Diagnosis by the clinician (shown on the original)")
+        diag = QGroupBox(
+            translate("Controls", "Diagnosis by the clinician (shown on the original)"))
         dl = QVBoxLayout(diag)
         dl.setContentsMargins(6, 4, 6, 4)
         self.diagnosis = QLineEdit()
-        self.diagnosis.setPlaceholderText("unknown: type a diagnosis")
+        self.diagnosis.setPlaceholderText(translate("Controls", "unknown: type a diagnosis"))
         self.diagnosis.textEdited.connect(self.diagnosis_changed)
         dl.addWidget(self.diagnosis)
 
-        ana = QGroupBox("Analysis (re-runs the model)")
+        ana = QGroupBox(translate("Controls", "Analysis (re-runs the model)"))
         al = QFormLayout(ana)
         self._compact(al)
         self.score_space = QComboBox()
         for s in SCORE_SPACES:
-            self.score_space.addItem(SCORE_SPACE_NAMES[s], s)
+            self.score_space.addItem(translate("Controls", SCORE_SPACE_NAMES[s]), s)
         self.score_space.currentIndexChanged.connect(lambda _: self.analysis_changed.emit())
-        al.addRow("Score", self.score_space)
+        al.addRow(translate("Controls", "Score"), self.score_space)
         self.mask = QComboBox()
         for m in MASK_FILLS:
-            self.mask.addItem(m, m)
+            self.mask.addItem(translate("Controls", MASK_FILL_NAMES.get(m, m)), m)
         self.mask.currentIndexChanged.connect(lambda _: self.analysis_changed.emit())
-        al.addRow("Mask fill", self.mask)
+        al.addRow(translate("Controls", "Mask fill"), self.mask)
         self.geometry = QComboBox()
-        for g in GEOMETRY_NAMES:
-            self.geometry.addItem(GEOMETRY_NAMES[g](), g)
+        for g, name in GEOMETRY_NAMES.items():
+            self.geometry.addItem(translate("Controls", name), g)
         self.geometry.setCurrentIndex(self.geometry.findData(DEFAULT_GRID_GEOMETRY))
-        self.geometry.setToolTip(QCoreApplication.translate(
-            "Controls", "Where the grids lie and how many cells they have: square cells (about n "
-            "across the longer side of the content; fewer inferences), the paper's n x n "
-            "over the content, or n x n over the whole model input"))
+        self.geometry.setToolTip(translate(
+            "Controls", "Where the grids lie and how many cells they have: square cells "
+            "(about n across the longer side of the content; fewer inferences), the paper's "
+            "n x n over the content, or n x n over the whole model input"))
         self.geometry.currentIndexChanged.connect(lambda _: self.analysis_changed.emit())
-        al.addRow(QCoreApplication.translate("Controls", "Grid cells"), self.geometry)
+        al.addRow(translate("Controls", "Grid cells"), self.geometry)
         self.grids = QLineEdit(",".join(str(n) for n in DEFAULT_GRID_SIZES))
-        self.grids.setToolTip("Grid sizes n (n x n cells), coarse to fine")
+        self.grids.setToolTip(translate("Controls", "Grid sizes n (n x n cells), coarse to fine"))
         self._grids_text = self.grids.text()
         self.grids.editingFinished.connect(self._on_grids)
-        al.addRow("Grid sizes", self.grids)
-        reset = QPushButton("Paper defaults")
-        reset.setToolTip(QCoreApplication.translate(
-            "Controls", "Grid sizes 7, 9, ..., 21, the paper's weights, black mask, auto "
-            "score, n x n cells over the content"))
+        al.addRow(translate("Controls", "Grid sizes"), self.grids)
+        reset = QPushButton(translate("Controls", "Paper defaults"))
+        reset.setToolTip(translate("Controls", "Grid sizes 7, 9, ..., 21, the paper's weights, "
+                                               "black mask, auto score, n x n cells over the "
+                                               "content"))
         reset.clicked.connect(self.reset_requested)
         al.addRow("", reset)
         right = QVBoxLayout()
@@ -234,10 +242,10 @@ class ControlsPanel(QWidget):
         current = self.view_value()
         self.view.blockSignals(True)
         self.view.clear()
-        self.view.addItem("Mixed Image (all grid sizes blended)", MIXED)
+        self.view.addItem(translate("Controls", "Mixed Image (all grid sizes blended)"), MIXED)
         for n in grid_sizes:
-            self.view.addItem(f"Grid image {n} x {n}", n)
-        self.view.addItem("All grid sizes of one class (Fig. 3)", ALL_GRIDS)
+            self.view.addItem(translate("Controls", "Grid image {0} x {0}").format(n), n)
+        self.view.addItem(translate("Controls", "All grid sizes of one class (Fig. 3)"), ALL_GRIDS)
         i = self.view.findData(current)
         self.view.setCurrentIndex(max(0, i))
         self.view.blockSignals(False)

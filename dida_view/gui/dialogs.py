@@ -25,6 +25,7 @@ from dida_view import about
 from dida_view.core.errors import DidaError, SettingsError
 from dida_view.core.model import OnnxClassifier, sidecar_path
 from dida_view.core.preprocess import Preprocessing
+from dida_view.gui.i18n import translate
 
 CHOICES = {
     "resize": ("letterbox", "stretch"),
@@ -41,7 +42,8 @@ def _numbers(text: str) -> list[float]:
     try:
         return [float(p) for p in parts]
     except ValueError:
-        raise SettingsError(f"expected numbers separated by commas, got {text!r}") from None
+        raise SettingsError(translate("ModelDialog", "expected numbers separated by commas, "
+                                      "got {0}").format(repr(text))) from None
 
 
 def sidecar_dict(labels_text: str, output: str, fields: dict[str, str],
@@ -73,29 +75,31 @@ def sidecar_dict(labels_text: str, output: str, fields: dict[str, str],
     """
     labels = [ln.strip() for ln in labels_text.splitlines() if ln.strip()]
     if len(labels) != n_classes:
-        raise SettingsError(f"labels: the model outputs {n_classes} classes, got "
-                            f"{len(labels)} names (one per line)")
+        raise SettingsError(translate("ModelDialog", "labels: the model outputs {0} classes, "
+                                      "got {1} names (one per line)").format(n_classes,
+                                                                             len(labels)))
     pre: dict[str, Any] = {k: fields[k] for k in CHOICES if k in fields}
     if "pad_before_resize" in pre:
         pre["pad_before_resize"] = pre["pad_before_resize"] == "yes"
     size = _numbers(fields.get("input_size", ""))
     if size:
         if len(size) != 2:
-            raise SettingsError("input size: expected height,width")
+            raise SettingsError(translate("ModelDialog", "input size: expected height,width"))
         pre["input_size"] = [int(size[0]), int(size[1])]
     for key in ("squeeze_x", "scale"):
         vals = _numbers(fields[key])
         if len(vals) != 1:
-            raise SettingsError(f"{key}: expected one number")
+            raise SettingsError(translate("ModelDialog", "{0}: expected one number").format(key))
         pre[key] = vals[0]
     fill = _numbers(fields["fill"])
     if len(fill) not in (1, 3):
-        raise SettingsError("fill: expected a grey level or r,g,b")
+        raise SettingsError(translate("ModelDialog", "fill: expected a grey level or r,g,b"))
     pre["fill"] = fill[0] if len(fill) == 1 else fill
     for key in ("mean", "std"):
         vals = _numbers(fields[key])
         if len(vals) not in (1, 3):
-            raise SettingsError(f"{key}: expected one number or three (r,g,b)")
+            raise SettingsError(translate(
+                "ModelDialog", "{0}: expected one number or three (r,g,b)").format(key))
         pre[key] = vals
     Preprocessing.from_dict(pre)  # validates every value, raises SettingsError
     return {"labels": labels, "output": output, "preprocessing": pre}
@@ -115,7 +119,8 @@ def write_sidecar(model_path: str | Path, data: dict[str, Any]) -> Path:
     try:
         path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise DidaError(f"{path}: cannot write ({exc.strerror})") from None
+        raise DidaError(translate("ModelDialog", "{0}: cannot write ({1})").format(
+            path, exc.strerror)) from None
     return path
 
 
@@ -126,16 +131,18 @@ class ModelConfigDialog(QDialog):
         super().__init__(parent)
         self.classifier = classifier
         self.saved_path: Path | None = None
-        self.setWindowTitle(f"Labels and preprocessing: {Path(classifier.path).name}")
+        self.setWindowTitle(translate("ModelDialog", "Labels and preprocessing: {0}").format(
+            Path(classifier.path).name))
         self.setMinimumWidth(460)
         lay = QVBoxLayout(self)
         info = classifier.info
-        text = (f"Saved to <b>{sidecar_path(classifier.path).name}</b> next to the model, "
-                f"then the model is reloaded. Labels now come from: <i>{info.label_source}</i>.")
+        text = translate("ModelDialog", "Saved to <b>{0}</b> next to the model, then the model "
+                         "is reloaded. Labels now come from: <i>{1}</i>.").format(
+            sidecar_path(classifier.path).name, info.label_source)
         if info.label_source == "model metadata":
-            text += ("<br><b style='color:#a05000'>This model carries its own settings in its "
-                     "metadata; they take precedence over the sidecar, so edits of those keys "
-                     "have no effect.</b>")
+            text += "<br><b style='color:#a05000'>" + translate(
+                "ModelDialog", "This model carries its own settings in its metadata; they take "
+                "precedence over the sidecar, so edits of those keys have no effect.") + "</b>"
         note = QLabel(text)
         note.setWordWrap(True)
         lay.addWidget(note)
@@ -154,14 +161,16 @@ class ModelConfigDialog(QDialog):
         """The fields: labels, output kind, preprocessing."""
         form = QFormLayout()
         self.labels = QPlainTextEdit("\n".join(classifier.labels))
-        self.labels.setToolTip(f"One name per line; the model outputs {len(classifier.labels)} "
-                               "classes")
-        form.addRow(f"Labels ({len(classifier.labels)})", self.labels)
+        self.labels.setToolTip(translate(
+            "ModelDialog", "One name per line; the model outputs {0} classes").format(
+            len(classifier.labels)))
+        form.addRow(translate("ModelDialog", "Labels ({0})").format(len(classifier.labels)),
+                    self.labels)
         self.output = QComboBox()
         self.output.addItems(["logits", "probabilities"])
         self.output.setCurrentText("probabilities" if classifier.outputs_probabilities
                                    else "logits")
-        form.addRow("Output", self.output)
+        form.addRow(translate("ModelDialog", "Output"), self.output)
         pre = classifier.preprocessing
         self.choices: dict[str, QComboBox] = {}
         for key, values in CHOICES.items():
@@ -179,21 +188,25 @@ class ModelConfigDialog(QDialog):
             "mean": QLineEdit(",".join(f"{v:g}" for v in pre.mean)),
             "std": QLineEdit(",".join(f"{v:g}" for v in pre.std)),
         }
-        self.texts["squeeze_x"].setToolTip("Horizontal scale before fitting (0.5 for the "
-                                           "paper's OCT: width shrunk to 1/2)")
-        self.texts["scale"].setToolTip("model input = (pixel * scale - mean) / std")
-        form.addRow("Input size (h,w)", self.texts["input_size"])
-        form.addRow("Squeeze x", self.texts["squeeze_x"])
-        form.addRow("Resize", self.choices["resize"])
-        form.addRow("Letterbox fill", self.texts["fill"])
-        form.addRow("Interpolation", self.choices["interpolation"])
-        form.addRow("Resize convention", self.choices["resize_convention"])
-        form.addRow("Pad to square first", self.choices["pad_before_resize"])
-        form.addRow("Colour", self.choices["color"])
-        form.addRow("Scale", self.texts["scale"])
-        form.addRow("Mean", self.texts["mean"])
-        form.addRow("Std", self.texts["std"])
-        form.addRow("Layout", self.choices["layout"])
+        self.texts["squeeze_x"].setToolTip(translate(
+            "ModelDialog", "Horizontal scale before fitting (0.5 for the paper's OCT: width "
+            "shrunk to 1/2)"))
+        self.texts["scale"].setToolTip(translate(
+            "ModelDialog", "model input = (pixel * scale - mean) / std"))
+        form.addRow(translate("ModelDialog", "Input size (h,w)"), self.texts["input_size"])
+        form.addRow(translate("ModelDialog", "Squeeze x"), self.texts["squeeze_x"])
+        form.addRow(translate("ModelDialog", "Resize"), self.choices["resize"])
+        form.addRow(translate("ModelDialog", "Letterbox fill"), self.texts["fill"])
+        form.addRow(translate("ModelDialog", "Interpolation"), self.choices["interpolation"])
+        form.addRow(translate("ModelDialog", "Resize convention"),
+                    self.choices["resize_convention"])
+        form.addRow(translate("ModelDialog", "Pad to square first"),
+                    self.choices["pad_before_resize"])
+        form.addRow(translate("ModelDialog", "Colour"), self.choices["color"])
+        form.addRow(translate("ModelDialog", "Scale"), self.texts["scale"])
+        form.addRow(translate("ModelDialog", "Mean"), self.texts["mean"])
+        form.addRow(translate("ModelDialog", "Std"), self.texts["std"])
+        form.addRow(translate("ModelDialog", "Layout"), self.choices["layout"])
         return form
 
     def values(self) -> dict[str, Any]:
@@ -227,7 +240,7 @@ def about_dialog(classifier: OnnxClassifier | None, parent: QWidget | None = Non
     as text, never interpreted.
     """
     dlg = QDialog(parent)
-    dlg.setWindowTitle("About DiDA View")
+    dlg.setWindowTitle(translate("ModelDialog", "About DiDA View"))
     dlg.resize(640, 560)
     lay = QVBoxLayout(dlg)
     text = QTextBrowser()

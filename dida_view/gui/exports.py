@@ -16,10 +16,17 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from dida_view.core import export, figure
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
 from dida_view.viewer_model import ViewerModel
 
-NOTHING_TO_EXPORT = ("Nothing to export", "Open an image and a model, and let the analysis "
-                     "finish at least one grid size first.")
+NOTHING_TO_EXPORT = (QT_TRANSLATE_NOOP("Exports", "Nothing to export"),
+                     QT_TRANSLATE_NOOP("Exports", "Open an image and a model, and let the "
+                                       "analysis finish at least one grid size first."))
+
+
+def nothing_to_export() -> tuple[str, str]:
+    """The title and message of the error shown when there is nothing to export yet."""
+    return tuple(translate("Exports", t) for t in NOTHING_TO_EXPORT)
 
 
 def can_export(model: ViewerModel) -> bool:
@@ -103,7 +110,7 @@ class Exporter:
 
     def _ready(self) -> bool:
         if not can_export(self.model):
-            self.show_error(*NOTHING_TO_EXPORT)
+            self.show_error(*nothing_to_export())
             return False
         return True
 
@@ -111,36 +118,40 @@ class Exporter:
         try:
             written = fn(self.model, target)
         except OSError as exc:
-            self.show_error("Cannot export", f"{exc.filename or target}: cannot write "
-                            f"({exc.strerror or exc})")
+            self.show_error(translate("Exports", "Cannot export"),
+                            translate("Exports", "{0}: cannot write ({1})").format(
+                                exc.filename or target, exc.strerror or exc))
             return
         first = written[0] if isinstance(written, list) else written
         self.store.setValue("dirs/export", str(Path(first).resolve().parent))
-        more = f" and {len(written) - 1} more" if isinstance(written, list) else ""
-        self.message(f"Saved {first}{more}")
+        more = (translate("Exports", " and {0} more").format(len(written) - 1)
+                if isinstance(written, list) else "")
+        self.message(translate("Exports", "Saved {0}").format(f"{first}{more}"))
 
     def ask_figure(self) -> None:
         """File > Export Figure: ask for a PNG path, write the composite figure."""
         if self._ready():
-            path, _ = QFileDialog.getSaveFileName(self.parent, "Export figure",
+            path, _ = QFileDialog.getSaveFileName(self.parent,
+                                                  translate("Exports", "Export figure"),
                                                   self._suggest("_dida.png"),
-                                                  "PNG images (*.png)")
+                                                  translate("Exports", "PNG images (*.png)"))
             if path:
                 self._write(export_figure, path)
 
     def ask_panels(self) -> None:
         """File > Export Panels: ask for a folder, write the original and each panel."""
         if self._ready():
-            folder = QFileDialog.getExistingDirectory(self.parent, "Export panels to folder",
-                                                      self._folder())
+            folder = QFileDialog.getExistingDirectory(
+                self.parent, translate("Exports", "Export panels to folder"), self._folder())
             if folder:
                 self._write(export_panels, folder)
 
     def ask_arrays(self) -> None:
         """File > Export Arrays: ask for a path, write the raw arrays (.npz)."""
         if self._ready():
-            path, _ = QFileDialog.getSaveFileName(self.parent, "Export arrays",
+            path, _ = QFileDialog.getSaveFileName(self.parent,
+                                                  translate("Exports", "Export arrays"),
                                                   self._suggest("_dida.npz"),
-                                                  "NumPy archives (*.npz)")
+                                                  translate("Exports", "NumPy archives (*.npz)"))
             if path:
                 self._write(export_npz, path)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from dida_view.core import render
+from dida_view.gui.i18n import space_words, translate
 from dida_view.gui.panel import to_qimage
 
 BAR_W, BAR_H = 160, 14
@@ -34,10 +35,11 @@ class LegendStrip(QWidget):
         self._first_row = lay
         bar = self.bar = QLabel()
         self._set_bar(1)
-        bar.setToolTip("Colour of a cell by its d = score(original) - score(cell masked)")
-        left = QLabel("<b style='color:#1e5bff'>blue</b>: against the class")
-        right = QLabel("<b style='color:#e00000'>red</b>: supports the class")
-        mid = QLabel("no colour: no effect")
+        bar.setToolTip(translate("Legend", "Colour of a cell by its d = score(original) - "
+                                           "score(cell masked)"))
+        left = QLabel(translate("Legend", "<b style='color:#1e5bff'>blue</b>: against the class"))
+        right = QLabel(translate("Legend", "<b style='color:#e00000'>red</b>: supports the class"))
+        mid = QLabel(translate("Legend", "no colour: no effect"))
         self.space = QLabel()
         self.space.setWordWrap(True)
         self.space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -49,8 +51,9 @@ class LegendStrip(QWidget):
         lay.addStretch(1)
         self.scale = QLabel()
         self.scale.setWordWrap(True)
-        self.scale.setToolTip("The |d| at which a cell reaches full colour (with the gain), "
-                              "in the score's own unit")
+        self.scale.setToolTip(translate("Legend", "The |d| at which a cell reaches full colour "
+                                                  "(with the gain), "
+                              "in the score's own unit"))
         f = self.scale.font()
         f.setBold(True)
         self.scale.setFont(f)
@@ -91,7 +94,7 @@ class LegendStrip(QWidget):
             self.space.setText("")
             self.space.setStyleSheet("")
             return
-        text = f"Score: <b>{space}</b> ·"
+        text = translate("Legend", "Score: <b>{0}</b> ·").format(space_words(space))
         self.space.setWordWrap(bool(note))
         if note:
             text += f" — {note}"

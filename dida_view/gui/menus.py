@@ -24,87 +24,91 @@ from PySide6.QtWidgets import (
 
 from dida_view.core.analysis import Settings
 from dida_view.core.imageio import IMAGE_SUFFIXES, SCAN_SUFFIXES
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
 
 K = QKeySequence.StandardKey
 # menu -> (action name, text, shortcut(s), status tip); None: a separator, "recent"/"samples":
 # the Open Recent / Open Sample sub-menus, "dock": the dock's show/hide action,
 # (title, entries): a sub-menu
 MENUS = {
-    "&File": [
-        ("open_image", "Open &Image…", K.Open, ""),
-        ("open_model", "Open &Model…", "Ctrl+Shift+O", ""),
-        ("open_cases", "Open &Cases…", "Ctrl+Shift+L",
-         "A CSV/JSON case list, or any image of a folder to open the whole folder"),
+    QT_TRANSLATE_NOOP("Menus", "&File"): [
+        ("open_image", QT_TRANSLATE_NOOP("Menus", "Open &Image…"), K.Open, ""),
+        ("open_model", QT_TRANSLATE_NOOP("Menus", "Open &Model…"), "Ctrl+Shift+O", ""),
+        ("open_cases", QT_TRANSLATE_NOOP("Menus", "Open &Cases…"), "Ctrl+Shift+L",
+         QT_TRANSLATE_NOOP("Menus", "A CSV/JSON case list, or any image of a folder to open the whole folder")),
         "recent", "samples", None,
-        ("export_figure", "&Export Figure…", "Ctrl+E",
-         "The paper's figure: original + the three panels"),
-        ("export_panels", "Export &Panels…", None, ""),
-        ("export_arrays", "Export &Arrays (.npz)…", None, ""),
-        ("export_evidence", "Export E&vidence Map…", None,
-         "The volume evidence map (all B-scans analysed) as a PNG and an .npz"),
-        ("export_report", "Export &Report…", None,
-         "A PDF report of this case (or an HTML handout)"),
-        ("print_patient", "P&rint Patient Page…", K.Print,
-         "The patient view of this case (original and one class's evidence) on one page"),
+        ("export_figure", QT_TRANSLATE_NOOP("Menus", "&Export Figure…"), "Ctrl+E",
+         QT_TRANSLATE_NOOP("Menus", "The paper's figure: original + the three panels")),
+        ("export_panels", QT_TRANSLATE_NOOP("Menus", "Export &Panels…"), None, ""),
+        ("export_arrays", QT_TRANSLATE_NOOP("Menus", "Export &Arrays (.npz)…"), None, ""),
+        ("export_evidence", QT_TRANSLATE_NOOP("Menus", "Export E&vidence Map…"), None,
+         QT_TRANSLATE_NOOP("Menus", "The volume evidence map (all B-scans analysed) as a PNG and an .npz")),
+        ("export_report", QT_TRANSLATE_NOOP("Menus", "Export &Report…"), None,
+         QT_TRANSLATE_NOOP("Menus", "A PDF report of this case (or an HTML handout)")),
+        ("print_patient", QT_TRANSLATE_NOOP("Menus", "P&rint Patient Page…"), K.Print,
+         QT_TRANSLATE_NOOP("Menus", "The patient view of this case (original and one class's evidence) on one page")),
         None,
-        ("quit", "&Quit", K.Quit, ""),
+        ("quit", QT_TRANSLATE_NOOP("Menus", "&Quit"), K.Quit, ""),
     ],
-    "&Edit": [("copy_figure", "&Copy Figure", K.Copy, "")],
-    "&Model": [("edit_model", "&Labels and Preprocessing…", None, "")],
-    "&Analysis": [
-        ("rerun", "&Run Again", "F5", ""),
-        ("cancel", "&Cancel", "Esc", ""),
-        ("reset", "&Paper Defaults", None, ""),
-        ("analyse_all", "Analyse &All B-scans", None,
-         "Analyse every B-scan of the volume (for the volume evidence map); Esc cancels"),
+    QT_TRANSLATE_NOOP("Menus", "&Edit"): [("copy_figure", QT_TRANSLATE_NOOP("Menus", "&Copy Figure"), K.Copy, "")],
+    QT_TRANSLATE_NOOP("Menus", "&Model"): [("edit_model", QT_TRANSLATE_NOOP("Menus", "&Labels and Preprocessing…"), None, "")],
+    QT_TRANSLATE_NOOP("Menus", "&Analysis"): [
+        ("rerun", QT_TRANSLATE_NOOP("Menus", "&Run Again"), "F5", ""),
+        ("cancel", QT_TRANSLATE_NOOP("Menus", "&Cancel"), "Esc", ""),
+        ("reset", QT_TRANSLATE_NOOP("Menus", "&Paper Defaults"), None, ""),
+        ("analyse_all", QT_TRANSLATE_NOOP("Menus", "Analyse &All B-scans"), None,
+         QT_TRANSLATE_NOOP("Menus", "Analyse every B-scan of the volume (for the volume evidence map); Esc cancels")),
         None,
-        ("cpu_only", "Run on the CPU &Only", None,
-         "Ignore a GPU even when onnxruntime has one (reloads the model)"),
-        ("&Engine", [
-            ("engine_auto", "&Auto", None, "Incremental inference where a short measurement "
-             "finds it faster, else full inference (the maps are the same); the next run"),
-            ("engine_full", "&Full Inference", None,
-             "Run the model on every masked image (the next run)"),
-            ("engine_incremental", "&Incremental", None, "Recompute only what a masked cell "
-             "changes (the same maps to float precision; the next run)"),
+        ("cpu_only", QT_TRANSLATE_NOOP("Menus", "Run on the CPU &Only"), None,
+         QT_TRANSLATE_NOOP("Menus", "Ignore a GPU even when onnxruntime has one (reloads the model)")),
+        (QT_TRANSLATE_NOOP("Menus", "&Engine"), [
+            ("engine_auto", QT_TRANSLATE_NOOP("Menus", "&Auto"), None,
+             QT_TRANSLATE_NOOP("Menus", "Incremental inference where a short measurement finds "
+                               "it faster, else full inference (the maps are the same); the "
+                               "next run")),
+            ("engine_full", QT_TRANSLATE_NOOP("Menus", "&Full Inference"), None,
+             QT_TRANSLATE_NOOP("Menus", "Run the model on every masked image (the next run)")),
+            ("engine_incremental", QT_TRANSLATE_NOOP("Menus", "&Incremental"), None,
+             QT_TRANSLATE_NOOP("Menus", "Recompute only what a masked cell changes (the same "
+                               "maps to float precision; the next run)")),
         ]),
     ],
-    "&View": [
-        ("zoom_in", "Zoom &In", (K.ZoomIn, "Ctrl+="), ""),
-        ("zoom_out", "Zoom &Out", K.ZoomOut, ""),
-        ("fit", "&Fit to Window", "Ctrl+0", ""),
+    QT_TRANSLATE_NOOP("Menus", "&View"): [
+        ("zoom_in", QT_TRANSLATE_NOOP("Menus", "Zoom &In"), (K.ZoomIn, "Ctrl+="), ""),
+        ("zoom_out", QT_TRANSLATE_NOOP("Menus", "Zoom &Out"), K.ZoomOut, ""),
+        ("fit", QT_TRANSLATE_NOOP("Menus", "&Fit to Window"), "Ctrl+0", ""),
         None,
-        ("square_bigger", "&Larger Square", "]", ""),
-        ("square_smaller", "&Smaller Square", "[", ""),
+        ("square_bigger", QT_TRANSLATE_NOOP("Menus", "&Larger Square"), "]", ""),
+        ("square_smaller", QT_TRANSLATE_NOOP("Menus", "&Smaller Square"), "[", ""),
         None,
-        ("next_bscan", "Next &B-scan", "PgDown", ""),
-        ("prev_bscan", "Previous B-sc&an", "PgUp", ""),
-        ("show_identifiers", "Show Patient &Identifiers", None,
-         "Show the name, ID and birth date a DICOM or vendor file holds (never exported; "
-         "off again for the next scan)"),
+        ("next_bscan", QT_TRANSLATE_NOOP("Menus", "Next &B-scan"), "PgDown", ""),
+        ("prev_bscan", QT_TRANSLATE_NOOP("Menus", "Previous B-sc&an"), "PgUp", ""),
+        ("show_identifiers", QT_TRANSLATE_NOOP("Menus", "Show Patient &Identifiers"), None,
+         QT_TRANSLATE_NOOP("Menus", "Show the name, ID and birth date a DICOM or vendor file holds (never exported; "
+         "off again for the next scan)")),
         None,
-        ("full_screen", "&Full Screen", "F11", ""),
-        ("teaching", "&Teaching Mode", "Ctrl+T", "Full screen for a projector, as a quiz: "
-         "R shows the answer, Right/Left step through the cases, P draws"),
-        ("teach_next", "&Next Case (Teaching)", ("Right", "Space"), ""),
-        ("teach_previous", "Pre&vious Case (Teaching)", ("Left", "Backspace"), ""),
-        ("reveal", "Show the &Answer", ("R", "Return", "Enter"), ""),
-        ("pen", "&Pen", "P", "Draw on the panels (the marks go into the exported figure)"),
-        ("clear_marks", "&Clear Pen Marks", ("C", "Delete"), ""),
-        ("patient_view", "Pa&tient View", "Ctrl+Shift+P",
-         "One case explained in plain words, to show or print for a patient"),
-        ("dark", "&Dark Theme", None, "Dark window for reading rooms (kept for the next "
-         "session)"),
-        "dock",
+        ("full_screen", QT_TRANSLATE_NOOP("Menus", "&Full Screen"), "F11", ""),
+        ("teaching", QT_TRANSLATE_NOOP("Menus", "&Teaching Mode"), "Ctrl+T", QT_TRANSLATE_NOOP("Menus", "Full screen for a projector, as a quiz: "
+         "R shows the answer, Right/Left step through the cases, P draws")),
+        ("teach_next", QT_TRANSLATE_NOOP("Menus", "&Next Case (Teaching)"), ("Right", "Space"), ""),
+        ("teach_previous", QT_TRANSLATE_NOOP("Menus", "Pre&vious Case (Teaching)"), ("Left", "Backspace"), ""),
+        ("reveal", QT_TRANSLATE_NOOP("Menus", "Show the &Answer"), ("R", "Return", "Enter"), ""),
+        ("pen", QT_TRANSLATE_NOOP("Menus", "&Pen"), "P", QT_TRANSLATE_NOOP("Menus", "Draw on the panels (the marks go into the exported figure)")),
+        ("clear_marks", QT_TRANSLATE_NOOP("Menus", "&Clear Pen Marks"), ("C", "Delete"), ""),
+        ("patient_view", QT_TRANSLATE_NOOP("Menus", "Pa&tient View"), "Ctrl+Shift+P",
+         QT_TRANSLATE_NOOP("Menus", "One case explained in plain words, to show or print for a patient")),
+        ("dark", QT_TRANSLATE_NOOP("Menus", "&Dark Theme"), None, QT_TRANSLATE_NOOP("Menus", "Dark window for reading rooms (kept for the next "
+         "session)")),
+        "dock", "language",
     ],
-    "&Cases": [
-        ("next_case", "&Next Case", "Ctrl+]", "The next case the filter shows"),
-        ("prev_case", "&Previous Case", "Ctrl+[", ""),
+    QT_TRANSLATE_NOOP("Menus", "&Cases"): [
+        ("next_case", QT_TRANSLATE_NOOP("Menus", "&Next Case"), "Ctrl+]", QT_TRANSLATE_NOOP("Menus", "The next case the filter shows")),
+        ("prev_case", QT_TRANSLATE_NOOP("Menus", "&Previous Case"), "Ctrl+[", ""),
         None,
-        ("cancel_queue", "&Cancel Queue", None, "Stop analysing the next cases ahead"),
-        ("show_cases", "Show the Case &Browser", None, ""),
+        ("cancel_queue", QT_TRANSLATE_NOOP("Menus", "&Cancel Queue"), None, QT_TRANSLATE_NOOP("Menus", "Stop analysing the next cases ahead")),
+        ("show_cases", QT_TRANSLATE_NOOP("Menus", "Show the Case &Browser"), None, ""),
     ],
-    "&Help": [("about", "&About DiDA View", None, "")],
+    QT_TRANSLATE_NOOP("Menus", "&Help"): [("about", QT_TRANSLATE_NOOP("Menus", "&About DiDA View"), None, "")],
 }
 # their slots get the new state
 CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers", "engine_auto",
@@ -112,19 +116,25 @@ CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers", "engine_
 # action name -> the value it picks, one of a group (only one checked)
 ENGINE_ACTIONS = {"engine_auto": "auto", "engine_full": "full",
                   "engine_incremental": "incremental"}
-IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
-# File > Open Image: every scan the core reads (images, DICOM, multi-page TIFF, vendor files)
-SCAN_FILTER = ("Scans (" + " ".join(f"*{s}" for s in SCAN_SUFFIXES)
-               + ");;Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)")
-OPEN = {"image": ("Open image or scan", SCAN_FILTER),
-        "model": ("Open ONNX model", "ONNX models (*.onnx);;All files (*)"),
-        "cases": ("Open cases: a case list, or any image of a folder",
-                  "Case lists and images (*.csv *.json " + IMAGE_FILTER[8:])}
+LANGUAGE_NAMES = (("", QT_TRANSLATE_NOOP("Menus", "System Default")), ("en", "English"),
+                  ("ja", "日本語"))
+IMAGES = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
+SCANS = " ".join(f"*{s}" for s in SCAN_SUFFIXES)
+# kind -> (dialog title, file filter: {0} the image patterns, {1} every scan's), translated
+# when shown. File > Open Image takes every scan the core reads (images, DICOM, multi-page
+# TIFF, vendor files)
+OPEN = {"image": (QT_TRANSLATE_NOOP("Menus", "Open image or scan"),
+                  QT_TRANSLATE_NOOP("Menus", "Scans ({1});;Images ({0});;All files (*)")),
+        "model": (QT_TRANSLATE_NOOP("Menus", "Open ONNX model"),
+                  QT_TRANSLATE_NOOP("Menus", "ONNX models (*.onnx);;All files (*)")),
+        "cases": (QT_TRANSLATE_NOOP("Menus", "Open cases: a case list, or any image of a folder"),
+                  QT_TRANSLATE_NOOP("Menus", "Case lists and images (*.csv *.json {0});;"
+                                    "All files (*)"))}
 
 
 def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:
     """The controls, in a scrollable dock (at the bottom; the user may move it)."""
-    dock = QDockWidget("Controls", win)
+    dock = QDockWidget(translate("Menus", "Controls"), win)
     dock.setObjectName("controls-dock")
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
@@ -148,13 +158,13 @@ def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:
 
 def _action(win: QMainWindow, text: str, slot: Callable, shortcut, tip: str,
             checkable: bool) -> QAction:
-    a = QAction(text, win)
+    a = QAction(translate("Menus", text), win)
     if isinstance(shortcut, tuple):  # key sequences are made here, once Qt runs
         a.setShortcuts([QKeySequence(k) for k in shortcut])
     elif shortcut is not None:
         a.setShortcut(QKeySequence(shortcut))
     if tip:
-        a.setStatusTip(tip)
+        a.setStatusTip(translate("Menus", tip))
     if checkable:
         a.setCheckable(True)
         a.toggled.connect(slot)
@@ -170,7 +180,7 @@ def build(win: QMainWindow, slots: dict[str, Callable], dock: QDockWidget) -> Si
     a = SimpleNamespace()
     bar = win.menuBar()
     for title, entries in MENUS.items():
-        _fill(win, bar.addMenu(title), entries, slots, dock, a)
+        _fill(win, bar.addMenu(translate("Menus", title)), entries, slots, dock, a)
     group = QActionGroup(win)  # exclusive: checking one unchecks the others
     for name in ENGINE_ACTIONS:
         group.addAction(getattr(a, name))
@@ -183,13 +193,15 @@ def _fill(win: QMainWindow, menu: QMenu, entries: list, slots: dict[str, Callabl
         if entry is None:
             menu.addSeparator()
         elif entry == "recent":
-            a.recent = menu.addMenu("Open &Recent")
+            a.recent = menu.addMenu(translate("Menus", "Open &Recent"))
         elif entry == "samples":
-            a.samples = menu.addMenu("Open &Sample")
+            a.samples = menu.addMenu(translate("Menus", "Open &Sample"))
         elif entry == "dock":
             menu.addAction(dock.toggleViewAction())
+        elif entry == "language":
+            a.language = language_menu(menu, slots["language"])
         elif len(entry) == 2:
-            _fill(win, menu.addMenu(entry[0]), entry[1], slots, dock, a)
+            _fill(win, menu.addMenu(translate("Menus", entry[0])), entry[1], slots, dock, a)
         else:
             name, text, shortcut, tip = entry
             action = _action(win, text, slots[name], shortcut, tip, name in CHECKABLE)
@@ -214,6 +226,20 @@ def show_engine(a: SimpleNamespace, engine: str) -> None:
         action.blockSignals(False)
 
 
+def language_menu(parent: QMenu, choose: Callable[[str], object]) -> QMenu:
+    """View > Language: the system's, English or 日本語 (each name in its own language);
+    ``choose`` gets ``""``, ``"en"`` or ``"ja"``. The actions' data hold those codes."""
+    menu = parent.addMenu(translate("Menus", "&Language"))
+    group = QActionGroup(menu)
+    for code, text in LANGUAGE_NAMES:
+        action = menu.addAction(translate("Menus", text) if not code else text)
+        action.setData(code)
+        action.setCheckable(True)
+        group.addAction(action)
+        action.triggered.connect(lambda _checked=False, code=code: choose(code))
+    return menu
+
+
 def fill_files(menu: QMenu, images: list[str], models: list[str],
                open_image: Callable[[str], object], open_model: Callable[[str], object]) -> None:
     """Rebuild File > Open Recent (or Open Sample, with no models) from lists of paths."""
@@ -223,7 +249,7 @@ def fill_files(menu: QMenu, images: list[str], models: list[str],
     if images and models:
         menu.addSeparator()
     for p in models:
-        menu.addAction(f"Model: {Path(p).name}", lambda p=p: open_model(p)).setToolTip(p)
+        menu.addAction(translate("Menus", "Model: {0}").format(Path(p).name), lambda p=p: open_model(p)).setToolTip(p)
     menu.setEnabled(bool(images or models))
 
 
@@ -231,6 +257,8 @@ def ask_open(parent: QWidget, store: QSettings, kind: str) -> str:
     """File > Open Image (``kind="image"``) or Open Model (``"model"``): a file dialog in
     the folder last used for that kind; the chosen path, or "" when cancelled."""
     title, filters = OPEN[kind]
+    title, filters = translate("Menus", title), translate("Menus", filters).format(
+        IMAGES, SCANS)
     folder = store.value(f"dirs/{kind}", "")
     path, _ = QFileDialog.getOpenFileName(parent, title,
                                           folder if isinstance(folder, str) else "", filters)

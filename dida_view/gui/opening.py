@@ -16,6 +16,7 @@ from dida_view.core.errors import DidaError
 from dida_view.core.reading import load_reading
 from dida_view.core.scan import load_scan
 from dida_view.gui import menus
+from dida_view.gui.i18n import translate
 from dida_view.gui.qsettings import push_recent, recent_files
 
 
@@ -46,7 +47,7 @@ class FileOpening:
             scan = load_scan(path)
             image = scan.image()  # the centre B-scan of a volume
         except DidaError as exc:
-            self.show_error("Cannot open image", str(exc))
+            self.show_error(translate("Opening", "Cannot open image"), str(exc))
             return False
         run_id = run_id if run_id and not self.model_job else 0
         self.host.worker.cancel_upto(run_id - 1) if run_id else self.host.cancel_all()
@@ -73,7 +74,7 @@ class FileOpening:
         self.host.cancel_all()
         device = "cpu" if self.cpu_only() else "auto"
         self.model_job = self.host.load_model(path, {"device": device, **dict(options or {})})
-        self.status.message(f"Loading model {Path(path).name}…")
+        self.status.message(translate("Opening", "Loading model {0}…").format(Path(path).name))
         self._set_activity()
 
     def open_paths(self, paths_: list[str]) -> None:

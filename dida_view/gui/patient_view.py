@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -36,38 +36,37 @@ from PySide6.QtWidgets import (
 )
 
 from dida_view.core.maps import class_overlay, class_scale
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, translate
 from dida_view.gui.panel import to_qimage
 from dida_view.viewer_model import ViewerModel
 
 # the demo model's classes (models/README.md) and common OCT labels, in plain words
 PLAIN_NAMES = {
-    "normal": "a healthy retina",
-    "early amd": "early age-related macular degeneration (drusen)",
-    "wet amd": "wet age-related macular degeneration",
-    "dry amd": "dry age-related macular degeneration (atrophy)",
-    "amd": "age-related macular degeneration",
-    "cme": "cystoid macular edema (pockets of fluid in the retina)",
-    "me": "macular edema (swelling of the retina)",
-    "dme": "diabetic macular edema (swelling of the retina)",
-    "srd": "serous retinal detachment (fluid under the retina)",
-    "erm": "epiretinal membrane (a thin film on the retina)",
-    "mh": "macular hole",
-    "ra": "retinal atrophy (thinning of the retina)",
-    "cnv": "new blood vessels under the retina (CNV)",
-    "drusen": "drusen (small deposits under the retina)",
+    "normal": QT_TRANSLATE_NOOP("PatientView", "a healthy retina"),
+    "early amd":
+        QT_TRANSLATE_NOOP("PatientView", "early age-related macular degeneration (drusen)"),
+    "wet amd": QT_TRANSLATE_NOOP("PatientView", "wet age-related macular degeneration"),
+    "dry amd": QT_TRANSLATE_NOOP("PatientView", "dry age-related macular degeneration (atrophy)"),
+    "amd": QT_TRANSLATE_NOOP("PatientView", "age-related macular degeneration"),
+    "cme":
+        QT_TRANSLATE_NOOP("PatientView", "cystoid macular edema (pockets of fluid in the retina)"),
+    "me": QT_TRANSLATE_NOOP("PatientView", "macular edema (swelling of the retina)"),
+    "dme": QT_TRANSLATE_NOOP("PatientView", "diabetic macular edema (swelling of the retina)"),
+    "srd": QT_TRANSLATE_NOOP("PatientView", "serous retinal detachment (fluid under the retina)"),
+    "erm": QT_TRANSLATE_NOOP("PatientView", "epiretinal membrane (a thin film on the retina)"),
+    "mh": QT_TRANSLATE_NOOP("PatientView", "macular hole"),
+    "ra": QT_TRANSLATE_NOOP("PatientView", "retinal atrophy (thinning of the retina)"),
+    "cnv": QT_TRANSLATE_NOOP("PatientView", "new blood vessels under the retina (CNV)"),
+    "drusen": QT_TRANSLATE_NOOP("PatientView", "drusen (small deposits under the retina)"),
 }
 PAGE_PNG = (1754, 1240)  # A4 landscape at 150 dpi
 RED, BLUE = QColor(224, 0, 0), QColor(30, 91, 255)
 
 
-def tr(text: str) -> str:
-    """Translate ``text`` (Qt's translation system, context ``PatientView``)."""
-    return QCoreApplication.translate("PatientView", text)
-
 
 def plain_name(label: str) -> str:
     """A class label in words a patient knows (the label itself when unknown)."""
-    return tr(PLAIN_NAMES.get(label.strip().lower(), label))
+    return translate("PatientView", PLAIN_NAMES.get(label.strip().lower(), label))
 
 
 @dataclass(frozen=True)
@@ -103,19 +102,23 @@ def make_page(model: ViewerModel, k: int | None = None) -> PatientPage | None:
     evidence = class_overlay(res, image, k, class_scale(res, [k]), model.figure_view())
     rank = order.index(k) + 1
     if rank == 1:
-        how = tr("Of the {0} findings the computer knows, it found this one the most "
-                 "likely for this scan.").format(len(order))
+        how = translate("PatientView", "Of the {0} findings the computer knows, it found this "
+                        "one the most likely for this scan.").format(len(order))
     else:
-        how = tr("Of the {0} findings the computer knows, it placed this one number {1}."
-                 ).format(len(order), rank)
+        how = translate("PatientView", "Of the {0} findings the computer knows, it placed this "
+                        "one number {1}.").format(len(order), rank)
     return PatientPage(
-        original=image, evidence=evidence, title=tr("Your eye scan, explained"),
-        left=tr("Your scan"), right=tr("What the computer looked at"),
-        red=tr("Red areas: what made the computer think of {0}.").format(name),
-        blue=tr("Blue areas: what speaks against it."), lines=[how],
-        footer=tr("This picture helps explain the scan; it is not a diagnosis. "
-                  "Please ask your doctor what it means for you."),
-        date=tr("Made with DiDA View on {0}").format(dt.date.today().isoformat()))
+        original=image, evidence=evidence,
+        title=translate("PatientView", "Your eye scan, explained"),
+        left=translate("PatientView", "Your scan"),
+        right=translate("PatientView", "What the computer looked at"),
+        red=translate("PatientView", "Red areas: what made the computer think of {0}.").format(
+            name),
+        blue=translate("PatientView", "Blue areas: what speaks against it."), lines=[how],
+        footer=translate("PatientView", "This picture helps explain the scan; it is not a "
+                         "diagnosis. Please ask your doctor what it means for you."),
+        date=translate("PatientView", "Made with DiDA View on {0}").format(
+            dt.date.today().isoformat()))
 
 
 def _font(px: float, bold: bool = False) -> QFont:
@@ -211,11 +214,12 @@ def export_page(page: PatientPage, path: str | Path) -> Path:
         paint_page(p, QRectF(0, 0, *PAGE_PNG), page)
         p.end()
         if not img.save(str(path), "PNG"):
-            raise OSError(f"{path}: cannot write")
+            raise OSError(translate("PatientView", "{0}: cannot write").format(path))
     else:
-        raise ValueError(f"{path.name}: expected a .pdf or .png file name")
+        raise ValueError(translate("PatientView", "{0}: expected a .pdf or .png file name"
+                                   ).format(path.name))
     if not path.is_file():
-        raise OSError(f"{path}: cannot write")
+        raise OSError(translate("PatientView", "{0}: cannot write").format(path))
     return path
 
 
@@ -253,7 +257,7 @@ class PageWidget(QWidget):
         if self.page is None:
             p.setPen(QColor(240, 240, 240))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                       tr("Open a scan and wait for the analysis to finish."))
+                       translate("PatientView", "Open a scan and wait for the analysis to finish."))
         else:
             paint_page(p, self.page_rect(), self.page)
         p.end()
@@ -266,18 +270,18 @@ class PatientView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.model = model
         self.chosen: int | None = None  # None: the top class
-        self.setWindowTitle(tr("DiDA View — Patient View"))
+        self.setWindowTitle(translate("PatientView", "DiDA View — Patient View"))
         self.resize(1200, 860)
         self.choice = QComboBox()
         self.choice.currentIndexChanged.connect(self._chosen)
-        self.print_button = QPushButton(tr("Print…"))
+        self.print_button = QPushButton(translate("PatientView", "Print…"))
         self.print_button.clicked.connect(self.print_page)
-        self.save_button = QPushButton(tr("Save as PDF or PNG…"))
+        self.save_button = QPushButton(translate("PatientView", "Save as PDF or PNG…"))
         self.save_button.clicked.connect(self.ask_save)
-        close = QPushButton(tr("Close"))
+        close = QPushButton(translate("PatientView", "Close"))
         close.clicked.connect(self.close)
         top = QHBoxLayout()
-        top.addWidget(QLabel(tr("Explain:")))
+        top.addWidget(QLabel(translate("PatientView", "Explain:")))
         top.addWidget(self.choice, 1)
         top.addStretch(1)
         for b in (self.print_button, self.save_button, close):
@@ -322,7 +326,7 @@ class PatientView(QWidget):
         self.choice.clear()
         if res is not None:
             for j in res.top(len(res.labels)):
-                self.choice.addItem(f"{res.labels[j]} — {plain_name(res.labels[j])}", j)
+                self.choice.addItem(f"{class_name(res.labels[j])} — {plain_name(res.labels[j])}", j)
             self.choice.setCurrentIndex(max(0, self.choice.findData(k)))
         self.choice.blockSignals(False)
         page = self.page()
@@ -346,16 +350,18 @@ class PatientView(QWidget):
         page = self.page()
         if page is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Save the patient page"),
+        path, _ = QFileDialog.getSaveFileName(self, translate(
+            "PatientView", "Save the patient page"),
                                               "patient_page.pdf",
-                                              tr("PDF (*.pdf);;PNG image (*.png)"))
+                                              translate(
+                                                  "PatientView", "PDF (*.pdf);;PNG image (*.png)"))
         if path:
             try:
                 export_page(page, path)
             except (OSError, ValueError) as exc:
                 show_error = getattr(self.parent(), "show_error", None)
                 if show_error is not None:
-                    show_error(tr("Cannot save the page"), str(exc))
+                    show_error(translate("PatientView", "Cannot save the page"), str(exc))
 
 
 def show_patient_view(win) -> PatientView:

@@ -16,9 +16,17 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from dida_view.core import figure
-from dida_view.core.scoretext import full_colour_words, score_flags
+from dida_view.core.scoretext import score_flags
 from dida_view.gui.controls import ControlsPanel
+from dida_view.gui.i18n import (
+    QT_TRANSLATE_NOOP,
+    class_name,
+    class_title,
+    flag_words,
+    full_colour_words,
+    note_words,
+    translate,
+)
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.panel import PanelArea
 from dida_view.gui.picture_cache import PictureCache
@@ -26,10 +34,12 @@ from dida_view.gui.probe import ProbePanel
 from dida_view.gui.teaching import show_hidden
 from dida_view.viewer_model import ALL_GRIDS, LOADING, N_CLASS_PANELS, RUNNING, ViewerModel
 
-NO_MODEL_HINT = ("No model loaded.\n\nOpen an ONNX image classifier with\nFile ▸ Open Model… "
-                 "(Ctrl+Shift+O)\nor drop a .onnx file on the window.")
-NO_IMAGE_HINT = ("No image.\n\nOpen an image (a retinal OCT B-scan, for example) with\n"
-                 "File ▸ Open Image… (Ctrl+O)\nor drop it on the window.")
+NO_MODEL_HINT = QT_TRANSLATE_NOOP("Presenter", "No model loaded.\n\nOpen an ONNX image "
+                                  "classifier with\nFile ▸ Open Model… (Ctrl+Shift+O)\nor "
+                                  "drop a .onnx file on the window.")
+NO_IMAGE_HINT = QT_TRANSLATE_NOOP("Presenter", "No image.\n\nOpen an image (a retinal OCT "
+                                  "B-scan, for example) with\nFile ▸ Open Image… (Ctrl+O)\n"
+                                  "or drop it on the window.")
 
 
 class Presenter(QObject):
@@ -122,8 +132,8 @@ class Presenter(QObject):
                 vol.index + 1, vol.count()) + f" · {name}"
         spacing = vol.scan.pixel_spacing if vol.scan is not None else None
         orig.mm_per_px = spacing[1] if spacing else None
-        orig.set_texts(f"Original · {name}",
-                       top_caption=f"Diagnosis: {m.diagnosis}" if m.diagnosis else "")
+        orig.set_texts(translate("Presenter", "Original · {0}").format(name), top_caption=translate(
+            "Presenter", "Diagnosis: {0}").format(class_name(m.diagnosis)) if m.diagnosis else "")
         orig.set_target(False)
         self._legend(scale, mixed_scale)
         self._class_list()
@@ -137,8 +147,9 @@ class Presenter(QObject):
         (p,) = self.area.set_count(1, 1)
         p.set_picture(None, (0, 0))
         loading = self.model.activity == LOADING
-        hint = NO_IMAGE_HINT if self.model.classifier is not None or loading else (
-            NO_MODEL_HINT + "\n\n" + NO_IMAGE_HINT)
+        no_image = translate("Presenter", NO_IMAGE_HINT)
+        hint = no_image if self.model.classifier is not None or loading else (
+            translate("Presenter", NO_MODEL_HINT) + "\n\n" + no_image)
         p.set_texts("DiDA View", hint=hint)
         p.set_target(False)
         self.legend.set_state(None, None, None)
@@ -147,10 +158,10 @@ class Presenter(QObject):
     def _waiting_hint(self) -> str:
         m = self.model
         if m.activity == LOADING:
-            return "Loading the model…"
+            return translate("Presenter", "Loading the model…")
         if m.classifier is None:
-            return NO_MODEL_HINT
-        return "Analysing…" if m.activity == RUNNING else "Not analysed."
+            return translate("Presenter", NO_MODEL_HINT)
+        return translate("Presenter", "Analysing…" if m.activity == RUNNING else "Not analysed.")
 
     def _class_panels(self, size: tuple[int, int]) -> float | None:
         """Original + one panel per chosen class; returns the shared scale (None: own)."""
@@ -162,15 +173,17 @@ class Presenter(QObject):
         # a grid view is scaled by that grid's own largest |d|, not the Mixed Image's
         scale = c.scale(m.panel_classes, grid) if m.shared_scale else None
         top = res.top(len(res.labels))
-        what = "Mixed Image" if grid is None else f"grid {grid} x {grid}"
+        what = (translate("Presenter", "Mixed Image") if grid is None
+                else translate("Presenter", "grid {0} x {0}").format(grid))
         if grid is None and not res.complete:
-            what += f" ({len(res.d)}/{len(res.grid_sizes)} grid sizes)"
+            what += translate("Presenter", " ({0}/{1} grid sizes)").format(len(res.d),
+                                                                           len(res.grid_sizes))
         for slot, (p, k) in enumerate(zip(panels[1:], m.panel_classes, strict=True)):
             own = scale if scale is not None else c.scale([k], grid)
             pic = c.overlay(k, own, m.gain, m.opacity, grid) if res.d else c.original()
             p.set_picture(pic, size)
-            p.set_texts(f"Rank {top.index(k) + 1} · {what}",
-                        caption=figure.class_title(res, k), hint="")
+            p.set_texts(translate("Presenter", "Rank {0} · {1}").format(top.index(k) + 1, what),
+                        caption=class_title(res, k), hint="")
             # framed only once the user clicked a panel or picked a class
             p.set_target(slot == m.target and (m.target_clicked or m.picked))
         return scale
@@ -188,18 +201,20 @@ class Presenter(QObject):
         k = m.focus_class()
         count = len(res.grid_sizes) + 2
         panels = self.area.set_count(count, count if count <= 5 else math.ceil(count / 2))
-        label = figure.class_title(res, k)
+        label = class_title(res, k)
         for p, n in zip(panels[1:-1], res.grid_sizes, strict=True):
             done = n in res.d
             pic = c.overlay(k, c.scale([k], n), m.gain, m.opacity, n) if done else None
             p.set_picture(pic, size)
-            p.set_texts(f"grid {n} x {n}",  # the class is in the caption: short titles
-                        caption=label, hint="" if done else "Analysing…")
+            # the class is in the caption: short titles
+            p.set_texts(translate("Presenter", "grid {0} x {0}").format(n),
+                        caption=label, hint="" if done else translate("Presenter", "Analysing…"))
             p.set_target(False)
         mixed, mixed_scale = panels[-1], c.scale([k])
         pic = c.overlay(k, mixed_scale, m.gain, m.opacity) if res.d else None
         mixed.set_picture(pic, size)
-        mixed.set_texts("Mixed Image", caption=label, hint="Analysing…")
+        mixed.set_texts(translate("Presenter", "Mixed Image"), caption=label,
+                        hint=translate("Presenter", "Analysing…"))
         mixed.set_target(False)
         return mixed_scale
 
@@ -211,15 +226,16 @@ class Presenter(QObject):
             self.legend.set_state(None, None, None)
             return
         if scale is None:
-            full = "full colour: each panel at its own largest |d|" if res.d else None
+            full = translate("Presenter", "full colour: each panel at its own largest |d|"
+                             ) if res.d else None
             if full and mixed_scale is not None and mixed_scale > 1e-11:
-                full += "; Mixed Image: " + full_colour_words(mixed_scale / gain,
-                                                              res.score_space)
+                full += translate("Presenter", "; Mixed Image: ") + full_colour_words(
+                    mixed_scale / gain, res.score_space)
         elif res.d and scale > 1e-11:
             full = full_colour_words(scale / gain, res.score_space)
         else:
             full = None
-        self.legend.set_state(res.score_space, res.note, full)
+        self.legend.set_state(res.score_space, note_words(res.note), full)
 
     def _class_list(self) -> None:
         m, res = self.model, self.model.result
@@ -232,10 +248,11 @@ class Presenter(QObject):
         for k in np.argsort(-res.scores, kind="stable"):
             k = int(k)
             slot = m.panel_classes.index(k) + 1 if k in m.panel_classes else 0
-            score = m.score_text(k) + (f" ({flags.flag(k)})" if flags.flag(k) else "")
-            where = f"panel {slot}" if slot else ""
+            flag = flag_words(flags.flag(k))
+            score = m.score_text(k) + (f" ({flag})" if flag else "")
+            where = translate("Presenter", "panel {0}").format(slot) if slot else ""
             if fig3 is not None:  # the Fig. 3 view shows one class in every panel
-                where = "all panels" if k == fig3 else ""
-            rows.append((k, res.labels[k], score, where))
+                where = translate("Presenter", "all panels") if k == fig3 else ""
+            rows.append((k, class_name(res.labels[k]), score, where))
         self.controls.fill_classes(rows)
 

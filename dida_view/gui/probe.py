@@ -12,24 +12,30 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, space_words, translate
 from dida_view.viewer_model import N_CLASS_PANELS, Probe
 
-HINT = "Move the mouse over a scan to read its d here."
+HINT = QT_TRANSLATE_NOOP("Probe", "Move the mouse over a scan to read its d here.")
+# the viewer model's column names (it imports no Qt), as shown
+COLUMNS = {"mixed": QT_TRANSLATE_NOOP("Probe", "mixed"),
+           "mixed d": QT_TRANSLATE_NOOP("Probe", "mixed d")}
 
 
 def reading_html(r: Probe | None) -> str:
     """The reading as a small HTML table (red for d > 0: supports, blue for d < 0)."""
     if r is None:
-        return HINT
-    head = f"Under the square: <b>x {r.x}, y {r.y}</b>, pixel <b>{r.pixel}</b>"
+        return translate("Probe", HINT)
+    head = translate("Probe", "Under the square: <b>x {0}, y {1}</b>, pixel <b>{2}</b>").format(
+        r.x, r.y, r.pixel)
     if not r.rows:
         return head
-    head += f" · d in {r.space}"
-    cells = "".join(f"<th align='right'>&nbsp;{c}</th>" for c in r.columns)
+    head += translate("Probe", " · d in {0}").format(space_words(r.space))
+    cells = "".join(f"<th align='right'>&nbsp;{translate('Probe', COLUMNS.get(c, c))}</th>"
+                    for c in r.columns)
     lines = [f"<tr><th></th>{cells}</tr>"]
     for name, values in r.rows:
         tds = "".join(f"<td align='right'>&nbsp;{_d(v)}</td>" for v in values)
-        lines.append(f"<tr><td>{name}</td>{tds}</tr>")
+        lines.append(f"<tr><td>{class_name(name)}</td>{tds}</tr>")
     return head + "<table cellspacing='0' cellpadding='1'>" + "".join(lines) + "</table>"
 
 
@@ -59,10 +65,10 @@ class ProbePanel(QFrame):
         lay.setContentsMargins(8, 4, 8, 4)
         lay.setSpacing(2)
         self.text = QLabel()  # no word wrap: the panel is as wide as its table
-        self.text.setToolTip(
+        self.text.setToolTip(translate("Probe",
             "d = score(original) - score(that region hidden), in the score space's unit. "
             "Mixed d: the blend-weighted mean over the finished grid sizes of the d of the "
-            "cell holding that pixel; red supports the class, blue argues against it")
+            "cell holding that pixel; red supports the class, blue argues against it"))
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.text, 1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)

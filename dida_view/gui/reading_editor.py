@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QW
 
 from dida_view import paths
 from dida_view.core.reading import Reading, save_reading
+from dida_view.gui.i18n import translate
 from dida_view.viewer_model import ViewerModel
 
 AUTOSAVE_MS = 800  # after the last keystroke
@@ -104,10 +105,10 @@ class ReadingKeeper(QObject):
         except OSError as exc:
             self.unsaved[path] = reading
             why = exc.strerror or str(exc)
-            self.show_error("Reading not saved",
-                            f"The reading of {path.name} could not be saved beside it "
-                            f"({why}: {path.parent}). It stays in the editor; the next "
-                            "edit tries again.")
+            self.show_error(translate("ReadingEditor", "Reading not saved"),
+                            translate("ReadingEditor", "The reading of {0} could not be saved "
+                                      "beside it ({1}: {2}). It stays in the editor; the next "
+                                      "edit tries again.").format(path.name, why, path.parent))
             return False
         self.unsaved.pop(path, None)
         if path == self.model.image_path:
@@ -125,19 +126,22 @@ class ReadingEditor(QWidget):
         self.diagnosis = QComboBox()
         self.diagnosis.setEditable(True)
         self.diagnosis.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.diagnosis.lineEdit().setPlaceholderText("a label, or type a diagnosis")
-        self.diagnosis.setToolTip("The clinician's diagnosis: pick one of the model's "
-                                  "labels or type free text (saved beside the image)")
+        self.diagnosis.lineEdit().setPlaceholderText(translate(
+            "ReadingEditor", "a label, or type a diagnosis"))
+        self.diagnosis.setToolTip(translate(
+            "ReadingEditor", "The clinician's diagnosis: pick one of the model's "
+                                  "labels or type free text (saved beside the image)"))
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("note (saved beside the image as you type)")
+        self.note.setPlaceholderText(translate(
+            "ReadingEditor", "note (saved beside the image as you type)"))
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(90)
         self.state = QLabel("")
         self.state.setObjectName("reading-state")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Diagnosis", self.diagnosis)
-        form.addRow("Note", self.note)
+        form.addRow(translate("ReadingEditor", "Diagnosis"), self.diagnosis)
+        form.addRow(translate("ReadingEditor", "Note"), self.note)
         form.addRow("", self.state)
         self.diagnosis.editTextChanged.connect(self._diagnosis_edited)
         self.note.textChanged.connect(self._note_edited)

@@ -13,20 +13,21 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from dida_view.core.reading import Reading, load_reading
 from dida_view.core.report import ModelCard, case_id, html_document, make_entry
-from dida_view.gui.exports import NOTHING_TO_EXPORT, can_export
+from dida_view.gui.exports import can_export, nothing_to_export
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, current_language, translate
 from dida_view.viewer_model import ViewerModel
 
-FILTERS = "PDF report (*.pdf);;HTML handout (*.html)"
+FILTERS = QT_TRANSLATE_NOOP("ReportDialog", "PDF report (*.pdf);;HTML handout (*.html)")
 
 
 def default_lang() -> str:
-    """``ja`` when the system's language is Japanese, else ``en``."""
-    return "ja" if QLocale.system().language() == QLocale.Language.Japanese else "en"
+    """The report's language: the viewer's (``ja`` while the UI is Japanese, else ``en``)."""
+    return current_language()
 
 
 def scan_case_id(model: ViewerModel) -> str | None:
@@ -58,21 +59,24 @@ def ask_report(parent: QWidget, model: ViewerModel, store: QSettings,
                show_error: Callable[[str, str], None], message: Callable[[str], None]) -> None:
     """Ask for a file name, then :func:`export_report`; errors go to ``show_error``."""
     if not can_export(model):
-        show_error(*NOTHING_TO_EXPORT)
+        show_error(*nothing_to_export())
         return
     folder = store.value("dirs/export", "")
     folder = folder if isinstance(folder, str) and folder else "."
     suggest = str(Path(folder) / f"report_{scan_case_id(model) or case_id(model.image)}.pdf")
-    path, chosen = QFileDialog.getSaveFileName(parent, "Export report", suggest, FILTERS)
+    path, chosen = QFileDialog.getSaveFileName(
+        parent, translate("ReportDialog", "Export report"), suggest,
+        translate("ReportDialog", FILTERS))
     if not path:
         return
     if not Path(path).suffix:
-        path += ".html" if chosen.startswith("HTML") else ".pdf"
+        path += ".html" if "*.html" in chosen else ".pdf"
     try:
         written = export_report(model, path, default_lang())
     except OSError as exc:
-        show_error("Cannot export", f"{exc.filename or path}: cannot write "
-                   f"({exc.strerror or exc})")
+        show_error(translate("ReportDialog", "Cannot export"),
+                   translate("ReportDialog", "{0}: cannot write ({1})").format(
+                       exc.filename or path, exc.strerror or exc))
         return
     store.setValue("dirs/export", str(written.resolve().parent))
-    message(f"Saved {written}")
+    message(translate("ReportDialog", "Saved {0}").format(written))

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
 from dida_view.core.dida import DidaResult, count_cells
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, mask_words, translate
 
 
 def format_eta(seconds: float) -> str:
     """``8 s``, ``2 min 05 s``."""
     s = max(0, int(round(seconds)))
-    return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
+    if s < 60:
+        return translate("Status", "{0} s").format(s)
+    return translate("Status", "{0} min {1} s").format(s // 60, f"{s % 60:02d}")
 
 
 def done_text(result: DidaResult) -> str:
     """The status line for a finished run: what it cost now, and for a result from the
     cache the original run's figures, labelled as such."""
     if result.from_cache:
-        return (f"Done: from cache in {result.lookup_seconds:.2f} s (computed earlier: "
-                f"{result.evaluations} masked images in {result.seconds:.1f} s, "
-                f"{result.mask_fill} mask)")
-    return (f"Done: {result.evaluations} masked images in {result.seconds:.1f} s "
-            f"({result.mask_fill} mask)")
+        return translate("Status", "Done: from cache in {0} s (computed earlier: {1} masked "
+                         "images in {2} s, {3} mask)").format(
+            f"{result.lookup_seconds:.2f}", result.evaluations, f"{result.seconds:.1f}",
+            mask_words(result.mask_fill))
+    return translate("Status", "Done: {0} masked images in {1} s ({2} mask)").format(
+        result.evaluations, f"{result.seconds:.1f}", mask_words(result.mask_fill))
+
+
+# the engine that ran -> the status line's ending ({0}: the line so far)
+ENGINE_WORDS = {"full": QT_TRANSLATE_NOOP("Status", "{0}, full engine"),
+                "incremental": QT_TRANSLATE_NOOP("Status", "{0}, incremental engine")}
 
 
 def engine_text(result: DidaResult, shown_notes: set[str] | None = None) -> str:
@@ -34,12 +43,12 @@ def engine_text(result: DidaResult, shown_notes: set[str] | None = None) -> str:
     engine = result.meta.get("engine")
     if result.from_cache or not engine:
         return text
-    text = QCoreApplication.translate("Status", "{0}, {1} engine").format(text, engine)
+    text = translate("Status", ENGINE_WORDS.get(engine, "{0}, {1} engine")).format(text, engine)
     note = result.meta.get("engine_note")
     if note and (shown_notes is None or note not in shown_notes):
         if shown_notes is not None:
             shown_notes.add(note)
-        text = QCoreApplication.translate("Status", "{0} ({1})").format(text, note)
+        text = translate("Status", "{0} ({1})").format(text, note)
     return text
 
 
@@ -55,7 +64,7 @@ class RunStatus(QObject):
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(180)
         self.bar.setTextVisible(True)
-        self.cancel = QPushButton("Cancel (Esc)")
+        self.cancel = QPushButton(translate("Status", "Cancel (Esc)"))
         self.cancel.clicked.connect(self.cancel_requested)
         self.model = QLabel()
         bar.addWidget(self.text, 1)
@@ -89,15 +98,17 @@ class RunStatus(QObject):
         self.bar.setFormat("%p %")
         self.bar.show()
         self.cancel.show()
-        self.text.setText(f"Analysing: 0/{len(grids)} grid sizes, 0/{self._total} masked images")
+        self.text.setText(translate("Status", "Analysing: {0}/{1} grid sizes, {2}/{3} masked "
+                                    "images").format(0, len(grids), 0, self._total))
 
     def started(self, partial: DidaResult) -> None:
         """The run's grids are placed: count its real cells (a ``square`` grid has fewer
         than n x n) until the first progress update."""
         self._total = count_cells(partial.grid_sizes, partial.grid_box, partial.grid_geometry)
         self.bar.setRange(0, max(1, self._total))
-        self.text.setText(f"Analysing: {len(self._done_grids)}/{len(self._grids)} grid sizes, "
-                          f"0/{self._total} masked images")
+        self.text.setText(translate("Status", "Analysing: {0}/{1} grid sizes, {2}/{3} masked "
+                                    "images").format(len(self._done_grids), len(self._grids),
+                                                     0, self._total))
 
     def done(self, result: DidaResult) -> None:
         """The run finished with ``result``: its figures and the engine that ran."""
@@ -113,9 +124,9 @@ class RunStatus(QObject):
         self.bar.setValue(done)
         elapsed = time.perf_counter() - self._t0
         eta = elapsed / done * (total - done) if done else 0.0
-        self.text.setText(
-            f"Analysing: {len(self._done_grids)}/{len(self._grids)} grid sizes, "
-            f"{done}/{total} masked images, ETA {format_eta(eta)}")
+        self.text.setText(translate(
+            "Status", "Analysing: {0}/{1} grid sizes, {2}/{3} masked images, ETA {4}").format(
+            len(self._done_grids), len(self._grids), done, total, format_eta(eta)))
 
     def finish(self, text: str) -> None:
         """The run ended (done, failed or cancelled)."""

@@ -24,13 +24,14 @@ from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
 from dida_view.core.figure import font
 from dida_view.core.imageio import IMAGE_SUFFIXES
 from dida_view.gui import theme
+from dida_view.gui.i18n import class_name, translate
 from dida_view.gui.panel import ImagePanel, PanelArea
 from dida_view.viewer_model import N_CLASS_PANELS, ViewerModel
 
@@ -44,10 +45,6 @@ def text_px(window_width: int) -> tuple[int, int]:
     return (int(max(20, min(32, round(window_width / 50)))),
             int(max(16, min(26, round(window_width / 70)))))
 
-
-def tr(text: str) -> str:
-    """Translate ``text`` (Qt's translation system, context ``Teaching``)."""
-    return QCoreApplication.translate("Teaching", text)
 
 
 class CaseSource(Protocol):
@@ -110,11 +107,11 @@ def show_hidden(presenter) -> None:
     n = len(m.panel_classes) or N_CLASS_PANELS
     panels = presenter.area.set_count(1 + n, 1 + n)
     panels[0].set_picture(presenter.cache.original(), (w, h))
-    panels[0].set_texts(tr("Original"))
+    panels[0].set_texts(translate("Teaching", "Original"))
     question = question_picture(w, h)
     for i, p in enumerate(panels[1:], start=1):
         p.set_picture(question, (w, h))
-        p.set_texts(tr("Answer {0}").format(i), hint="?")
+        p.set_texts(translate("Teaching", "Answer {0}").format(i), hint="?")
     for p in panels:
         p.set_target(False)
     presenter.legend.set_state(None, None, None)
@@ -271,7 +268,7 @@ class TeachingMode(QObject):
     def _step(self, delta: int) -> bool:
         path = self.cases.step(self.model.image_path, delta)
         if path is None:
-            self.win.status.message(tr("No more cases"))
+            self.win.status.message(translate("Teaching", "No more cases"))
             return False
         opener = getattr(self.cases, "open", None)  # a case list opens its own cases
         return bool(opener(path) if opener is not None else self.win.open_image(path))
@@ -289,21 +286,23 @@ class TeachingMode(QObject):
         """The banner: the case's number, the answer once revealed, the keys."""
         m = self.model
         pos = self.cases.position(m.image_path)
-        case = tr("Case {0} of {1}").format(*pos) if pos else tr("Case")
+        case = translate(
+            "Teaching", "Case {0} of {1}").format(*pos) if pos else translate("Teaching", "Case")
         res = m.result
         if m.image is None:
-            what = tr("Open an image")
+            what = translate("Teaching", "Open an image")
         elif m.answer_hidden():
-            what = tr("What does the computer see? Press R to show its answer.")
+            what = translate("Teaching", "What does the computer see? Press R to show its answer.")
         elif res is None or not res.d:
-            what = tr("Analysing…")
+            what = translate("Teaching", "Analysing…")
         else:
             k = res.top(1)[0]
-            what = tr("The computer's answer: <b>{0}</b> {1}").format(res.labels[k],
-                                                                      m.score_text(k))
+            what = translate("Teaching", "The computer's answer: <b>{0}</b> {1}").format(
+                class_name(res.labels[k]), m.score_text(k))
             if m.diagnosis:
-                what += " · " + tr("Diagnosis: <b>{0}</b>").format(m.diagnosis)
-        keys = tr("R: answer · →/Space: next · ←: back · P: pen · C: clear · Ctrl+T: leave")
+                what += " · " + translate("Teaching", "Diagnosis: <b>{0}</b>").format(m.diagnosis)
+        keys = translate("Teaching", "R: answer · →/Space: next · ←: back · P: pen · C: clear · "
+                                     "Ctrl+T: leave")
         return (f"<b>{case}</b> &nbsp; {what}"
                 f"<br><span style='font-size:{self.banner_px * 2 // 3}px; color:#a0a0a0'>"
                 f"{keys}</span>")
@@ -323,9 +322,9 @@ class TeachingMode(QObject):
         self._hide_case_dock()
         self.banner.setText(self.banner_text())
         pos = self.cases.position(self.model.image_path)
-        number = tr(" — case {0} of {1}").format(*pos) if pos else ""
+        number = translate("Teaching", " — case {0} of {1}").format(*pos) if pos else ""
         # never the file name: sample names (01_Wet_AMD.png) give the answer away
-        self.win.setWindowTitle(tr("DiDA View — Teaching") + number)
+        self.win.setWindowTitle(translate("Teaching", "DiDA View — Teaching") + number)
 
 
 def menu_slots(win) -> dict[str, Callable]:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QStyle, QToolBar
 
 from dida_view.gui.controls import ControlsPanel
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
 from dida_view.viewer_model import ViewerModel
 
 # the toolbar, left to right: action names of menus.MENUS, None for a separator, "view" for
@@ -26,8 +27,11 @@ ICONS = {
     "cancel": QStyle.StandardPixmap.SP_MediaStop,
     "export_figure": QStyle.StandardPixmap.SP_DialogSaveButton,
 }
-TEXTS = {"open_image": "Image", "open_model": "Model", "rerun": "Run", "cancel": "Cancel",
-         "export_figure": "Export figure"}
+TEXTS = {"open_image": QT_TRANSLATE_NOOP("Toolbar", "Image"),
+         "open_model": QT_TRANSLATE_NOOP("Toolbar", "Model"),
+         "rerun": QT_TRANSLATE_NOOP("Toolbar", "Run"),
+         "cancel": QT_TRANSLATE_NOOP("Toolbar", "Cancel"),
+         "export_figure": QT_TRANSLATE_NOOP("Toolbar", "Export figure")}
 
 
 def view_combo(controls: ControlsPanel, model: ViewerModel) -> QComboBox:
@@ -37,8 +41,9 @@ def view_combo(controls: ControlsPanel, model: ViewerModel) -> QComboBox:
     combo.setObjectName("toolbar-view")
     combo.setModel(controls.view.model())
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    combo.setToolTip("What the panels show: the Mixed Image, one grid size, or all grid "
-                     "sizes of one class (the paper's Fig. 3)")
+    combo.setToolTip(translate("Toolbar", "What the panels show: the Mixed Image, one grid size, "
+                                          "or all grid "
+                     "sizes of one class (the paper's Fig. 3)"))
 
     def from_model(*_args) -> None:
         i = combo.findData(model.view)
@@ -58,7 +63,7 @@ def make_toolbar(win: QMainWindow, actions: SimpleNamespace, controls: ControlsP
                  model: ViewerModel) -> tuple[QToolBar, QComboBox]:
     """Add the main toolbar (:data:`TOOLBAR`) to ``win``; ``actions`` are the menus' actions
     by name. Returns the toolbar and its View combo box (:func:`view_combo`)."""
-    bar = QToolBar("Main toolbar", win)
+    bar = QToolBar(translate("Toolbar", "Main toolbar"), win)
     bar.setObjectName("main-toolbar")
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     bar.setIconSize(QSize(18, 18))
@@ -69,12 +74,12 @@ def make_toolbar(win: QMainWindow, actions: SimpleNamespace, controls: ControlsP
         if name is None:
             bar.addSeparator()
         elif name == "view":
-            bar.addWidget(QLabel(" View "))
+            bar.addWidget(QLabel(" " + translate("Toolbar", "View") + " "))
             bar.addWidget(combo)
         else:
             action = getattr(actions, name)
             action.setIcon(style.standardIcon(ICONS[name]))
-            action.setIconText(TEXTS[name])
+            action.setIconText(translate("Toolbar", TEXTS[name]))
             bar.addAction(action)
     win.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
     return bar, combo

@@ -21,7 +21,8 @@ from dida_view.core import enface, export
 from dida_view.core.analysis import CONSTANT_NOTE
 from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
-from dida_view.gui.volume_widgets import LocalizerView, ScanBar, tr
+from dida_view.gui.i18n import translate
+from dida_view.gui.volume_widgets import LocalizerView, ScanBar
 from dida_view.viewer_model import work_of
 
 
@@ -83,7 +84,7 @@ class VolumeController(QObject):
         try:
             image = v.image()
         except DidaError as exc:
-            win.show_error(tr("Cannot read B-scan"), str(exc))
+            win.show_error(translate("Volume", "Cannot read B-scan"), str(exc))
             return
         self.bar.show_index(v.index, v.count())
         self.localizer.set_current(v.index)
@@ -96,7 +97,8 @@ class VolumeController(QObject):
         waiting = [job for job, i in self.runs.items() if i == v.index and job in self.batch]
         if kept is not None:
             m.set_result(kept)
-            win.status.message(tr("B-scan {0}: analysed before").format(v.index + 1))
+            win.status.message(translate("Volume", "B-scan {0}: analysed before").format(
+                v.index + 1))
         elif waiting:  # Analyse All has it queued: show that run when it comes
             win.run_id = waiting[0]
             win._set_activity(running=True)
@@ -131,7 +133,8 @@ class VolumeController(QObject):
     def _on_failed(self, job: int, message: str) -> None:
         i = self.runs.get(job)
         if job in self.batch and i is not None:  # the window reports its own run's failure
-            self.win.status.message(tr("B-scan {0} not analysed: {1}").format(i + 1, message))
+            self.win.status.message(translate(
+                "Volume", "B-scan {0} not analysed: {1}").format(i + 1, message))
         self._on_ended(job)
 
     def _on_ended(self, job: int) -> None:
@@ -154,11 +157,12 @@ class VolumeController(QObject):
         """Analysis > Analyse All B-scans: queue every B-scan not analysed yet."""
         v, win, m = self.vol, self.win, self.win.model
         if not v.is_volume():
-            win.show_error(tr("Not a volume"), tr("Open a volume (multi-frame DICOM, "
-                                                  "multi-page TIFF, vendor file) first."))
+            win.show_error(translate("Volume", "Not a volume"), translate(
+                "Volume", "Open a volume (multi-frame DICOM, multi-page TIFF, vendor file) first."))
             return
         if m.classifier is None:
-            win.show_error(tr("No model"), tr("Open a model first (File ▸ Open Model…)."))
+            win.show_error(translate("Volume", "No model"),
+                           translate("Volume", "Open a model first (File ▸ Open Model…)."))
             return
         busy = set(self.runs.values())
         for i in v.missing():
@@ -192,9 +196,10 @@ class VolumeController(QObject):
         if self.vol.all_done():
             self.show_localizer()
             if not self.batch:
-                self.win.status.message(tr("Every B-scan analysed: the volume evidence map "
-                                           "is in the localizer panel"))
-        elif self.localizer.title.startswith(tr("Evidence for")):
+                self.win.status.message(translate(
+                    "Volume", "Every B-scan analysed: the volume evidence map is in the localizer "
+                    "panel"))
+        elif self.localizer.title not in ("", translate("Volume", "Localizer")):  # the map
             self.show_localizer()
 
     def evidence_picture(self) -> np.ndarray | None:
@@ -214,11 +219,11 @@ class VolumeController(QObject):
         picture = self.evidence_picture() if scan is not None else None
         if picture is not None:
             emap = v.evidence_map()
-            title = tr("Evidence for {0} (all B-scans)").format(emap.label)
+            title = translate("Volume", "Evidence for {0} (all B-scans)").format(emap.label)
             self.localizer.set_picture(picture, lines, title,
                                        stacked_rows=0 if lines else v.count())
         elif loc is not None:
-            self.localizer.set_picture(loc.image, lines, tr("Localizer"))
+            self.localizer.set_picture(loc.image, lines, translate("Volume", "Localizer"))
         else:
             self.localizer.set_picture(None)
         self.localizer.set_current(v.index)
@@ -227,22 +232,24 @@ class VolumeController(QObject):
     def ask_export(self) -> None:
         """File > Export Evidence Map: ``<case>_evidence.png`` and ``.npz``."""
         if self.vol.evidence_map() is None:
-            self.win.show_error(tr("No evidence map"), tr(
-                "Open a volume and analyse all its B-scans first (Analysis ▸ Analyse All "
+            self.win.show_error(translate("Volume", "No evidence map"), translate(
+                "Volume", "Open a volume and analyse all its B-scans first (Analysis ▸ Analyse All "
                 "B-scans)."))
             return
         folder = self.win.exporter._folder() or "."
         path, _ = QFileDialog.getSaveFileName(
-            self.win, tr("Export evidence map"),
-            str(Path(folder) / f"{self.vol.case_id()}_evidence.png"), tr("PNG images (*.png)"))
+            self.win, translate("Volume", "Export evidence map"),
+            str(Path(folder) / f"{self.vol.case_id()}_evidence.png"),
+            translate("Volume", "PNG images (*.png)"))
         if path:
             try:
                 png, _npz = self.export(path)
             except OSError as exc:
-                self.win.show_error(tr("Cannot export"), f"{exc.filename or path}: "
-                                    f"{exc.strerror or exc}")
+                self.win.show_error(translate("Volume", "Cannot export"), translate(
+                    "Volume", "{0}: cannot write ({1})").format(exc.filename or path,
+                                                               exc.strerror or exc))
                 return
-            self.win.status.message(tr("Saved {0} and its .npz").format(png))
+            self.win.status.message(translate("Volume", "Saved {0} and its .npz").format(png))
 
     def export(self, path: str | Path) -> tuple[Path, Path]:
         """Write the evidence map as ``path`` (PNG) and the same stem ``.npz``."""

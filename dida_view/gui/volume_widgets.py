@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,12 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view.gui.i18n import translate
 from dida_view.gui.panel import to_qimage
-
-
-def tr(text: str) -> str:
-    """Translate ``text`` in the ``Volume`` context."""
-    return QCoreApplication.translate("Volume", text)
 
 
 class ScanBar(QWidget):
@@ -57,7 +53,7 @@ class ScanBar(QWidget):
         self.position.setObjectName("bscan-position")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
-        self.progress.setFormat(tr("%v of %m B-scans analysed"))
+        self.progress.setFormat(translate("Volume", "%v of %m B-scans analysed"))
         self.progress.hide()
         row.addWidget(self.position)
         row.addWidget(self.slider, 1)
@@ -96,7 +92,7 @@ class ScanBar(QWidget):
         if more is not None:
             self._result_notes = tuple(more)
         notes = self._scan_notes + self._result_notes
-        self.notes.setText(tr("Note: ") + "  ·  ".join(notes) if notes else "")
+        self.notes.setText(translate("Volume", "Note: ") + "  ·  ".join(notes) if notes else "")
         self.notes.setVisible(bool(notes))
         self._update_visible()
 
@@ -106,7 +102,7 @@ class ScanBar(QWidget):
             self.slider.blockSignals(True)
             self.slider.setValue(index)
             self.slider.blockSignals(False)
-        self.position.setText(tr("B-scan {0} of {1}").format(index + 1, count))
+        self.position.setText(translate("Volume", "B-scan {0} of {1}").format(index + 1, count))
 
     def show_progress(self, done: int, total: int, running: bool) -> None:
         """``done`` of ``total`` B-scans analysed (the bar shows while a run of all goes)."""
@@ -116,7 +112,7 @@ class ScanBar(QWidget):
 
     def show_identifiers(self, text: str) -> None:
         """The patient identifiers (empty: hidden)."""
-        prefix = tr("Patient identifiers (shown on request, never exported): ")
+        prefix = translate("Volume", "Patient identifiers (shown on request, never exported): ")
         self.identifiers.setText(prefix + text if text else "")
         self.identifiers.setVisible(bool(text))
         self._update_visible()

@@ -26,6 +26,7 @@ from dida_view.core.model import OnnxClassifier
 from dida_view.gui import (
     clipboard,
     dialogs,
+    i18n,
     menus,
     model_editing,
     patient_view,
@@ -38,7 +39,8 @@ from dida_view.gui.binding import ControlsBinding
 from dida_view.gui.case_controller import CaseController
 from dida_view.gui.controls import ControlsPanel
 from dida_view.gui.cursor import CursorModel, ZoomModel
-from dida_view.gui.exports import NOTHING_TO_EXPORT, Exporter
+from dida_view.gui.exports import Exporter, nothing_to_export
+from dida_view.gui.i18n import translate
 from dida_view.gui.legend import LegendStrip
 from dida_view.gui.opening import FileOpening
 from dida_view.gui.panel import PanelArea
@@ -103,6 +105,9 @@ class MainWindow(FileOpening, QMainWindow):
         self.actions_ = menus.build(self, self._menu_slots(), self.dock)
         self.actions_.cpu_only.setChecked(self.cpu_only())
         self.actions_.dark.setChecked(theme.is_dark(self.store))
+        saved = self.store.value(i18n.SETTING, "")
+        for action in self.actions_.language.actions():
+            action.setChecked(action.data() == (saved if saved in i18n.LANGUAGES else ""))
         theme.apply_theme(self.actions_.dark.isChecked())
         self.toolbar, self.toolbar_view = make_toolbar(self, self.actions_, self.controls,
                                                         self.model)
@@ -130,9 +135,11 @@ class MainWindow(FileOpening, QMainWindow):
         m, c = self.model, self.controls
         self.binding = ControlsBinding(m, c, self.cursor)
         c.weights_changed.connect(lambda: self._apply_typed(
-            lambda old: state.weights_from_text(c.weights.text(), old), "Bad weights"))
+            lambda old: state.weights_from_text(c.weights.text(), old), translate(
+                "MainWindow", "Bad weights")))
         c.analysis_changed.connect(lambda: self._apply_typed(
-            lambda old: state.analysis_from_controls(c, old), "Bad analysis setting"))
+            lambda old: state.analysis_from_controls(c, old), translate(
+                "MainWindow", "Bad analysis setting")))
         c.reset_requested.connect(self.reset_analysis_settings)
         self.area.panel_clicked.connect(m.click_panel)
         self.area.panel_double_clicked.connect(self._on_panel_double_clicked)
@@ -168,7 +175,7 @@ class MainWindow(FileOpening, QMainWindow):
             "square_bigger": lambda: self.binding.scale_square(1.25),
             "square_smaller": lambda: self.binding.scale_square(0.8),
             "full_screen": self.toggle_full_screen,
-            "dark": lambda on: theme.set_dark(self.store, on),
+            "dark": lambda on: theme.set_dark(self.store, on), "language": self.set_language,
             "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
             **teaching.menu_slots(self), **patient_view.menu_slots(self),
             **menus.engine_slots(lambda: self.model.settings, self.set_analysis_settings),
@@ -179,6 +186,13 @@ class MainWindow(FileOpening, QMainWindow):
         if m.image is not None:
             self.zoom.set_image_size(m.image.shape[1], m.image.shape[0])
         self._update_title()
+
+    def set_language(self, code: str) -> None:
+        """View > Language: keep the choice (``""``: the system's); it applies from the next
+        start (the window is built in one language)."""
+        self.store.setValue(i18n.SETTING, code)
+        self.status.message(i18n.translate(
+            "MainWindow", "The language changes when DiDA View is started again"))
 
     # -- errors ---------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:
@@ -219,20 +233,28 @@ class MainWindow(FileOpening, QMainWindow):
         self.store.setValue("dirs/model", str(path.resolve().parent))
         self._fill_file_menus()
         device = clf.info.providers[0].replace("ExecutionProvider", "")
-        self.status.set_model(f"{path.name}: {len(clf.labels)} classes, {device}")
+        self.status.set_model(translate(
+            "MainWindow", "{0}: {1} classes, {2}").format(path.name, len(clf.labels), device))
         if self.model.image is not None:
             self.start_run()
         else:
-            self.status.message(f"Model {path.name} loaded: open an image")
+            self.status.message(translate(
+                "MainWindow", "Model {0} loaded: open an image").format(path.name))
 
     def edit_model(self) -> None:
         """Model > Labels and Preprocessing; a saved sidecar reloads the model."""
         if self.model.classifier is None:
-            self.show_error("No model", "Open a model first (File ▸ Open Model…).")
+            self.show_error(translate("MainWindow", "No model"), translate("MainWindow", "Open a "
+                                                                                         "model "
+                                                                                         "first "
+                                                                                         "(File "
+                                                                                         "▸ Open "
+                                                                                         "Model…)."))
             return
 
         def saved(sidecar: Path, model_path: Path) -> None:
-            self.status.message(f"Saved {sidecar.name}; reloading the model")
+            self.status.message(translate(
+                "MainWindow", "Saved {0}; reloading the model").format(sidecar.name))
             self.open_model(model_path)
 
         model_editing.edit_model(self, self.model.classifier, saved)
@@ -240,9 +262,9 @@ class MainWindow(FileOpening, QMainWindow):
     def copy_figure(self) -> None:
         """Edit > Copy Figure."""
         if clipboard.copy_figure(self.model):
-            self.status.message("Figure copied to the clipboard")
+            self.status.message(translate("MainWindow", "Figure copied to the clipboard"))
         else:
-            self.show_error(*NOTHING_TO_EXPORT)
+            self.show_error(*nothing_to_export())
 
     def _on_model_loaded(self, job: int, clf: OnnxClassifier) -> None:
         if job != self.model_job:
@@ -257,8 +279,9 @@ class MainWindow(FileOpening, QMainWindow):
             return
         self.model_job = 0
         self._set_activity()
-        self.status.message("Model not loaded: still using the previous one")
-        self.show_error("Cannot open model", message)
+        self.status.message(translate(
+            "MainWindow", "Model not loaded: still using the previous one"))
+        self.show_error(translate("MainWindow", "Cannot open model"), message)
         if self.model.result is None or not self.model.result.complete:
             self.start_run()  # the previous model's run was cancelled for nothing: redo it
         self._maybe_settled()
@@ -281,7 +304,7 @@ class MainWindow(FileOpening, QMainWindow):
                 "Volume", "Cancelled: the B-scans analysed so far are kept"))
         if self.running:
             self.host.cancel_all()
-            self.status.message("Cancelling…")
+            self.status.message(translate("MainWindow", "Cancelling…"))
 
     def _mine(self, run_id: int) -> bool:
         return run_id == self.run_id and self.running
@@ -312,8 +335,8 @@ class MainWindow(FileOpening, QMainWindow):
         if not self._mine(run_id):
             return
         self._set_activity(running=False)
-        self.status.finish("Analysis failed")
-        self.show_error("Analysis failed", message)
+        self.status.finish(translate("MainWindow", "Analysis failed"))
+        self.show_error(translate("MainWindow", "Analysis failed"), message)
         self._maybe_settled()
 
     def _on_cancelled(self, run_id: int) -> None:
@@ -322,7 +345,8 @@ class MainWindow(FileOpening, QMainWindow):
         self._set_activity(running=False)
         res = self.model.result
         shown = ", ".join(str(n) for n in sorted(res.d)) if res is not None and res.d else ""
-        self.status.finish(f"Cancelled: showing the grid sizes done so far ({shown or 'none'})")
+        self.status.finish(translate("MainWindow", "Cancelled: showing the grid sizes done so far "
+                                     "({0})").format(shown or translate("MainWindow", "none")))
         self._maybe_settled()
 
     def _maybe_settled(self) -> None:
@@ -357,8 +381,9 @@ class MainWindow(FileOpening, QMainWindow):
             return
         if new != old:
             if old.weights and new.weights is None and new.grid_sizes != old.grid_sizes:
-                self.status.message("Blend weights reset to the paper's (the grid count "
-                                    "changed)")
+                self.status.message(translate("MainWindow", "Blend weights reset to the paper's "
+                                                            "(the grid count "
+                                    "changed)"))
             self.set_analysis_settings(new)
 
     def _on_panel_double_clicked(self, index: int) -> None:

@@ -23,6 +23,7 @@ from dida_view.core.batching import BatchTuner
 from dida_view.core.cache import ResultCache, default_cache_dir
 from dida_view.core.errors import Cancelled, DidaError
 from dida_view.core.model import OnnxClassifier
+from dida_view.gui.i18n import translate
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 
@@ -98,7 +99,8 @@ class AnalysisWorker(QObject):
             return
         except Exception as exc:  # a bug or an exotic onnxruntime failure: keep running
             traceback.print_exc(file=sys.stderr)
-            self.model_failed.emit(job_id, f"{path}: cannot load the model ({exc})")
+            self.model_failed.emit(job_id, translate(
+                "Worker", "{0}: cannot load the model ({1})").format(path, exc))
             return
         self.model_loaded.emit(job_id, clf)
 
@@ -134,7 +136,8 @@ class AnalysisWorker(QObject):
             return
         except Exception as exc:  # a bug: report it, never kill the thread
             traceback.print_exc(file=sys.stderr)
-            self.failed.emit(run_id, f"unexpected error: {type(exc).__name__}: {exc}")
+            self.failed.emit(run_id, translate("Worker", "unexpected error: {0}").format(
+                f"{type(exc).__name__}: {exc}"))
             return
         self.finished.emit(run_id, result)
 

@@ -1,0 +1,1887 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja" sourcelanguage="en">
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../app.py" line="165"/>
+        <source>No demo model installed: open a model (Ctrl+Shift+O)</source>
+        <translation>デモモデルがインストールされていません。モデルを開いてください (Ctrl+Shift+O)</translation>
+    </message>
+</context>
+<context>
+    <name>CaseBrowser</name>
+    <message>
+        <location filename="../case_browser.py" line="39"/>
+        <source>Case</source>
+        <translation>症例</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="39"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="40"/>
+        <source>Reading</source>
+        <translation>読影</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="40"/>
+        <source>Agree</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="41"/>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="42"/>
+        <source>queued</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="43"/>
+        <source>analysing…</source>
+        <translation>解析中…</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="44"/>
+        <source>analysed</source>
+        <translation>解析済み</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="45"/>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="47"/>
+        <source>model and reading agree</source>
+        <translation>モデルと読影が一致</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="48"/>
+        <source>model and reading differ</source>
+        <translation>モデルと読影が不一致</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="49"/>
+        <source>not analysed or not read yet</source>
+        <translation>未解析または未読影</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="155"/>
+        <source>Show all cases, those where model and reading differ, those not read yet, or one class</source>
+        <translation>全症例、モデルと読影が一致しない症例、未読影の症例、または 1 つの分類の症例を表示します</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="159"/>
+        <source>Previous case (Ctrl+[)</source>
+        <translation>前の症例 (Ctrl+[)</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="161"/>
+        <source>Next case (Ctrl+])</source>
+        <translation>次の症例 (Ctrl+])</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="165"/>
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="185"/>
+        <source>Cancel queue</source>
+        <translation>待機列を中止</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="186"/>
+        <source>Stop analysing the next cases ahead (the current one goes on)</source>
+        <translation>先の症例の事前解析を中止します（表示中の症例の解析は続けます）</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="210"/>
+        <source>All cases</source>
+        <translation>全症例</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="211"/>
+        <source>Model and reading differ</source>
+        <translation>モデルと読影が不一致</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="212"/>
+        <source>Not read yet</source>
+        <translation>未読影</translation>
+    </message>
+    <message>
+        <location filename="../case_browser.py" line="214"/>
+        <location filename="../case_browser.py" line="217"/>
+        <source>Class: {0}</source>
+        <translation>分類: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>CaseController</name>
+    <message>
+        <location filename="../case_controller.py" line="44"/>
+        <source>Cases</source>
+        <translation>症例</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="59"/>
+        <source>A bundled sample: its reading is not saved</source>
+        <translation>付属のサンプルです。読影は保存されません</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="93"/>
+        <location filename="../case_controller.py" line="104"/>
+        <source>Cannot open cases</source>
+        <translation>症例を開けません</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="98"/>
+        <source>… and {0} more</source>
+        <translation>…ほか {0} 件</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="100"/>
+        <source>Some cases were skipped</source>
+        <translation>一部の症例を読み飛ばしました</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="104"/>
+        <source>{0}: no images in it</source>
+        <translation>{0}: 画像がありません</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="113"/>
+        <source>{0} cases from {1}</source>
+        <translation>{1} の {0} 症例</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="171"/>
+        <source>Queue cancelled: the next cases are analysed when you move to them</source>
+        <translation>待機列を中止しました。次の症例は移動したときに解析します</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="201"/>
+        <source>Saved {0} beside the image</source>
+        <translation>{0} に画像の横へ保存しました</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="213"/>
+        <source>{0} cases</source>
+        <translation>{0} 症例</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="214"/>
+        <source>{0} analysed</source>
+        <translation>解析済み {0}</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="216"/>
+        <source>{0} queued</source>
+        <translation>待機中 {0}</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="218"/>
+        <source>{0} failed</source>
+        <translation>失敗 {0}</translation>
+    </message>
+    <message>
+        <location filename="../case_controller.py" line="219"/>
+        <source>{0} read</source>
+        <translation>読影済み {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Controls</name>
+    <message>
+        <location filename="../controls.py" line="40"/>
+        <source>auto (probability; logit/log-odds if saturated)</source>
+        <translation>自動（確率。飽和時はロジット/対数オッズ）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="41"/>
+        <source>probability (softmax)</source>
+        <translation>確率 (softmax)</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="42"/>
+        <source>logit (raw output)</source>
+        <translation>ロジット（生の出力）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="43"/>
+        <source>log-odds</source>
+        <translation>対数オッズ</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="45"/>
+        <source>black</source>
+        <translation>黒</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="46"/>
+        <source>mean</source>
+        <translation>平均値</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="47"/>
+        <source>blur</source>
+        <translation>ぼかし</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="48"/>
+        <source>noise</source>
+        <translation>ノイズ</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="50"/>
+        <source>square (default)</source>
+        <translation>正方形（既定）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="51"/>
+        <source>n x n over the content (the paper)</source>
+        <translation>内容領域に n x n（論文）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="52"/>
+        <source>n x n over the whole input</source>
+        <translation>入力全体に n x n</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="83"/>
+        <source>Classes by score: click one to show it in a panel</source>
+        <translation>スコア順の分類：クリックするとパネルに表示</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="84"/>
+        <source>Click a class to show it in the framed (amber) panel, the last one until you click a panel to choose it. Every class&apos;s d is kept: no re-run.</source>
+        <translation>分類をクリックすると、オレンジ色の枠のパネルに表示します。パネルをクリックして選ぶまでは最後のパネルです。全分類の d を保持しているので再解析は不要です。</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="92"/>
+        <source>Class</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="93"/>
+        <location filename="../controls.py" line="171"/>
+        <source>Score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="94"/>
+        <source>Shown in</source>
+        <translation>表示先</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="110"/>
+        <source>Display (no re-run)</source>
+        <translation>表示（再解析なし）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="115"/>
+        <source>View</source>
+        <translation>表示内容</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="121"/>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="128"/>
+        <source>Gain</source>
+        <translation>ゲイン</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="129"/>
+        <source>one colour scale for all panels</source>
+        <translation>全パネルで共通の色尺度</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="131"/>
+        <source>On: the panels&apos; brightness can be compared (the paper&apos;s way). Off: each panel reaches full colour at its own largest |d|, which shows weak evidence of low-scoring classes.</source>
+        <translation>オン：パネル間で明るさを比較できます（論文の方法）。オフ：各パネルが自身の最大 |d| で最も濃い色になり、低スコアの分類の弱い根拠も見えます。</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="136"/>
+        <source>Scale</source>
+        <translation>尺度</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="140"/>
+        <source>Side of the synchronized square, in pixels of the image</source>
+        <translation>連動する正方形の一辺（画像のピクセル単位）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="143"/>
+        <source>Square</source>
+        <translation>正方形</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="146"/>
+        <source>the paper&apos;s (finer grids weigh more)</source>
+        <translation>論文の値（細かいグリッドほど重い）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="147"/>
+        <source>Blend weights of the Mixed Image, one per grid size, coarse to fine; empty = the paper&apos;s</source>
+        <translation>Mixed Image の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="151"/>
+        <source>Weights</source>
+        <translation>重み</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="156"/>
+        <source>Diagnosis by the clinician (shown on the original)</source>
+        <translation>医師の診断（元画像に表示）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="160"/>
+        <source>unknown: type a diagnosis</source>
+        <translation>不明：診断名を入力</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="164"/>
+        <source>Analysis (re-runs the model)</source>
+        <translation>解析（モデルを再実行）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="176"/>
+        <source>Mask fill</source>
+        <translation>マスクの塗り</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="181"/>
+        <source>Where the grids lie and how many cells they have: square cells (about n across the longer side of the content; fewer inferences), the paper&apos;s n x n over the content, or n x n over the whole model input</source>
+        <translation>グリッドの位置とセル数：正方形のセル（内容領域の長辺に約 n 個、推論回数が少ない）、論文どおり内容領域に n x n、またはモデル入力全体に n x n</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="186"/>
+        <source>Grid cells</source>
+        <translation>グリッドのセル</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="188"/>
+        <source>Grid sizes n (n x n cells), coarse to fine</source>
+        <translation>グリッドサイズ n（n × n セル）、粗い順</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="191"/>
+        <source>Grid sizes</source>
+        <translation>グリッドサイズ</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="192"/>
+        <source>Paper defaults</source>
+        <translation>論文の既定値</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="193"/>
+        <source>Grid sizes 7, 9, ..., 21, the paper&apos;s weights, black mask, auto score, n x n cells over the content</source>
+        <translation>グリッドサイズ 7, 9, …, 21、論文の重み、黒マスク、自動スコア、内容領域に n x n のセル</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="245"/>
+        <source>Mixed Image (all grid sizes blended)</source>
+        <translation>Mixed Image（全グリッドサイズの合成）</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="247"/>
+        <source>Grid image {0} x {0}</source>
+        <translation>グリッド画像 {0} × {0}</translation>
+    </message>
+    <message>
+        <location filename="../controls.py" line="248"/>
+        <source>All grid sizes of one class (Fig. 3)</source>
+        <translation>1 分類の全グリッドサイズ（図 3）</translation>
+    </message>
+</context>
+<context>
+    <name>Exports</name>
+    <message>
+        <location filename="../exports.py" line="22"/>
+        <source>Nothing to export</source>
+        <translation>書き出すものがありません</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="23"/>
+        <source>Open an image and a model, and let the analysis finish at least one grid size first.</source>
+        <translation>画像とモデルを開き、少なくとも 1 つのグリッドサイズの解析が終わるまでお待ちください。</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="121"/>
+        <source>Cannot export</source>
+        <translation>書き出せません</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="122"/>
+        <source>{0}: cannot write ({1})</source>
+        <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="127"/>
+        <source> and {0} more</source>
+        <translation> ほか {0} 件</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="129"/>
+        <source>Saved {0}</source>
+        <translation>{0} を保存しました</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="135"/>
+        <source>Export figure</source>
+        <translation>図を書き出す</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="137"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="145"/>
+        <source>Export panels to folder</source>
+        <translation>パネルをフォルダーに書き出す</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="153"/>
+        <source>Export arrays</source>
+        <translation>配列を書き出す</translation>
+    </message>
+    <message>
+        <location filename="../exports.py" line="155"/>
+        <source>NumPy archives (*.npz)</source>
+        <translation>NumPy アーカイブ (*.npz)</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <location filename="../legend.py" line="38"/>
+        <source>Colour of a cell by its d = score(original) - score(cell masked)</source>
+        <translation>セルの色は d = スコア(元画像) − スコア(セルをマスク) で決まります</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="40"/>
+        <source>&lt;b style=&apos;color:#1e5bff&apos;&gt;blue&lt;/b&gt;: against the class</source>
+        <translation>&lt;b style=&apos;color:#1e5bff&apos;&gt;青&lt;/b&gt;：分類を否定</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="41"/>
+        <source>&lt;b style=&apos;color:#e00000&apos;&gt;red&lt;/b&gt;: supports the class</source>
+        <translation>&lt;b style=&apos;color:#e00000&apos;&gt;赤&lt;/b&gt;：分類を支持</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="42"/>
+        <source>no colour: no effect</source>
+        <translation>色なし：影響なし</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="54"/>
+        <source>The |d| at which a cell reaches full colour (with the gain), in the score&apos;s own unit</source>
+        <translation>セルが最も濃い色になる |d|（ゲイン込み、スコア自身の単位）</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="97"/>
+        <source>Score: &lt;b&gt;{0}&lt;/b&gt; ·</source>
+        <translation>スコア: &lt;b&gt;{0}&lt;/b&gt; ·</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../window.py" line="138"/>
+        <source>Bad weights</source>
+        <translation>重みが正しくありません</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="141"/>
+        <source>Bad analysis setting</source>
+        <translation>解析の設定が正しくありません</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="194"/>
+        <source>The language changes when DiDA View is started again</source>
+        <translation>言語は DiDA View の次回起動時に切り替わります</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="236"/>
+        <source>{0}: {1} classes, {2}</source>
+        <translation>{0}: {1} 分類, {2}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="241"/>
+        <source>Model {0} loaded: open an image</source>
+        <translation>モデル {0} を読み込みました。画像を開いてください</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="247"/>
+        <source>No model</source>
+        <translation>モデルがありません</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="247"/>
+        <source>Open a model first (File ▸ Open Model…).</source>
+        <translation>先にモデルを開いてください（ファイル → モデルを開く…）。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="256"/>
+        <source>Saved {0}; reloading the model</source>
+        <translation>{0} を保存しました。モデルを再読み込みします</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="265"/>
+        <source>Figure copied to the clipboard</source>
+        <translation>図をクリップボードにコピーしました</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="282"/>
+        <source>Model not loaded: still using the previous one</source>
+        <translation>モデルを読み込めませんでした。前のモデルを引き続き使います</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="284"/>
+        <source>Cannot open model</source>
+        <translation>モデルを開けません</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="307"/>
+        <source>Cancelling…</source>
+        <translation>中止しています…</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="338"/>
+        <location filename="../window.py" line="339"/>
+        <source>Analysis failed</source>
+        <translation>解析に失敗しました</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="348"/>
+        <source>Cancelled: showing the grid sizes done so far ({0})</source>
+        <translation>中止しました。ここまでに終わったグリッドサイズを表示します（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="349"/>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="384"/>
+        <source>Blend weights reset to the paper&apos;s (the grid count changed)</source>
+        <translation>グリッド数が変わったため、合成重みを論文の値に戻しました</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <location filename="../menus.py" line="34"/>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="35"/>
+        <source>Open &amp;Image…</source>
+        <translation>画像を開く(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="36"/>
+        <source>Open &amp;Model…</source>
+        <translation>モデルを開く(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="37"/>
+        <source>Open &amp;Cases…</source>
+        <translation>症例を開く(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="38"/>
+        <source>A CSV/JSON case list, or any image of a folder to open the whole folder</source>
+        <translation>CSV/JSON の症例リスト、またはフォルダー内の任意の画像（フォルダー全体を開きます）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="40"/>
+        <source>&amp;Export Figure…</source>
+        <translation>図を書き出す(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="41"/>
+        <source>The paper&apos;s figure: original + the three panels</source>
+        <translation>論文の図：元画像と 3 つのパネル</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="42"/>
+        <source>Export &amp;Panels…</source>
+        <translation>パネルを書き出す(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="43"/>
+        <source>Export &amp;Arrays (.npz)…</source>
+        <translation>配列を書き出す (.npz)(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="44"/>
+        <source>Export E&amp;vidence Map…</source>
+        <translation>エビデンスマップを書き出す(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="45"/>
+        <source>The volume evidence map (all B-scans analysed) as a PNG and an .npz</source>
+        <translation>ボリュームのエビデンスマップ（全 B スキャン解析済み）を PNG と .npz で</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="46"/>
+        <source>Export &amp;Report…</source>
+        <translation>レポートを書き出す(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="47"/>
+        <source>A PDF report of this case (or an HTML handout)</source>
+        <translation>この症例の PDF レポート（または HTML 資料）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="48"/>
+        <source>P&amp;rint Patient Page…</source>
+        <translation>患者さん向けページを印刷(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="49"/>
+        <source>The patient view of this case (original and one class&apos;s evidence) on one page</source>
+        <translation>この症例の患者さん向け表示（元画像と 1 分類の根拠）を 1 ページに</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="51"/>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="53"/>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="53"/>
+        <source>&amp;Copy Figure</source>
+        <translation>図をコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="54"/>
+        <source>&amp;Model</source>
+        <translation>モデル(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="54"/>
+        <source>&amp;Labels and Preprocessing…</source>
+        <translation>ラベルと前処理(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="55"/>
+        <source>&amp;Analysis</source>
+        <translation>解析(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="56"/>
+        <source>&amp;Run Again</source>
+        <translation>再解析(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="57"/>
+        <source>&amp;Cancel</source>
+        <translation>中止(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="58"/>
+        <source>&amp;Paper Defaults</source>
+        <translation>論文の既定値(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="59"/>
+        <source>Analyse &amp;All B-scans</source>
+        <translation>全 B スキャンを解析(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="60"/>
+        <source>Analyse every B-scan of the volume (for the volume evidence map); Esc cancels</source>
+        <translation>ボリュームのすべての B スキャンを解析します（エビデンスマップ用）。Esc で中止</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="62"/>
+        <source>Run on the CPU &amp;Only</source>
+        <translation>CPU のみで実行(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="63"/>
+        <source>Ignore a GPU even when onnxruntime has one (reloads the model)</source>
+        <translation>onnxruntime が GPU を使える場合も使いません（モデルを再読み込みします）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="64"/>
+        <source>&amp;Engine</source>
+        <translation>エンジン(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="65"/>
+        <source>&amp;Auto</source>
+        <translation>自動(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="66"/>
+        <source>Incremental inference where a short measurement finds it faster, else full inference (the maps are the same); the next run</source>
+        <translation>短い計測で速いと分かれば差分推論、そうでなければ全推論（マップは同じ）。次の解析から</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="69"/>
+        <source>&amp;Full Inference</source>
+        <translation>全推論(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="70"/>
+        <source>Run the model on every masked image (the next run)</source>
+        <translation>マスクした画像ごとにモデルを実行（次の解析から）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="71"/>
+        <source>&amp;Incremental</source>
+        <translation>差分推論(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="72"/>
+        <source>Recompute only what a masked cell changes (the same maps to float precision; the next run)</source>
+        <translation>マスクしたセルが変える部分だけを再計算（浮動小数点の精度で同じマップ。次の解析から）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="76"/>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="77"/>
+        <source>Zoom &amp;In</source>
+        <translation>拡大(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="78"/>
+        <source>Zoom &amp;Out</source>
+        <translation>縮小(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="79"/>
+        <source>&amp;Fit to Window</source>
+        <translation>ウィンドウに合わせる(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="81"/>
+        <source>&amp;Larger Square</source>
+        <translation>正方形を大きく(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="82"/>
+        <source>&amp;Smaller Square</source>
+        <translation>正方形を小さく(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="84"/>
+        <source>Next &amp;B-scan</source>
+        <translation>次の B スキャン(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="85"/>
+        <source>Previous B-sc&amp;an</source>
+        <translation>前の B スキャン(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="86"/>
+        <source>Show Patient &amp;Identifiers</source>
+        <translation>患者識別情報を表示(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="87"/>
+        <source>Show the name, ID and birth date a DICOM or vendor file holds (never exported; off again for the next scan)</source>
+        <translation>DICOM やベンダーファイルの氏名・ID・生年月日を表示します（書き出しには含めず、次の画像では再び非表示）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="90"/>
+        <source>&amp;Full Screen</source>
+        <translation>全画面(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="91"/>
+        <source>&amp;Teaching Mode</source>
+        <translation>教育モード(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="91"/>
+        <source>Full screen for a projector, as a quiz: R shows the answer, Right/Left step through the cases, P draws</source>
+        <translation>プロジェクター向けの全画面クイズ：R で答えを表示、右/左で症例を移動、P で描画</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="93"/>
+        <source>&amp;Next Case (Teaching)</source>
+        <translation>次の症例（教育）(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="94"/>
+        <source>Pre&amp;vious Case (Teaching)</source>
+        <translation>前の症例（教育）(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="95"/>
+        <source>Show the &amp;Answer</source>
+        <translation>答えを表示(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="96"/>
+        <source>&amp;Pen</source>
+        <translation>ペン(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="96"/>
+        <source>Draw on the panels (the marks go into the exported figure)</source>
+        <translation>パネルに描き込みます（書き出す図にも入ります）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="97"/>
+        <source>&amp;Clear Pen Marks</source>
+        <translation>ペンの描き込みを消去(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="98"/>
+        <source>Pa&amp;tient View</source>
+        <translation>患者さん向け表示(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="99"/>
+        <source>One case explained in plain words, to show or print for a patient</source>
+        <translation>1 症例をわかりやすい言葉で説明します（患者さんに見せる・印刷する用）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="100"/>
+        <source>&amp;Dark Theme</source>
+        <translation>ダークテーマ(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="100"/>
+        <source>Dark window for reading rooms (kept for the next session)</source>
+        <translation>読影室向けの暗いウィンドウ（次回も維持）</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="104"/>
+        <source>&amp;Cases</source>
+        <translation>症例(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="105"/>
+        <source>&amp;Next Case</source>
+        <translation>次の症例(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="105"/>
+        <source>The next case the filter shows</source>
+        <translation>フィルターで表示される次の症例</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="106"/>
+        <source>&amp;Previous Case</source>
+        <translation>前の症例(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="108"/>
+        <source>&amp;Cancel Queue</source>
+        <translation>待機列を中止(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="108"/>
+        <source>Stop analysing the next cases ahead</source>
+        <translation>先の症例の事前解析を中止します</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="109"/>
+        <source>Show the Case &amp;Browser</source>
+        <translation>症例ブラウザーを表示(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="111"/>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="111"/>
+        <source>&amp;About DiDA View</source>
+        <translation>DiDA View について(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="119"/>
+        <source>System Default</source>
+        <translation>システムの既定</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="126"/>
+        <source>Open image or scan</source>
+        <translation>画像またはスキャンを開く</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="127"/>
+        <source>Scans ({1});;Images ({0});;All files (*)</source>
+        <translation>スキャン ({1});;画像 ({0});;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="128"/>
+        <source>Open ONNX model</source>
+        <translation>ONNX モデルを開く</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="129"/>
+        <source>ONNX models (*.onnx);;All files (*)</source>
+        <translation>ONNX モデル (*.onnx);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="130"/>
+        <source>Open cases: a case list, or any image of a folder</source>
+        <translation>症例を開く：症例リスト、またはフォルダー内の任意の画像</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="131"/>
+        <source>Case lists and images (*.csv *.json {0});;All files (*)</source>
+        <translation>症例リストと画像 (*.csv *.json {0});;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="137"/>
+        <source>Controls</source>
+        <translation>コントロール</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="196"/>
+        <source>Open &amp;Recent</source>
+        <translation>最近使ったファイル(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="198"/>
+        <source>Open &amp;Sample</source>
+        <translation>サンプルを開く(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="232"/>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="252"/>
+        <source>Model: {0}</source>
+        <translation>モデル: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelDialog</name>
+    <message>
+        <location filename="../dialogs.py" line="45"/>
+        <source>expected numbers separated by commas, got {0}</source>
+        <translation>カンマ区切りの数値が必要です（入力: {0}）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="78"/>
+        <source>labels: the model outputs {0} classes, got {1} names (one per line)</source>
+        <translation>ラベル：モデルの出力は {0} 分類ですが、名前が {1} 個あります（1 行に 1 つ）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="87"/>
+        <source>input size: expected height,width</source>
+        <translation>入力サイズ：高さ,幅 の形で入力してください</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="92"/>
+        <source>{0}: expected one number</source>
+        <translation>{0}: 数値を 1 つ入力してください</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="96"/>
+        <source>fill: expected a grey level or r,g,b</source>
+        <translation>塗り：グレー値 1 つか r,g,b を入力してください</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="101"/>
+        <source>{0}: expected one number or three (r,g,b)</source>
+        <translation>{0}: 数値を 1 つか 3 つ (r,g,b) 入力してください</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="122"/>
+        <source>{0}: cannot write ({1})</source>
+        <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="134"/>
+        <source>Labels and preprocessing: {0}</source>
+        <translation>ラベルと前処理: {0}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="139"/>
+        <source>Saved to &lt;b&gt;{0}&lt;/b&gt; next to the model, then the model is reloaded. Labels now come from: &lt;i&gt;{1}&lt;/i&gt;.</source>
+        <translation>モデルの横の &lt;b&gt;{0}&lt;/b&gt; に保存し、モデルを再読み込みします。現在のラベルの出どころ: &lt;i&gt;{1}&lt;/i&gt;。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="143"/>
+        <source>This model carries its own settings in its metadata; they take precedence over the sidecar, so edits of those keys have no effect.</source>
+        <translation>このモデルはメタデータに独自の設定を持っています。それらがサイドカーより優先されるため、該当する項目の編集は反映されません。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="164"/>
+        <source>One name per line; the model outputs {0} classes</source>
+        <translation>1 行に 1 つの名前。モデルの出力は {0} 分類です</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="167"/>
+        <source>Labels ({0})</source>
+        <translation>ラベル（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="173"/>
+        <source>Output</source>
+        <translation>出力</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="191"/>
+        <source>Horizontal scale before fitting (0.5 for the paper&apos;s OCT: width shrunk to 1/2)</source>
+        <translation>合わせる前の横方向の倍率（論文の OCT では 0.5：幅を 1/2 に縮小）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="194"/>
+        <source>model input = (pixel * scale - mean) / std</source>
+        <translation>モデル入力 = (画素値 × 倍率 − 平均) / 標準偏差</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="196"/>
+        <source>Input size (h,w)</source>
+        <translation>入力サイズ (高さ,幅)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="197"/>
+        <source>Squeeze x</source>
+        <translation>横方向の縮小</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="198"/>
+        <source>Resize</source>
+        <translation>リサイズ</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="199"/>
+        <source>Letterbox fill</source>
+        <translation>余白の塗り</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="200"/>
+        <source>Interpolation</source>
+        <translation>補間</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="201"/>
+        <source>Resize convention</source>
+        <translation>リサイズの方式</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="203"/>
+        <source>Pad to square first</source>
+        <translation>先に正方形へ余白を追加</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="205"/>
+        <source>Colour</source>
+        <translation>色</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="206"/>
+        <source>Scale</source>
+        <translation>倍率</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="207"/>
+        <source>Mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="208"/>
+        <source>Std</source>
+        <translation>標準偏差</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="209"/>
+        <source>Layout</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="243"/>
+        <source>About DiDA View</source>
+        <translation>DiDA View について</translation>
+    </message>
+</context>
+<context>
+    <name>Notes</name>
+    <message>
+        <location filename="__init__.py" line="187"/>
+        <source>probability saturated (top p = {0}): showing {1}, where masking a cell can still move the score</source>
+        <translation>確率が飽和しています（最大 p = {0}）。セルのマスクでもスコアが動く{1}で表示します</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="190"/>
+        <source>probability saturated: showing {0}</source>
+        <translation>確率が飽和しています。{0}で表示します</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="194"/>
+        <source>no map possible for {0}: the model outputs exactly 1 or 0 there (float32 rounding), so masking cannot move the score measurably in any space; a blank map means &apos;cannot tell&apos;, not &apos;no evidence&apos;</source>
+        <translation>{0} はマップを作れません。モデルの出力がちょうど 1 か 0 で（float32 の丸め）、どのスコアでもマスクによる変化を測れないためです。空のマップは「根拠なし」ではなく「判断できない」ことを示します</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="199"/>
+        <source>constant image (every pixel the same): no structure to explain, so every map is 0 and no masked inference was run</source>
+        <translation>一様な画像です（全画素が同じ値）。説明すべき構造がないため、マップはすべて 0 で、マスク推論は実行していません</translation>
+    </message>
+</context>
+<context>
+    <name>Opening</name>
+    <message>
+        <location filename="../opening.py" line="50"/>
+        <source>Cannot open image</source>
+        <translation>画像を開けません</translation>
+    </message>
+    <message>
+        <location filename="../opening.py" line="77"/>
+        <source>Loading model {0}…</source>
+        <translation>モデル {0} を読み込んでいます…</translation>
+    </message>
+</context>
+<context>
+    <name>PatientView</name>
+    <message>
+        <location filename="../patient_view.py" line="45"/>
+        <source>a healthy retina</source>
+        <translation>健康な網膜</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="47"/>
+        <source>early age-related macular degeneration (drusen)</source>
+        <translation>早期加齢黄斑変性（ドルーゼン）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="48"/>
+        <source>wet age-related macular degeneration</source>
+        <translation>滲出型加齢黄斑変性</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="49"/>
+        <source>dry age-related macular degeneration (atrophy)</source>
+        <translation>萎縮型加齢黄斑変性（網膜の萎縮）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="50"/>
+        <source>age-related macular degeneration</source>
+        <translation>加齢黄斑変性</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="52"/>
+        <source>cystoid macular edema (pockets of fluid in the retina)</source>
+        <translation>嚢胞様黄斑浮腫（網膜の中に水がたまった状態）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="53"/>
+        <source>macular edema (swelling of the retina)</source>
+        <translation>黄斑浮腫（網膜のむくみ）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="54"/>
+        <source>diabetic macular edema (swelling of the retina)</source>
+        <translation>糖尿病黄斑浮腫（網膜のむくみ）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="55"/>
+        <source>serous retinal detachment (fluid under the retina)</source>
+        <translation>漿液性網膜剥離（網膜の下に水がたまった状態）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="56"/>
+        <source>epiretinal membrane (a thin film on the retina)</source>
+        <translation>黄斑上膜（網膜の表面にできた薄い膜）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="57"/>
+        <source>macular hole</source>
+        <translation>黄斑円孔（網膜の中心にあいた穴）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="58"/>
+        <source>retinal atrophy (thinning of the retina)</source>
+        <translation>網膜萎縮（網膜が薄くなった状態）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="59"/>
+        <source>new blood vessels under the retina (CNV)</source>
+        <translation>網膜の下にできた新しい血管（脈絡膜新生血管）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="60"/>
+        <source>drusen (small deposits under the retina)</source>
+        <translation>ドルーゼン（網膜の下の小さな沈着物）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="105"/>
+        <source>Of the {0} findings the computer knows, it found this one the most likely for this scan.</source>
+        <translation>コンピューターが知っている {0} 種類の所見のうち、この画像ではこれが最も可能性が高いと判断しました。</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="108"/>
+        <source>Of the {0} findings the computer knows, it placed this one number {1}.</source>
+        <translation>コンピューターが知っている {0} 種類の所見のうち、これを {1} 番目と判断しました。</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="112"/>
+        <source>Your eye scan, explained</source>
+        <translation>あなたの目の検査画像の説明</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="113"/>
+        <source>Your scan</source>
+        <translation>あなたの検査画像</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="114"/>
+        <source>What the computer looked at</source>
+        <translation>コンピューターが注目したところ</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="115"/>
+        <source>Red areas: what made the computer think of {0}.</source>
+        <translation>赤い部分：コンピューターが{0}と考えた理由になったところ。</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="117"/>
+        <source>Blue areas: what speaks against it.</source>
+        <translation>青い部分：それに反するところ。</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="118"/>
+        <source>This picture helps explain the scan; it is not a diagnosis. Please ask your doctor what it means for you.</source>
+        <translation>この図は検査画像の説明を助けるもので、診断ではありません。あなたにとっての意味は医師にお尋ねください。</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="120"/>
+        <source>Made with DiDA View on {0}</source>
+        <translation>DiDA View で作成（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="217"/>
+        <location filename="../patient_view.py" line="222"/>
+        <source>{0}: cannot write</source>
+        <translation>{0}: 書き込めません</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="219"/>
+        <source>{0}: expected a .pdf or .png file name</source>
+        <translation>{0}: .pdf か .png のファイル名を指定してください</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="260"/>
+        <source>Open a scan and wait for the analysis to finish.</source>
+        <translation>検査画像を開き、解析が終わるまでお待ちください。</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="273"/>
+        <source>DiDA View — Patient View</source>
+        <translation>DiDA View — 患者さん向け表示</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="277"/>
+        <source>Print…</source>
+        <translation>印刷…</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="279"/>
+        <source>Save as PDF or PNG…</source>
+        <translation>PDF または PNG で保存…</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="281"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="284"/>
+        <source>Explain:</source>
+        <translation>説明する所見:</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="353"/>
+        <source>Save the patient page</source>
+        <translation>患者さん向けページを保存</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="356"/>
+        <source>PDF (*.pdf);;PNG image (*.png)</source>
+        <translation>PDF (*.pdf);;PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../patient_view.py" line="364"/>
+        <source>Cannot save the page</source>
+        <translation>ページを保存できません</translation>
+    </message>
+</context>
+<context>
+    <name>Presenter</name>
+    <message>
+        <location filename="../presenter.py" line="37"/>
+        <source>No model loaded.
+
+Open an ONNX image classifier with
+File ▸ Open Model… (Ctrl+Shift+O)
+or drop a .onnx file on the window.</source>
+        <translation>モデルが読み込まれていません。
+
+ONNX 画像分類器を
+ファイル → モデルを開く… (Ctrl+Shift+O) で開くか、
+.onnx ファイルをウィンドウにドロップしてください。</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="40"/>
+        <source>No image.
+
+Open an image (a retinal OCT B-scan, for example) with
+File ▸ Open Image… (Ctrl+O)
+or drop it on the window.</source>
+        <translation>画像がありません。
+
+画像（網膜 OCT の B スキャンなど）を
+ファイル → 画像を開く… (Ctrl+O) で開くか、
+ウィンドウにドロップしてください。</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="135"/>
+        <source>Original · {0}</source>
+        <translation>元画像 · {0}</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="135"/>
+        <source>Diagnosis: {0}</source>
+        <translation>診断: {0}</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="161"/>
+        <source>Loading the model…</source>
+        <translation>モデルを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="176"/>
+        <location filename="../presenter.py" line="216"/>
+        <source>Mixed Image</source>
+        <translation>Mixed Image</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="177"/>
+        <location filename="../presenter.py" line="210"/>
+        <source>grid {0} x {0}</source>
+        <translation>グリッド {0} × {0}</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="179"/>
+        <source> ({0}/{1} grid sizes)</source>
+        <translation>（{0}/{1} グリッドサイズ）</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="185"/>
+        <source>Rank {0} · {1}</source>
+        <translation>第 {0} 位 · {1}</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="211"/>
+        <location filename="../presenter.py" line="217"/>
+        <source>Analysing…</source>
+        <translation>解析中…</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="229"/>
+        <source>full colour: each panel at its own largest |d|</source>
+        <translation>最も濃い色：各パネル自身の最大 |d|</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="232"/>
+        <source>; Mixed Image: </source>
+        <translation>。Mixed Image: </translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="253"/>
+        <source>panel {0}</source>
+        <translation>パネル {0}</translation>
+    </message>
+    <message>
+        <location filename="../presenter.py" line="255"/>
+        <source>all panels</source>
+        <translation>全パネル</translation>
+    </message>
+</context>
+<context>
+    <name>Probe</name>
+    <message>
+        <location filename="../probe.py" line="18"/>
+        <source>Move the mouse over a scan to read its d here.</source>
+        <translation>画像の上にマウスを置くと、ここに d を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../probe.py" line="20"/>
+        <source>mixed</source>
+        <translation>合成</translation>
+    </message>
+    <message>
+        <location filename="../probe.py" line="21"/>
+        <source>mixed d</source>
+        <translation>合成 d</translation>
+    </message>
+    <message>
+        <location filename="../probe.py" line="28"/>
+        <source>Under the square: &lt;b&gt;x {0}, y {1}&lt;/b&gt;, pixel &lt;b&gt;{2}&lt;/b&gt;</source>
+        <translation>正方形の位置: &lt;b&gt;x {0}, y {1}&lt;/b&gt;、画素値 &lt;b&gt;{2}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../probe.py" line="32"/>
+        <source> · d in {0}</source>
+        <translation> · d の単位: {0}</translation>
+    </message>
+    <message>
+        <location filename="../probe.py" line="68"/>
+        <source>d = score(original) - score(that region hidden), in the score space&apos;s unit. Mixed d: the blend-weighted mean over the finished grid sizes of the d of the cell holding that pixel; red supports the class, blue argues against it</source>
+        <translation>d = スコア(元画像) − スコア(その領域を隠した画像)、スコアの単位。合成 d：終わったグリッドサイズについて、その画素を含むセルの d を合成重みで平均した値。赤は分類を支持、青は否定</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingEditor</name>
+    <message>
+        <location filename="../reading_editor.py" line="108"/>
+        <source>Reading not saved</source>
+        <translation>読影を保存できませんでした</translation>
+    </message>
+    <message>
+        <location filename="../reading_editor.py" line="109"/>
+        <source>The reading of {0} could not be saved beside it ({1}: {2}). It stays in the editor; the next edit tries again.</source>
+        <translation>{0} の読影を画像の横に保存できませんでした（{1}: {2}）。内容は入力欄に残り、次の編集で再度保存を試みます。</translation>
+    </message>
+    <message>
+        <location filename="../reading_editor.py" line="129"/>
+        <source>a label, or type a diagnosis</source>
+        <translation>ラベルを選ぶか診断名を入力</translation>
+    </message>
+    <message>
+        <location filename="../reading_editor.py" line="131"/>
+        <source>The clinician&apos;s diagnosis: pick one of the model&apos;s labels or type free text (saved beside the image)</source>
+        <translation>医師の診断：モデルのラベルから選ぶか自由に入力します（画像の横に保存）</translation>
+    </message>
+    <message>
+        <location filename="../reading_editor.py" line="135"/>
+        <source>note (saved beside the image as you type)</source>
+        <translation>所見メモ（入力と同時に画像の横に保存）</translation>
+    </message>
+    <message>
+        <location filename="../reading_editor.py" line="143"/>
+        <source>Diagnosis</source>
+        <translation>診断</translation>
+    </message>
+    <message>
+        <location filename="../reading_editor.py" line="144"/>
+        <source>Note</source>
+        <translation>所見メモ</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../report_dialog.py" line="25"/>
+        <source>PDF report (*.pdf);;HTML handout (*.html)</source>
+        <translation>PDF レポート (*.pdf);;HTML 資料 (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../report_dialog.py" line="68"/>
+        <source>Export report</source>
+        <translation>レポートを書き出す</translation>
+    </message>
+    <message>
+        <location filename="../report_dialog.py" line="77"/>
+        <source>Cannot export</source>
+        <translation>書き出せません</translation>
+    </message>
+    <message>
+        <location filename="../report_dialog.py" line="78"/>
+        <source>{0}: cannot write ({1})</source>
+        <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../report_dialog.py" line="82"/>
+        <source>Saved {0}</source>
+        <translation>{0} を保存しました</translation>
+    </message>
+</context>
+<context>
+    <name>Scores</name>
+    <message>
+        <location filename="__init__.py" line="133"/>
+        <source>tie</source>
+        <translation>同点</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="134"/>
+        <source>close call</source>
+        <translation>僅差</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="135"/>
+        <source>probability points</source>
+        <translation>確率ポイント</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="136"/>
+        <source>logit units</source>
+        <translation>ロジット</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="137"/>
+        <location filename="__init__.py" line="140"/>
+        <source>log-odds</source>
+        <translation>対数オッズ</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="138"/>
+        <source>probability</source>
+        <translation>確率</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="139"/>
+        <source>logit</source>
+        <translation>ロジット</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="169"/>
+        <source>full red = the class&apos;s score drops by {0} when that region is hidden (full blue: rises by {0})</source>
+        <translation>最も濃い赤 = その領域を隠すと分類のスコアが {0} 下がる（最も濃い青：{0} 上がる）</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="173"/>
+        <source>black</source>
+        <translation>黒</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="173"/>
+        <source>mean</source>
+        <translation>平均値</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="174"/>
+        <source>blur</source>
+        <translation>ぼかし</translation>
+    </message>
+    <message>
+        <location filename="__init__.py" line="174"/>
+        <source>noise</source>
+        <translation>ノイズ</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <location filename="../statusbar.py" line="18"/>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="19"/>
+        <source>{0} min {1} s</source>
+        <translation>{0} 分 {1} 秒</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="26"/>
+        <source>Done: from cache in {0} s (computed earlier: {1} masked images in {2} s, {3} mask)</source>
+        <translation>完了：キャッシュから {0} 秒（以前の計算：マスク画像 {1} 枚を {2} 秒、{3}マスク）</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="30"/>
+        <source>Done: {0} masked images in {1} s ({2} mask)</source>
+        <translation>完了：マスク画像 {0} 枚を {1} 秒（{2}マスク）</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="35"/>
+        <source>{0}, full engine</source>
+        <translation>{0}、全推論エンジン</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="36"/>
+        <source>{0}, incremental engine</source>
+        <translation>{0}、差分推論エンジン</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="51"/>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="67"/>
+        <source>Cancel (Esc)</source>
+        <translation>中止 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="101"/>
+        <location filename="../statusbar.py" line="109"/>
+        <source>Analysing: {0}/{1} grid sizes, {2}/{3} masked images</source>
+        <translation>解析中：グリッドサイズ {0}/{1}、マスク画像 {2}/{3}</translation>
+    </message>
+    <message>
+        <location filename="../statusbar.py" line="127"/>
+        <source>Analysing: {0}/{1} grid sizes, {2}/{3} masked images, ETA {4}</source>
+        <translation>解析中：グリッドサイズ {0}/{1}、マスク画像 {2}/{3}、残り約 {4}</translation>
+    </message>
+</context>
+<context>
+    <name>Teaching</name>
+    <message>
+        <location filename="../teaching.py" line="110"/>
+        <source>Original</source>
+        <translation>元画像</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="114"/>
+        <source>Answer {0}</source>
+        <translation>答え {0}</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="271"/>
+        <source>No more cases</source>
+        <translation>これ以上症例はありません</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="289"/>
+        <source>Case {0} of {1}</source>
+        <translation>症例 {0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="290"/>
+        <source>Case</source>
+        <translation>症例</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="293"/>
+        <source>Open an image</source>
+        <translation>画像を開いてください</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="295"/>
+        <source>What does the computer see? Press R to show its answer.</source>
+        <translation>コンピューターには何が見えるでしょう？ R キーで答えを表示します。</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="297"/>
+        <source>Analysing…</source>
+        <translation>解析中…</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="300"/>
+        <source>The computer&apos;s answer: &lt;b&gt;{0}&lt;/b&gt; {1}</source>
+        <translation>コンピューターの答え: &lt;b&gt;{0}&lt;/b&gt; {1}</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="303"/>
+        <source>Diagnosis: &lt;b&gt;{0}&lt;/b&gt;</source>
+        <translation>診断: &lt;b&gt;{0}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="304"/>
+        <source>R: answer · →/Space: next · ←: back · P: pen · C: clear · Ctrl+T: leave</source>
+        <translation>R: 答え · →/Space: 次へ · ←: 戻る · P: ペン · C: 消去 · Ctrl+T: 終了</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="325"/>
+        <source> — case {0} of {1}</source>
+        <translation> — 症例 {0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../teaching.py" line="327"/>
+        <source>DiDA View — Teaching</source>
+        <translation>DiDA View — 教育モード</translation>
+    </message>
+</context>
+<context>
+    <name>Toolbar</name>
+    <message>
+        <location filename="../toolbar.py" line="30"/>
+        <source>Image</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <location filename="../toolbar.py" line="31"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location filename="../toolbar.py" line="32"/>
+        <source>Run</source>
+        <translation>解析</translation>
+    </message>
+    <message>
+        <location filename="../toolbar.py" line="33"/>
+        <source>Cancel</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <location filename="../toolbar.py" line="34"/>
+        <source>Export figure</source>
+        <translation>図を書き出す</translation>
+    </message>
+    <message>
+        <location filename="../toolbar.py" line="44"/>
+        <source>What the panels show: the Mixed Image, one grid size, or all grid sizes of one class (the paper&apos;s Fig. 3)</source>
+        <translation>パネルの表示内容：Mixed Image、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
+    </message>
+    <message>
+        <location filename="../toolbar.py" line="66"/>
+        <source>Main toolbar</source>
+        <translation>メインツールバー</translation>
+    </message>
+    <message>
+        <location filename="../toolbar.py" line="77"/>
+        <source>View</source>
+        <translation>表示内容</translation>
+    </message>
+</context>
+<context>
+    <name>Volume</name>
+    <message>
+        <location filename="../presenter.py" line="131"/>
+        <source>B-scan {0}/{1}</source>
+        <translation>B スキャン {0}/{1}</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="87"/>
+        <source>Cannot read B-scan</source>
+        <translation>B スキャンを読み込めません</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="100"/>
+        <source>B-scan {0}: analysed before</source>
+        <translation>B スキャン {0}: 解析済みの結果を表示</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="136"/>
+        <source>B-scan {0} not analysed: {1}</source>
+        <translation>B スキャン {0} を解析できませんでした: {1}</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="160"/>
+        <source>Not a volume</source>
+        <translation>ボリュームではありません</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="160"/>
+        <source>Open a volume (multi-frame DICOM, multi-page TIFF, vendor file) first.</source>
+        <translation>先にボリューム（マルチフレーム DICOM、マルチページ TIFF、ベンダーファイル）を開いてください。</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="164"/>
+        <source>No model</source>
+        <translation>モデルがありません</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="165"/>
+        <source>Open a model first (File ▸ Open Model…).</source>
+        <translation>先にモデルを開いてください（ファイル → モデルを開く…）。</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="199"/>
+        <source>Every B-scan analysed: the volume evidence map is in the localizer panel</source>
+        <translation>全 B スキャンを解析しました。ボリュームのエビデンスマップはローカライザーのパネルにあります</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="202"/>
+        <location filename="../volume.py" line="226"/>
+        <source>Localizer</source>
+        <translation>ローカライザー</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="222"/>
+        <source>Evidence for {0} (all B-scans)</source>
+        <translation>{0} の根拠（全 B スキャン）</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="235"/>
+        <source>No evidence map</source>
+        <translation>エビデンスマップがありません</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="235"/>
+        <source>Open a volume and analyse all its B-scans first (Analysis ▸ Analyse All B-scans).</source>
+        <translation>先にボリュームを開き、全 B スキャンを解析してください（解析 → 全 B スキャンを解析）。</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="241"/>
+        <source>Export evidence map</source>
+        <translation>エビデンスマップを書き出す</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="243"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="248"/>
+        <source>Cannot export</source>
+        <translation>書き出せません</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="248"/>
+        <source>{0}: cannot write ({1})</source>
+        <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../volume.py" line="252"/>
+        <source>Saved {0} and its .npz</source>
+        <translation>{0} と .npz を保存しました</translation>
+    </message>
+    <message>
+        <location filename="../volume_widgets.py" line="56"/>
+        <source>%v of %m B-scans analysed</source>
+        <translation>B スキャン %v / %m 解析済み</translation>
+    </message>
+    <message>
+        <location filename="../volume_widgets.py" line="95"/>
+        <source>Note: </source>
+        <translation>注: </translation>
+    </message>
+    <message>
+        <location filename="../volume_widgets.py" line="105"/>
+        <source>B-scan {0} of {1}</source>
+        <translation>B スキャン {0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../volume_widgets.py" line="115"/>
+        <source>Patient identifiers (shown on request, never exported): </source>
+        <translation>患者識別情報（要求時のみ表示、書き出しには含めません）: </translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="303"/>
+        <source>Cancelled: the B-scans analysed so far are kept</source>
+        <translation>中止しました。ここまでに解析した B スキャンは保持します</translation>
+    </message>
+</context>
+<context>
+    <name>Worker</name>
+    <message>
+        <location filename="../worker.py" line="102"/>
+        <source>{0}: cannot load the model ({1})</source>
+        <translation>{0}: モデルを読み込めません（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../worker.py" line="139"/>
+        <source>unexpected error: {0}</source>
+        <translation>予期しないエラー: {0}</translation>
+    </message>
+</context>
+</TS>
