@@ -31,6 +31,12 @@ IDLE, LOADING, RUNNING = "", "loading", "running"
 Mark = tuple[tuple[float, float], ...]  # a pen stroke: points in original-image pixels
 
 
+def work_of(settings: Settings) -> Settings:
+    """What d depends on: ``settings`` less the blend weights and the engine (every
+    engine gives the same maps)."""
+    return replace(settings, weights=None, engine="auto")
+
+
 class Event:
     """A list of callbacks; :meth:`emit` calls each with the new value, in order."""
 
@@ -259,11 +265,12 @@ class ViewerModel:
         """New analysis settings; True when the model must run again.
 
         Blend weights alone never re-run: the result is re-weighted when its grid count
-        matches.
+        matches. Nor does the engine (every engine gives the same d): it applies to the
+        next run.
         """
         old, self.settings = self.settings, settings
         self.events.settings.emit(settings)
-        if replace(old, weights=None) != replace(settings, weights=None):
+        if work_of(old) != work_of(settings):
             return True
         res = self.result
         if res is not None and len(res.grid_sizes) == len(settings.grid_sizes):

@@ -13,7 +13,6 @@ current run; Cancel Queue cancels them alone.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ from dida_view.core import figure
 from dida_view.core.errors import DidaError
 from dida_view.core.imageio import load_image
 from dida_view.gui.worker import AnalysisWorker, WorkerHost
-from dida_view.viewer_model import ViewerModel
+from dida_view.viewer_model import ViewerModel, work_of
 
 THUMB_SIZE = (64, 44)
 
@@ -127,7 +126,7 @@ class CaseQueue(QObject):
         w.failed.connect(self._on_failed)
         w.cancelled.connect(self._on_cancelled)
         model.events.model.connect(lambda _clf: self._forget_results())
-        self._work = replace(model.settings, weights=None)  # what d depends on
+        self._work = work_of(model.settings)  # what d depends on
         model.events.settings.connect(self._on_settings)
 
     # -- queueing ----------------------------------------------------------------------------
@@ -211,7 +210,7 @@ class CaseQueue(QObject):
 
     def _on_settings(self, settings) -> None:
         """Settings that change d (not the blend weights alone) make every result old."""
-        work = replace(settings, weights=None)
+        work = work_of(settings)
         if work != self._work:
             self._work = work
             self._forget_results()

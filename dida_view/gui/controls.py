@@ -1,7 +1,7 @@
 """The side controls: the ranked class list, display settings and analysis settings.
 
 Display settings (opacity, gain, view, square size, weights) only re-render; analysis
-settings (score space, mask fill, grid sizes) re-run the model. The widget only emits
+settings (score space, mask fill, grid sizes, grid cells) re-run the model. The widget only emits
 signals; the window decides what each change costs.
 """
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dida_view.core.dida import DEFAULT_GRID_SIZES, MASK_FILLS
+from dida_view.core.grids import DEFAULT_GRID_GEOMETRY
 from dida_view.core.scores import SCORE_SPACES
 from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
 
@@ -45,6 +46,10 @@ MASK_FILL_NAMES = {"black": QT_TRANSLATE_NOOP("Controls", "black"),
                    "mean": QT_TRANSLATE_NOOP("Controls", "mean"),
                    "blur": QT_TRANSLATE_NOOP("Controls", "blur"),
                    "noise": QT_TRANSLATE_NOOP("Controls", "noise")}
+# Grid cells, in the order offered (the default first)
+GEOMETRY_NAMES = {"square": QT_TRANSLATE_NOOP("Controls", "square (default)"),
+                  "content": QT_TRANSLATE_NOOP("Controls", "n x n over the content (the paper)"),
+                  "input": QT_TRANSLATE_NOOP("Controls", "n x n over the whole input")}
 
 
 def gain_from_slider(v: int) -> float:
@@ -169,6 +174,16 @@ class ControlsPanel(QWidget):
             self.mask.addItem(translate("Controls", MASK_FILL_NAMES.get(m, m)), m)
         self.mask.currentIndexChanged.connect(lambda _: self.analysis_changed.emit())
         al.addRow(translate("Controls", "Mask fill"), self.mask)
+        self.geometry = QComboBox()
+        for g, name in GEOMETRY_NAMES.items():
+            self.geometry.addItem(translate("Controls", name), g)
+        self.geometry.setCurrentIndex(self.geometry.findData(DEFAULT_GRID_GEOMETRY))
+        self.geometry.setToolTip(translate(
+            "Controls", "Where the grids lie and how many cells they have: square cells "
+            "(about n across the longer side of the content; fewer inferences), the paper's "
+            "n x n over the content, or n x n over the whole model input"))
+        self.geometry.currentIndexChanged.connect(lambda _: self.analysis_changed.emit())
+        al.addRow(translate("Controls", "Grid cells"), self.geometry)
         self.grids = QLineEdit(",".join(str(n) for n in DEFAULT_GRID_SIZES))
         self.grids.setToolTip(translate("Controls", "Grid sizes n (n x n cells), coarse to fine"))
         self._grids_text = self.grids.text()
@@ -176,7 +191,8 @@ class ControlsPanel(QWidget):
         al.addRow(translate("Controls", "Grid sizes"), self.grids)
         reset = QPushButton(translate("Controls", "Paper defaults"))
         reset.setToolTip(translate("Controls", "Grid sizes 7, 9, ..., 21, the paper's weights, "
-                                               "black mask, auto score"))
+                                               "black mask, auto score, n x n cells over the "
+                                               "content"))
         reset.clicked.connect(self.reset_requested)
         al.addRow("", reset)
         right = QVBoxLayout()

@@ -7,6 +7,7 @@ the window's insides.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view.core.analysis import Settings
 from dida_view.core.imageio import IMAGE_SUFFIXES, SCAN_SUFFIXES
 from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
 
 K = QKeySequence.StandardKey
 # menu -> (action name, text, shortcut(s), status tip); None: a separator, "recent"/"samples":
-# the Open Recent / Open Sample sub-menus, "dock": the dock's show/hide action
+# the Open Recent / Open Sample sub-menus, "dock": the dock's show/hide action,
+# (title, entries): a sub-menu
 MENUS = {
     QT_TRANSLATE_NOOP("Menus", "&File"): [
         ("open_image", QT_TRANSLATE_NOOP("Menus", "Open &Image…"), K.Open, ""),
@@ -58,6 +61,17 @@ MENUS = {
         None,
         ("cpu_only", QT_TRANSLATE_NOOP("Menus", "Run on the CPU &Only"), None,
          QT_TRANSLATE_NOOP("Menus", "Ignore a GPU even when onnxruntime has one (reloads the model)")),
+        (QT_TRANSLATE_NOOP("Menus", "&Engine"), [
+            ("engine_auto", QT_TRANSLATE_NOOP("Menus", "&Auto"), None,
+             QT_TRANSLATE_NOOP("Menus", "Incremental inference where a short measurement finds "
+                               "it faster, else full inference (the maps are the same); the "
+                               "next run")),
+            ("engine_full", QT_TRANSLATE_NOOP("Menus", "&Full Inference"), None,
+             QT_TRANSLATE_NOOP("Menus", "Run the model on every masked image (the next run)")),
+            ("engine_incremental", QT_TRANSLATE_NOOP("Menus", "&Incremental"), None,
+             QT_TRANSLATE_NOOP("Menus", "Recompute only what a masked cell changes (the same "
+                               "maps to float precision; the next run)")),
+        ]),
     ],
     QT_TRANSLATE_NOOP("Menus", "&View"): [
         ("zoom_in", QT_TRANSLATE_NOOP("Menus", "Zoom &In"), (K.ZoomIn, "Ctrl+="), ""),
@@ -97,7 +111,11 @@ MENUS = {
     QT_TRANSLATE_NOOP("Menus", "&Help"): [("about", QT_TRANSLATE_NOOP("Menus", "&About DiDA View"), None, "")],
 }
 # their slots get the new state
-CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers")
+CHECKABLE = ("cpu_only", "dark", "teaching", "pen", "show_identifiers", "engine_auto",
+             "engine_full", "engine_incremental")
+# action name -> the value it picks, one of a group (only one checked)
+ENGINE_ACTIONS = {"engine_auto": "auto", "engine_full": "full",
+                  "engine_incremental": "incremental"}
 LANGUAGE_NAMES = (("", QT_TRANSLATE_NOOP("Menus", "System Default")), ("en", "English"),
                   ("ja", "日本語"))
 IMAGES = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
@@ -165,23 +183,50 @@ def build(win: QMainWindow, slots: dict[str, Callable], dock: QDockWidget) -> Si
     for title, entries in MENUS.items():
         menu = bar.addMenu(translate("Menus", title))
         a.menus[title] = menu  # by the title's key in MENUS (others add to them)
-        for entry in entries:
-            if entry is None:
-                menu.addSeparator()
-            elif entry == "recent":
-                a.recent = menu.addMenu(translate("Menus", "Open &Recent"))
-            elif entry == "samples":
-                a.samples = menu.addMenu(translate("Menus", "Open &Sample"))
-            elif entry == "dock":
-                menu.addAction(dock.toggleViewAction())
-            elif entry == "language":
-                a.language = language_menu(menu, slots["language"])
-            else:
-                name, text, shortcut, tip = entry
-                action = _action(win, text, slots[name], shortcut, tip, name in CHECKABLE)
-                setattr(a, name, action)
-                menu.addAction(action)
+        _fill(win, menu, entries, slots, dock, a)
+    group = QActionGroup(win)  # exclusive: checking one unchecks the others
+    for name in ENGINE_ACTIONS:
+        group.addAction(getattr(a, name))
     return a
+
+
+def _fill(win: QMainWindow, menu: QMenu, entries: list, slots: dict[str, Callable],
+          dock: QDockWidget, a: SimpleNamespace) -> None:
+    for entry in entries:
+        if entry is None:
+            menu.addSeparator()
+        elif entry == "recent":
+            a.recent = menu.addMenu(translate("Menus", "Open &Recent"))
+        elif entry == "samples":
+            a.samples = menu.addMenu(translate("Menus", "Open &Sample"))
+        elif entry == "dock":
+            menu.addAction(dock.toggleViewAction())
+        elif entry == "language":
+            a.language = language_menu(menu, slots["language"])
+        elif len(entry) == 2:
+            _fill(win, menu.addMenu(translate("Menus", entry[0])), entry[1], slots, dock, a)
+        else:
+            name, text, shortcut, tip = entry
+            action = _action(win, text, slots[name], shortcut, tip, name in CHECKABLE)
+            setattr(a, name, action)
+            menu.addAction(action)
+
+
+def engine_slots(settings: Callable[[], Settings], apply: Callable[[Settings], object]
+                 ) -> dict[str, Callable[[bool], object]]:
+    """The slots of Analysis > Engine: a checked action applies ``settings()`` with its
+    engine (``apply`` re-runs nothing for the engine alone: it is for the next run)."""
+    return {name: (lambda on, e=e: apply(replace(settings(), engine=e)) if on else None)
+            for name, e in ENGINE_ACTIONS.items()}
+
+
+def show_engine(a: SimpleNamespace, engine: str) -> None:
+    """Check the Analysis > Engine action of ``engine`` (without re-running anything)."""
+    for name, e in ENGINE_ACTIONS.items():
+        action = getattr(a, name)
+        action.blockSignals(True)
+        action.setChecked(e == engine)
+        action.blockSignals(False)
 
 
 def language_menu(parent: QMenu, choose: Callable[[str], object]) -> QMenu:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings
 from dida_view.core.analysis import Settings
 from dida_view.core.dida import parse_grid_sizes
 from dida_view.core.errors import DidaError
+from dida_view.core.grids import DEFAULT_GRID_GEOMETRY
 from dida_view.gui.controls import ControlsPanel, gain_from_slider, slider_from_gain
 from dida_view.gui.qsettings import read_int, read_str
 from dida_view.viewer_model import ViewerModel
@@ -44,6 +45,8 @@ def save_analysis(store: QSettings, s: Settings) -> None:
                    if s.weights else "")
     store.setValue("analysis/mask", s.mask_fill)
     store.setValue("analysis/score", s.score_space)
+    store.setValue("analysis/engine", s.engine)
+    store.setValue("analysis/geometry", s.grid_geometry)
 
 
 def read_analysis(store: QSettings) -> Settings:
@@ -54,18 +57,22 @@ def read_analysis(store: QSettings) -> Settings:
         weights = tuple(float(w) for w in wtext.split(",") if w) or None
         return Settings(grid_sizes=grids, weights=weights,
                         mask_fill=read_str(store, "analysis/mask", "black"),
-                        score_space=read_str(store, "analysis/score", "auto"))
+                        score_space=read_str(store, "analysis/score", "auto"),
+                        engine=read_str(store, "analysis/engine", "auto"),
+                        grid_geometry=read_str(store, "analysis/geometry",
+                                               DEFAULT_GRID_GEOMETRY))
     except (DidaError, ValueError):
         return Settings()  # stale or hand-edited state: the paper's defaults
 
 
 def show_settings(c: ControlsPanel, s: Settings, has_result: bool) -> None:
     """Put analysis settings into the controls without triggering a run."""
-    for w in (c.score_space, c.mask):
+    for w in (c.score_space, c.mask, c.geometry):
         w.blockSignals(True)
     c.score_space.setCurrentIndex(max(0, c.score_space.findData(s.score_space)))
     c.mask.setCurrentIndex(max(0, c.mask.findData(s.mask_fill)))
-    for w in (c.score_space, c.mask):
+    c.geometry.setCurrentIndex(max(0, c.geometry.findData(s.grid_geometry)))
+    for w in (c.score_space, c.mask, c.geometry):
         w.blockSignals(False)
     c.set_grids_text(",".join(str(n) for n in s.grid_sizes))
     if not has_result:
@@ -74,7 +81,8 @@ def show_settings(c: ControlsPanel, s: Settings, has_result: bool) -> None:
 
 
 def analysis_from_controls(c: ControlsPanel, old: Settings) -> Settings:
-    """Score space, mask fill and grid sizes as typed in the controls.
+    """Score space, mask fill, grid sizes and grid cells as typed in the controls (the
+    engine and batch size stay ``old``'s).
 
     Custom blend weights are kept while the number of grid sizes stays; otherwise they
     fall back to the paper's. Raises :class:`DidaError` naming a bad value.
@@ -83,7 +91,8 @@ def analysis_from_controls(c: ControlsPanel, old: Settings) -> Settings:
     weights = old.weights if old.weights and len(old.weights) == len(grids) else None
     return Settings(grid_sizes=grids, mask_fill=c.mask.currentData(),
                     score_space=c.score_space.currentData(), batch_size=old.batch_size,
-                    weights=weights)
+                    weights=weights, engine=old.engine,
+                    grid_geometry=c.geometry.currentData())
 
 
 def weights_from_text(text: str, old: Settings) -> Settings:

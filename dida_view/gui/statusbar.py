@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
 from dida_view.core.dida import DidaResult, count_cells
-from dida_view.gui.i18n import mask_words, translate
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, mask_words, translate
 
 
 def format_eta(seconds: float) -> str:
@@ -29,6 +29,27 @@ def done_text(result: DidaResult) -> str:
             mask_words(result.mask_fill))
     return translate("Status", "Done: {0} masked images in {1} s ({2} mask)").format(
         result.evaluations, f"{result.seconds:.1f}", mask_words(result.mask_fill))
+
+
+# the engine that ran -> the status line's ending ({0}: the line so far)
+ENGINE_WORDS = {"full": QT_TRANSLATE_NOOP("Status", "{0}, full engine"),
+                "incremental": QT_TRANSLATE_NOOP("Status", "{0}, incremental engine")}
+
+
+def engine_text(result: DidaResult, shown_notes: set[str] | None = None) -> str:
+    """``done_text`` with the engine that ran (``…, incremental engine``) and, the first
+    time it comes (not yet in ``shown_notes``, which it joins), why not incremental."""
+    text = done_text(result)
+    engine = result.meta.get("engine")
+    if result.from_cache or not engine:
+        return text
+    text = translate("Status", ENGINE_WORDS.get(engine, "{0}, {1} engine")).format(text, engine)
+    note = result.meta.get("engine_note")
+    if note and (shown_notes is None or note not in shown_notes):
+        if shown_notes is not None:
+            shown_notes.add(note)
+        text = translate("Status", "{0} ({1})").format(text, note)
+    return text
 
 
 class RunStatus(QObject):
@@ -59,6 +80,7 @@ class RunStatus(QObject):
         self._done_grids: list[int] = []
         self._t0 = 0.0
         self._total = 0
+        self._notes: set[str] = set()  # engine notes shown once already
 
     def set_model(self, text: str) -> None:
         """The model line on the right."""
@@ -85,6 +107,19 @@ class RunStatus(QObject):
         self.cancel.show()
         self.text.setText(translate("Status", "Analysing: {0}/{1} grid sizes, {2}/{3} masked "
                                     "images").format(0, len(grids), 0, self._total))
+
+    def started(self, partial: DidaResult) -> None:
+        """The run's grids are placed: count its real cells (a ``square`` grid has fewer
+        than n x n) until the first progress update."""
+        self._total = count_cells(partial.grid_sizes, partial.grid_box, partial.grid_geometry)
+        self.bar.setRange(0, max(1, self._total))
+        self.text.setText(translate("Status", "Analysing: {0}/{1} grid sizes, {2}/{3} masked "
+                                    "images").format(len(self._done_grids), len(self._grids),
+                                                     0, self._total))
+
+    def done(self, result: DidaResult) -> None:
+        """The run finished with ``result``: its figures and the engine that ran."""
+        self.finish(engine_text(result, self._notes))
 
     def grid_done(self, n: int) -> None:
         """Grid size ``n`` of the current run is complete."""

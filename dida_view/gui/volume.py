@@ -11,7 +11,6 @@ Map writes as a PNG and an npz.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ from dida_view.core.dida import DidaResult
 from dida_view.core.errors import DidaError
 from dida_view.gui.i18n import translate
 from dida_view.gui.volume_widgets import LocalizerView, ScanBar
+from dida_view.viewer_model import work_of
 
 
 class VolumeController(QObject):
@@ -148,7 +148,7 @@ class VolumeController(QObject):
     def _on_settings(self, settings) -> None:
         """New weights re-make the evidence map; settings that change d drop the results."""
         old, self._settings = self._settings, settings
-        if replace(old, weights=None) == replace(settings, weights=None):
+        if work_of(old) == work_of(settings):
             self.vol.reweight(settings.blend_weights())
         else:
             self.vol.clear_results()

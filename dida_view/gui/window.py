@@ -48,7 +48,7 @@ from dida_view.gui.panel import PanelArea
 from dida_view.gui.presenter import Presenter
 from dida_view.gui.probe import LegendAndProbe, ProbePanel
 from dida_view.gui.qsettings import make_settings, push_recent
-from dida_view.gui.statusbar import RunStatus, done_text
+from dida_view.gui.statusbar import RunStatus
 from dida_view.gui.toolbar import make_toolbar
 from dida_view.gui.volume import VolumeController
 from dida_view.gui.worker import WorkerHost
@@ -147,6 +147,7 @@ class MainWindow(FileOpening, QMainWindow):
         self.area.panel_double_clicked.connect(self._on_panel_double_clicked)
         m.events.settings.connect(
             lambda s: state.show_settings(c, s, has_result=m.result is not None))
+        m.events.settings.connect(lambda s: menus.show_engine(self.actions_, s.engine))
         m.events.image.connect(lambda _image: self._on_model_image())
         m.events.model.connect(lambda _clf: self._update_title())
 
@@ -179,6 +180,7 @@ class MainWindow(FileOpening, QMainWindow):
             "dark": lambda on: theme.set_dark(self.store, on), "language": self.set_language,
             "about": lambda: dialogs.about_dialog(self.model.classifier, self).open(),
             **teaching.menu_slots(self), **patient_view.menu_slots(self),
+            **menus.engine_slots(lambda: self.model.settings, self.set_analysis_settings),
         }
 
     def _on_model_image(self) -> None:
@@ -311,6 +313,7 @@ class MainWindow(FileOpening, QMainWindow):
 
     def _on_started(self, run_id: int, partial: DidaResult) -> None:
         if self._mine(run_id):
+            self.status.started(partial)
             self.model.set_result(partial)
 
     def _on_progress(self, run_id: int, done: int, total: int) -> None:
@@ -327,7 +330,7 @@ class MainWindow(FileOpening, QMainWindow):
             return
         self._set_activity(running=False)
         self.model.set_result(result)
-        self.status.finish(done_text(result))
+        self.status.done(result)
         self._maybe_settled()
 
     def _on_failed(self, run_id: int, message: str) -> None:
@@ -361,8 +364,11 @@ class MainWindow(FileOpening, QMainWindow):
             self.start_run()
 
     def reset_analysis_settings(self) -> None:
-        """The paper's settings: grids 7..21, its weights, black mask, auto score space."""
-        self.set_analysis_settings(Settings(batch_size=self.model.settings.batch_size))
+        """The paper's settings: grids 7..21, its weights, black mask, auto score space,
+        n x n cells over the content (the engine stays: it changes no map)."""
+        old = self.model.settings
+        self.set_analysis_settings(Settings(batch_size=old.batch_size, engine=old.engine,
+                                            grid_geometry="content"))
 
     def _apply_typed(self, read: Callable[[Settings], Settings], title: str) -> None:
         """Settings typed into the controls (``read(old)`` parses them): re-run if the

@@ -193,6 +193,18 @@
         <translation>ノイズ</translation>
     </message>
     <message>
+        <source>square (default)</source>
+        <translation>正方形（既定）</translation>
+    </message>
+    <message>
+        <source>n x n over the content (the paper)</source>
+        <translation>内容領域に n x n（論文）</translation>
+    </message>
+    <message>
+        <source>n x n over the whole input</source>
+        <translation>入力全体に n x n</translation>
+    </message>
+    <message>
         <source>Classes by score: click one to show it in a panel</source>
         <translation>スコア順の分類：クリックするとパネルに表示</translation>
     </message>
@@ -277,6 +289,14 @@
         <translation>マスクの塗り</translation>
     </message>
     <message>
+        <source>Where the grids lie and how many cells they have: square cells (about n across the longer side of the content; fewer inferences), the paper&apos;s n x n over the content, or n x n over the whole model input</source>
+        <translation>グリッドの位置とセル数：正方形のセル（内容領域の長辺に約 n 個、推論回数が少ない）、論文どおり内容領域に n x n、またはモデル入力全体に n x n</translation>
+    </message>
+    <message>
+        <source>Grid cells</source>
+        <translation>グリッドのセル</translation>
+    </message>
+    <message>
         <source>Grid sizes n (n x n cells), coarse to fine</source>
         <translation>グリッドサイズ n（n × n セル）、粗い順</translation>
     </message>
@@ -289,8 +309,8 @@
         <translation>論文の既定値</translation>
     </message>
     <message>
-        <source>Grid sizes 7, 9, ..., 21, the paper&apos;s weights, black mask, auto score</source>
-        <translation>グリッドサイズ 7, 9, …, 21、論文の重み、黒マスク、自動スコア</translation>
+        <source>Grid sizes 7, 9, ..., 21, the paper&apos;s weights, black mask, auto score, n x n cells over the content</source>
+        <translation>グリッドサイズ 7, 9, …, 21、論文の重み、黒マスク、自動スコア、内容領域に n x n のセル</translation>
     </message>
     <message>
         <source>Mixed Image (all grid sizes blended)</source>
@@ -606,6 +626,34 @@
     <message>
         <source>Ignore a GPU even when onnxruntime has one (reloads the model)</source>
         <translation>onnxruntime が GPU を使える場合も使いません（モデルを再読み込みします）</translation>
+    </message>
+    <message>
+        <source>&amp;Engine</source>
+        <translation>エンジン(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Auto</source>
+        <translation>自動(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Incremental inference where a short measurement finds it faster, else full inference (the maps are the same); the next run</source>
+        <translation>短い計測で速いと分かれば差分推論、そうでなければ全推論（マップは同じ）。次の解析から</translation>
+    </message>
+    <message>
+        <source>&amp;Full Inference</source>
+        <translation>全推論(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Run the model on every masked image (the next run)</source>
+        <translation>マスクした画像ごとにモデルを実行（次の解析から）</translation>
+    </message>
+    <message>
+        <source>&amp;Incremental</source>
+        <translation>差分推論(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Recompute only what a masked cell changes (the same maps to float precision; the next run)</source>
+        <translation>マスクしたセルが変える部分だけを再計算（浮動小数点の精度で同じマップ。次の解析から）</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -1292,6 +1340,18 @@ or drop it on the window.</source>
     <message>
         <source>Done: {0} masked images in {1} s ({2} mask)</source>
         <translation>完了：マスク画像 {0} 枚を {1} 秒（{2}マスク）</translation>
+    </message>
+    <message>
+        <source>{0}, full engine</source>
+        <translation>{0}、全推論エンジン</translation>
+    </message>
+    <message>
+        <source>{0}, incremental engine</source>
+        <translation>{0}、差分推論エンジン</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
     </message>
     <message>
         <source>Cancel (Esc)</source>
