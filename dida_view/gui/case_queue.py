@@ -233,7 +233,11 @@ class CaseQueue(QObject):
     def _show_scores(self, i: int, result, state: str) -> None:
         if 0 <= i < len(self.cases) and result is not None and len(result.labels):
             k = int(np.argmax(result.scores))
-            score = figure.format_score(float(result.scores[k]), result.score_space)
+            # one space down the list: each case's own score space differs where `auto`
+            # switched for a saturated case, so the list shows the probability
+            probs = result.probabilities
+            score = (figure.format_score(float(probs[k]), "probability") if probs is not None
+                     else figure.format_score(float(result.scores[k]), result.score_space))
             self.cases.update(i, top=result.labels[k], score=score, state=state)
 
     def _on_started(self, job: int, partial) -> None:
