@@ -14,12 +14,11 @@ order of the background queue (the current case first, then the next few).
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from dida_view.core.cases import csv_rows, json_rows
 from dida_view.core.imageio import IMAGE_SUFFIXES
 
 NEW, QUEUED, ANALYSING, ANALYSED, FAILED = "", "queued", "analysing", "analysed", "failed"
@@ -92,9 +91,9 @@ def read_cases(path: str | Path) -> tuple[list[Case], list[str]]:
         raise OSError(f"{p}: no such file or folder")
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(p)
+        rows = csv_rows(p)
     elif suffix == ".json":
-        rows = _json_rows(p)
+        rows = json_rows(p)
     else:
         raise ValueError(f"{p}: not a case list (a folder, .csv or .json)")
     cases, problems = [], []
@@ -112,55 +111,6 @@ def read_cases(path: str | Path) -> tuple[list[Case], list[str]]:
         else:
             cases.append(Case(f, diagnosis=diagnosis))
     return cases, problems
-
-
-Row = tuple[str, "tuple[str, str] | str"]  # (where, (path, diagnosis) or a problem)
-
-
-def _csv_rows(p: Path) -> list[Row]:
-    try:
-        with p.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            fields = [(n or "").strip().lower() for n in reader.fieldnames or []]
-            if "path" not in fields:
-                raise ValueError(f"{p}: no 'path' column (columns: {', '.join(fields)})")
-            out: list[Row] = []
-            for line, row in enumerate(reader, start=2):
-                row = {(k or "").strip().lower(): (v or "") for k, v in row.items()
-                       if isinstance(v, str)}
-                path = row.get("path", "").strip()
-                where = f"line {line}"
-                out.append((where, (path, row.get("diagnosis", "").strip()) if path
-                            else "empty path"))
-            return out
-    except UnicodeDecodeError:
-        raise ValueError(f"{p}: not a UTF-8 text file") from None
-    except csv.Error as exc:
-        raise ValueError(f"{p}: bad CSV ({exc})") from None
-
-
-def _json_rows(p: Path) -> list[Row]:
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{p}: not a JSON file ({str(exc).splitlines()[0]})") from None
-    if isinstance(data, dict) and isinstance(data.get("cases"), list):
-        data = data["cases"]
-    if not isinstance(data, list):
-        raise ValueError(f"{p}: expected a JSON list of paths or of objects with 'path'")
-    out: list[Row] = []
-    for i, item in enumerate(data, start=1):
-        where = f"item {i}"
-        if isinstance(item, str) and item.strip():
-            out.append((where, (item.strip(), "")))
-        elif isinstance(item, dict) and isinstance(item.get("path"), str) \
-                and item["path"].strip():
-            diagnosis = item.get("diagnosis")
-            out.append((where, (item["path"].strip(),
-                                str(diagnosis).strip() if diagnosis else "")))
-        else:
-            out.append((where, "expected a path or an object with 'path'"))
-    return out
 
 
 class CaseList:
