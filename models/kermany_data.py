@@ -107,20 +107,11 @@ def make_synthetic(count: int, workers: int) -> dict:
 
 
 def build_model(n_classes: int):
-    """Local operations only (conv, BN, ReLU) up to one global average pooling, then linear."""
-    import torch.nn as nn
+    """Local operations only (conv, BN, ReLU) up to one global average pooling, then linear:
+    the demo model's network (models/train_demo.py), with more dropout for the small set."""
+    from train_demo import build_model as demo_network  # models/, next to this script
 
-    def conv(cin, cout, stride):
-        return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout),
-                nn.ReLU(inplace=True)]
-
-    def block(cin, cout):
-        return conv(cin, cout, 2) + conv(cout, cout, 1)
-
-    layers = conv(1, 16, 2) + block(16, 24) + block(24, 48) + block(48, 64) + block(64, 96)
-    layers += [nn.Conv2d(96, 128, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(inplace=True),
-               nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(128, n_classes)]
-    return nn.Sequential(*layers)
+    return demo_network(n_classes, dropout=0.3)
 
 
 # ---------------------------------------------------------------- augmentation

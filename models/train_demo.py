@@ -52,7 +52,8 @@ def make_data(count: int, seed0: int, secondary: bool, workers: int) -> tuple[np
     return x, y
 
 
-def build_model(n_classes: int):
+def build_model(n_classes: int, dropout: float = 0.2):
+    """The compact CNN of both bundled models (train_kermany.py uses it with dropout 0.3)."""
     import torch.nn as nn
 
     def conv(cin, cout, stride):
@@ -65,7 +66,8 @@ def build_model(n_classes: int):
     # local convolutions only until the final pooling: evidence stays where it is
     layers = conv(1, 16, 2) + block(16, 24) + block(24, 48) + block(48, 64) + block(64, 96)
     layers += [nn.Conv2d(96, 128, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(inplace=True),
-               nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(128, n_classes)]
+               nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout),
+               nn.Linear(128, n_classes)]
     return nn.Sequential(*layers)
 
 
