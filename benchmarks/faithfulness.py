@@ -35,9 +35,10 @@ from pathlib import Path
 import numpy as np
 
 from dida_view import paths, synthetic
-from dida_view.core.analysis import Settings, analyze
-from dida_view.core.dida import DEFAULT_GRID_SIZES, GRID_GEOMETRIES, count_cells
-from dida_view.core.evidence import (
+from dida_view.io.reader import load_image
+from dida_view.method.analysis import Settings, analyze
+from dida_view.method.dida import DEFAULT_GRID_SIZES, GRID_GEOMETRIES, count_cells
+from dida_view.method.evidence import (
     deletion_insertion,
     dida_saliency,
     pointing_game,
@@ -45,10 +46,9 @@ from dida_view.core.evidence import (
     resize_mask,
     rise,
 )
-from dida_view.core.imageio import load_image
-from dida_view.core.model import OnnxClassifier
-from dida_view.core.preprocess import prepare
-from dida_view.core.scores import to_space
+from dida_view.model.onnx import OnnxClassifier
+from dida_view.model.preprocess import prepare
+from dida_view.model.scores import to_space
 
 SEED0 = 950_000  # held out: training uses 100_000 + i, the model card's test 900_000 + i
 IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png", ".tif", ".tiff", ".bmp")

@@ -83,7 +83,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from dida_view import paths
-    from dida_view.gui.window import MainWindow
+    from dida_view.gui.viewer.window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     model = Path(args.model) if args.model else paths.demo_model_path()

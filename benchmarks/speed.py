@@ -43,9 +43,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from dida_view import paths  # noqa: E402
-from dida_view.core.dida import DEFAULT_GRID_SIZES, cell_edges, count_cells  # noqa: E402
-from dida_view.core.model import OnnxClassifier  # noqa: E402
-from dida_view.core.preprocess import prepare  # noqa: E402
+from dida_view.method.dida import DEFAULT_GRID_SIZES, cell_edges, count_cells  # noqa: E402
+from dida_view.model.onnx import OnnxClassifier  # noqa: E402
+from dida_view.model.preprocess import prepare  # noqa: E402
 
 TOTAL = count_cells(DEFAULT_GRID_SIZES)  # 1,736
 
@@ -163,10 +163,10 @@ def peak_rss_mib() -> float:
 def engine_child(model: str, image_path: str, engine: str) -> None:
     """Runs in a fresh process: one analysis with ``engine``, then a second one (batch
     size tuned, plan built), then prints JSON and saves ``d`` beside the image."""
-    from dida_view.core import engines, incremental
-    from dida_view.core.analysis import Settings, analyze
-    from dida_view.core.batching import BatchTuner
-    from dida_view.core.dida import make_fill
+    from dida_view.method import engines, incremental
+    from dida_view.method.analysis import Settings, analyze
+    from dida_view.method.batching import BatchTuner
+    from dida_view.method.dida import make_fill
 
     image = np.load(image_path)
     clf = OnnxClassifier(model, device="cpu")
@@ -203,7 +203,7 @@ def engine_child(model: str, image_path: str, engine: str) -> None:
 def auto_first_grid(model: str, image_path: str) -> None:
     """Runs in a fresh process: the default engine (auto) on the 7 x 7 grid only; prints
     when that first grid was done and which engine ran."""
-    from dida_view.core.analysis import Settings, analyze
+    from dida_view.method.analysis import Settings, analyze
 
     image = np.load(image_path)
     clf = OnnxClassifier(model, device="cpu")
@@ -216,8 +216,8 @@ def cpu_work(model: Path, image, every: int = 4) -> tuple[float, float]:
     """CPU milliseconds per masked image, one thread, full and incremental, on every
     ``every``-th cell of the 8 grids: the work each engine does, which a busy machine
     changes less than wall-clock rates (its other processes cost time, not CPU)."""
-    from dida_view.core import engines, incremental
-    from dida_view.core.dida import make_fill
+    from dida_view.method import engines, incremental
+    from dida_view.method.dida import make_fill
 
     clf = OnnxClassifier(model, device="cpu", threads=1)
     prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)

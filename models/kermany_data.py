@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dida_view.core.imageio import load_image
-from dida_view.core.preprocess import Preprocessing, prepare
+from dida_view.io.reader import load_image
+from dida_view.model.preprocess import Preprocessing, prepare
 
 CLASSES = ["CNV", "DME", "DRUSEN", "NORMAL"]
 # the paper's OCT recipe: width x 1/2, letterboxed; a 496 x 1024 export becomes 186 x 192

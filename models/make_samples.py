@@ -18,10 +18,10 @@ import numpy as np
 from PIL import Image
 
 from dida_view import paths, synthetic
-from dida_view.core.export import slug
-from dida_view.core.model import OnnxClassifier
-from dida_view.core.preprocess import prepare
-from dida_view.core.scores import to_space
+from dida_view.model.onnx import OnnxClassifier
+from dida_view.model.preprocess import prepare
+from dida_view.model.scores import to_space
+from dida_view.render.export import slug
 
 SEED0 = 700_000  # never used in training (100_000 + i) nor in the model card's test
 CLOSE_CALLS = 4

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from dida_view import synthetic
-from dida_view.core.preprocess import Preprocessing, prepare
+from dida_view.model.preprocess import Preprocessing, prepare
 
 TRAIN_SEED0 = 100_000
 EVAL_SEED0 = 900_000
@@ -139,7 +139,7 @@ def evaluate(path: Path, count: int, workers: int, secondary: bool = False) -> d
 
     ``secondary``: every 4th lesion scan also carries a second, weaker finding.
     """
-    from dida_view.core.model import OnnxClassifier
+    from dida_view.model.onnx import OnnxClassifier
 
     clf = OnnxClassifier(path, device="cpu")
     labels = clf.labels

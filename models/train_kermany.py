@@ -16,7 +16,7 @@ Stages (each cached in ``--work``, so a rerun skips what is done)::
    patients of the other folds), exported to ONNX with its metadata, and evaluated on the
    fold-0 patients through DiDA View's own adapter and preprocessing.
 
-Training images go through ``dida_view.core.preprocess.prepare`` exactly as the app does;
+Training images go through ``dida_view.model.preprocess.prepare`` exactly as the app does;
 augmentation (shift, tilt, scale, mirror, contrast, gamma, speckle, corner wedges) is
 applied afterwards in the model's pixel space, so an unaugmented training image is
 bit-identical to what DiDA View feeds the model.
@@ -44,8 +44,8 @@ from kermany_data import (  # models/kermany_data.py, next to this script
     patient_folds,
 )
 
-from dida_view.core.imageio import load_image
-from dida_view.core.preprocess import prepare
+from dida_view.io.reader import load_image
+from dida_view.model.preprocess import prepare
 
 # ---------------------------------------------------------------- training
 
@@ -251,7 +251,7 @@ def export(state: dict, path: Path, description: str, training: str) -> None:
 def evaluate_app(path: Path, root: Path, data: dict, idx: np.ndarray,
                  torch_logits: np.ndarray) -> dict:
     """Scores of the exported model through DiDA View's adapter, from the image files."""
-    from dida_view.core.model import OnnxClassifier
+    from dida_view.model.onnx import OnnxClassifier
 
     clf = OnnxClassifier(path, device="cpu")
     rows = []

@@ -1,4 +1,4 @@
-"""A seeded fuzz corpus for the scan loader, and its runner (used by tests/core/test_fuzz.py).
+"""A seeded fuzz corpus for the scan loader, and its runner (used by tests/io/test_fuzz.py).
 
 Seeds are small valid files made here (PNG of several kinds, JPEG, TIFF, DICOM, BMP,
 GIF, and a Heidelberg .vol when eyepy is installed); each case is a seed truncated,
@@ -93,8 +93,8 @@ def cases(seed: int, count: int, tmp: Path):
 
 
 def check_one(path: Path) -> None:
-    from dida_view.core.errors import DidaError
-    from dida_view.core.scan import load_scan
+    from dida_view.errors import DidaError
+    from dida_view.io.reader import load_scan
 
     try:
         scan = load_scan(path)

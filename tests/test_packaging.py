@@ -17,7 +17,9 @@ import pytest
 from onnx_models import make_region_model
 from PIL import Image
 
-from dida_view import __version__, about, paths, selftest
+from dida_view import __version__, paths
+from dida_view.cli import self_test as selftest
+from dida_view.report import about
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["Wet AMD", "CME", "normal"]
@@ -198,7 +200,7 @@ def test_wheel_carries_the_model_card_and_samples(wheel):
                              and n.endswith(".png"))
     for s in samples:
         assert f"dida_view/_data/resources/samples/{Path(s).stem}.json" in names
-    assert "dida_view/selftest.py" in names and "dida_view/about.py" in names
+    assert "dida_view/cli/self_test.py" in names and "dida_view/report/about.py" in names
     # the compiled translations, inside the package (the .ts sources stay in git)
     qms = sorted(p.name for p in (ROOT / "dida_view" / "gui" / "i18n").glob("*.qm"))
     assert qms == ["dida_view_ja.qm"]
@@ -341,7 +343,7 @@ def test_self_test_through_the_cli_does_not_import_qt(tmp_path):
     code = ("import sys; from dida_view.cli import main; "
             f"rc = main(['--self-test', '--model', {str(model)!r}, '--image', {str(scan)!r}, "
             "'--expect', 'Wet AMD', '--grids', '3']); "
-            "from dida_view.about import about_markdown; about_markdown(); "
+            "from dida_view.report.about import about_markdown; about_markdown(); "
             "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))); "
             "print('qt modules:', qt); sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -52,7 +52,7 @@ def test_every_message_is_translated():
 
 
 def test_medical_terms_agree_with_the_report():
-    from dida_view.core.report_text import TERMS
+    from dida_view.report.text import TERMS
 
     text = {(c, s): t.text for c, s, t in messages(TS)}
     assert TERMS["cnv"] == "脈絡膜新生血管" and TERMS["dme"] == "糖尿病黄斑浮腫"
@@ -93,7 +93,7 @@ def test_committed_qm_is_compiled_from_the_ts(tmp_path):
 def test_bundled_font_has_every_japanese_character(qapp):
     from PySide6.QtGui import QFont, QRawFont
 
-    from dida_view.core.fonts import bundled_font_path
+    from dida_view.render.fonts import bundled_font_path
 
     path = bundled_font_path()
     if path is None:

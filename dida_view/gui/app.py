@@ -22,13 +22,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
-from dida_view.cases import is_case_list
 from dida_view.gui.i18n import LANGUAGES, setup_language, translate
-from dida_view.gui.patient_view import show_patient_view
+from dida_view.gui.patient import show_patient_view
 from dida_view.gui.qsettings import make_settings
 from dida_view.gui.theme import apply_theme
-from dida_view.gui.window import MainWindow
-from dida_view.viewer_model import ALL_GRIDS, MIXED
+from dida_view.gui.viewer.window import MainWindow
+from dida_view.session.caselist import is_case_list
+from dida_view.viewmodel.viewer import ALL_GRIDS, MIXED
 
 DEFAULT_SIZE = (1600, 700)
 SCREENSHOT_TIMEOUT_S = 1800

@@ -28,12 +28,12 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
-from dida_view.core.figure import font
-from dida_view.core.imageio import IMAGE_SUFFIXES
 from dida_view.gui import theme
 from dida_view.gui.i18n import class_name, translate
-from dida_view.gui.panel import ImagePanel, PanelArea
-from dida_view.viewer_model import N_CLASS_PANELS, ViewerModel
+from dida_view.gui.viewer.panel import ImagePanel, PanelArea
+from dida_view.io.images import IMAGE_SUFFIXES
+from dida_view.render.figure import font
+from dida_view.viewmodel.viewer import N_CLASS_PANELS, ViewerModel
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
 
@@ -98,7 +98,7 @@ def question_picture(width: int, height: int) -> np.ndarray:
 
 
 def show_hidden(presenter) -> None:
-    """Fill the widgets of a :class:`~dida_view.gui.presenter.Presenter` for a quiz whose
+    """Fill the widgets of a :class:`~dida_view.gui.viewer.presenter.Presenter` for a quiz whose
     answer is hidden: the original (no file name, no diagnosis: both can name the answer),
     a "?" in every class panel, no legend scale, an empty class list."""
     m = presenter.model
@@ -163,7 +163,7 @@ class PenTool(QObject):
 
 
 class TeachingMode(QObject):
-    """Teaching mode of a :class:`~dida_view.gui.window.MainWindow` (``win.teaching``)."""
+    """Teaching mode of a :class:`~dida_view.gui.viewer.window.MainWindow` (``win.teaching``)."""
 
     def __init__(self, win: QMainWindow) -> None:
         super().__init__(win)
@@ -328,7 +328,7 @@ class TeachingMode(QObject):
 
 
 def menu_slots(win) -> dict[str, Callable]:
-    """The slots of the teaching actions of :data:`~dida_view.gui.menus.MENUS`."""
+    """The slots of the teaching actions of :data:`~dida_view.gui.viewer.menus.MENUS`."""
     return {
         "teaching": lambda on: win.teaching.set_active(on),
         "teach_next": lambda: win.teaching.next_case(),

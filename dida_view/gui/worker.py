@@ -4,7 +4,7 @@
 a time (jobs queue in the thread's event loop). Every job carries an id; every signal
 carries it back, so the window can drop late results of a run it has moved past.
 Cancelling is a plain attribute the GUI thread sets and the engine polls between
-batches (``cancel=`` callback of :func:`dida_view.core.analysis.analyze`).
+batches (``cancel=`` callback of :func:`dida_view.method.analysis.analyze`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from dida_view.core.analysis import Settings, analyze
-from dida_view.core.batching import BatchTuner
-from dida_view.core.cache import ResultCache, default_cache_dir
-from dida_view.core.errors import Cancelled, DidaError
-from dida_view.core.model import OnnxClassifier
+from dida_view.errors import Cancelled, DidaError
 from dida_view.gui.i18n import translate
+from dida_view.method.analysis import Settings, analyze
+from dida_view.method.batching import BatchTuner
+from dida_view.method.cache import ResultCache, default_cache_dir
+from dida_view.model.onnx import OnnxClassifier
 
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 

@@ -49,7 +49,7 @@ def jis_x0208(rows: range) -> set[str]:
 def report_characters() -> set[str]:
     """Every character of the report's Japanese strings (level-2 kanji included)."""
     sys.path.insert(0, str(HERE.parent.parent))
-    from dida_view.core import report_text
+    from dida_view.report import text as report_text
 
     return set("".join(report_text.all_texts("ja")))
 

@@ -6,10 +6,10 @@ from onnx_models import make_region_model
 from PIL import Image
 
 from dida_view.cli import main
-from dida_view.core.model import OnnxClassifier
-from dida_view.core.preprocess import prepare
-from dida_view.core.reference import compare_reference
-from dida_view.core.resize import resize_opencv
+from dida_view.model.onnx import OnnxClassifier
+from dida_view.model.preprocess import prepare
+from dida_view.model.reference import compare_reference
+from dida_view.model.resize import resize_opencv
 
 REGIONS = [(0, 16, 0, 32), (16, 32, 0, 32), (8, 24, 8, 24)]
 PRE = {"resize_convention": "opencv", "interpolation": "nearest", "resize": "stretch",

@@ -9,7 +9,7 @@ from onnx_models import make_region_model
 from PIL import Image
 
 from dida_view.cli import main
-from dida_view.core.dicom import anonymous_id
+from dida_view.io.dicom import anonymous_id
 
 
 @pytest.fixture

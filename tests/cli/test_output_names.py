@@ -8,8 +8,8 @@ from onnx_models import make_region_model
 from PIL import Image
 
 from dida_view.cli import main
-from dida_view.core import export
-from dida_view.core.fonts import font_for, has_glyph
+from dida_view.render import export
+from dida_view.render.fonts import font_for, has_glyph
 
 LABELS = ["網膜浮腫", "Отёк", "a/b", "a:b"]
 REGIONS = [(0, 16, 0, 16), (16, 32, 16, 32), (0, 32, 0, 32), (0, 8, 24, 32)]
@@ -73,7 +73,7 @@ def test_figure_text_is_drawn_with_a_font_that_has_the_glyphs(text):
     f = font_for(text, 24)
     if not all(has_glyph(f, c) for c in text):
         pytest.skip(f"no font on this machine draws {text!r}")
-    from dida_view.core.figure import label_panel
+    from dida_view.render.figure import label_panel
 
     drawn = label_panel(np.zeros((60, 200), np.uint8), text)
     boxes = label_panel(np.zeros((60, 200), np.uint8), "\U0010fffd" * len(text))

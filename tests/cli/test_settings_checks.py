@@ -61,7 +61,7 @@ def test_a_constant_image_too_small_for_the_grid_is_named_too(tmp_path, model, c
 
 def test_a_library_log_message_becomes_one_note_line(tmp_path, model, img, capsys,
                                                      monkeypatch):
-    from dida_view.core import analysis
+    from dida_view.method import analysis
 
     real = analysis.analyze
 
@@ -81,7 +81,7 @@ def test_a_message_both_warned_and_logged_is_one_note(tmp_path, model, img, caps
                                                       monkeypatch):
     import warnings
 
-    from dida_view.core import analysis
+    from dida_view.method import analysis
 
     real = analysis.analyze
 

@@ -61,8 +61,8 @@ def scan_path(tmp_path) -> Path:
 @pytest.fixture
 def make_window(qtbot):
     """Build a MainWindow whose errors are recorded in ``win.errors`` instead of dialogs."""
-    from dida_view.core.analysis import Settings
-    from dida_view.gui.window import MainWindow
+    from dida_view.gui.viewer.window import MainWindow
+    from dida_view.method.analysis import Settings
 
     made = []
 

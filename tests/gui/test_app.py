@@ -10,8 +10,9 @@ import pytest
 from guitools import LABELS, wait_done
 from PIL import Image
 
-from dida_view.gui import app, exports
-from dida_view.gui.dialogs import ModelConfigDialog, sidecar_dict
+from dida_view.gui import app
+from dida_view.gui.dialogs.model import ModelConfigDialog, sidecar_dict
+from dida_view.gui.viewer import exports
 
 
 def test_screenshot_writes_a_png_of_the_window(model_path, scan_path, tmp_path, capsys):
@@ -88,7 +89,7 @@ def test_model_dialog_writes_the_sidecar_and_reloads(make_window, qtbot, tmp_pat
 
 
 def test_sidecar_dict_rejects_bad_values():
-    from dida_view.core.errors import SettingsError
+    from dida_view.errors import SettingsError
 
     fields = {"input_size": "", "squeeze_x": "1", "fill": "0", "scale": "0.0039", "mean": "0",
               "std": "1", "resize": "letterbox", "interpolation": "bilinear", "color": "rgb",
@@ -180,7 +181,7 @@ def test_guard_gives_headroom_when_the_binding_leaks(monkeypatch):
 def test_about_mentions_not_a_medical_device(make_window, qtbot, model_path):
     from PySide6.QtWidgets import QDialog, QTextBrowser
 
-    from dida_view.gui.dialogs import about_markdown
+    from dida_view.gui.dialogs.model import about_markdown
 
     win = make_window()
     win.open_model(model_path)
@@ -199,7 +200,7 @@ def test_about_mentions_not_a_medical_device(make_window, qtbot, model_path):
 def test_about_renders_a_card_and_never_its_html(qtbot, monkeypatch):
     from PySide6.QtWidgets import QTextBrowser
 
-    from dida_view.gui import dialogs
+    from dida_view.gui.dialogs import model as dialogs
 
     card = ("# Card\n\nTrained on *synthetic* scans; `10` classes.\n\n| class | recall |\n"
             "|---|---|\n| Wet AMD | 0.95 |\n\n- not for diagnosis\n"
@@ -227,7 +228,7 @@ def test_window_module_imports_before_any_qapplication():
     QKeySequence made by menus.py at import crashed the interpreter)."""
     import subprocess
 
-    code = "import dida_view.gui.window, dida_view.gui.app; print('ok')"
+    code = "import dida_view.gui.viewer.window, dida_view.gui.app; print('ok')"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
@@ -236,7 +237,7 @@ def test_window_module_imports_before_any_qapplication():
 def test_model_dialog_keeps_the_resize_convention_and_padding(qtbot, tmp_path):
     from onnx_models import make_region_model
 
-    from dida_view.core.model import OnnxClassifier
+    from dida_view.model.onnx import OnnxClassifier
 
     model = make_region_model(tmp_path / "cv.onnx", [(0, 16, 0, 32), (16, 32, 0, 32)])
     (tmp_path / "cv.dida.json").write_text(json.dumps({"preprocessing": {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from guitools import LABELS, wait_done
 from PySide6.QtCore import QPointF
 
-from dida_view.viewer_model import ALL_GRIDS, MIXED
+from dida_view.viewmodel.viewer import ALL_GRIDS, MIXED
 
 
 def test_controls_change_the_model_and_the_model_changes_the_controls(make_window):

@@ -10,11 +10,11 @@ from guitools import SlowClassifier, scan_array, wait_done, wait_model
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from dida_view.cases import ANALYSED, DISAGREE, NEW, UNREAD
-from dida_view.core import figure
-from dida_view.core.analysis import Settings, analyze
-from dida_view.core.model import OnnxClassifier
 from dida_view.gui import app
+from dida_view.method.analysis import Settings, analyze
+from dida_view.model.onnx import OnnxClassifier
+from dida_view.render import figure
+from dida_view.session.caselist import ANALYSED, DISAGREE, NEW, UNREAD
 
 GRIDS = (2, 3)
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTextEdit, QWid
 from test_cases_browser import GRIDS, cases_window, wait_idle, write_cases
 from test_teaching import visible_texts
 
-from dida_view.cases import DISAGREE
+from dida_view.session.caselist import DISAGREE
 
 
 def every_visible_text(win) -> list[str]:

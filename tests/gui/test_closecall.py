@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dida_view.core.dida import DidaResult
-from dida_view.core.preprocess import Box
+from dida_view.method.dida import DidaResult
+from dida_view.model.preprocess import Box
 
 LABELS = ["Normal", "Wet AMD", "Dry AMD", "ME"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from dida_view.core.dida import DidaResult
-from dida_view.core.preprocess import Box
-from dida_view.gui.controls import ALL_GRIDS
-from dida_view.gui.panel import qimage_to_array
+from dida_view.gui.viewer.controls import ALL_GRIDS
+from dida_view.gui.viewer.panel import qimage_to_array
+from dida_view.method.dida import DidaResult
+from dida_view.model.preprocess import Box
 
 SIDE = 90  # divisible by 3 and 9: every cell is 30 or 10 pixels
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from dida_view.gui.cursor import CursorModel
-from dida_view.gui.panel import SQUARE
+from dida_view.gui.viewer.cursor import CursorModel
+from dida_view.gui.viewer.panel import SQUARE
 
 
 def move(panel, pos: QPoint) -> None:

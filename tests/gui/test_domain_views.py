@@ -112,7 +112,7 @@ def test_the_model_menu_lists_the_bundled_models(make_window, qtbot):
 
 
 def test_the_model_line_of_each_kind_of_model(qapp, tmp_path):
-    from dida_view.gui.domain_views import model_line
+    from dida_view.gui.viewer.domain_views import model_line
 
     real = model_line(paths.bundled_model(REAL).path(), {"domain": "ignored for ours"})
     assert real == f"{REAL} — trained on real Spectralis OCT B-scans from Kermany 2018 — " \

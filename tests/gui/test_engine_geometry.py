@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from guitools import wait_done, write_scan
 
-from dida_view.core.dida import count_cells
-from dida_view.core.model import OnnxClassifier
 from dida_view.gui.qsettings import make_settings
-from dida_view.gui.window import MainWindow
+from dida_view.gui.viewer.window import MainWindow
+from dida_view.method.dida import count_cells
+from dida_view.model.onnx import OnnxClassifier
 
 
 def _runs(win) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from guitools import wait_done
 from PySide6.QtCore import QPointF, Qt
 
-from dida_view.gui.panel import TARGET_FRAME, qimage_to_array
+from dida_view.gui.viewer.panel import TARGET_FRAME, qimage_to_array
 
 
 def _is_blue(rgb) -> bool:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dida_view.gui import app, i18n
-from dida_view.gui.menus import MENUS
+from dida_view.gui.viewer.menus import MENUS
 
 TS = Path(i18n.__file__).parent / "dida_view_ja.ts"
 
@@ -179,8 +179,8 @@ def test_result_notes_are_translated(japanese):
     # the core's own sentences (a change of their wording must show here)
     import numpy as np
 
-    from dida_view.core.analysis import CONSTANT_NOTE
-    from dida_view.core.scores import pinned_note, resolve_space
+    from dida_view.method.analysis import CONSTANT_NOTE
+    from dida_view.model.scores import pinned_note, resolve_space
 
     assert i18n.note_words(CONSTANT_NOTE).startswith("一様な画像です")
     _space, saturated = resolve_space(np.array([0.9999, 0.0001]), "auto", True)

@@ -6,7 +6,7 @@ import pytest
 from guitools import wait_done
 from PySide6.QtCore import QRectF
 
-from dida_view.gui.layout import choose_grid, coverage, header_height, title_px
+from dida_view.gui.viewer.layout import choose_grid, coverage, header_height, title_px
 
 
 def test_a_wide_area_gets_one_row_and_a_square_one_two():

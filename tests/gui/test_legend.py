@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guitools import wait_done
 
-from dida_view.core.analysis import Settings
+from dida_view.method.analysis import Settings
 
 
 def test_legend_gives_full_colour_in_the_score_unit(make_window, qtbot, model_path,

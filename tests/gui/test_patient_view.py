@@ -11,7 +11,7 @@ from guitools import wait_done, wait_model
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QWidget
 
-from dida_view.gui.patient_view import export_page, plain_name, print_on, show_patient_view
+from dida_view.gui.patient import export_page, plain_name, print_on, show_patient_view
 
 FORBIDDEN = ("logit", "|d|", "grid", "d =")
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 from test_colour_scale import SIDE, known_result
 
-from dida_view.gui import picture_cache
-from dida_view.gui.picture_cache import PictureCache
+from dida_view.gui.viewer import picture_cache
+from dida_view.gui.viewer.picture_cache import PictureCache
 
 
 def two_results():
@@ -80,9 +80,9 @@ def test_snapshot_reads_result_original_and_generation_together():
 def test_the_viewer_paints_maps_where_core_does_for_an_opencv_padded_model():
     """The viewer's overlay lies on the same original pixels as core's grid image, also for
     a model whose preprocessing pads first and resizes by OpenCV's nearest rule."""
-    from dida_view.core.analysis import Settings, analyze
-    from dida_view.core.maps import class_grid_images
-    from dida_view.core.preprocess import Preprocessing
+    from dida_view.method.analysis import Settings, analyze
+    from dida_view.model.preprocess import Preprocessing
+    from dida_view.render.maps import class_grid_images
 
     class Brightness:
         outputs_probabilities = False

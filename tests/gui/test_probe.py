@@ -8,9 +8,9 @@ from PIL import Image
 from PySide6.QtCore import QPoint, QPointF
 
 from dida_view.gui import app
-from dida_view.gui.panel import SQUARE
-from dida_view.gui.probe import HINT, reading_html
-from dida_view.viewer_model import ALL_GRIDS, Probe
+from dida_view.gui.viewer.panel import SQUARE
+from dida_view.gui.viewer.probe import HINT, reading_html
+from dida_view.viewmodel.viewer import ALL_GRIDS, Probe
 
 
 def test_reading_html_shows_the_table():

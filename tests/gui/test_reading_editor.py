@@ -10,8 +10,8 @@ import pytest
 from guitools import wait_model
 from test_cases_browser import wait_idle, write_cases
 
-from dida_view.core.reading import load_reading
-from dida_view.gui import reading_editor
+from dida_view.gui.cases import reading_editor
+from dida_view.session.reading import load_reading
 
 
 def sidecar(path):
@@ -123,7 +123,7 @@ def test_a_sidecar_that_cannot_be_replaced_is_a_real_failure(opened, qtbot):
 def test_the_figure_export_carries_the_reading(opened, qtbot, tmp_path):
     from PIL import Image
 
-    from dida_view.gui import exports
+    from dida_view.gui.viewer import exports
 
     win, _paths = opened
     ed = win.cases.browser.editor

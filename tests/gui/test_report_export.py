@@ -6,9 +6,9 @@ import subprocess
 from guitools import wait_done
 from PySide6.QtWidgets import QFileDialog
 
-from dida_view.core.reading import Reading, save_reading
-from dida_view.gui import report_dialog
-from dida_view.gui.exports import NOTHING_TO_EXPORT
+from dida_view.gui.dialogs import report as report_dialog
+from dida_view.gui.viewer.exports import NOTHING_TO_EXPORT
+from dida_view.session.reading import Reading, save_reading
 
 
 def test_export_report_pdf_and_html(make_window, qtbot, model_path, scan_path, tmp_path,

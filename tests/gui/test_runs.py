@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from guitools import SlowClassifier, wait_done, write_scan
 
-from dida_view.core.analysis import Settings
-from dida_view.core.model import OnnxClassifier
 from dida_view.gui.worker import live_threads
+from dida_view.method.analysis import Settings
+from dida_view.model.onnx import OnnxClassifier
 
 SLOW_GRIDS = (2, 3, 5, 7, 9, 11)  # 289 cells, batches of 4, 30 ms each: ~2 s
 

@@ -16,7 +16,7 @@ from guitools import wait_done
 from PIL import Image
 from PySide6.QtCore import QPointF
 
-from dida_view.gui.panel import qimage_to_array
+from dida_view.gui.viewer.panel import qimage_to_array
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SIZE = (1000, 560)
@@ -43,11 +43,11 @@ def compare(actual: np.ndarray, name: str) -> None:
 
 
 def test_main_window_snapshot(make_window, qtbot, model_path, scan_path):
-    from dida_view.core.analysis import Settings
+    from dida_view.method.analysis import Settings
 
     win = make_window(size=SIZE, grids=(2, 3))
     # the stored picture has the paper's n x n grids (the default geometry draws 1 x 2 and
-    # 2 x 3 square cells on this wide scan; tests/core/test_grid_geometry.py covers those)
+    # 2 x 3 square cells on this wide scan; tests/method/test_grid_geometry.py covers those)
     win.set_analysis_settings(Settings(grid_sizes=(2, 3), batch_size=4,
                                        grid_geometry="content"))
     win.open_model(model_path)

@@ -4,9 +4,9 @@ import dataclasses
 
 import numpy as np
 
-from dida_view.core.dida import DidaResult
-from dida_view.core.preprocess import Box
-from dida_view.gui.statusbar import done_text
+from dida_view.gui.viewer.statusbar import done_text
+from dida_view.method.dida import DidaResult
+from dida_view.model.preprocess import Box
 
 
 def _result(**kw):

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.core.figure import GAP, MARK_COLOUR
-from dida_view.gui.exports import export_figure
 from dida_view.gui.teaching import FolderCases
+from dida_view.gui.viewer.exports import export_figure
+from dida_view.render.figure import GAP, MARK_COLOUR
 
 
 def visible_texts(win) -> list[str]:
@@ -208,7 +208,7 @@ def test_the_teaching_keys(make_window, qtbot, model_path, scan_path):
 
 
 def test_closing_in_teaching_mode_saves_the_layout_as_the_user_had_it(make_window, qtbot):
-    from dida_view.gui.window import MainWindow
+    from dida_view.gui.viewer.window import MainWindow
 
     win = make_window()
     win.teaching.set_active(True, full_screen=False)

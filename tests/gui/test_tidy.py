@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guitools import wait_done
 
-from dida_view.viewer_model import ALL_GRIDS
+from dida_view.viewmodel.viewer import ALL_GRIDS
 
 
 def _shown_in(win) -> dict[str, str]:

@@ -14,9 +14,11 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from dida_view.core.model import OnnxClassifier
-from dida_view.core.scan import Localizer, Scan, load_scan
-from dida_view.gui import exports, opening, report_dialog
+from dida_view.gui.dialogs import report as report_dialog
+from dida_view.gui.viewer import exports, opening
+from dida_view.io.reader import load_scan
+from dida_view.io.scan import Localizer, Scan
+from dida_view.model.onnx import OnnxClassifier
 
 N = 5
 SECRETS = [v.encode() for v in PATIENT.values()] + [b"Doe", b"Jane"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from guitools import LABELS, wait_done, wait_model, write_scan
 
-from dida_view.core.analysis import Settings, analyze
-from dida_view.core.model import OnnxClassifier
-from dida_view.gui.controls import ALL_GRIDS
+from dida_view.gui.viewer.controls import ALL_GRIDS
+from dida_view.method.analysis import Settings, analyze
+from dida_view.model.onnx import OnnxClassifier
 
 
 def test_opens_and_finishes_an_analysis(make_window, qtbot, model_path, scan_path):
@@ -170,7 +170,8 @@ def test_diagnosis_is_editable_and_recent_files_are_listed(make_window, qtbot, m
 
 
 def test_d_readout_matches_the_grid_images(make_window, qtbot, model_path, scan_path):
-    from dida_view.core import maps, render
+    from dida_view.render import images as render
+    from dida_view.render import maps
 
     win = make_window(grids=(2, 3, 5))
     win.open_model(model_path)
@@ -237,7 +238,7 @@ def test_own_scale_per_panel(make_window, qtbot, model_path, scan_path):
 
 def test_all_grid_sizes_view_shows_the_top_class_until_a_panel_is_chosen(
         make_window, qtbot, model_path, scan_path):
-    from dida_view.gui.controls import ALL_GRIDS
+    from dida_view.gui.viewer.controls import ALL_GRIDS
 
     win = make_window()
     win.open_model(model_path)

@@ -9,8 +9,11 @@ import pytest
 from PIL import Image
 
 from dida_view import cli, paths
-from dida_view.core import cases, figure, report, report_text
-from dida_view.core.errors import DidaError
+from dida_view.errors import DidaError
+from dida_view.render import figure
+from dida_view.report import html as report
+from dida_view.report import text as report_text
+from dida_view.session import cases
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdffonts")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed "
@@ -90,7 +93,7 @@ def test_japanese_terms():
 def test_bundled_font_has_every_report_character():
     from PIL import ImageFont
 
-    from dida_view.core.fonts import bundled_font_path
+    from dida_view.render.fonts import bundled_font_path
 
     f = ImageFont.truetype(str(bundled_font_path()), 24)
     notdef = np.asarray(f.getmask("\ue000")).tobytes()  # a private-use code: not in the font

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from dida_view.core import report_text
+from dida_view.report import text as report_text
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("en", "ja")  # English is the source language: it needs no .qm
@@ -100,7 +100,7 @@ def register_fonts() -> str | None:
     without CJK fonts; returns its family, or None when the file is missing."""
     from PySide6.QtGui import QFontDatabase
 
-    from dida_view.core.fonts import FAMILY, bundled_font_path
+    from dida_view.render.fonts import FAMILY, bundled_font_path
 
     if FAMILY in QFontDatabase.families():
         return FAMILY
@@ -129,7 +129,7 @@ def setup_language(cli: str | None, settings: QSettings) -> str:
     return lang
 
 
-# the words of dida_view.core.scoretext, translated where the viewer shows them
+# the words of dida_view.render.scoretext, translated where the viewer shows them
 FLAGS = {"tie": QT_TRANSLATE_NOOP("Scores", "tie"),
          "close call": QT_TRANSLATE_NOOP("Scores", "close call")}
 UNITS = {"probability": QT_TRANSLATE_NOOP("Scores", "probability points"),
@@ -151,9 +151,9 @@ def space_words(space: str) -> str:
 
 
 def class_title(result, k: int) -> str:
-    """:func:`dida_view.core.figure.class_title` as the viewer shows it: the class's
+    """:func:`dida_view.render.figure.class_title` as the viewer shows it: the class's
     display name (:func:`class_name`), its score, and a translated close-call flag."""
-    from dida_view.core.scoretext import format_score, score_flags
+    from dida_view.render.scoretext import format_score, score_flags
 
     text = f"{class_name(result.labels[k])}  "
     text += format_score(float(result.scores[k]), result.score_space)
@@ -162,8 +162,8 @@ def class_title(result, k: int) -> str:
 
 
 def full_colour_words(top: float, space: str) -> str:
-    """:func:`dida_view.core.scoretext.full_colour_words` in the current language."""
-    from dida_view.core.scoretext import plain_number
+    """:func:`dida_view.render.scoretext.full_colour_words` in the current language."""
+    from dida_view.render.scoretext import plain_number
 
     unit = translate("Scores", UNITS[space]) if space in UNITS else space
     return translate("Scores", "full red = the class's score drops by {0} when that region "
@@ -179,7 +179,7 @@ def mask_words(fill: str) -> str:
     return translate("Scores", MASKS[fill]) if fill in MASKS else fill
 
 
-# the sentences of a result's note (dida_view.core.analysis and .scores), each a pattern of
+# the sentences of a result's note (dida_view.method.analysis and .scores), each a pattern of
 # the English sentence and its translatable template ({0}, {1}: the pattern's groups)
 NOTES = (
     (r"probability saturated \(top p = ([0-9.]+)\): showing (log-odds|logits), where masking "

@@ -1,0 +1,145 @@
+"""What the commands share: the model and analysis options, opening the model, the
+progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+
+class ProgressBar:
+    """A one-line bar with ETA on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.enabled = sys.stderr.isatty()
+        self.t0 = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        frac = done / total
+        elapsed = time.perf_counter() - self.t0
+        eta = elapsed / frac - elapsed if frac > 0 else 0.0
+        bar = "#" * int(30 * frac)
+        sys.stderr.write(f"\r{self.name[:30]:30s} [{bar:30s}] {done}/{total} ETA {eta:4.0f}s")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 90 + "\r")
+            sys.stderr.flush()
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    """The model and analysis options that ``analyze`` and ``report`` share."""
+    from dida_view.method.dida import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES, MASK_FILLS
+    from dida_view.model.scores import SCORE_SPACES
+
+    p.add_argument("--model", metavar="M.onnx",
+                   help="ONNX image classifier (default: the bundled model the first image's "
+                   "sidecar names, else the bundled real-data OCT model)")
+    p.add_argument("--output-name", metavar="NAME",
+                   help="the model's class-score output, when it has several")
+    p.add_argument("--grids", default="7,9,11,13,15,17,19,21", metavar="N,N,...",
+                   help="grid sizes, coarse to fine (default: the paper's 7,9,...,21)")
+    p.add_argument("--weights", metavar="W,W,...",
+                   help="blend weights, one per grid size (default: the paper's)")
+    p.add_argument("--mask", default="black", choices=MASK_FILLS, help="mask fill")
+    p.add_argument("--grid-geometry", default=DEFAULT_GRID_GEOMETRY, choices=GRID_GEOMETRIES,
+                   help="content: n x n cells over the image content; square: square cells, "
+                   "n along the content's longer side; input: n x n over the whole model "
+                   f"input (default: {DEFAULT_GRID_GEOMETRY})")
+    p.add_argument("--score", default="auto", choices=SCORE_SPACES,
+                   help="score space (auto: probability, or, when it saturates, logit for a "
+                   "model that outputs logits and log-odds for one that outputs probabilities; "
+                   "one space for the whole batch)")
+    p.add_argument("--engine", default="auto", choices=("auto", "full", "incremental"),
+                   help="full: run the whole model on every masked image; incremental: "
+                   "recompute only what a masked cell changes (the same maps to float "
+                   "precision); auto (default): incremental where a short measurement at "
+                   "the start finds it faster for this model")
+    p.add_argument("--batch-size", type=int, default=None, metavar="N",
+                   help="masked images per model run (default: chosen by measurement)")
+    p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
+    p.add_argument("--opacity", type=float, default=0.5, help="overlay opacity, 0..1")
+    p.add_argument("--cpu", action="store_true", help="run on the CPU even if a GPU is there")
+    p.add_argument("--no-cache", action="store_true",
+                   help="always recompute (default: reuse results of the same image, model "
+                   "and settings from the user's cache folder)")
+
+
+def check_numbers(args) -> None:
+    """The numeric settings, checked before any image (README, "Command line").
+
+    The rule: a bad setting is an error that names it, before any work, exit status 2
+    (``--gain nan``, ``--gain 0``, ``--opacity 2``, a negative weight, ``--top 0``); a
+    setting that one image cannot take (a grid finer than that image) is an error that
+    names the image, the others are analysed, exit status 1.
+    """
+    from dida_view.errors import DidaError
+
+    if getattr(args, "top", 1) < 1:
+        raise DidaError(f"--top must be >= 1, got {args.top}")
+    if not math.isfinite(args.gain) or args.gain <= 0:
+        raise DidaError(f"--gain must be a finite number > 0, got {args.gain}")
+    if not math.isfinite(args.opacity) or not 0.0 <= args.opacity <= 1.0:
+        raise DidaError(f"--opacity must be in 0..1, got {args.opacity}")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise DidaError(f"--batch-size must be >= 1, got {args.batch_size}")
+
+
+def open_model(args: argparse.Namespace, first_image: str | Path | None = None):
+    """(classifier, settings, model path) from :func:`add_model_options`' arguments.
+
+    With no ``--model``: the bundled model that ``first_image``'s sidecar names (a bundled
+    sample gets its own model), else the bundled real-data model
+    (:func:`dida_view.paths.model_for_image`).
+
+    Raises
+    ------
+    DidaError
+        A bad option value, or a model that cannot be opened.
+    """
+    from dida_view import paths
+    from dida_view.errors import DidaError, SettingsError
+    from dida_view.method import analysis
+    from dida_view.method.dida import parse_grid_sizes
+    from dida_view.model.onnx import OnnxClassifier
+
+    grids = parse_grid_sizes(args.grids)
+    weights = None
+    if args.weights:
+        try:
+            weights = tuple(float(w) for w in args.weights.split(","))
+        except ValueError:
+            raise DidaError(f"--weights: bad list {args.weights!r}: expected numbers "
+                            "like 1,2,3") from None
+    try:
+        settings = analysis.Settings(
+            grid_sizes=grids,
+            mask_fill=args.mask,
+            grid_geometry=args.grid_geometry,
+            score_space=args.score,
+            batch_size=args.batch_size,
+            weights=weights,
+            engine=args.engine,
+        )
+    except SettingsError as exc:
+        flag = "--weights" if "weight" in str(exc) else "--batch-size" if "batch" in \
+            str(exc) else "--grids"
+        raise DidaError(f"{flag}: {exc}") from None
+    check_numbers(args)
+    model_path = args.model or paths.model_for_image(first_image)
+    if model_path is None:
+        raise DidaError("no model: give --model M.onnx (no bundled model is installed)")
+    classifier = OnnxClassifier(model_path, output=args.output_name,
+                                device="cpu" if args.cpu else "auto")
+    if settings.engine != "full":  # split the graph while the images load
+        from dida_view.method.incremental import plan_future
+
+        plan_future(classifier)
+    return classifier, settings, model_path

@@ -1,0 +1,3 @@
+"""The case browser screen: the case table, the background queue that analyses the next
+cases, and the reading editor with its autosave. PySide6.
+"""

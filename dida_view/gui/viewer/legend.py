@@ -1,0 +1,104 @@
+"""The colour legend under the panels: what the colours mean, what full colour means in
+plain words (with the score's unit), and the score space in use."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from dida_view.gui.i18n import space_words, translate
+from dida_view.gui.viewer.panel import to_qimage
+from dida_view.render import images as render
+
+BAR_W, BAR_H = 160, 14
+
+
+class LegendStrip(QWidget):
+    """``blue [blue - black - red] red`` and, below, what full colour means.
+
+    The second line says the |d| at which a cell reaches full colour in plain words
+    (``full red = the class's score drops by 0.12 probability points when that region is
+    hidden``), because the same red can mean very different effects from one case to the
+    next. Also shows the score space in use, highlighted with its note when ``auto``
+    switched spaces.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 2, 8, 2)
+        outer.setSpacing(2)
+        lay = QHBoxLayout()
+        lay.setSpacing(8)
+        outer.addLayout(lay)
+        self._first_row = lay
+        bar = self.bar = QLabel()
+        self._set_bar(1)
+        bar.setToolTip(translate("Legend", "Colour of a cell by its d = score(original) - "
+                                           "score(cell masked)"))
+        left = QLabel(translate("Legend", "<b style='color:#1e5bff'>blue</b>: against the class"))
+        right = QLabel(translate("Legend", "<b style='color:#e00000'>red</b>: supports the class"))
+        mid = QLabel(translate("Legend", "no colour: no effect"))
+        self.space = QLabel()
+        self.space.setWordWrap(True)
+        self.space.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        lay.addWidget(left)
+        lay.addWidget(bar)
+        lay.addWidget(right)
+        lay.addWidget(QLabel("·"))
+        lay.addWidget(mid)
+        lay.addStretch(1)
+        self.scale = QLabel()
+        self.scale.setWordWrap(True)
+        self.scale.setToolTip(translate("Legend", "The |d| at which a cell reaches full colour "
+                                                  "(with the gain), "
+                              "in the score's own unit"))
+        f = self.scale.font()
+        f.setBold(True)
+        self.scale.setFont(f)
+        second = QHBoxLayout()
+        second.addWidget(self.space, 0, Qt.AlignmentFlag.AlignTop)
+        second.addWidget(self.scale, 1, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(second)
+        outer.addStretch(1)
+        self.space.setMinimumWidth(40)
+        self.setMinimumWidth(200)  # narrow windows clip the legend rather than grow
+        self.set_state(None, None, None)
+
+    def _set_bar(self, factor: int) -> None:
+        self.bar.setPixmap(QPixmap.fromImage(to_qimage(render.to_uint8(
+            render.legend_bar(BAR_W * factor, BAR_H * factor)))))
+
+    def set_large(self, px: int | None) -> None:
+        """Projector size (teaching mode): type of ``px`` pixels and a colour bar twice as
+        large; None: back to the normal size."""
+        if px:
+            f = QFont(self.font())
+            f.setPixelSize(px)
+            self.setFont(f)
+        else:
+            self.setFont(QFont())  # inherit the window's font again
+        self._set_bar(2 if px else 1)
+
+    def needed_width(self) -> int:
+        """The width below which the colour bar's row would be cut."""
+        m = self.layout().contentsMargins()
+        return self._first_row.sizeHint().width() + m.left() + m.right()
+
+    def set_state(self, space: str | None, note: str | None, full: str | None) -> None:
+        """Show the score space (and its note) and what full colour means (``full``)."""
+        self.scale.setText(full or "")
+        self.scale.setVisible(bool(full))
+        if space is None:
+            self.space.setText("")
+            self.space.setStyleSheet("")
+            return
+        text = translate("Legend", "Score: <b>{0}</b> ·").format(space_words(space))
+        self.space.setWordWrap(bool(note))
+        if note:
+            text += f" — {note}"
+            self.space.setStyleSheet("background:#fff3cd; color:#5c4400; padding:2px;")
+        else:
+            self.space.setStyleSheet("")
+        self.space.setText(text)

@@ -1,0 +1,261 @@
+"""Volumes in the main window: moving through the B-scans, analysing them, the evidence map.
+
+:class:`VolumeController` is the window's part for :class:`~dida_view.viewmodel.volume.
+VolumeModel` (``win.model.volume``). Moving to a B-scan shows its result at once when it
+was analysed before (the results are kept), else analyses it (the previous B-scan's run
+is cancelled). Analysis > Analyse All B-scans queues every missing B-scan on the one
+worker, behind each other, with progress in the scan bar; Esc cancels them. Once all are
+analysed, the localizer panel shows the volume evidence map, which File > Export Evidence
+Map writes as a PNG and an npz.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog
+
+from dida_view.errors import DidaError
+from dida_view.gui.i18n import translate
+from dida_view.gui.volume.widgets import LocalizerView, ScanBar
+from dida_view.method.analysis import CONSTANT_NOTE
+from dida_view.method.dida import DidaResult
+from dida_view.render import enface, export
+from dida_view.viewmodel.viewer import work_of
+
+
+class VolumeController(QObject):
+    """The scan bar, the localizer panel and the per-B-scan runs of a main window."""
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.win, self.vol = win, win.model.volume
+        self.bar, self.localizer = ScanBar(), LocalizerView()
+        self.localizer.hide()
+        self.runs: dict[int, int] = {}  # job id -> B-scan index
+        self.batch: set[int] = set()  # the queued jobs of Analyse All B-scans
+        host, w = win.host, win.host.worker
+        host.run_queued.connect(self._on_run_queued)
+        w.finished.connect(self._on_finished)
+        w.failed.connect(self._on_failed)
+        w.cancelled.connect(self._on_ended)
+        self.bar.index_changed.connect(self.go_to)
+        self.localizer.line_clicked.connect(self.go_to)
+        self.vol.scan_event.connect(lambda _scan: self._on_scan())
+        self.vol.results_event.connect(lambda _i: self._on_results())
+        self.vol.identifiers_event.connect(lambda _on: self._on_identifiers())
+        ev = win.model.events
+        ev.model.connect(lambda _clf: self._drop_results())
+        self._settings = win.model.settings
+        ev.settings.connect(self._on_settings)
+        ev.display.connect(lambda _v: self.show_localizer())
+        ev.result.connect(lambda res: self.bar.show_notes(
+            (CONSTANT_NOTE,) if res is not None and res.meta.get("constant") else ()))
+
+    # -- the scan and its B-scans -----------------------------------------------------------
+    def _on_scan(self) -> None:
+        self.runs.clear()
+        self.batch.clear()
+        v = self.vol
+        self.bar.show_scan(v.count(), v.index, v.scan.notes if v.scan is not None else ())
+        self._show_progress()
+        self.show_localizer()
+
+    def _on_identifiers(self) -> None:
+        self.bar.show_identifiers(self.vol.identifier_text())
+        action = getattr(self.win.actions_, "show_identifiers", None)
+        if action is not None and action.isChecked() != self.vol.show_identifiers:
+            action.blockSignals(True)
+            action.setChecked(self.vol.show_identifiers)
+            action.blockSignals(False)
+
+    def step(self, delta: int) -> None:
+        """View > Next / Previous B-scan (PgDn / PgUp)."""
+        if self.vol.is_volume():
+            self.go_to(self.vol.index + delta)
+
+    def go_to(self, index: int) -> None:
+        """Show B-scan ``index``: its kept result at once, else analyse it."""
+        v, win = self.vol, self.win
+        if not v.go_to(index):
+            return
+        try:
+            image = v.image()
+        except DidaError as exc:
+            win.show_error(translate("Volume", "Cannot read B-scan"), str(exc))
+            return
+        self.bar.show_index(v.index, v.count())
+        self.localizer.set_current(v.index)
+        m = win.model
+        win.host.worker.cancel_jobs([win.run_id])  # the previous B-scan's run, not the batch
+        win.run_id = 0
+        win._set_activity(running=False)
+        m.set_image(image, m.image_path, m.diagnosis, m.note)
+        kept = v.results.get(v.index)
+        waiting = [job for job, i in self.runs.items() if i == v.index and job in self.batch]
+        if kept is not None:
+            m.set_result(kept)
+            win.status.message(translate("Volume", "B-scan {0}: analysed before").format(
+                v.index + 1))
+        elif waiting:  # Analyse All has it queued: show that run when it comes
+            win.run_id = waiting[0]
+            win._set_activity(running=True)
+            win.status.start(m.settings.grid_sizes)
+        elif m.classifier is not None and not win.model_job:
+            job = win.host.queue(m.classifier, image, m.settings)
+            self.runs[job] = v.index
+            win.run_id = job
+            win._set_activity(running=True)
+            win.status.start(m.settings.grid_sizes)
+        win._maybe_settled()
+
+    # -- runs -------------------------------------------------------------------------------
+    def _on_run_queued(self, job: int) -> None:
+        """The window queued a run of the image on screen (every earlier one cancelled)."""
+        if self.vol.scan is not None:
+            self.runs[job] = self.vol.index
+
+    def _on_finished(self, job: int, result: DidaResult) -> None:
+        i = self.runs.pop(job, None)
+        if i is None:
+            return
+        in_batch = job in self.batch
+        self.batch.discard(job)
+        self.vol.add_result(i, result)
+        m, win = self.win.model, self.win
+        if in_batch and i == self.vol.index and not win.running and \
+                (m.result is None or not m.result.complete):
+            m.set_result(result)  # the B-scan on screen, done by Analyse All
+        self._show_progress()
+
+    def _on_failed(self, job: int, message: str) -> None:
+        i = self.runs.get(job)
+        if job in self.batch and i is not None:  # the window reports its own run's failure
+            self.win.status.message(translate(
+                "Volume", "B-scan {0} not analysed: {1}").format(i + 1, message))
+        self._on_ended(job)
+
+    def _on_ended(self, job: int) -> None:
+        if self.runs.pop(job, None) is not None:
+            self.batch.discard(job)
+            self._show_progress()
+
+    def _drop_results(self) -> None:
+        self.vol.clear_results()
+
+    def _on_settings(self, settings) -> None:
+        """New weights re-make the evidence map; settings that change d drop the results."""
+        old, self._settings = self._settings, settings
+        if work_of(old) == work_of(settings):
+            self.vol.reweight(settings.blend_weights())
+        else:
+            self.vol.clear_results()
+
+    def analyse_all(self) -> None:
+        """Analysis > Analyse All B-scans: queue every B-scan not analysed yet."""
+        v, win, m = self.vol, self.win, self.win.model
+        if not v.is_volume():
+            win.show_error(translate("Volume", "Not a volume"), translate(
+                "Volume", "Open a volume (multi-frame DICOM, multi-page TIFF, vendor file) first."))
+            return
+        if m.classifier is None:
+            win.show_error(translate("Volume", "No model"),
+                           translate("Volume", "Open a model first (File ▸ Open Model…)."))
+            return
+        busy = set(self.runs.values())
+        for i in v.missing():
+            if i in busy:
+                continue
+            # read on the worker thread (Slices are thread-safe), not here
+            job = win.host.queue(m.classifier, lambda i=i, s=v.scan: s.image(i), m.settings)
+            self.runs[job] = i
+            self.batch.add(job)
+        self._show_progress()
+
+    def cancel(self) -> bool:
+        """Cancel Analyse All B-scans (the B-scans done so far are kept); True if any."""
+        if not self.batch:
+            return False
+        self.win.host.worker.cancel_jobs([j for j in self.batch if j != self.win.run_id])
+        for job in list(self.batch):
+            if job != self.win.run_id:
+                self.runs.pop(job, None)
+        self.batch.clear()
+        self._show_progress()
+        return True
+
+    def _show_progress(self) -> None:
+        v = self.vol
+        self.bar.show_progress(len(v.profiles), v.count(), bool(self.batch))
+
+    # -- the localizer and the evidence map -------------------------------------------------
+    def _on_results(self) -> None:
+        self._show_progress()
+        if self.vol.all_done():
+            self.show_localizer()
+            if not self.batch:
+                self.win.status.message(translate(
+                    "Volume", "Every B-scan analysed: the volume evidence map is in the localizer "
+                    "panel"))
+        elif self.localizer.title not in ("", translate("Volume", "Localizer")):  # the map
+            self.show_localizer()
+
+    def evidence_picture(self) -> np.ndarray | None:
+        """The volume evidence map as drawn (uint8 RGB), or None until all are analysed."""
+        emap = self.vol.evidence_map()
+        if emap is None:
+            return None
+        scan = self.vol.scan
+        return enface.draw_evidence_map(emap, scan.localizer, gain=self.win.model.gain)
+
+    def show_localizer(self) -> None:
+        """The evidence map when every B-scan is analysed, else the localizer, else none."""
+        v = self.vol
+        scan = v.scan
+        loc = scan.localizer if scan is not None else None
+        lines = loc.lines if loc is not None else ()
+        picture = self.evidence_picture() if scan is not None else None
+        if picture is not None:
+            emap = v.evidence_map()
+            title = translate("Volume", "Evidence for {0} (all B-scans)").format(emap.label)
+            self.localizer.set_picture(picture, lines, title,
+                                       stacked_rows=0 if lines else v.count())
+        elif loc is not None:
+            self.localizer.set_picture(loc.image, lines, translate("Volume", "Localizer"))
+        else:
+            self.localizer.set_picture(None)
+        self.localizer.set_current(v.index)
+        self.localizer.setVisible(self.localizer.has_picture())
+
+    def ask_export(self) -> None:
+        """File > Export Evidence Map: ``<case>_evidence.png`` and ``.npz``."""
+        if self.vol.evidence_map() is None:
+            self.win.show_error(translate("Volume", "No evidence map"), translate(
+                "Volume", "Open a volume and analyse all its B-scans first (Analysis ▸ Analyse All "
+                "B-scans)."))
+            return
+        folder = self.win.exporter._folder() or "."
+        path, _ = QFileDialog.getSaveFileName(
+            self.win, translate("Volume", "Export evidence map"),
+            str(Path(folder) / f"{self.vol.case_id()}_evidence.png"),
+            translate("Volume", "PNG images (*.png)"))
+        if path:
+            try:
+                png, _npz = self.export(path)
+            except OSError as exc:
+                self.win.show_error(translate("Volume", "Cannot export"), translate(
+                    "Volume", "{0}: cannot write ({1})").format(exc.filename or path,
+                                                               exc.strerror or exc))
+                return
+            self.win.status.message(translate("Volume", "Saved {0} and its .npz").format(png))
+
+    def export(self, path: str | Path) -> tuple[Path, Path]:
+        """Write the evidence map as ``path`` (PNG) and the same stem ``.npz``."""
+        emap, picture = self.vol.evidence_map(), self.evidence_picture()
+        assert emap is not None and picture is not None
+        png = export.save_png(picture, Path(path).with_suffix(".png"))
+        npz = png.with_suffix(".npz")
+        np.savez_compressed(npz, **enface.npz_arrays(emap, self.vol.scan.localizer))
+        return png, npz

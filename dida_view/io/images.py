@@ -1,0 +1,251 @@
+"""Reading images and their diagnosis sidecars."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import struct
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from dida_view.errors import ImageError
+from dida_view.io import intensity
+from dida_view.io.limits import check_pixels
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pgm")
+# everything load_scan opens (the vendor formats need the `oct` extra)
+SCAN_SUFFIXES = IMAGE_SUFFIXES + (".dcm", ".dicom", ".vol", ".e2e", ".xml", ".fda", ".fds",
+                                  ".img")
+
+
+def open_pages(p: Path):
+    """The pages of a Pillow image file: ``(count, read, notes, format)``.
+
+    A multi-page TIFF is a volume, one B-scan per page (``format`` ``"tiff-pages"``),
+    windowed by the rule its middle page calls for, so that all pages compare. Other
+    multi-frame files (GIF, APNG, WebP animations) give their first frame, with a note.
+    ``read(i)`` returns page ``i`` as uint8.
+    """
+    with _opened(p) as im:
+        frames = int(getattr(im, "n_frames", 1) or 1)
+        is_tiff = im.format == "TIFF"
+        count = frames if is_tiff else 1
+        extra = [] if is_tiff or frames == 1 else [
+            f"animated image: only its first of {frames} frames is analysed"]
+        probe = count // 2
+        raw, alpha = _page(p, im, probe)
+        whole = raw
+        if count > 1 and raw.dtype.kind in "iu" and raw.dtype != np.uint8:
+            whole = _value_range(p, im, count, raw.dtype)  # integers: every page's range
+        windowing = intensity.plan(whole, bits=png_sbit(p), source="sBIT")
+        del whole
+    # windowed after Pillow's copy is closed: a 12000 x 12000 float image is 576 MB each
+    first, notes = _finish(p, raw, alpha, windowing)
+    del raw, alpha
+    if count > 1 and windowing.note:
+        on = "all pages" if windowing.kind != "percentile" else f"page {probe + 1}"
+        notes = (f"{notes[0]} (decided on {on}, for all {count} pages)", *notes[1:])
+
+    # a single image is not read twice, unless it is large: then the caller's reference
+    # is the only one, and memory is freed when the caller lets it go
+    held = [first] if count == 1 and first.nbytes <= SMALL_BYTES else []
+
+    handed = [first] if count == 1 else []
+
+    def read(i: int) -> np.ndarray:
+        if held:
+            return held[0]
+        if handed:  # the first read hands out the picture already read, once
+            return handed.pop()
+        with _opened(p) as im:
+            raw, alpha = _page(p, im, i)
+        return _finish(p, raw, alpha, windowing)[0]
+
+    return count, read, (*notes, *extra), "tiff-pages" if count > 1 else "image"
+
+
+def _value_range(p: Path, im: Image.Image, count: int, dtype) -> np.ndarray:
+    """The smallest and largest value over all pages, read one page at a time."""
+    lo, hi = None, None
+    for i in range(count):
+        a = _page(p, im, i)[0]
+        lo = a.min() if lo is None else min(lo, a.min())
+        hi = a.max() if hi is None else max(hi, a.max())
+    return np.array([lo, hi], dtype=dtype)
+
+
+SMALL_BYTES = 64 << 20  # pictures up to this size stay in memory once read
+
+
+def _page(p: Path, im: Image.Image, i: int):
+    with warnings.catch_warnings():  # Pillow's bomb warning: check_pixels is the rule
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        if i or im.tell():
+            im.seek(i)
+        check_pixels(p, im.size[1], im.size[0])
+        im.load()
+    if im.size[0] * im.size[1] > Image.MAX_IMAGE_PIXELS:
+        warnings.warn(f"very large image: {im.size[0]} x {im.size[1]} pixels, analysed in "
+                      "bounded memory and reduced for the figures", UserWarning, stacklevel=2)
+    if im.getexif().get(0x0112, 1) not in (0, 1):  # EXIF orientation; else no copy made
+        im = ImageOps.exif_transpose(im)
+    return frame_data(im)
+
+
+def _finish(p: Path, raw: np.ndarray, alpha: np.ndarray | None,
+            windowing: intensity.Windowing) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Window ``raw``, composite ``alpha``, and drop a grey picture's colour channels."""
+    notes = [windowing.note] if windowing.note else []
+    img = windowing.apply(raw)
+    if alpha is not None:
+        img, note = intensity.composite_alpha(img, alpha)
+        notes += [note] if note else []
+    if img.ndim == 3 and _is_grey(img):
+        img = np.ascontiguousarray(img[..., 0])  # a grey picture stored as RGB (e.g. JPEG)
+    return img, tuple(notes)
+
+
+def check_path(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise ImageError(f"{p}: no such file")
+    if p.is_dir():
+        raise ImageError(f"{p}: is a folder, not an image")
+    return p
+
+
+@contextlib.contextmanager
+def _opened(p: Path):
+    """``Image.open(p)``, with Pillow's exceptions as one-line :class:`ImageError`."""
+    try:
+        with warnings.catch_warnings():  # our own limit (check_pixels) is the rule
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(p)
+        with opened as im:
+            yield im
+    except ImageError as exc:  # from the intensity rules: name the file
+        if str(exc).startswith(str(p)):
+            raise
+        raise ImageError(f"{p}: {exc}") from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{p}: not an image file (or a format Pillow cannot read)") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"{p}: image too large ({_short(exc)})") from None
+    except MemoryError:
+        raise ImageError(f"{p}: not enough memory to read this image") from None
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError,
+            TypeError, KeyError, ZeroDivisionError) as exc:
+        raise ImageError(f"{p}: cannot read image ({_short(exc)})") from None
+
+
+def frame_data(im: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pixel values of a Pillow frame as read, and its alpha (uint8) or None.
+
+    Grey and 16-bit/float frames come as (H, W) of their own dtype; colour as uint8
+    (H, W, 3). Palette images become grey when their palette is grey.
+    """
+    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F", "I;16S"):
+        return _as_array(im), None
+    if im.mode == "P" and "transparency" in im.info:
+        im = im.convert("RGBA")
+    if im.mode in ("LA", "La", "PA"):
+        la = np.asarray(im.convert("LA"), dtype=np.uint8)
+        return np.ascontiguousarray(la[..., 0]), np.ascontiguousarray(la[..., 1])
+    if im.mode in ("RGBA", "RGBa"):
+        rgba = np.asarray(im.convert("RGBA"), dtype=np.uint8)
+        return np.ascontiguousarray(rgba[..., :3]), np.ascontiguousarray(rgba[..., 3])
+    if im.mode in ("L", "RGB"):  # no converted copy of a large image
+        return _as_array(im), None
+    if im.mode == "1" or (im.mode == "P" and not _palette_is_colour(im)):
+        return np.asarray(im.convert("L"), dtype=np.uint8), None
+    return np.asarray(im.convert("RGB"), dtype=np.uint8), None
+
+
+def _as_array(im: Image.Image) -> np.ndarray:
+    """``np.asarray(im)``, in row bands for a large image.
+
+    ``np.asarray`` goes through ``Image.tobytes``, which holds the bytes twice while it
+    joins them: for a 12000 x 12000 RGB image that is 0.9 GB on top of Pillow's own copy.
+    """
+    w, h = im.size
+    if w * h <= 1 << 22:
+        return np.asarray(im)
+    first = np.asarray(im.crop((0, 0, w, 1)))
+    out = np.empty((h,) + first.shape[1:], dtype=first.dtype)
+    rows = max(1, (1 << 22) // w)
+    for r in range(0, h, rows):
+        out[r:r + rows] = np.asarray(im.crop((0, r, w, min(h, r + rows))))
+    return out
+
+
+def png_sbit(p: Path) -> int | None:
+    """The significant bits a PNG states in its ``sBIT`` chunk (largest channel), or None.
+
+    Pillow does not read ``sBIT``; the chunks before the image data are walked here.
+    """
+    try:
+        with open(p, "rb") as f:
+            if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                return None
+            for _ in range(64):
+                head = f.read(8)
+                if len(head) < 8:
+                    return None
+                length, kind = struct.unpack(">I4s", head)
+                if kind in (b"IDAT", b"IEND"):
+                    return None
+                if kind == b"sBIT":
+                    data = f.read(min(length, 4))
+                    return max(data) if data else None
+                f.seek(length + 4, 1)
+    except OSError:
+        return None
+    return None
+
+
+def _is_grey(rgb: np.ndarray) -> bool:
+    if not rgb.shape[0]:
+        return False
+    rows = max(1, (1 << 21) // max(1, rgb.shape[1]))
+    for r in range(0, rgb.shape[0], rows):
+        band = rgb[r:r + rows]
+        if not (np.array_equal(band[..., 0], band[..., 1])
+                and np.array_equal(band[..., 1], band[..., 2])):
+            return False
+    return True
+
+
+def _palette_is_colour(im: Image.Image) -> bool:
+    pal = np.asarray(im.convert("RGB"))
+    grey = np.array_equal(pal[..., 0], pal[..., 1]) and np.array_equal(pal[..., 1], pal[..., 2])
+    return not grey
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def sidecar_path(image_path: str | Path) -> Path:
+    """The diagnosis sidecar of an image: ``<stem>.json`` in the same folder."""
+    p = Path(image_path)
+    return p.with_suffix(".json")
+
+
+def read_diagnosis(image_path: str | Path) -> str | None:
+    """The clinician's diagnosis for an image, from its sidecar (``{"diagnosis": ...}``).
+
+    A missing sidecar gives ``None``; a broken one too (the diagnosis is only a label).
+    """
+    p = sidecar_path(image_path)
+    if not p.is_file():
+        return None
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("diagnosis") if isinstance(data, dict) else None
+    return str(value) if value else None

@@ -1,0 +1,153 @@
+"""Vendor OCT volumes through the optional ``oct`` extra (``pip install 'dida-view[oct]'``).
+
+* eyepy: Heidelberg ``.vol``, HEYEX XML exports (``.xml``), Heidelberg ``.e2e``, Topcon
+  ``.fda``;
+* OCT-Converter: Topcon ``.fds``, Zeiss ``.img``.
+
+These libraries do the parsing; nothing here reads a vendor format itself. They read a
+file whole, so files above :data:`~dida_view.io.limits.MAX_VENDOR_FILE_BYTES` are
+refused. The libraries' log messages become the scan's notes (one line each), and the
+patient identifiers they expose are kept apart like DICOM's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+from pathlib import Path
+
+import numpy as np
+
+from dida_view.errors import ImageError
+from dida_view.io import intensity
+from dida_view.io.liblogs import library_logs
+from dida_view.io.limits import MAX_VENDOR_FILE_BYTES, check_pixels
+from dida_view.io.scan import Localizer, Scan, Slices
+
+# suffix -> (what it is, library, loader name)
+FORMATS = {
+    ".vol": ("Heidelberg .vol", "eyepy", "import_heyex_vol"),
+    ".e2e": ("Heidelberg .e2e", "eyepy", "import_heyex_e2e"),
+    ".xml": ("HEYEX XML export", "eyepy", "import_heyex_xml"),
+    ".fda": ("Topcon .fda", "eyepy", "import_topcon_fda"),
+    ".fds": ("Topcon .fds", "oct_converter", "FDS"),
+    ".img": ("Zeiss .img", "oct_converter", "IMG"),
+}
+
+
+def is_vendor(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS
+
+
+def _library(path: Path, name: str, what: str):
+    # imported by name: the frozen app (PyInstaller) must not pull in the optional extra
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise ImageError(f"{path}: reading a {what} needs the optional 'oct' extra "
+                         "(pip install 'dida-view[oct]')") from None
+
+
+def open_vendor(path: Path):
+    """Read a vendor volume as a :class:`~dida_view.io.scan.Scan`.
+
+    Raises
+    ------
+    ImageError
+        The extra is missing, the file is too large, or the library cannot read it.
+    """
+    what, lib_name, loader = FORMATS[path.suffix.lower()]
+    size = path.stat().st_size
+    if size > MAX_VENDOR_FILE_BYTES:
+        raise ImageError(f"{path}: {what} of {size / 2**20:.0f} MB is larger than the limit "
+                         f"of {MAX_VENDOR_FILE_BYTES / 2**20:.0f} MB")
+    lib = _library(path, lib_name, what)
+    with library_logs(lib_name) as logs:
+        try:
+            if lib_name == "eyepy":
+                data, localizer, spacing, ids, notes = _eyepy(lib, loader, path)
+            else:
+                data, localizer, spacing, ids, notes = _oct_converter(lib, loader, path)
+        except ImageError:
+            raise
+        except MemoryError:
+            raise ImageError(f"{path}: {what} too large to read in memory") from None
+        except Exception as exc:  # the libraries raise anything on a broken file
+            text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise ImageError(f"{path}: cannot read {what} ({text})") from None
+    return _scan(path, what, data, localizer, spacing, ids,
+                 [*notes, *(f"{lib_name}: {m}" for m in logs)])
+
+
+def _scan(path, what, data, localizer, spacing, ids, notes):
+
+    if data.ndim != 3 or data.shape[0] < 1:
+        raise ImageError(f"{path}: {what} without B-scans")
+    check_pixels(path, data.shape[1], data.shape[2])
+    windowing = intensity.plan(data[data.shape[0] // 2])
+    notes = [*notes, *([windowing.note] if windowing.note else [])]
+    loc = None
+    if localizer is not None:
+        image, lines = localizer
+        loc = Localizer(image=intensity.plan(image).apply(image), lines=lines)
+
+    def read(i: int) -> np.ndarray:
+        return windowing.apply(np.asarray(data[i]))
+
+    with open(path, "rb") as f:
+        case_id = "oct-" + hashlib.sha256(f.read(1 << 16)).hexdigest()[:12]
+    return Scan(path=path, slices=Slices(data.shape[0], read), notes=tuple(notes),
+                format=what, case_id=case_id,
+                pixel_spacing=spacing[:2] if spacing[0] and spacing[1] else None,
+                slice_spacing=spacing[2], localizer=loc, _identifiers=ids)
+
+
+def _eyepy(eyepy, loader: str, path: Path):
+    volume = getattr(eyepy, loader)(path)
+    data = np.asarray(volume.data)
+    meta = volume.meta
+    spacing = tuple(float(meta.get(k) or 0) or None for k in ("scale_y", "scale_x", "scale_z"))
+    localizer = None
+    loc = getattr(volume, "localizer", None)
+    if loc is not None and getattr(loc, "data", None) is not None:
+        image = np.asarray(loc.data)
+        localizer = (image, _eyepy_lines(meta, loc.meta, data.shape))
+    notes = []
+    if str(meta.get("intensity_transform", "default")) != "default":
+        notes.append(f"intensities as eyepy shows them ({meta['intensity_transform']!r} "
+                     "transform, the vendor's contrast)")
+    return data, localizer, spacing, {}, notes
+
+
+def _eyepy_lines(meta, loc_meta, shape):
+    """Each B-scan's (x0, y0, x1, y1) on the localizer, from its start/end in mm."""
+    bscans = meta.get("bscan_meta") or []
+    sx, sy = float(loc_meta.get("scale_x") or 0), float(loc_meta.get("scale_y") or 0)
+    if len(bscans) != shape[0] or not sx or not sy:
+        return ()
+    lines = []
+    for b in bscans:
+        (x0, y0), (x1, y1) = b["start_pos"], b["end_pos"]
+        if b.get("pos_unit", "mm") == "mm":
+            x0, x1, y0, y1 = x0 / sx, x1 / sx, y0 / sy, y1 / sy
+        lines.append((float(x0), float(y0), float(x1), float(y1)))
+    return tuple(lines)
+
+
+def _oct_converter(module, loader: str, path: Path):
+    reader = getattr(module, loader)(str(path))
+    vol = reader.read_oct_volume()
+    vol = vol[0] if isinstance(vol, list) else vol
+    data = np.stack([np.asarray(b) for b in vol.volume], 0)
+    localizer = None
+    with contextlib.suppress(Exception):  # not every file has a fundus image
+        fundus = reader.read_fundus_image()
+        fundus = fundus[0] if isinstance(fundus, list) else fundus
+        localizer = (np.asarray(fundus.image), ())
+    spacing = getattr(vol, "pixel_spacing", None)
+    try:
+        spacing = (float(spacing[1]), float(spacing[0]), float(spacing[2]))
+    except (TypeError, IndexError, ValueError):
+        spacing = (None, None, None)
+    return data, localizer, spacing, {}, []

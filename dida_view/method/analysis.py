@@ -1,0 +1,295 @@
+"""One analysis: image + classifier + settings -> :class:`DidaResult`.
+
+This is the pipeline both the CLI and the GUI call: preprocessing, the base inference,
+the score space and the engine. Pictures of a result: :mod:`dida_view.render.maps`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from dida_view.errors import DidaError, ModelError, SettingsError
+from dida_view.io.intensity import is_constant
+from dida_view.method import blend, engines
+from dida_view.method.batching import BatchTuner
+from dida_view.method.cache import ResultCache, result_key
+from dida_view.method.dida import (
+    DEFAULT_GRID_GEOMETRY,
+    DEFAULT_GRID_SIZES,
+    MASK_FILLS,
+    CancelCallback,
+    DidaResult,
+    GridCallback,
+    ProgressCallback,
+    check_geometry,
+    grid_box_for,
+    make_fill,
+    parse_grid_sizes,
+    run_dida,
+)
+from dida_view.model.onnx import Classifier
+from dida_view.model.preprocess import prepare
+from dida_view.model.scores import (
+    SCORE_SPACES,
+    pinned_classes,
+    pinned_note,
+    resolve_space,
+    to_space,
+)
+
+BATCH = 16  # masked cells per run in auto's measurement of the engines, unless set
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user chooses for an analysis.
+
+    ``weights=None``: the paper's weights. ``batch_size=None``: chosen by measurement
+    (:class:`~dida_view.method.batching.BatchTuner`, see ``analyze(tuner=...)``).
+    ``engine``: ``full`` inference of every masked image, ``incremental`` (recompute only
+    what a masked cell changes, :mod:`dida_view.method.incremental`; the same ``d`` to float
+    precision) or ``auto`` (incremental where it is measured faster for the model). Not
+    part of the result cache's key: every engine gives the same result.
+    ``grid_geometry``: where the grids lie and how many cells they have (``content``,
+    ``square``, ``input``; :mod:`dida_view.method.dida`).
+    """
+
+    grid_sizes: tuple[int, ...] = DEFAULT_GRID_SIZES
+    mask_fill: str = "black"
+    score_space: str = "auto"
+    batch_size: int | None = None
+    weights: tuple[float, ...] | None = None
+    engine: str = "auto"
+    grid_geometry: str = DEFAULT_GRID_GEOMETRY
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "grid_sizes", parse_grid_sizes(list(self.grid_sizes)))
+        check_geometry(self.grid_geometry)
+        if self.mask_fill not in MASK_FILLS:
+            raise SettingsError(
+                f"bad mask fill {self.mask_fill!r}: expected one of {', '.join(MASK_FILLS)}"
+            )
+        if self.score_space not in SCORE_SPACES:
+            raise SettingsError(
+                f"bad score space {self.score_space!r}: expected one of {', '.join(SCORE_SPACES)}"
+            )
+        if self.engine not in engines.ENGINES:
+            raise SettingsError(
+                f"bad engine {self.engine!r}: expected one of {', '.join(engines.ENGINES)}"
+            )
+        if self.batch_size is not None and int(self.batch_size) < 1:
+            raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
+        if self.weights is not None:
+            blend.normalise_weights(self.weights, len(self.grid_sizes))
+
+    def blend_weights(self) -> np.ndarray:
+        if self.weights is None:
+            return blend.paper_weights(len(self.grid_sizes))
+        return blend.normalise_weights(self.weights, len(self.grid_sizes))
+
+
+def analyze(
+    classifier: Classifier,
+    image: np.ndarray,
+    settings: Settings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCallback | None = None,
+    on_grid: GridCallback | None = None,
+    on_start: Callable[[DidaResult], None] | None = None,
+    cache: ResultCache | None = None,
+    tuner: BatchTuner | None = None,
+) -> DidaResult:
+    """Run DiDA for ``image`` (uint8 grey or RGB, any size) with ``classifier``.
+
+    ``on_start(partial)`` is called after the one unmasked inference with a result that
+    has the scores, the score space and no grids yet, so a viewer can show the ranking
+    before the first grid is done. The other callbacks are those of
+    :func:`~dida_view.method.dida.run_dida`. With a ``cache``, a result seen before (same
+    pixels, model and settings) comes back at once, through the same callbacks, marked
+    ``from_cache`` with the time the lookup took. ``tuner``: a
+    :class:`~dida_view.method.batching.BatchTuner` the caller keeps for this classifier, so
+    the batch size found by one analysis serves the next (default: a fresh one).
+
+    Raises
+    ------
+    ModelError
+        When the model's files changed on disk since the classifier opened them: its
+        session holds the old weights, and its fingerprint would no longer name them.
+    """
+    settings = settings or Settings()
+    changed = getattr(classifier, "changed_on_disk", None)
+    if changed is not None and changed():
+        raise ModelError(
+            f"{getattr(classifier, 'path', 'the model')}: its files changed on disk since it "
+            "was opened; open the model again")
+    key = None
+    fingerprint = getattr(classifier, "fingerprint", None)
+    if cache is not None and fingerprint:
+        t0 = time.perf_counter()
+        key = result_key(np.asarray(image), fingerprint, {
+            "grids": list(settings.grid_sizes), "mask": settings.mask_fill,
+            "score": settings.score_space, "geometry": settings.grid_geometry})
+        hit = cache.get(key)
+        if hit is not None:
+            hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
+                          lookup_seconds=time.perf_counter() - t0)
+            return _replay(hit, progress, on_grid, on_start)
+    if settings.engine == "incremental":
+        engines.incremental.plan_future(classifier)  # split while the image is prepared
+    prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
+    base_raw = classifier.raw(prep.pixels[None])[0]
+    space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
+    base_scores = to_space(base_raw[None], space, classifier.outputs_probabilities)[0]
+    pinned = pinned_classes(base_raw, classifier.outputs_probabilities)
+    if note and int(np.argmax(base_raw)) in pinned:  # no space can keep that promise
+        note = f"probability saturated: showing {space}"
+    notes = [n for n in (note, pinned_note(pinned, list(classifier.labels))) if n]
+    fields = {
+        "labels": list(classifier.labels),
+        "score_space": space,
+        "weights": settings.blend_weights(),
+        "probabilities": to_space(base_raw[None], "probability",
+                                  classifier.outputs_probabilities)[0],
+        "note": "; ".join(notes) or None,
+        "saturated": pinned,
+    }
+    meta = {
+        "score_space_requested": settings.score_space,
+        "original_size": prep.original_size,
+        "preprocessing": classifier.preprocessing.to_dict(),
+    }
+    constant = is_constant(image)  # nothing to find: every map is 0 without a masked run
+    if constant:
+        fields["note"] = "; ".join([*notes, CONSTANT_NOTE])
+    if on_start is not None:
+        input_size = (int(prep.pixels.shape[0]), int(prep.pixels.shape[1]))
+        on_start(DidaResult(
+            scores=base_scores, grid_sizes=settings.grid_sizes, d={}, evaluations=0,
+            seconds=0.0, mask_fill=settings.mask_fill, box=prep.box, input_size=input_size,
+            meta=meta, grid_box=grid_box_for(prep.box, input_size, settings.grid_geometry),
+            grid_geometry=settings.grid_geometry, **fields))
+
+    if constant:
+        result = _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid)
+        if key is not None:
+            cache.put(key, result)
+        return result
+
+    def predict(batch: np.ndarray) -> np.ndarray:
+        return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
+
+    runner = None
+    if settings.engine != "full":  # the batch size stays the tuner's: it measures either
+        runner = engines.MaskedRunner(
+            classifier, prep.pixels, make_fill(prep.pixels, prep.box, settings.mask_fill),
+            prep.box, settings.engine, int(settings.batch_size or BATCH), base_scores,
+            lambda raw: to_space(raw, space, classifier.outputs_probabilities),
+            split_after=settings.grid_sizes[0] ** 2)
+    batching = _batching(classifier, settings, tuner)
+    if runner is not None and isinstance(batching, BatchTuner):
+        batching = engines.RunnerBatches(runner, batching)
+    run = run_dida(
+        predict,
+        prep.pixels,
+        box=prep.box,
+        grid_sizes=settings.grid_sizes,
+        mask_fill=settings.mask_fill,
+        grid_geometry=settings.grid_geometry,
+        batch_size=batching,
+        base_scores=base_scores,
+        progress=progress,
+        cancel=cancel,
+        on_grid=on_grid,
+        predict_cells=runner,
+    )
+    engine, engine_note = runner.outcome() if runner else ("full", None)
+    meta.update(engine=engine, engine_note=engine_note)
+    result = replace(run, meta={**run.meta, **meta}, **fields)
+    if key is not None:
+        cache.put(key, result)
+    return result
+
+
+CONSTANT_NOTE = ("constant image (every pixel the same): no structure to explain, "
+                 "so every map is 0 and no masked inference was run")
+
+
+def _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid):
+    """The result for a constant image: ``d`` is 0 for every cell, without a model run.
+
+    Every cell of a constant image looks like every other: no cell can carry evidence
+    that another does not, so DiDA has nothing to show; masking would only measure how the
+    model reacts to a dark square on a blank picture.
+    """
+    box = prep.box
+    too_fine = [n for n in settings.grid_sizes if n > min(box.height, box.width)]
+    if too_fine:
+        raise SettingsError(f"grid size {too_fine[0]} is finer than the image content "
+                            f"({box.height} x {box.width} pixels)")
+    n_classes = len(fields["labels"])
+    d = {n: np.zeros((n_classes, n, n), np.float32) for n in settings.grid_sizes}
+    total = sum(n * n for n in settings.grid_sizes)
+    for n in settings.grid_sizes:
+        if on_grid is not None:
+            on_grid(n, d[n])
+    if progress is not None:
+        progress(total, total)
+    return DidaResult(
+        scores=base_scores, grid_sizes=settings.grid_sizes, d=d, evaluations=0, seconds=0.0,
+        mask_fill=settings.mask_fill, box=prep.box,
+        input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
+        meta={**meta, "constant": True}, **fields)
+
+
+def batch_score_space(
+    classifier: Classifier, images: Iterable[np.ndarray], requested: str = "auto"
+) -> tuple[str, str | None]:
+    """One score space for a batch of images, so that all their scores compare.
+
+    ``auto`` is resolved over the whole batch: if any image saturates, every image uses
+    the space that does not saturate (one unmasked inference per image, stopping at the
+    first that saturates). An image that cannot be prepared is skipped here (its analysis
+    reports the error). Returns (space, note or None).
+    """
+    if requested != "auto":
+        return requested, None
+    for image in images:
+        try:
+            prep = prepare(image, classifier.preprocessing, classifier.input_size,
+                           classifier.channels)
+        except DidaError:
+            continue
+        raw = classifier.raw(prep.pixels[None])[0]
+        space, note = resolve_space(raw, "auto", classifier.outputs_probabilities)
+        if space != "probability":
+            return space, f"the whole batch is in {space}: {note}"
+    return "probability", None
+
+
+def _replay(result, progress, on_grid, on_start) -> DidaResult:
+    """Hand a cached result out through the callbacks a live run would have used."""
+    if on_start is not None:
+        on_start(replace(result, d={}))
+    total = sum(int(np.prod(result.cell_shape(n))) for n in result.grid_sizes)
+    for n in result.grid_sizes:
+        if on_grid is not None:
+            on_grid(n, result.d[n])
+    if progress is not None:
+        progress(total, total)
+    return result
+
+
+def _batching(classifier: Classifier, settings: Settings,
+              tuner: BatchTuner | None) -> int | BatchTuner:
+    """The model's fixed batch, the user's batch size, or a tuner (the caller's, or new)."""
+    fixed = getattr(classifier, "fixed_batch", None)
+    if fixed:
+        return int(fixed)  # a model with a fixed batch runs that many at a time anyway
+    if settings.batch_size is not None:
+        return int(settings.batch_size)
+    return tuner if tuner is not None else BatchTuner()

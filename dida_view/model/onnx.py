@@ -1,0 +1,407 @@
+"""The one place that knows onnxruntime: an adapter for any ONNX image classifier.
+
+Where labels and preprocessing come from, first match wins per key:
+
+1. the model's ONNX ``metadata_props``, key ``dida_view``: a JSON object
+   ``{"labels": [...], "preprocessing": {...}, "output": "logits" | "probabilities",
+   "score_output": "<output name>", "description": "..."}``;
+2. a sidecar ``<model stem>.dida.json`` next to the model, same keys;
+3. labels only: ``<model stem>.labels.txt`` or ``labels.txt`` next to it, one per line;
+4. otherwise ``class 0 ... class C-1`` and the default :class:`Preprocessing`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from dida_view.errors import ModelError, SettingsError
+from dida_view.model.files import fingerprint_model
+from dida_view.model.preprocess import Preprocessing
+
+METADATA_KEY = "dida_view"
+SIDECAR_SUFFIX = ".dida.json"
+DEFAULT_INPUT_SIZE = (224, 224)
+_DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(uint8)": np.uint8}
+
+
+class Classifier(Protocol):
+    """What the analysis needs from a model (the ONNX adapter and test fakes alike)."""
+
+    labels: list[str]
+    preprocessing: Preprocessing
+    input_size: tuple[int, int]
+    channels: int
+    outputs_probabilities: bool
+
+    def raw(self, pixels: np.ndarray) -> np.ndarray:
+        """(N, H, W, C) float32 pixels 0..255 -> (N, classes) raw outputs."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """How the adapter reads the model, for display and for the npz export."""
+
+    path: str
+    input_name: str
+    input_shape: tuple[Any, ...]
+    input_dtype: str
+    layout: str
+    output_name: str
+    output_kind: str
+    fixed_batch: int | None
+    providers: tuple[str, ...]
+    label_source: str
+    notes: tuple[str, ...]
+
+
+def sidecar_path(model_path: str | Path) -> Path:
+    p = Path(model_path)
+    return p.with_name(p.stem + SIDECAR_SUFFIX)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    for marker in ("] ", ": "):
+        if text.startswith("[") and marker in text:
+            text = text.split(marker, 1)[1]
+            break
+    lines = text.splitlines()
+    return lines[0][:300] if lines else type(exc).__name__
+
+
+def available_providers(device: str = "auto") -> list[str]:
+    """Execution providers to use: ``auto`` = the best available first, ``cpu`` = CPU only."""
+    import onnxruntime as ort
+
+    if device == "cpu":
+        return ["CPUExecutionProvider"]
+    if device != "auto":
+        raise SettingsError(f"bad device {device!r}: expected 'auto' or 'cpu'")
+    have = ort.get_available_providers()
+    preferred = ["CUDAExecutionProvider", "CoreMLExecutionProvider", "DmlExecutionProvider"]
+    return [p for p in preferred if p in have] + ["CPUExecutionProvider"]
+
+
+class OnnxClassifier:
+    """Any ONNX image classifier, seen as ``raw(pixels) -> (N, classes)``.
+
+    Parameters
+    ----------
+    path
+        The ``.onnx`` file.
+    output
+        Name of the class-score output when the model has several (default: the one
+        shaped like class scores, ``[N, C]`` or ``[N, C, 1, 1]``).
+    preprocessing, labels
+        Override what the metadata / sidecar / labels file say.
+    device
+        ``auto`` (GPU when onnxruntime has one) or ``cpu``.
+    threads
+        Intra-op threads (default: onnxruntime's choice, all cores).
+    spinning
+        Let onnxruntime's threads busy-wait between runs. About 25 % more throughput on a
+        2-core CPU (benchmarks/speed.py), but the spinning threads compete with a GUI
+        thread; the viewer can turn it off.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        output: str | None = None,
+        preprocessing: Preprocessing | None = None,
+        labels: list[str] | None = None,
+        device: str = "auto",
+        threads: int | None = None,
+        spinning: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self._fingerprint: str | None = None
+        # every file of the model, hashed before the session reads them
+        self.files = fingerprint_model(self.path)
+        self.session = self._open_session(device, threads, spinning)
+        self.session_threads = (threads, spinning)  # for sessions on parts of the graph
+        if self.files.changed_on_disk():
+            raise ModelError(f"{self.path}: the model changed while it was being opened; "
+                             "try again")
+        meta, sources = self._read_config()
+        notes: list[str] = []
+
+        inp = self._image_input()
+        self.input_name = inp.name
+        self.input_dtype = _DTYPES.get(inp.type)
+        if self.input_dtype is None:
+            raise ModelError(
+                f"{self.path}: image input '{inp.name}' has type {inp.type}; "
+                "supported: float32, float16, uint8"
+            )
+        try:
+            pre = preprocessing or Preprocessing.from_dict(meta.get("preprocessing") or {})
+        except SettingsError as exc:
+            raise ModelError(f"{self.path}: {exc}") from None
+        shape = tuple(inp.shape)
+        self.layout = self._layout(shape, pre.layout)
+        c_dim, h_dim, w_dim = (shape[1], shape[2], shape[3]) if self.layout == "NCHW" else (
+            shape[3], shape[1], shape[2])
+        self.channels = c_dim if isinstance(c_dim, int) else 3
+        if self.channels not in (1, 3):
+            raise ModelError(f"{self.path}: image input has {self.channels} channels; need 1 or 3")
+        if isinstance(h_dim, int) and isinstance(w_dim, int) and h_dim > 0 and w_dim > 0:
+            self.input_size = (h_dim, w_dim)
+            if pre.input_size and tuple(pre.input_size) != self.input_size:
+                notes.append(
+                    f"preprocessing input_size {pre.input_size} ignored: the model needs "
+                    f"{self.input_size}"
+                )
+        else:
+            self.input_size = tuple(pre.input_size) if pre.input_size else DEFAULT_INPUT_SIZE
+        self.preprocessing = pre.with_(input_size=list(self.input_size))
+        self.fixed_batch = shape[0] if isinstance(shape[0], int) and shape[0] > 0 else None
+        self.output_name = self._score_output(output or meta.get("score_output"))
+
+        # one probe run: the model must actually run and give a class vector
+        probe = self.raw(np.full((1, *self.input_size, self.channels), 128.0, np.float32))
+        n_classes = probe.shape[1]
+        kind = meta.get("output")
+        if kind not in (None, "logits", "probabilities"):
+            raise ModelError(
+                f"{self.path}: 'output' must be 'logits' or 'probabilities', got {kind!r}"
+            )
+        if kind is None:
+            row = probe[0]
+            looks_prob = bool(np.all(row >= 0) and np.all(row <= 1) and abs(row.sum() - 1) < 1e-3)
+            kind = "probabilities" if looks_prob else "logits"
+        self.outputs_probabilities = kind == "probabilities"
+
+        if labels is None:
+            labels, label_source = self._labels(meta, sources.get("labels", ""), n_classes)
+        else:
+            label_source = "given"
+        if len(labels) != n_classes:
+            raise ModelError(
+                f"{self.path}: {len(labels)} labels ({label_source}) but the model outputs "
+                f"{n_classes} classes"
+            )
+        self.labels = [str(x) for x in labels]
+        self.description = str(meta.get("description", ""))
+        self.metadata = dict(meta)  # the model card's fields (name, domain, trained_on...)
+        self.info = ModelInfo(
+            path=str(self.path),
+            input_name=self.input_name,
+            input_shape=shape,
+            input_dtype=np.dtype(self.input_dtype).name,
+            layout=self.layout,
+            output_name=self.output_name,
+            output_kind=kind,
+            fixed_batch=self.fixed_batch,
+            providers=tuple(self.session.get_providers()),
+            label_source=label_source,
+            notes=tuple(notes),
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        """What identifies this model's answers: the hash of all its files (the ``.onnx``
+        and its external data, taken when it was opened) and how it is read."""
+        if self._fingerprint is None:
+            config = {"labels": self.labels, "pre": self.preprocessing.to_dict(),
+                      "output": self.output_name, "kind": self.info.output_kind}
+            self._fingerprint = self.files.digest + json.dumps(config, sort_keys=True)
+        return self._fingerprint
+
+    def changed_on_disk(self) -> bool:
+        """Whether a file of the model changed (size or mtime) since it was opened: then
+        the session still runs the old weights and the fingerprint no longer names the
+        files. A few ``stat`` calls."""
+        return self.files.changed_on_disk()
+
+    # -- loading --------------------------------------------------------------------------
+    def _open_session(self, device: str, threads: int | None, spinning: bool):
+        import onnxruntime as ort
+
+        p = self.path
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        if threads:
+            opts.intra_op_num_threads = int(threads)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+        try:
+            return ort.InferenceSession(str(p), opts, providers=available_providers(device))
+        except SettingsError:
+            raise
+        except Exception as exc:  # onnxruntime raises its own exception types
+            msg = _first_line(exc)
+            low = msg.lower()
+            if "protobuf parsing failed" in low or "invalid_protobuf" in low:
+                why = "not an ONNX model, or the file is truncated or corrupt"
+            elif "external data" in low or ("no such file" in low and str(p) not in msg):
+                why = f"its external weights are missing ({msg})"
+            else:
+                why = f"onnxruntime cannot load it ({msg})"
+            raise ModelError(f"{p}: {why}") from None
+
+    def _read_config(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The merged configuration and, per key, where it came from."""
+        config: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        meta_map = self.session.get_modelmeta().custom_metadata_map or {}
+        if METADATA_KEY in meta_map:
+            try:
+                config = json.loads(meta_map[METADATA_KEY])
+            except ValueError as exc:
+                raise ModelError(
+                    f"{self.path}: metadata '{METADATA_KEY}' is not valid JSON ({exc})"
+                ) from None
+            if not isinstance(config, dict):
+                raise ModelError(f"{self.path}: metadata '{METADATA_KEY}' must be a JSON object")
+            sources = dict.fromkeys(config, "model metadata")
+        side = sidecar_path(self.path)
+        if side.is_file():
+            try:
+                extra = json.loads(side.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ModelError(f"{side}: not valid JSON ({_first_line(exc)})") from None
+            if not isinstance(extra, dict):
+                raise ModelError(f"{side}: must be a JSON object")
+            for key, value in extra.items():
+                if key not in config:
+                    config[key] = value
+                    sources[key] = side.name
+        return config, sources
+
+    def _labels(self, meta: dict[str, Any], source: str, n: int) -> tuple[list[str], str]:
+        labels = meta.get("labels")
+        if labels is not None:
+            if not isinstance(labels, list):
+                raise ModelError(f"{self.path}: 'labels' ({source}) must be a list of names")
+            return [str(x) for x in labels], source
+        for cand in (self.path.with_name(self.path.stem + ".labels.txt"),
+                     self.path.with_name("labels.txt")):
+            if cand.is_file():
+                try:
+                    lines = cand.read_text(encoding="utf-8").splitlines()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ModelError(f"{cand}: cannot read labels ({_first_line(exc)})") from None
+                names = [ln.strip() for ln in lines if ln.strip()]
+                return names, cand.name
+        return [f"class {i}" for i in range(n)], "default names"
+
+    def _image_input(self):
+        inputs = self.session.get_inputs()
+        images = [i for i in inputs if len(i.shape) == 4]
+        if not images:
+            desc = ", ".join(f"{i.name}{list(i.shape)}" for i in inputs) or "none"
+            raise ModelError(f"{self.path}: no image input of rank 4 (inputs: {desc})")
+        others = [i for i in inputs if i is not images[0]]
+        if others:
+            desc = ", ".join(f"{i.name}{list(i.shape)}" for i in others)
+            raise ModelError(f"{self.path}: needs inputs besides the image ({desc})")
+        return images[0]
+
+    def _layout(self, shape: tuple[Any, ...], wanted: str) -> str:
+        if wanted in ("NCHW", "NHWC"):
+            return wanted
+
+        def is_c(v: Any) -> bool:
+            return isinstance(v, int) and v in (1, 3)
+
+        if is_c(shape[1]) and not is_c(shape[3]):
+            return "NCHW"
+        if is_c(shape[3]) and not is_c(shape[1]):
+            return "NHWC"
+        if is_c(shape[1]) and is_c(shape[3]):  # e.g. a 3 x 3 image: the usual layout wins
+            return "NCHW"
+        if isinstance(shape[1], int) and isinstance(shape[3], int):
+            raise ModelError(
+                f"{self.path}: image input shape {list(shape)} has no channel axis of 1 or 3"
+            )
+        return "NCHW"
+
+    def _score_output(self, wanted: str | None) -> str:
+        outs = self.session.get_outputs()
+        names = [o.name for o in outs]
+        if wanted:
+            if wanted not in names:
+                raise ModelError(
+                    f"{self.path}: no output named '{wanted}' (outputs: {', '.join(names)})"
+                )
+            return wanted
+
+        def class_like(o) -> bool:
+            s = list(o.shape)
+            if len(s) == 2:
+                return True
+            return len(s) == 4 and all(v in (1, None) or isinstance(v, str) for v in s[2:]) and \
+                all(v == 1 for v in s[2:] if isinstance(v, int))
+
+        cands = [o for o in outs if class_like(o)]
+        if not cands:
+            desc = ", ".join(f"{o.name}{list(o.shape)}" for o in outs)
+            raise ModelError(
+                f"{self.path}: no output shaped like class scores [N, C] or [N, C, 1, 1] "
+                f"(outputs: {desc})"
+            )
+        return cands[0].name
+
+    # -- running --------------------------------------------------------------------------
+    def to_model_input(self, pixels: np.ndarray) -> np.ndarray:
+        """(N, H, W, C) pixels 0..255 -> the tensor the model takes.
+
+        Scale, mean and std are folded into one multiply-add, written straight into the
+        model's layout (one pass over the batch).
+        """
+        if self.input_dtype == np.uint8:
+            x = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+            return np.ascontiguousarray(x.transpose(0, 3, 1, 2) if self.layout == "NCHW" else x)
+        pre = self.preprocessing
+        c = pixels.shape[3]
+        std = np.broadcast_to(np.asarray(pre.std, np.float32), (c,))
+        mean = np.broadcast_to(np.asarray(pre.mean, np.float32), (c,))
+        mul = np.float32(pre.scale) / std
+        add = -mean / std
+        if self.layout == "NCHW":
+            src = pixels.transpose(0, 3, 1, 2)
+            mul, add = mul[:, None, None], add[:, None, None]
+        else:
+            src = pixels
+        out = np.empty(src.shape, dtype=np.float32)
+        np.multiply(src, mul, out=out)
+        if np.any(add != 0):
+            out += add
+        return out if self.input_dtype == np.float32 else out.astype(self.input_dtype)
+
+    def raw(self, pixels: np.ndarray) -> np.ndarray:
+        x = self.to_model_input(pixels)
+        n = x.shape[0]
+        b = self.fixed_batch
+        if b is None or b == n:
+            return self._run(x)
+        parts = []
+        for s in range(0, n, b):
+            chunk = x[s : s + b]
+            k = chunk.shape[0]
+            if k < b:  # pad a fixed batch with copies of the last image
+                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], b - k, axis=0)])
+            parts.append(self._run(chunk)[:k])
+        return np.concatenate(parts)
+
+    def _run(self, x: np.ndarray) -> np.ndarray:
+        try:
+            (out,) = self.session.run([self.output_name], {self.input_name: x})
+        except Exception as exc:  # onnxruntime's own exception types
+            raise ModelError(f"{self.path}: the model failed to run ({_first_line(exc)})") from None
+        out = np.asarray(out)
+        if out.ndim == 4 and out.shape[2:] == (1, 1):
+            out = out[:, :, 0, 0]
+        if out.ndim != 2 or out.shape[0] != x.shape[0] or out.shape[1] < 2:
+            raise ModelError(
+                f"{self.path}: output '{self.output_name}' has shape {list(out.shape)}, "
+                f"not a class vector [N, C] with C >= 2"
+            )
+        return out.astype(np.float32, copy=False)

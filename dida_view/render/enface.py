@@ -1,0 +1,169 @@
+"""The volume evidence map: where in the eye the top class's evidence lies (pure numpy).
+
+Once every B-scan of a volume is analysed, each B-scan's Mixed Image of the volume's top
+class is summed along depth, red (``d >= 0``, supports the class) and blue (argues
+against it) separately, giving one row of evidence per B-scan, one value per A-scan
+(column). Drawn over the localizer (SLO/fundus), each row becomes a band along that
+B-scan's line, as wide as the gap to its neighbours; without a localizer the rows are
+stacked in B-scan order (B-scan 1 at the top), each band as tall as needed for a
+roughly square picture.
+
+The viewer calls :func:`bscan_profile` as each B-scan's result comes in (it keeps only
+that small array), then :func:`evidence_map` and :func:`draw_evidence_map`; the CLI
+writes the picture and :func:`npz_arrays` for ``--slices all``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dida_view.errors import SettingsError
+from dida_view.method.dida import DidaResult
+from dida_view.render import images as render
+from dida_view.render.maps import class_mixed_d
+
+
+@dataclass(frozen=True, eq=False)
+class EvidenceMap:
+    """One row of depth-summed evidence per B-scan, for one class.
+
+    Attributes
+    ----------
+    label, class_index
+        The class: the volume's top class (highest mean score over its B-scans).
+    red, blue
+        (B-scans, A-scans) float64: the Mixed Image's supporting (red) and opposing (blue)
+        evidence summed along depth, in ``d`` x original pixels.
+    slices
+        The 0-based B-scan index of each row.
+    score_space
+        The space ``d`` is in (that of the B-scans' results).
+    """
+
+    label: str
+    class_index: int
+    red: np.ndarray
+    blue: np.ndarray
+    slices: tuple[int, ...]
+    score_space: str = "score"
+
+
+def bscan_profile(result: DidaResult, original_shape: tuple[int, int] | None = None
+                  ) -> np.ndarray:
+    """Every class's Mixed Image summed along depth: (classes, 2, width) float64.
+
+    ``[k, 0]`` is the red (supporting) sum of class ``k`` per A-scan, ``[k, 1]`` the blue.
+    Computed at the model's content height and scaled to the original's depth, so a large
+    B-scan costs no more than a small one.
+    """
+    h, w = original_shape or tuple(result.meta.get("original_size",
+                                                   (result.box.height, result.box.width)))
+    rows = result.box.height
+    out = np.empty((len(result.labels), 2, w), dtype=np.float64)
+    for k in range(len(result.labels)):
+        pos, neg = class_mixed_d(result, k, (rows, w))
+        out[k, 0] = pos.sum(axis=0) * (h / rows)
+        out[k, 1] = neg.sum(axis=0) * (h / rows)
+    return out
+
+
+def evidence_map(profiles: Sequence[np.ndarray], scores: np.ndarray, labels: Sequence[str],
+                 slices: Sequence[int] | None = None, *, class_index: int | None = None,
+                 score_space: str = "score") -> EvidenceMap:
+    """The map of the volume's top class (or of ``class_index``).
+
+    Parameters
+    ----------
+    profiles
+        :func:`bscan_profile` of each B-scan, in B-scan order, all of one width.
+    scores
+        (B-scans, classes) scores of each B-scan (``result.scores``).
+    labels
+        The class names.
+    slices
+        0-based B-scan index of each profile (default 0, 1, ...).
+    """
+    if not profiles:
+        raise SettingsError("evidence map: no B-scans")
+    widths = {p.shape[-1] for p in profiles}
+    if len(widths) != 1:
+        raise SettingsError(f"evidence map: B-scans of different widths {sorted(widths)}")
+    s = np.asarray(scores, dtype=np.float64).reshape(len(profiles), -1)
+    k = int(np.argmax(s.mean(axis=0))) if class_index is None else int(class_index)
+    stack = np.stack([p[k] for p in profiles])  # (B, 2, W)
+    return EvidenceMap(label=str(labels[k]), class_index=k, red=stack[:, 0].copy(),
+                       blue=stack[:, 1].copy(),
+                       slices=tuple(range(len(profiles)) if slices is None else slices),
+                       score_space=score_space)
+
+
+def draw_evidence_map(emap: EvidenceMap, localizer=None, *, gain: float = 1.0,
+                      opacity: float = 0.7) -> np.ndarray:
+    """The map as uint8 RGB: over the localizer's B-scan lines when there are, else stacked.
+
+    One colour scale for the whole map: the largest red or blue sum is full colour.
+    """
+    scale = max(float(emap.red.max(initial=0.0)), float(emap.blue.max(initial=0.0))) or 1e-12
+    lines = getattr(localizer, "lines", ()) if localizer is not None else ()
+    if localizer is not None and len(lines) and max(emap.slices) < len(lines):
+        return _over_localizer(emap, localizer.image, [lines[i] for i in emap.slices],
+                               scale, gain, opacity)
+    n, w = emap.red.shape
+    band = max(1, round(w / max(n, 1) * 0.75))
+    colour = render.color_signed(emap.red, emap.blue, scale, gain)
+    return render.to_uint8(np.repeat(colour, band, axis=0))
+
+
+def _over_localizer(emap, image, lines, scale, gain, opacity) -> np.ndarray:
+    base = render.as_rgb_float(np.asarray(image))
+    h, w = base.shape[:2]
+    red = np.zeros((h, w), np.float64)
+    blue = np.zeros((h, w), np.float64)
+    covered = np.zeros((h, w), bool)
+    ends = np.asarray(lines, dtype=np.float64).reshape(-1, 2, 2)
+    mids = ends.mean(axis=1)
+    width = emap.red.shape[1]
+    for i, ((x0, y0), (x1, y1)) in enumerate(ends):
+        length = float(np.hypot(x1 - x0, y1 - y0))
+        if length < 1e-9:
+            continue
+        u = np.array([x1 - x0, y1 - y0]) / length
+        v = np.array([-u[1], u[0]])
+        gaps = [abs(float((mids[j] - (x0, y0)) @ v)) for j in (i - 1, i + 1)
+                if 0 <= j < len(ends)]
+        half = max(0.5, min(gaps) / 2 if gaps else 1.0)
+        corners = np.array([(x0, y0), (x1, y1)])[:, None, :] + np.array([v, -v])[None] * half
+        xs0, ys0 = np.floor(corners.reshape(-1, 2).min(axis=0)).astype(int)
+        xs1, ys1 = np.ceil(corners.reshape(-1, 2).max(axis=0)).astype(int) + 1
+        xs0, ys0, xs1, ys1 = max(xs0, 0), max(ys0, 0), min(xs1, w), min(ys1, h)
+        if xs0 >= xs1 or ys0 >= ys1:
+            continue
+        yy, xx = np.mgrid[ys0:ys1, xs0:xs1].astype(np.float64)
+        s = (xx - x0) * u[0] + (yy - y0) * u[1]
+        r = (xx - x0) * v[0] + (yy - y0) * v[1]
+        inside = (s >= 0) & (s <= length) & (np.abs(r) <= half)
+        col = np.clip((s / length * width).astype(int), 0, width - 1)[inside]
+        red[ys0:ys1, xs0:xs1][inside] = emap.red[i][col]
+        blue[ys0:ys1, xs0:xs1][inside] = emap.blue[i][col]
+        covered[ys0:ys1, xs0:xs1] |= inside
+    colour = render.color_signed(red, blue, scale, gain)
+    out = base.copy()
+    out[covered] = (1 - opacity) * base[covered] + opacity * colour[covered]
+    return render.to_uint8(out)
+
+
+def npz_arrays(emap: EvidenceMap, localizer=None) -> dict[str, np.ndarray]:
+    """The ``<case>_evidence.npz`` export (README, "Outputs")."""
+    arrays = {
+        "red": emap.red, "blue": emap.blue,
+        "label": np.asarray(emap.label), "class_index": np.asarray(emap.class_index),
+        "slices": np.asarray([i + 1 for i in emap.slices], dtype=np.int64),
+        "score_space": np.asarray(emap.score_space),
+    }
+    lines = getattr(localizer, "lines", ()) if localizer is not None else ()
+    if len(lines):
+        arrays["lines"] = np.asarray([lines[i] for i in emap.slices], dtype=np.float64)
+    return arrays
