@@ -52,7 +52,7 @@ def test_every_message_is_translated():
 
 
 def test_medical_terms_agree_with_the_report():
-    from dida_view.report.text import TERMS
+    from dida_view.session.labels import TERMS_JA as TERMS
 
     text = {(c, s): t.text for c, s, t in messages(TS)}
     assert TERMS["cnv"] == "脈絡膜新生血管" and TERMS["dme"] == "糖尿病黄斑浮腫"

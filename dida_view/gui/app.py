@@ -27,7 +27,8 @@ from dida_view.gui.patient import show_patient_view
 from dida_view.gui.qsettings import make_settings
 from dida_view.gui.theme import apply_theme
 from dida_view.gui.viewer.window import MainWindow
-from dida_view.session.caselist import is_case_list
+from dida_view.session import models
+from dida_view.session.cases import is_case_list
 from dida_view.viewmodel.viewer import ALL_GRIDS, MIXED
 
 DEFAULT_SIZE = (1600, 700)
@@ -156,12 +157,15 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         _use_theme(win, args.theme == "dark")
     win.resize(*size)
     win.show()
-    image = args.image if args.image is not None else paths.default_sample()
-    # no --model: the bundled model the image's sidecar names, else the real-data model
-    model = args.model or paths.model_for_image(image)
-    if model is not None:
-        win.open_model(model)
-    elif args.model is None:
+    image = args.image if args.image is not None else models.default_sample()
+    if args.model is not None:  # the user's choice reads every case
+        win.open_model(args.model)
+    elif image is None:  # no case to choose one: the default model, ready for one
+        default = paths.default_model_path()
+        if default is not None:
+            win.open_model(default, chosen=False)
+    # otherwise each case is read by its own model: its sidecar's, else the real-data one
+    if paths.default_model_path() is None and args.model is None:
         win.status.message(translate("App", "No bundled model installed: open a model "
                                      "(Ctrl+Shift+O)"))
     if image is not None and is_case_list(image):

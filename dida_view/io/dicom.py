@@ -87,6 +87,18 @@ def anonymous_id(uid: str) -> str:
     return "dcm-" + hashlib.sha256(uid.strip().encode()).hexdigest()[:12]
 
 
+def header_case_id(path: Path) -> str:
+    """The case id of a DICOM file from its header alone (no pixels are read)."""
+    import pydicom
+
+    try:
+        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=["SOPInstanceUID"])
+        uid = str(ds.get("SOPInstanceUID", "") or "")
+    except Exception:  # noqa: BLE001 - any broken header: the file's own hash
+        uid = ""
+    return anonymous_id(uid) if uid else _file_id(path)
+
+
 def open_dicom(path: Path) -> DicomInfo:
     """Read a DICOM file's header and plan its display rule; frames are read on demand.
 

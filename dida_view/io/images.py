@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import hashlib
 import struct
 import warnings
 from pathlib import Path
@@ -106,6 +106,15 @@ def _finish(p: Path, raw: np.ndarray, alpha: np.ndarray | None,
     if img.ndim == 3 and _is_grey(img):
         img = np.ascontiguousarray(img[..., 0])  # a grey picture stored as RGB (e.g. JPEG)
     return img, tuple(notes)
+
+
+def anonymous_id(p: Path) -> str:
+    """A plain image's case id: ``img-`` and 12 hex digits of the SHA-256 of its size and
+    first MiB (its name is never in it; two copies of one file share it)."""
+    h = hashlib.sha256(str(p.stat().st_size).encode())
+    with open(p, "rb") as f:
+        h.update(f.read(1 << 20))
+    return "img-" + h.hexdigest()[:12]
 
 
 def check_path(path: str | Path) -> Path:
@@ -227,25 +236,3 @@ def _palette_is_colour(im: Image.Image) -> bool:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def sidecar_path(image_path: str | Path) -> Path:
-    """The diagnosis sidecar of an image: ``<stem>.json`` in the same folder."""
-    p = Path(image_path)
-    return p.with_suffix(".json")
-
-
-def read_diagnosis(image_path: str | Path) -> str | None:
-    """The clinician's diagnosis for an image, from its sidecar (``{"diagnosis": ...}``).
-
-    A missing sidecar gives ``None``; a broken one too (the diagnosis is only a label).
-    """
-    p = sidecar_path(image_path)
-    if not p.is_file():
-        return None
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = data.get("diagnosis") if isinstance(data, dict) else None
-    return str(value) if value else None

@@ -102,8 +102,8 @@ class Scan:
     format
         ``"image"`` (Pillow), ``"tiff-pages"``, ``"dicom"``, or the vendor reader's name.
     case_id
-        The name exports use: the file's stem for a plain image; for DICOM and vendor
-        files an anonymous id (a hash, never a patient identifier).
+        The anonymous id exports use (a hash, never a patient identifier or a file name):
+        ``img-`` for a plain image, ``dcm-`` for DICOM, ``oct-`` for a vendor file.
     pixel_spacing
         (row, column) mm per pixel of a B-scan, when the file says (for a scale bar).
     slice_spacing

@@ -36,6 +36,13 @@ FORMATS = {
 }
 
 
+def file_case_id(path: Path) -> str:
+    """A vendor file's anonymous case id: ``oct-`` and 12 hex digits of the SHA-256 of its
+    first 64 KiB (never a name: the header the libraries parse may hold one)."""
+    with open(path, "rb") as f:
+        return "oct-" + hashlib.sha256(f.read(1 << 16)).hexdigest()[:12]
+
+
 def is_vendor(path: Path) -> bool:
     return path.suffix.lower() in FORMATS
 
@@ -95,10 +102,8 @@ def _scan(path, what, data, localizer, spacing, ids, notes):
     def read(i: int) -> np.ndarray:
         return windowing.apply(np.asarray(data[i]))
 
-    with open(path, "rb") as f:
-        case_id = "oct-" + hashlib.sha256(f.read(1 << 16)).hexdigest()[:12]
     return Scan(path=path, slices=Slices(data.shape[0], read), notes=tuple(notes),
-                format=what, case_id=case_id,
+                format=what, case_id=file_case_id(path),
                 pixel_spacing=spacing[:2] if spacing[0] and spacing[1] else None,
                 slice_spacing=spacing[2], localizer=loc, _identifiers=ids)
 

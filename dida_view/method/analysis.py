@@ -7,12 +7,13 @@ the score space and the engine. Pictures of a result: :mod:`dida_view.render.map
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dida_view.errors import DidaError, ModelError, SettingsError
+from dida_view import __version__
+from dida_view.errors import Cancelled, ModelError, SettingsError
 from dida_view.io.intensity import is_constant
 from dida_view.method import blend, engines
 from dida_view.method.batching import BatchTuner
@@ -41,6 +42,8 @@ from dida_view.model.scores import (
     to_space,
 )
 
+# bumped whenever a change of the method changes the maps of the same input and settings
+METHOD_VERSION = 1
 BATCH = 16  # masked cells per run in auto's measurement of the engines, unless set
 
 
@@ -85,6 +88,11 @@ class Settings:
             raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
         if self.weights is not None:
             blend.normalise_weights(self.weights, len(self.grid_sizes))
+
+    def work(self) -> Settings:
+        """What ``d`` depends on: these settings less the blend weights, the engine and the
+        batch size (every engine and batch size gives the same maps)."""
+        return replace(self, weights=None, engine="auto", batch_size=None)
 
     def blend_weights(self) -> np.ndarray:
         if self.weights is None:
@@ -131,9 +139,7 @@ def analyze(
     fingerprint = getattr(classifier, "fingerprint", None)
     if cache is not None and fingerprint:
         t0 = time.perf_counter()
-        key = result_key(np.asarray(image), fingerprint, {
-            "grids": list(settings.grid_sizes), "mask": settings.mask_fill,
-            "score": settings.score_space, "geometry": settings.grid_geometry})
+        key = result_key(np.asarray(image), fingerprint, cache_settings(classifier, settings))
         hit = cache.get(key)
         if hit is not None:
             hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
@@ -212,7 +218,23 @@ def analyze(
     result = replace(run, meta={**run.meta, **meta}, **fields)
     if key is not None:
         cache.put(key, result)
+    if cancel is not None and cancel():  # cancelled while the last batch ran: not wanted
+        raise Cancelled()
     return result
+
+
+def cache_settings(classifier: Classifier, settings: Settings) -> dict:
+    """What, besides the pixels and the model's files, a result depends on: the settings
+    that change ``d``, the preprocessing the model is fed with (a sidecar can change it
+    while the model file stays the same), the input size and channels, and the version of
+    the code that made it."""
+    return {
+        "grids": list(settings.grid_sizes), "mask": settings.mask_fill,
+        "score": settings.score_space, "geometry": settings.grid_geometry,
+        "preprocessing": classifier.preprocessing.to_dict(),
+        "input": [list(classifier.input_size or ()), int(classifier.channels)],
+        "code": f"{__version__}/{METHOD_VERSION}",
+    }
 
 
 CONSTANT_NOTE = ("constant image (every pixel the same): no structure to explain, "
@@ -244,31 +266,6 @@ def _constant_result(prep, settings, base_scores, meta, fields, progress, on_gri
         mask_fill=settings.mask_fill, box=prep.box,
         input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
         meta={**meta, "constant": True}, **fields)
-
-
-def batch_score_space(
-    classifier: Classifier, images: Iterable[np.ndarray], requested: str = "auto"
-) -> tuple[str, str | None]:
-    """One score space for a batch of images, so that all their scores compare.
-
-    ``auto`` is resolved over the whole batch: if any image saturates, every image uses
-    the space that does not saturate (one unmasked inference per image, stopping at the
-    first that saturates). An image that cannot be prepared is skipped here (its analysis
-    reports the error). Returns (space, note or None).
-    """
-    if requested != "auto":
-        return requested, None
-    for image in images:
-        try:
-            prep = prepare(image, classifier.preprocessing, classifier.input_size,
-                           classifier.channels)
-        except DidaError:
-            continue
-        raw = classifier.raw(prep.pixels[None])[0]
-        space, note = resolve_space(raw, "auto", classifier.outputs_probabilities)
-        if space != "probability":
-            return space, f"the whole batch is in {space}: {note}"
-    return "probability", None
 
 
 def _replay(result, progress, on_grid, on_start) -> DidaResult:

@@ -59,6 +59,15 @@ class ModelInfo:
     notes: tuple[str, ...]
 
 
+def _file_stat(p: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file, None when there is none."""
+    try:
+        st = p.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def sidecar_path(model_path: str | Path) -> Path:
     p = Path(model_path)
     return p.with_name(p.stem + SIDECAR_SUFFIX)
@@ -124,6 +133,7 @@ class OnnxClassifier:
         self._fingerprint: str | None = None
         # every file of the model, hashed before the session reads them
         self.files = fingerprint_model(self.path)
+        self._sidecar_stat = _file_stat(sidecar_path(self.path))  # before it is read
         self.session = self._open_session(device, threads, spinning)
         self.session_threads = (threads, spinning)  # for sessions on parts of the graph
         if self.files.changed_on_disk():
@@ -215,10 +225,11 @@ class OnnxClassifier:
         return self._fingerprint
 
     def changed_on_disk(self) -> bool:
-        """Whether a file of the model changed (size or mtime) since it was opened: then
-        the session still runs the old weights and the fingerprint no longer names the
-        files. A few ``stat`` calls."""
-        return self.files.changed_on_disk()
+        """Whether a file of the model, or its sidecar, changed (size or mtime) since it
+        was opened: then the session still runs the old weights or preprocessing and the
+        fingerprint no longer names what is on disk. A few ``stat`` calls."""
+        return self.files.changed_on_disk() or \
+            _file_stat(sidecar_path(self.path)) != self._sidecar_stat
 
     # -- loading --------------------------------------------------------------------------
     def _open_session(self, device: str, threads: int | None, spinning: bool):

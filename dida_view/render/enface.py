@@ -33,7 +33,7 @@ class EvidenceMap:
     Attributes
     ----------
     label, class_index
-        The class: the volume's top class (highest mean score over its B-scans).
+        The class: the volume's top class (highest mean probability over its B-scans).
     red, blue
         (B-scans, A-scans) float64: the Mixed Image's supporting (red) and opposing (blue)
         evidence summed along depth, in ``d`` x original pixels.
@@ -72,7 +72,7 @@ def bscan_profile(result: DidaResult, original_shape: tuple[int, int] | None = N
 
 def evidence_map(profiles: Sequence[np.ndarray], scores: np.ndarray, labels: Sequence[str],
                  slices: Sequence[int] | None = None, *, class_index: int | None = None,
-                 score_space: str = "score") -> EvidenceMap:
+                 score_space: str | Sequence[str] = "score") -> EvidenceMap:
     """The map of the volume's top class (or of ``class_index``).
 
     Parameters
@@ -80,14 +80,28 @@ def evidence_map(profiles: Sequence[np.ndarray], scores: np.ndarray, labels: Seq
     profiles
         :func:`bscan_profile` of each B-scan, in B-scan order, all of one width.
     scores
-        (B-scans, classes) scores of each B-scan (``result.scores``).
+        (B-scans, classes) probabilities of each B-scan (``result.probabilities``): the
+        top class is the one of highest mean probability.
     labels
         The class names.
     slices
         0-based B-scan index of each profile (default 0, 1, ...).
+    score_space
+        The space of the B-scans' ``d``: one name, or one per B-scan. Rows of different
+        spaces are in different units and are never stacked under one colour scale.
+
+    Raises
+    ------
+    SettingsError
+        No B-scans, B-scans of different widths, or of different score spaces.
     """
     if not profiles:
         raise SettingsError("evidence map: no B-scans")
+    spaces = {score_space} if isinstance(score_space, str) else set(score_space)
+    if len(spaces) != 1:
+        raise SettingsError("evidence map: the B-scans' maps are in different score spaces "
+                            f"({', '.join(sorted(spaces))}); analyse them in one space")
+    score_space = spaces.pop()
     widths = {p.shape[-1] for p in profiles}
     if len(widths) != 1:
         raise SettingsError(f"evidence map: B-scans of different widths {sorted(widths)}")

@@ -15,7 +15,13 @@ from dida_view.method.dida import DidaResult
 from dida_view.render import images as render
 from dida_view.render.fonts import font_for
 from dida_view.render.maps import View, class_overlay, class_scale
-from dida_view.render.scoretext import format_score, full_colour_words, score_flags
+from dida_view.render.scoretext import (
+    format_score,
+    full_colour_words,
+    result_flags,
+    shown_score,
+    unit_words,
+)
 
 __all__ = ["assemble_figure", "class_title", "compose_figure", "draw_marks", "figure_panels",
            "format_score", "label_panel"]
@@ -78,10 +84,11 @@ def draw_marks(img: np.ndarray, marks: Sequence[Sequence[tuple[float, float]]],
 
 
 def class_title(result: DidaResult, k: int) -> str:
-    """``Wet AMD  0.873``, with `` · close call`` or `` · tie`` when the score is one
-    (see :func:`dida_view.render.scoretext.score_flags`)."""
-    text = f"{result.labels[k]}  {format_score(float(result.scores[k]), result.score_space)}"
-    flag = score_flags(result.scores, result.score_space).flag(k)
+    """``Wet AMD  0.873`` (the probability, whatever space the maps are in), with
+    `` · close call`` or `` · tie`` when the score is one
+    (see :func:`dida_view.render.scoretext.result_flags`)."""
+    text = f"{result.labels[k]}  {shown_score(result, k)}"
+    flag = result_flags(result).flag(k)
     return f"{text} · {flag}" if flag else text
 
 
@@ -150,10 +157,10 @@ def legend_lines(result: DidaResult, top: float) -> list[str]:
     lines = [
         "red: supports the class, blue: argues against it, no colour: no effect.",
         "F" + full_colour_words(top, result.score_space)[1:] + ".",
-        f"Score: {result.score_space}; grids {', '.join(str(n) for n in result.grid_sizes)}; "
-        f"mask {result.mask_fill}.",
+        f"Scores: probabilities; maps in {unit_words(result.score_space)}; grids "
+        f"{', '.join(str(n) for n in result.grid_sizes)}; mask {result.mask_fill}.",
     ]
-    summary = score_flags(result.scores, result.score_space).summary(result.labels)
+    summary = result_flags(result).summary(result.labels)
     if summary:
         lines.append(summary + ".")
     return lines

@@ -28,8 +28,13 @@ UNITS = {"probability": "probability points", "logit": "logit units", "log-odds"
 
 
 def format_score(value: float, space: str) -> str:
-    """A score as shown next to a class name: ``0.873`` or ``12.31 logit``."""
+    """A score as text: a probability ``0.873`` (``>0.999`` and ``<0.001`` at the ends,
+    where three decimals would say 1.000 or 0.000), a map value ``12.31 logit``."""
     if space == "probability":
+        if value >= 0.9995:
+            return ">0.999"
+        if 0 < value < 0.0005:
+            return "<0.001"
         return f"{value:.3f}"
     return f"{value:.2f} {space}"
 
@@ -141,3 +146,22 @@ def full_colour_words(top: float, space: str) -> str:
     amount = f"{plain_number(top)} {unit_words(space)}"
     return (f"full red = the class's score drops by {amount} when that region is hidden "
             f"(full blue: rises by {amount})")
+
+
+def shown_scores(result) -> tuple[np.ndarray, str]:
+    """The scores every view shows for a result, and their space: its probabilities
+    (whatever space its maps are in), or its own scores for a result without them."""
+    if result.probabilities is not None:
+        return np.asarray(result.probabilities, dtype=np.float64), "probability"
+    return np.asarray(result.scores, dtype=np.float64), result.score_space
+
+
+def shown_score(result, k: int) -> str:
+    """Class ``k``'s score as every view shows it: its probability, ``0.873``."""
+    values, space = shown_scores(result)
+    return format_score(float(values[k]), space)
+
+
+def result_flags(result) -> ScoreFlags:
+    """The close call and ties of a result, judged on the scores shown (probabilities)."""
+    return score_flags(*shown_scores(result))

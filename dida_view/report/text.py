@@ -8,6 +8,8 @@ ophthalmology terms. Pure Python: no Qt.
 
 from __future__ import annotations
 
+from dida_view.session.labels import TERMS_JA
+
 LANGS = ("en", "ja")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -56,11 +58,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "model_title": {"en": "Model", "ja": "モデル"},
     "trained_on": {"en": "Trained on {what}.", "ja": "学習データ：{what}"},
     "method": {
-        "en": "Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; scores in "
-              "{space}).",
+        "en": "Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; map unit: "
+              "{space}). Scores are the model's probabilities.",
         "ja": "マップ：DiDA 多重グリッド符号付き遮蔽法（グリッド {grids}、マスク {mask}、"
-              "スコア {space}）。",
+              "マップの単位：{space}）。スコアはモデルの確率です。",
     },
+    "close_call": {
+        "en": "Close call: {a} leads {b} by only {margin} in probability (less than 0.05).",
+        "ja": "僅差：{a} と {b} の確率の差は {margin} しかありません（0.05 未満）。",
+    },
+    "tie": {"en": "Tie: {a} and {b} have the same probability at the shown precision.",
+            "ja": "同点：{a} と {b} の確率は表示の精度で同じです。"},
     "disclaimer": {
         "en": "Not a medical device. Not for diagnosis. For research and teaching only.",
         "ja": "医療機器ではありません。診断には使用できません。研究・教育目的専用です。",
@@ -77,24 +85,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "mask_noise": {"en": "noise", "ja": "ノイズ"},
 }
 
-# Class labels (the issue's OCT terms and the demo model's labels), matched without case
-TERMS: dict[str, str] = {
-    "cnv": "脈絡膜新生血管",
-    "dme": "糖尿病黄斑浮腫",
-    "drusen": "ドルーゼン",
-    "normal": "正常",
-    "early amd": "早期加齢黄斑変性",
-    "wet amd": "滲出型加齢黄斑変性",
-    "dry amd": "萎縮型加齢黄斑変性",
-    "cme": "嚢胞様黄斑浮腫",
-    "me": "黄斑浮腫",
-    "srd": "漿液性網膜剥離",
-    "erm": "黄斑上膜",
-    "mh": "黄斑円孔",
-    "ra": "網膜萎縮",
-}
-
-
 def text(key: str, lang: str = "en", default: str | None = None, **fields) -> str:
     """The report's text ``key`` in ``lang`` (English when ``lang`` has none), formatted;
     ``default`` for a key the table lacks (e.g. a mask fill with no translation)."""
@@ -105,15 +95,7 @@ def text(key: str, lang: str = "en", default: str | None = None, **fields) -> st
     return s.format(**fields) if fields else s
 
 
-def term(label: str, lang: str = "en") -> str:
-    """A class label as the report writes it: ``CNV`` or ``脈絡膜新生血管（CNV）``."""
-    if lang != "ja":
-        return label
-    ja = TERMS.get(label.strip().lower())
-    return f"{ja}（{label}）" if ja else label
-
-
 def all_texts(lang: str) -> list[str]:
     """Every fixed text in ``lang`` (the font subset must hold all their characters)."""
     return [e.get(lang, "") for e in STRINGS.values()] + (
-        list(TERMS.values()) if lang == "ja" else [])
+        list(TERMS_JA.values()) if lang == "ja" else [])

@@ -33,7 +33,7 @@ def scan(tmp_path):
 
 def test_analyze_writes_figure_panels_npz_and_json(tmp_path, model, scan, capsys):
     out = tmp_path / "out"
-    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2,4,8",
+    rc = main(["analyze", str(scan), "--keep-names", "--model", str(model), "--grids", "2,4,8",
                "--out", str(out), "--json", "--batch-size", "5"])
     assert rc == 0
     rec = json.loads(capsys.readouterr().out.strip())
@@ -60,7 +60,7 @@ def test_analyze_writes_figure_panels_npz_and_json(tmp_path, model, scan, capsys
 
 
 def test_chosen_classes_and_text_output(tmp_path, model, scan, capsys):
-    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2",
+    rc = main(["analyze", str(scan), "--keep-names", "--model", str(model), "--grids", "2",
                "--class", "corner", "--out", str(tmp_path / "o")])
     assert rc == 0
     assert "top left" in capsys.readouterr().out
@@ -158,7 +158,7 @@ def test_a_batch_has_one_score_space_and_always_probabilities(tmp_path):
     assert r.returncode == 0, r.stderr
     assert [rec["score_space"] for rec in recs] == ["log-odds", "log-odds"]
     assert all(rec["score_space_requested"] == "auto" for rec in recs)
-    assert "whole batch" in recs[0]["note"]
+    assert "whole set" in recs[0]["note"]
     for rec in recs:
         assert set(rec["probabilities"]) == set(LABELS)
         assert abs(sum(rec["probabilities"].values()) - 1) < 1e-5

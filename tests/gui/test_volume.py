@@ -134,7 +134,7 @@ def test_analyse_all_fills_the_evidence_map_and_exports_it(make_window, qtbot, m
     win.actions_.analyse_all.trigger()
     assert win.volumes.bar.progress.isVisible()
     qtbot.waitUntil(vol.all_done, timeout=20000)
-    qtbot.waitUntil(lambda: not win.volumes.batch, timeout=5000)
+    qtbot.waitUntil(lambda: not win.volumes.batch(), timeout=5000)
     assert not win.volumes.bar.progress.isVisible()
     assert win.volumes.localizer.title.startswith("Evidence")
     emap = vol.evidence_map()
@@ -158,9 +158,9 @@ def test_cancel_stops_analyse_all_and_keeps_what_is_done(make_window, qtbot, mod
     win = opened(make_window, qtbot, model_path, tiff_volume,
                  SlowClassifier(OnnxClassifier(model_path), 0.02))
     win.actions_.analyse_all.trigger()
-    assert win.volumes.batch
+    assert win.volumes.batch()
     win.actions_.cancel.trigger()
-    assert not win.volumes.batch and not win.volumes.bar.progress.isVisible()
+    assert not win.volumes.batch() and not win.volumes.bar.progress.isVisible()
     qtbot.waitUntil(lambda: not win.busy(), timeout=5000)
     qtbot.wait(200)  # the run that was going stops within a batch; the rest never start
     assert not win.model.volume.all_done() and 2 in win.model.volume.results
@@ -241,7 +241,7 @@ def test_the_stacked_evidence_map_without_a_localizer(make_window, qtbot, model_
     loc = win.volumes.localizer
     assert not loc.isVisible()  # no localizer, nothing analysed: no panel
     win.actions_.analyse_all.trigger()
-    qtbot.waitUntil(lambda: win.model.volume.all_done() and not win.volumes.batch,
+    qtbot.waitUntil(lambda: win.model.volume.all_done() and not win.volumes.batch(),
                     timeout=20000)
     assert loc.isVisible() and loc.stacked_rows == N and not loc.lines
     r = loc.image_rect()

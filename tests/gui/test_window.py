@@ -108,9 +108,9 @@ def test_saturated_probability_note_is_shown(make_window, qtbot, tmp_path):
     win.open_model(model)
     win.open_image(tmp_path / "bright.png")
     wait_done(qtbot, win)
-    assert win.model.result.score_space == "logit"
-    assert "saturated" in win.legend.space.text()
-    assert "logit" in win.area.panels[1].caption
+    assert win.model.result.score_space == "logit"  # the maps' unit, on the legend ...
+    assert "saturated" in win.legend.space.text() and "logit" in win.legend.space.text()
+    assert win.area.panels[1].caption.endswith(">0.999")  # ... the score a probability
 
 
 def test_empty_window_shows_a_hint(make_window):
@@ -120,7 +120,11 @@ def test_empty_window_shows_a_hint(make_window):
     assert not panel.has_picture()
 
 
-def test_image_without_model_then_model(make_window, qtbot, model_path, scan_path):
+def test_image_without_model_then_model(make_window, qtbot, model_path, scan_path,
+                                        monkeypatch):
+    from dida_view import paths
+
+    monkeypatch.setattr(paths, "default_model_path", lambda: None)  # none installed
     win = make_window()
     win.open_image(scan_path)
     assert not win.busy() and "No model" in win.area.panels[1].hint
@@ -200,8 +204,9 @@ def test_no_arguments_open_the_default_model_and_sample(monkeypatch, model_path,
 
     from dida_view.gui import app
 
-    monkeypatch.setattr(app.paths, "model_for_image", lambda _image: model_path)
-    monkeypatch.setattr(app.paths, "default_sample", lambda: scan_path)
+    monkeypatch.setattr(app.models, "model_for_case",
+                        lambda _image, chosen=None: chosen or model_path)
+    monkeypatch.setattr(app.models, "default_sample", lambda: scan_path)
     out = tmp_path / "demo.png"
     assert app.main(["--screenshot", str(out), "--size", "1000x600"]) == 0
     shot = np.asarray(Image.open(out).convert("RGB"))

@@ -77,6 +77,8 @@ class CaseTable(QAbstractTableModel):
         self.cases = cases
         self.rows: list[int] = []
         self.icons: dict[str, QIcon] = {}
+        self.thumbnail_wanted = lambda _path: None  # asked for each row shown without one
+        self.names = lambda row: row.name  # how a row names its case (the controller's)
 
     def reset(self) -> None:
         """Apply the filter again."""
@@ -115,16 +117,20 @@ class CaseTable(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.rows):
             return None
         i = self.rows[index.row()]
-        case, col = self.cases.cases[i], index.column()
+        case, col = self.cases.row(i), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             state = STATE_TEXT.get(case.state)
-            return (case.name, f"{class_name(case.top) if case.top else ''} {case.score}".strip(),
-                    case.diagnosis, AGREE_TEXT[case.agree],
+            return (self.names(case), f"{class_name(case.top) if case.top else ''} "
+                    f"{case.score}".strip(), case.diagnosis, AGREE_TEXT[case.agree],
                     translate("CaseBrowser", state) if state else case.state)[col]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return self.icons.get(str(case.path))
+            icon = self.icons.get(str(case.path))
+            if icon is None:
+                self.thumbnail_wanted(str(case.path))
+            return icon
         if role == Qt.ItemDataRole.ToolTipRole:
-            return translate("CaseBrowser", AGREE_TIP[case.agree]) if col == 3 else str(case.path)
+            return translate("CaseBrowser", AGREE_TIP[case.agree]) if col == 3 else \
+                self.names(case)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ForegroundRole and col == 3 and case.agree is not None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from dida_view.report import text as report_text
+from dida_view.session.labels import term
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("en", "ja")  # English is the source language: it needs no .qm
@@ -92,7 +92,7 @@ def class_name(label: str) -> str:
     """A class label as the UI shows it: the Japanese medical term with the model's label,
     ``脈絡膜新生血管（CNV）``, in Japanese (the same terms as the report); the label itself
     otherwise and in English. Exports and JSON keep the model's label."""
-    return report_text.term(label, current_language())
+    return term(label, current_language())
 
 
 def register_fonts() -> str | None:
@@ -152,12 +152,11 @@ def space_words(space: str) -> str:
 
 def class_title(result, k: int) -> str:
     """:func:`dida_view.render.figure.class_title` as the viewer shows it: the class's
-    display name (:func:`class_name`), its score, and a translated close-call flag."""
-    from dida_view.render.scoretext import format_score, score_flags
+    display name (:func:`class_name`), its probability, and a translated close-call flag."""
+    from dida_view.render.scoretext import result_flags, shown_score
 
-    text = f"{class_name(result.labels[k])}  "
-    text += format_score(float(result.scores[k]), result.score_space)
-    flag = score_flags(result.scores, result.score_space).flag(k)
+    text = f"{class_name(result.labels[k])}  {shown_score(result, k)}"
+    flag = result_flags(result).flag(k)
     return f"{text} · {flag_words(flag)}" if flag else text
 
 

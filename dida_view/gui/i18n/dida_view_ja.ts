@@ -122,16 +122,20 @@
         <translation>一部の症例を読み飛ばしました</translation>
     </message>
     <message>
-        <source>{0}: no images in it</source>
-        <translation>{0}: 画像がありません</translation>
-    </message>
-    <message>
         <source>{0} cases from {1}</source>
         <translation>{1} の {0} 症例</translation>
     </message>
     <message>
         <source>Queue cancelled: the next cases are analysed when you move to them</source>
         <translation>待機列を中止しました。次の症例は移動したときに解析します</translation>
+    </message>
+    <message>
+        <source>Readings not saved</source>
+        <translation>読影が保存されていません</translation>
+    </message>
+    <message>
+        <source>The reading of {0} could not be saved beside the scan. Try again, discard it, or keep DiDA View open (copy the text somewhere safe first)?</source>
+        <translation>{0} の読影をスキャンの横に保存できませんでした。もう一度試しますか、破棄しますか、それとも DiDA View を開いたままにしますか（先に本文を安全な場所に写してください）？</translation>
     </message>
     <message>
         <source>Saved {0} beside the image</source>

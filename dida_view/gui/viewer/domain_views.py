@@ -4,7 +4,7 @@
   trained on (a bundled model: its domain from the registry, translated; another model: its
   metadata's ``domain``, or "unknown training data") and says "not for diagnosis".
 - The **domain banner** (above the panels) shows when the image and the model do not fit
-  (the rule is :func:`dida_view.session.domains.domain_note`) and offers the matching bundled
+  (the rule is :func:`dida_view.session.models.domain_note`) and offers the matching bundled
   model with a button that loads it.
 - **Model > <bundled model>**: one checkable action per bundled model, with its domain; the
   one in use is checked.
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QMenu, QP
 from dida_view import paths
 from dida_view.gui.i18n import translate
 from dida_view.paths import BundledModel
-from dida_view.session import domains
+from dida_view.session import models as domains
 
 
 def model_name(model: BundledModel) -> str:

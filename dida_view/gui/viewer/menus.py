@@ -244,11 +244,16 @@ def language_menu(parent: QMenu, choose: Callable[[str], object]) -> QMenu:
 
 
 def fill_files(menu: QMenu, images: list[str], models: list[str],
-               open_image: Callable[[str], object], open_model: Callable[[str], object]) -> None:
-    """Rebuild File > Open Recent (or Open Sample, with no models) from lists of paths."""
+               open_image: Callable[[str], object], open_model: Callable[[str], object],
+               name: Callable[[str], str] | None = None) -> None:
+    """Rebuild File > Open Recent (or Open Sample, with no models) from lists of paths;
+    ``name(path)``: how an image is named there (default: its path; a DICOM file's
+    anonymous case id, never its name)."""
     menu.clear()
     for p in images:
-        menu.addAction(Path(p).name, lambda p=p: open_image(p)).setToolTip(str(p))
+        shown = name(p) if name is not None else Path(p).name
+        menu.addAction(shown, lambda p=p: open_image(p)).setToolTip(
+            str(p) if name is None else shown)
     if images and models:
         menu.addSeparator()
     for p in models:

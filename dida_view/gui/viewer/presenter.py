@@ -31,7 +31,7 @@ from dida_view.gui.viewer.legend import LegendStrip
 from dida_view.gui.viewer.panel import PanelArea
 from dida_view.gui.viewer.picture_cache import PictureCache
 from dida_view.gui.viewer.probe import ProbePanel
-from dida_view.render.scoretext import score_flags
+from dida_view.render.scoretext import result_flags
 from dida_view.viewmodel.viewer import ALL_GRIDS, LOADING, N_CLASS_PANELS, RUNNING, ViewerModel
 
 NO_MODEL_HINT = QT_TRANSLATE_NOOP("Presenter", "No model loaded.\n\nOpen an ONNX image "
@@ -235,14 +235,16 @@ class Presenter(QObject):
             full = full_colour_words(scale / gain, res.score_space)
         else:
             full = None
-        self.legend.set_state(res.score_space, note_words(res.note), full)
+        notes = [n for n in (self.model.space_note, res.note) if n]
+        self.legend.set_state(res.score_space, note_words("; ".join(notes)) if notes else None,
+                              full)
 
     def _class_list(self) -> None:
         m, res = self.model, self.model.result
         if res is None:
             self.controls.fill_classes([])
             return
-        flags = score_flags(res.scores, res.score_space)
+        flags = result_flags(res)
         fig3 = m.focus_class() if m.view == ALL_GRIDS else None
         rows = []
         for k in np.argsort(-res.scores, kind="stable"):
