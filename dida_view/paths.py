@@ -19,6 +19,7 @@ from typing import NamedTuple
 DEMO_MODEL_NAME = "dida_demo_oct.onnx"  # the synthetic model
 REAL_MODEL_NAME = "oct_kermany.onnx"  # the real-data model: the default
 MODEL_CARD_NAME = "README.md"
+SIDECAR_MAX_BYTES = 1 << 20  # an image's sidecar <stem>.json is a few hundred bytes
 ICON_NAME = "dida_view"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _PACKAGE = Path(__file__).resolve().parent
@@ -123,10 +124,12 @@ def default_model_path() -> Path | None:
 def sample_model(image: str | Path) -> str | None:
     """The ``"model"`` key of an image's sidecar ``<stem>.json`` (the bundled model it
     belongs to), or None when the sidecar is missing or says nothing."""
-    p = Path(image)
-    try:
-        data = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    side = Path(image).with_suffix(".json")
+    try:  # this module sits below io.jsonfile: bounded here by size, and RecursionError
+        if side.stat().st_size > SIDECAR_MAX_BYTES:
+            return None
+        data = json.loads(side.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):  # optional: the default model is used
         return None
     model = data.get("model") if isinstance(data, dict) else None
     return str(model) if isinstance(model, str) and model else None

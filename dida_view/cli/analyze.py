@@ -10,19 +10,25 @@ import types
 from pathlib import Path
 
 from dida_view.cli import analyze_out as cli_results
-from dida_view.cli.common import add_model_options, open_model
+from dida_view.cli.common import (
+    SLICES_IGNORED,
+    Parser,
+    add_model_options,
+    open_model,
+    slices_option,
+)
 from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, loadable
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view analyze",
         description="Run DiDA on images and write the paper's figure, per-class overlays "
         "and the raw maps.",
     )
     p.add_argument("images", nargs="+", metavar="IMAGE",
                    help="image, DICOM or OCT volume files to analyse (README, \"Inputs\")")
-    p.add_argument("--slices", metavar="all|center|N,N,...",
+    p.add_argument("--slices", metavar="all|center|N,N,...", type=slices_option,
                    help="B-scans of a volume to analyse, numbered from 1 (default: center); "
                    "one result each, with the B-scan number in its file names and JSON")
     add_model_options(p)
@@ -93,6 +99,8 @@ def run_analyze(argv: list[str]) -> int:
             scan = load_with_c_messages_as_notes(load_scan, name)
             indices = parse_slices(args.slices or "center", len(scan)) if scan.is_volume \
                 else [0]  # --slices is for volumes; an image is its one B-scan
+            if args.slices is not None and not scan.is_volume:
+                scan = dataclasses.replace(scan, notes=(*scan.notes, SLICES_IGNORED))
         except SettingsError as exc:  # e.g. --slices 30 of a 25 B-scan volume
             error(f"{name}: {exc}")
             failures += 1

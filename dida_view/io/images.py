@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import struct
 import warnings
 from pathlib import Path
@@ -13,6 +12,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dida_view.errors import ImageError
 from dida_view.io import intensity
+from dida_view.io.jsonfile import read_json
 from dida_view.io.limits import check_pixels
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pgm")
@@ -244,7 +244,7 @@ def read_diagnosis(image_path: str | Path) -> str | None:
     if not p.is_file():
         return None
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_json(p)
     except (OSError, ValueError):
         return None
     value = data.get("diagnosis") if isinstance(data, dict) else None

@@ -259,13 +259,13 @@ def batch_score_space(
     if requested != "auto":
         return requested, None
     for image in images:
-        try:
+        try:  # NaN outputs too: that image's analysis reports it
             prep = prepare(image, classifier.preprocessing, classifier.input_size,
                            classifier.channels)
+            raw = classifier.raw(prep.pixels[None])[0]
+            space, note = resolve_space(raw, "auto", classifier.outputs_probabilities)
         except DidaError:
             continue
-        raw = classifier.raw(prep.pixels[None])[0]
-        space, note = resolve_space(raw, "auto", classifier.outputs_probabilities)
         if space != "probability":
             return space, f"the whole batch is in {space}: {note}"
     return "probability", None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from dida_view.errors import DidaError, SettingsError
 from dida_view.gui.i18n import translate
+from dida_view.io.jsonfile import read_json
 from dida_view.model.onnx import OnnxClassifier, sidecar_path
 from dida_view.model.preprocess import Preprocessing
 from dida_view.report import about
@@ -106,15 +108,25 @@ def sidecar_dict(labels_text: str, output: str, fields: dict[str, str],
 
 
 def write_sidecar(model_path: str | Path, data: dict[str, Any]) -> Path:
-    """Write ``data`` into the model's sidecar, keeping its other keys; returns its path."""
+    """Write ``data`` into the model's sidecar, keeping its other keys; returns its path.
+
+    A sidecar that cannot be read as a JSON object (not JSON, nested too deep) is not lost:
+    it is kept as ``<stem>.dida.json.bak`` before the new one is written."""
     path = sidecar_path(model_path)
     merged: dict[str, Any] = {}
     if path.is_file():
         try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-            merged = old if isinstance(old, dict) else {}
+            old = read_json(path)
         except (OSError, ValueError):
-            merged = {}
+            old = None
+        if isinstance(old, dict):
+            merged = old
+        else:
+            try:
+                shutil.copy2(path, path.with_name(path.name + ".bak"))
+            except OSError as exc:
+                raise DidaError(translate("ModelDialog", "{0}: cannot write ({1})").format(
+                    path.with_name(path.name + ".bak"), exc.strerror)) from None
     merged.update(data)
     try:
         path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
