@@ -192,3 +192,20 @@ def test_class_count_is_bounded(tmp_path):
     p = tmp_path / "wide.onnx"
     onnx.save(model, str(p))
     one_line_model_error(p, r"1000000 classes.*limit")
+
+
+def test_large_batches_run_in_parts_of_bounded_input(tmp_path, monkeypatch):
+    from dida_view.model import onnx as onnx_module
+
+    image_bytes = 32 * 32 * 3 * 4
+    monkeypatch.setattr(onnx_module, "MAX_RUN_BYTES", 3 * image_bytes)
+    clf = OnnxClassifier(make_region_model(tmp_path / "m.onnx", REGIONS))
+    assert clf.run_batch == 3
+    sizes = []
+    run = clf._run
+    monkeypatch.setattr(clf, "_run", lambda x: sizes.append(x.shape[0]) or run(x))
+    x = np.random.default_rng(0).uniform(0, 255, (7, 32, 32, 3)).astype(np.float32)
+    together = clf.raw(x)
+    assert sizes == [3, 3, 1]
+    one_by_one = np.concatenate([clf.raw(x[i:i + 1]) for i in range(7)])
+    np.testing.assert_allclose(together, one_by_one, rtol=1e-6)
