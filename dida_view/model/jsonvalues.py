@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dida_view.errors import SettingsError
+from dida_view.io.limits import MAX_INPUT_PIXELS, MAX_INPUT_SIDE
 
 EXPECTED = "{key}: expected {what}, got {got}"
 
@@ -92,8 +93,35 @@ def boolean(key: str, value: Any) -> bool:
     return value
 
 
-def text(key: str, value: Any) -> str:
-    """A string."""
-    if not isinstance(value, str):
-        raise expected(key, "text", value)
-    return value
+INPUT_SIZE_LIMIT = (
+    "{what} {height} x {width} (height x width) is larger than the limit of {side} pixels a "
+    "side and {million:.1f} million pixels")
+
+
+def check_input_size(size: tuple[int, int], what: str = "preprocessing.input_size") -> None:
+    """Refuse a model input larger than :data:`~dida_view.io.limits.MAX_INPUT_SIDE` a side
+    or :data:`~dida_view.io.limits.MAX_INPUT_PIXELS` in all (or of no pixels).
+
+    Raises
+    ------
+    SettingsError
+        Naming ``what``, the size and the limit.
+    """
+    h, w = (int(v) for v in size)
+    if h < 1 or w < 1:
+        raise SettingsError(f"{what}: expected positive sizes, got {h} x {w}")
+    if max(h, w) > MAX_INPUT_SIDE or h * w > MAX_INPUT_PIXELS:
+        raise SettingsError(INPUT_SIZE_LIMIT.format(
+            what=what, height=h, width=w, side=MAX_INPUT_SIDE,
+            million=MAX_INPUT_PIXELS / 1e6))
+
+
+def input_size(key: str, value: Any) -> tuple[int, int]:
+    """``input_size``: one whole number (a square) or [height, width], each > 0."""
+    what = "a whole number or [height, width] of whole numbers > 0"
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            raise expected(key, what, value)
+        return whole(key, value[0], what), whole(key, value[1], what)
+    n = whole(key, value, what)
+    return n, n

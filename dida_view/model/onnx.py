@@ -30,7 +30,8 @@ from dida_view.model.config import (
     sidecar_path,
 )
 from dida_view.model.files import fingerprint_model
-from dida_view.model.preprocess import Preprocessing, check_input_size
+from dida_view.model.jsonvalues import check_input_size
+from dida_view.model.preprocess import Preprocessing
 
 __all__ = ["METADATA_KEY", "SIDECAR_SUFFIX", "Classifier", "ModelInfo", "OnnxClassifier",
            "available_providers", "sidecar_path"]

@@ -20,8 +20,16 @@ import numpy as np
 from PIL import Image
 
 from dida_view.errors import SettingsError
-from dida_view.io.limits import MAX_INPUT_PIXELS, MAX_INPUT_SIDE, block_reduce
-from dida_view.model.jsonvalues import boolean, choice, expected, number, numbers, whole
+from dida_view.io.limits import block_reduce
+from dida_view.model.jsonvalues import (
+    boolean,
+    check_input_size,
+    choice,
+    expected,
+    input_size,
+    number,
+    numbers,
+)
 from dida_view.model.resize import OPENCV_INTERPOLATIONS, nearest_source, resize_opencv
 
 _INTERPOLATIONS = {
@@ -38,39 +46,6 @@ _CHOICES = {
     "layout": ("auto", "NCHW", "NHWC"),
     "resize_convention": ("pillow", "opencv"),
 }
-INPUT_SIZE_LIMIT = (
-    "{what} {height} x {width} (height x width) is larger than the limit of {side} pixels a "
-    "side and {million:.1f} million pixels")
-
-
-def check_input_size(size: tuple[int, int], what: str = "preprocessing.input_size") -> None:
-    """Refuse a model input larger than :data:`~dida_view.io.limits.MAX_INPUT_SIDE` a side
-    or :data:`~dida_view.io.limits.MAX_INPUT_PIXELS` in all (or of no pixels).
-
-    Raises
-    ------
-    SettingsError
-        Naming ``what``, the size and the limit.
-    """
-    h, w = (int(v) for v in size)
-    if h < 1 or w < 1:
-        raise SettingsError(f"{what}: expected positive sizes, got {h} x {w}")
-    if max(h, w) > MAX_INPUT_SIDE or h * w > MAX_INPUT_PIXELS:
-        raise SettingsError(INPUT_SIZE_LIMIT.format(
-            what=what, height=h, width=w, side=MAX_INPUT_SIDE,
-            million=MAX_INPUT_PIXELS / 1e6))
-
-
-def _input_size(key: str, value: Any) -> tuple[int, int]:
-    what = "a whole number or [height, width] of whole numbers > 0"
-    if isinstance(value, list | tuple):
-        if len(value) != 2:
-            raise expected(key, what, value)
-        return whole(key, value[0], what), whole(key, value[1], what)
-    n = whole(key, value, what)
-    return n, n
-
-
 @dataclass(frozen=True)
 class Box:
     """A rectangle of the model input, ``[y0, y1) x [x0, x1)``."""
@@ -173,7 +148,7 @@ class Preprocessing:
         for key, value in data.items():
             name = f"preprocessing.{key}"
             if key == "input_size":
-                kw[key] = None if value is None else _input_size(name, value)
+                kw[key] = None if value is None else input_size(name, value)
             elif key == "fill":
                 fill = numbers(name, value, counts=(1, 3), lo=0.0, hi=255.0,
                                what="a grey level 0..255 or three (r, g, b)")
