@@ -18,6 +18,7 @@ from typing import NamedTuple
 DEMO_MODEL_NAME = "dida_demo_oct.onnx"  # the synthetic model
 REAL_MODEL_NAME = "oct_kermany.onnx"  # the real-data model: the default
 MODEL_CARD_NAME = "README.md"
+SIDECAR_MAX_BYTES = 1 << 20  # an image's sidecar <stem>.json is a few hundred bytes
 ICON_NAME = "dida_view"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _PACKAGE = Path(__file__).resolve().parent

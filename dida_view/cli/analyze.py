@@ -5,16 +5,23 @@ analysed through the reading session, its figure, panels and arrays written, one
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
 from dida_view.cli import analyze_out
-from dida_view.cli.common import add_model_options, open_session
+from dida_view.cli.common import (
+    SLICES_IGNORED,
+    Parser,
+    add_model_options,
+    open_session,
+    slices_option,
+)
 from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view analyze",
         description="Run DiDA on scans and write the paper's figure, per-class overlays "
         "and the raw maps.",
@@ -22,7 +29,7 @@ def _analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("images", nargs="+", metavar="PATH",
                    help="scans (images, DICOM, OCT volumes: README, \"Inputs\"), folders of "
                    "scans, or case lists (.csv with a 'path' column, .json list)")
-    p.add_argument("--slices", metavar="all|center|N,N,...",
+    p.add_argument("--slices", metavar="all|center|N,N,...", type=slices_option,
                    help="B-scans of a volume to analyse, numbered from 1 (default: center); "
                    "one result each, with the B-scan number in its file names and JSON")
     add_model_options(p)
@@ -69,7 +76,10 @@ def run_analyze(argv: list[str]) -> int:
     for case in case_set.cases:  # the headers, read once; the pixels when analysed
         WARNING_ITEM[0] = str(case.path)
         try:
-            scans[case.path] = load_with_c_messages_as_notes(load_scan, str(case.path))
+            scan = load_with_c_messages_as_notes(load_scan, str(case.path))
+            if args.slices is not None and not scan.is_volume:  # said, not ignored silently
+                scan = dataclasses.replace(scan, notes=(*scan.notes, SLICES_IGNORED))
+            scans[case.path] = scan
         except DidaError as exc:  # its message names the file
             error(str(exc))
             failures += 1

@@ -141,9 +141,10 @@ def analyze_unit(run: AnalyzeRun, scan, unit):
         bar.close()
         error(f"{item}: {exc}")
         return None
-    except DidaError as exc:  # image and model errors already name their file
+    except DidaError as exc:  # image errors name their file; model errors the model
         bar.close()
-        error(str(exc) if not scan.is_volume else f"{item}: {exc}")
+        named = str(exc).startswith((str(name), str(scan.path))) and not scan.is_volume
+        error(str(exc) if named else f"{item}: {exc}")
         return None
     except MemoryError:
         bar.close()

@@ -5,9 +5,31 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
+
+USAGE_ERROR = "error: {problem} (see {prog} --help)\n"
+
+
+class Parser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` for every command: a usage error is one line,
+    ``error: <problem> (see <prog> --help)``, exit status 2 (not argparse's usage block).
+
+    A value that starts with a minus and a digit (``--weights -1,2``, ``--gain -3``) is a
+    value, not an option, so that our own check of it says what is wrong with it.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse takes only "-1" and "-.5" for negative numbers, so "-1,2" would be an
+        # unknown option; no option of ours starts with a digit
+        self._negative_number_matcher = re.compile(r"^-\.?\d[\w.,+-]*$")
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, USAGE_ERROR.format(problem=message, prog=self.prog))
 
 
 class ProgressBar:
@@ -32,6 +54,20 @@ class ProgressBar:
         if self.enabled:
             sys.stderr.write("\r" + " " * 90 + "\r")
             sys.stderr.flush()
+
+
+SLICES_IGNORED = "--slices ignored: one image, not a volume"
+
+
+def slices_option(text: str) -> str:
+    """The argparse type of ``--slices``: its form is checked before any work (exit 2)."""
+    from dida_view.errors import SettingsError
+    from dida_view.io.scan import check_slices
+
+    try:
+        return check_slices(text)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--slices: ")) from None
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
@@ -159,6 +195,8 @@ def open_session(args: argparse.Namespace, paths: list[str]):
     def open_model(path: Path):
         classifier = OnnxClassifier(path, output=args.output_name,
                                     device="cpu" if args.cpu else "auto")
+        for note in classifier.info.notes:  # what of the model's configuration was not used
+            print(f"note: {path}: {note}", file=sys.stderr)
         if settings.engine != "full":  # split the graph while the images load
             from dida_view.method.incremental import plan_future
 

@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dida_view.cli.common import ProgressBar, add_model_options, open_session
+from dida_view.cli.common import Parser, ProgressBar, add_model_options, open_session
 from dida_view.cli.messages import error, load_with_c_messages_as_notes
 from dida_view.errors import DidaError
 
@@ -25,7 +25,7 @@ SUFFIXES = (".pdf", ".html", ".htm")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view report",
         description="A PDF (or HTML) report: a cover page listing the cases, then one page "
         "per case with the original, the top-3 evidence maps, the clinician's reading and "

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from dida_view import __version__, paths
+from dida_view.cli.common import Parser
 from dida_view.session import models
 
 DEFAULT_GRIDS = "7,9"  # 130 masked images: a second or so on a laptop CPU
@@ -28,7 +29,7 @@ class SelfTestError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view --self-test",
         description="Analyse a sample scan of each bundled model with that model and check "
         "the result. Prints one line per model; exit status 0 when every check passes.",

@@ -22,6 +22,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
+from dida_view.cli.common import Parser
 from dida_view.gui.i18n import LANGUAGES, setup_language, translate
 from dida_view.gui.patient import show_patient_view
 from dida_view.gui.qsettings import make_settings
@@ -37,7 +38,7 @@ SCREENSHOT_TIMEOUT_S = 1800
 
 def parser() -> argparse.ArgumentParser:
     """The viewer's argument parser (``dida-view [IMAGE] [--model M] ...``)."""
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view",
         description="DiDA View: see why an image classifier decided what it did. With no "
         "arguments, opens a real OCT scan with the bundled real-data model.",

@@ -28,7 +28,9 @@ import numpy as np
 
 from dida_view.errors import ImageError
 from dida_view.io import intensity
+from dida_view.io.codestream import check_encapsulated
 from dida_view.io.liblogs import library_logs
+from dida_view.io.limits import check_pixels
 
 DICOM_SUFFIXES = (".dcm", ".dicom")
 IDENTIFIER_TAGS = (
@@ -136,7 +138,9 @@ def _open(path: Path) -> DicomInfo:
     from pydicom.errors import InvalidDicomError
 
     try:
-        ds = pydicom.dcmread(path, stop_before_pixels=True)
+        with open(path, "rb") as f:
+            ds = pydicom.dcmread(f, stop_before_pixels=True)
+            pixels_at = f.tell()  # reading stops at the Pixel Data element
     except InvalidDicomError:
         raise ImageError(f"{path}: not a DICOM file") from None
     except MemoryError:
@@ -144,7 +148,7 @@ def _open(path: Path) -> DicomInfo:
     except Exception as exc:  # pydicom raises many kinds on a broken header
         raise ImageError(f"{path}: cannot read DICOM ({_short(exc)})") from None
     try:
-        return _info(path, ds)
+        return _info(path, ds, pixels_at)
     except ImageError:
         raise
     except MemoryError:
@@ -153,7 +157,7 @@ def _open(path: Path) -> DicomInfo:
         raise ImageError(f"{path}: cannot read DICOM pixels ({_short(exc)})") from None
 
 
-def _info(path: Path, ds) -> DicomInfo:
+def _info(path: Path, ds, pixels_at: int) -> DicomInfo:
     if "Rows" not in ds or "Columns" not in ds:
         raise ImageError(f"{path}: DICOM file without an image (no pixel data)")
     frames = int(ds.get("NumberOfFrames", 1) or 1)
@@ -161,9 +165,10 @@ def _info(path: Path, ds) -> DicomInfo:
         raise ImageError(f"{path}: DICOM file with {frames} frames")
     rows, cols = int(ds.Rows), int(ds.Columns)
     samples = int(ds.get("SamplesPerPixel", 1) or 1)
-    from dida_view.io.limits import check_pixels
-
     check_pixels(path, rows, cols)
+    ts = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    if ts is not None and getattr(ts, "is_encapsulated", False):  # before any decoding
+        check_encapsulated(path, pixels_at, rows, cols, samples)
     raw_read = _frame_reader(path, ds, frames)
     probe = raw_read(frames // 2)
     transform, notes = _display_rule(ds, probe, samples)
@@ -199,18 +204,35 @@ def _frame_reader(path: Path, ds, frames: int) -> Callable[[int], np.ndarray]:
         try:
             arr = pixel_array(str(path), index=i if frames > 1 else None)
         except (RuntimeError, NotImplementedError) as exc:
-            text = _short(exc)
-            if "plugin" in text.lower() or "decod" in text.lower():
-                ts = getattr(ds.file_meta, "TransferSyntaxUID", None)
-                name = getattr(ts, "name", str(ts))
-                raise ImageError(f"{path}: compressed DICOM ({name}) and no decoder for it "
-                                 "is installed (pylibjpeg and its plugins)") from None
-            raise
+            raise _decoding_error(path, ds, i if frames > 1 else None, exc) from None
         if arr.ndim == 3 and arr.shape[-1] not in (3, 4) and frames == 1:
             arr = arr[0]
         return arr
 
     return raw_read
+
+
+NO_DECODER = ("{path}: compressed DICOM ({syntax}) and no decoder for it is installed "
+              "(pylibjpeg and its plugins)")
+CORRUPT = "{path}: {frame}compressed DICOM ({syntax}) is truncated or corrupt ({why})"
+
+
+def _decoding_error(path: Path, ds, index: int | None, exc: Exception) -> Exception:
+    """The line for pydicom's failure to decode: no decoder, or one that failed."""
+    text = str(exc).strip()
+    ts = getattr(ds.file_meta, "TransferSyntaxUID", None)
+    syntax = getattr(ts, "name", str(ts))
+    # pydicom: "... all plugins are missing dependencies", "No pixel data decoders have
+    # been implemented"; or, when its decoders ran: "exceptions were raised by all
+    # available plugins:" then one line per plugin
+    if "missing dependencies" in text or "no pixel data decoders" in text.lower():
+        return ImageError(NO_DECODER.format(path=path, syntax=syntax))
+    if "raised by all available plugins" in text:
+        lines = [ln.strip() for ln in text.splitlines()[1:] if ln.strip()]
+        why = (lines[0] if lines else "no plugin could decode it")[:200]
+        frame = f"frame {index + 1}: " if index is not None else ""
+        return ImageError(CORRUPT.format(path=path, frame=frame, syntax=syntax, why=why))
+    return exc
 
 
 def _display_rule(ds, probe: np.ndarray, samples: int):
@@ -239,6 +261,10 @@ def _display_rule(ds, probe: np.ndarray, samples: int):
 
         return voi, [note]
     bits = int(ds.get("BitsStored", 8) or 8)
+    if 1 <= bits < 8 and probe.dtype.kind in "ub" and (not probe.size or
+                                                       int(probe.max()) < 2 ** bits):
+        w = intensity.few_bits(bits, "BitsStored")  # a 1-bit bitmap is 0 and 1
+        return w.apply, [w.note]
     w = intensity.plan(probe, bits=bits, source="BitsStored")
     return w.apply, [w.note] if w.note else []
 

@@ -21,13 +21,25 @@ SCAN_SUFFIXES = IMAGE_SUFFIXES + (".dcm", ".dicom", ".vol", ".e2e", ".xml", ".fd
                                   ".img")
 
 
+MIXED_PAGES = ("pages of different types ({types}): each type is windowed by its own rule, "
+               "so pages of different types do not compare")
+GROUP_NOTE = "{pages} ({kind}): {rule}"
+AS_IS = "used as it is"
+# Pillow modes, as a reader would name them
+PAGE_KINDS = {"1": "1-bit", "L": "8-bit", "P": "palette", "RGB": "RGB", "RGBA": "RGBA",
+              "LA": "8-bit with alpha", "I": "32-bit integer", "F": "float", "CMYK": "CMYK"}
+
+
 def open_pages(p: Path):
     """The pages of a Pillow image file: ``(count, read, notes, format)``.
 
-    A multi-page TIFF is a volume, one B-scan per page (``format`` ``"tiff-pages"``),
-    windowed by the rule its middle page calls for, so that all pages compare. Other
-    multi-frame files (GIF, APNG, WebP animations) give their first frame, with a note.
-    ``read(i)`` returns page ``i`` as uint8.
+    A multi-page TIFF is a volume, one B-scan per page (``format`` ``"tiff-pages"``).
+    Pages of one type are windowed by one rule, so that they compare: integers by their
+    range over all those pages, float by the percentiles of their middle page. Where the
+    pages differ in type (16-bit pages around an 8-bit one), each type gets its own rule,
+    and the notes say which pages got which. Other multi-frame files (GIF, APNG, WebP
+    animations) give their first frame, with a note. ``read(i)`` returns page ``i`` as
+    uint8.
     """
     with _opened(p) as im:
         frames = int(getattr(im, "n_frames", 1) or 1)
@@ -36,16 +48,28 @@ def open_pages(p: Path):
         extra = [] if is_tiff or frames == 1 else [
             f"animated image: only its first of {frames} frames is analysed"]
         probe = count // 2
-        raw, alpha = _page(p, im, probe)
-        whole = raw
-        if count > 1 and raw.dtype.kind in "iu" and raw.dtype != np.uint8:
-            whole = _value_range(p, im, count, raw.dtype)  # integers: every page's range
-        windowing = intensity.plan(whole, bits=png_sbit(p), source="sBIT")
-        del whole
+        kinds = _page_kinds(im, count)
+        groups: dict[str, list[int]] = {}
+        for i, kind in enumerate(kinds):
+            groups.setdefault(kind, []).append(i)
+        rules: dict[str, intensity.Windowing] = {}
+        for kind, pages in groups.items():
+            at = probe if kind == kinds[probe] else pages[len(pages) // 2]
+            raw, alpha = _page(p, im, at)
+            whole = raw
+            if len(pages) > 1 and raw.dtype.kind in "iu" and raw.dtype != np.uint8:
+                whole = _value_range(p, im, pages, raw.dtype)  # integers: every page's range
+            rules[kind] = intensity.plan(whole, bits=png_sbit(p), source="sBIT")
+            if at == probe:
+                first_raw, first_alpha = raw, alpha
+            del raw, alpha, whole
     # windowed after Pillow's copy is closed: a 12000 x 12000 float image is 576 MB each
-    first, notes = _finish(p, raw, alpha, windowing)
-    del raw, alpha
-    if count > 1 and windowing.note:
+    windowing = rules[kinds[probe]]
+    first, notes = _finish(p, first_raw, first_alpha, windowing)
+    del first_raw, first_alpha
+    if len(groups) > 1:
+        notes = (*_mixed_notes(groups, rules), *notes[1 if windowing.note else 0:])
+    elif count > 1 and windowing.note:
         on = "all pages" if windowing.kind != "percentile" else f"page {probe + 1}"
         notes = (f"{notes[0]} (decided on {on}, for all {count} pages)", *notes[1:])
 
@@ -62,15 +86,50 @@ def open_pages(p: Path):
             return handed.pop()
         with _opened(p) as im:
             raw, alpha = _page(p, im, i)
-        return _finish(p, raw, alpha, windowing)[0]
+        return _finish(p, raw, alpha, rules[kinds[i]])[0]
 
     return count, read, (*notes, *extra), "tiff-pages" if count > 1 else "image"
 
 
-def _value_range(p: Path, im: Image.Image, count: int, dtype) -> np.ndarray:
-    """The smallest and largest value over all pages, read one page at a time."""
-    lo, hi = None, None
+def _page_kinds(im: Image.Image, count: int) -> list[str]:
+    """Each page's type (its Pillow mode, named), read from the page headers only."""
+    kinds = []
     for i in range(count):
+        if i or im.tell():
+            im.seek(i)
+        mode = im.mode
+        kinds.append("16-bit" if mode.startswith("I;16") else PAGE_KINDS.get(mode, mode))
+    return kinds
+
+
+def _mixed_notes(groups: dict[str, list[int]],
+                 rules: dict[str, intensity.Windowing]) -> list[str]:
+    """The notes of a TIFF whose pages differ in type: one line, then one per type."""
+    out = [MIXED_PAGES.format(types=", ".join(groups))]
+    for kind, pages in groups.items():
+        rule = rules[kind].note or AS_IS
+        if rules[kind].kind == "percentile" and len(pages) > 1:
+            rule += f" (decided on page {pages[len(pages) // 2] + 1})"
+        out.append(GROUP_NOTE.format(pages=_page_ranges(pages), kind=kind, rule=rule))
+    return out
+
+
+def _page_ranges(pages: list[int]) -> str:
+    """``page 3`` or ``pages 1-2, 4-5`` (1-based) for the 0-based ``pages``."""
+    runs: list[list[int]] = []
+    for i in pages:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    text = ", ".join(f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs)
+    return f"page {text}" if len(pages) == 1 else f"pages {text}"
+
+
+def _value_range(p: Path, im: Image.Image, pages: list[int], dtype) -> np.ndarray:
+    """The smallest and largest value over ``pages``, read one page at a time."""
+    lo, hi = None, None
+    for i in pages:
         a = _page(p, im, i)[0]
         lo = a.min() if lo is None else min(lo, a.min())
         hi = a.max() if hi is None else max(hi, a.max())

@@ -3,6 +3,9 @@
 The rules (README, "Inputs"), the same for every reader, the viewer and the CLI:
 
 * **8-bit** data is used as it is.
+* **Fewer than 8 bits** stated by a DICOM file (``BitsStored`` 1..7, e.g. a 1-bit
+  bitmap) are scaled by that depth, ``0 .. 2**bits - 1`` to ``0 .. 255``
+  (:func:`few_bits`).
 * **Unsigned integers wider than 8 bits** are scaled by their real bit depth: ``0 ..
   2**bits - 1`` becomes ``0 .. 255``. ``bits`` is the file's own statement (PNG ``sBIT``,
   DICOM ``BitsStored``); without one, the smallest of 10, 12, 14 or 16 bits that holds
@@ -109,6 +112,16 @@ def plan(data: np.ndarray, *, bits: int | None = None, source: str = "") -> Wind
     top = 2 ** used - 1
     return Windowing("bits", 0, top, f"no bit depth stored: scaled as {used}-bit data, "
                      f"0..{top} -> 0..255 (largest value {hi})")
+
+
+def few_bits(bits: int, source: str) -> Windowing:
+    """Data of fewer than 8 bits whose values are stored as they are (DICOM ``BitsStored``
+    1..7; a 1-bit bitmap is 0 and 1): ``0 .. 2**bits - 1`` becomes ``0 .. 255``.
+
+    Not for PNG's ``sBIT``: PNG stores such samples already scaled to 8 bits.
+    """
+    top = 2 ** int(bits) - 1
+    return Windowing("bits", 0, top, f"{bits}-bit data ({source}) scaled 0..{top} -> 0..255")
 
 
 def _plan_float(a: np.ndarray) -> Windowing:

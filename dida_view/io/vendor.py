@@ -8,6 +8,12 @@ These libraries do the parsing; nothing here reads a vendor format itself. They 
 file whole, so files above :data:`~dida_view.io.limits.MAX_VENDOR_FILE_BYTES` are
 refused. The libraries' log messages become the scan's notes (one line each), and the
 patient identifiers they expose are kept apart like DICOM's.
+
+OCT-Converter 0.7 (the latest) reads Topcon chunks with numpy's binary ``fromstring``,
+which numpy 2.3 removed: its two Topcon readers (``.fds``, and ``.fda`` under eyepy) are
+given a numpy whose ``fromstring`` of bytes is ``frombuffer`` (:func:`_topcon_numpy`).
+A Zeiss ``.img`` is a raw cube whose size the file does not state: it is read as B-scans
+of 1024 x 512 or 1024 x 200 (the Cirrus cubes), and refused when its size is neither.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -25,15 +32,19 @@ from dida_view.io.liblogs import library_logs
 from dida_view.io.limits import MAX_VENDOR_FILE_BYTES, check_pixels
 from dida_view.io.scan import Localizer, Scan, Slices
 
-# suffix -> (what it is, library, loader name)
+# suffix -> (what it is, module with the loader, loader name)
 FORMATS = {
     ".vol": ("Heidelberg .vol", "eyepy", "import_heyex_vol"),
     ".e2e": ("Heidelberg .e2e", "eyepy", "import_heyex_e2e"),
     ".xml": ("HEYEX XML export", "eyepy", "import_heyex_xml"),
     ".fda": ("Topcon .fda", "eyepy", "import_topcon_fda"),
-    ".fds": ("Topcon .fds", "oct_converter", "FDS"),
-    ".img": ("Zeiss .img", "oct_converter", "IMG"),
+    ".fds": ("Topcon .fds", "oct_converter.readers", "FDS"),
+    ".img": ("Zeiss .img", "oct_converter.readers", "IMG"),
 }
+ZEISS_DEPTH = 1024  # samples per A-scan of a Cirrus cube
+ZEISS_WIDTHS = (512, 200)  # A-scans per B-scan: the 512 x 128 and 200 x 200 cubes
+ZEISS_SIZE = ("{path}: Zeiss .img of {size} bytes is not a whole number of B-scans of "
+              "1024 x 512 or 1024 x 200 samples (a Cirrus cube); not read")
 
 
 def file_case_id(path: Path) -> str:
@@ -64,13 +75,17 @@ def open_vendor(path: Path):
     ImageError
         The extra is missing, the file is too large, or the library cannot read it.
     """
-    what, lib_name, loader = FORMATS[path.suffix.lower()]
+    what, module, loader = FORMATS[path.suffix.lower()]
+    lib_name = module.split(".")[0]
     size = path.stat().st_size
     if size > MAX_VENDOR_FILE_BYTES:
         raise ImageError(f"{path}: {what} of {size / 2**20:.0f} MB is larger than the limit "
                          f"of {MAX_VENDOR_FILE_BYTES / 2**20:.0f} MB")
-    lib = _library(path, lib_name, what)
-    with library_logs(lib_name) as logs:
+    lib = _library(path, module, what)
+    if path.suffix.lower() in (".fds", ".fda"):
+        _topcon_numpy()
+    printed = io.StringIO()  # OCT-Converter prints its remarks: never onto our stdout
+    with library_logs(lib_name) as logs, contextlib.redirect_stdout(printed):
         try:
             if lib_name == "eyepy":
                 data, localizer, spacing, ids, notes = _eyepy(lib, loader, path)
@@ -83,8 +98,10 @@ def open_vendor(path: Path):
         except Exception as exc:  # the libraries raise anything on a broken file
             text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             raise ImageError(f"{path}: cannot read {what} ({text})") from None
+    said = [*(f"{lib_name}: {m}" for m in logs), *(  # only OCT-Converter prints
+        f"oct_converter: {ln.strip()[:200]}" for ln in printed.getvalue().splitlines())]
     return _scan(path, what, data, localizer, spacing, ids,
-                 [*notes, *(f"{lib_name}: {m}" for m in logs)])
+                 [*notes, *dict.fromkeys(m for m in said if m.split(": ", 1)[1].strip())])
 
 
 def _scan(path, what, data, localizer, spacing, ids, notes):
@@ -140,9 +157,43 @@ def _eyepy_lines(meta, loc_meta, shape):
     return tuple(lines)
 
 
+class _NumpyForTopcon:
+    """numpy, but ``fromstring(bytes, dtype)`` (binary mode, removed in numpy 2.3) is a
+    copy of ``frombuffer``, as it always was."""
+
+    def __getattr__(self, name: str):
+        return getattr(np, name)
+
+    @staticmethod
+    def fromstring(string, dtype=float, count=-1, sep=""):
+        if sep:
+            return np.fromstring(string, dtype=dtype, count=count, sep=sep)
+        return np.frombuffer(string, dtype=dtype, count=count).copy()
+
+
+def _topcon_numpy() -> None:
+    """Give OCT-Converter's Topcon readers a numpy with binary ``fromstring``."""
+    for name in ("oct_converter.readers.fds", "oct_converter.readers.fda"):
+        with contextlib.suppress(ImportError):
+            reader = importlib.import_module(name)
+            if getattr(reader, "np", None) is np:
+                reader.np = _NumpyForTopcon()
+
+
+def _zeiss_width(path: Path) -> int:
+    size = path.stat().st_size
+    for width in ZEISS_WIDTHS:
+        if size and size % (ZEISS_DEPTH * width) == 0:
+            return width
+    raise ImageError(ZEISS_SIZE.format(path=path, size=size))
+
+
 def _oct_converter(module, loader: str, path: Path):
     reader = getattr(module, loader)(str(path))
-    vol = reader.read_oct_volume()
+    if loader == "IMG":
+        vol = reader.read_oct_volume(rows=ZEISS_DEPTH, cols=_zeiss_width(path))
+    else:
+        vol = reader.read_oct_volume()
     vol = vol[0] if isinstance(vol, list) else vol
     data = np.stack([np.asarray(b) for b in vol.volume], 0)
     localizer = None
@@ -152,7 +203,16 @@ def _oct_converter(module, loader: str, path: Path):
         localizer = (np.asarray(fundus.image), ())
     spacing = getattr(vol, "pixel_spacing", None)
     try:
-        spacing = (float(spacing[1]), float(spacing[0]), float(spacing[2]))
+        spacing = (float(spacing[2]), float(spacing[0]), float(spacing[1]))
     except (TypeError, IndexError, ValueError):
         spacing = (None, None, None)
-    return data, localizer, spacing, {}, []
+    return data, localizer, spacing, _identifiers(vol), []
+
+
+def _identifiers(vol) -> dict[str, str]:
+    """The patient identifiers an OCT-Converter volume carries, by DICOM keyword."""
+    names = [str(getattr(vol, k, "") or "").strip() for k in ("surname", "first_name")]
+    found = {"PatientID": getattr(vol, "patient_id", None),
+             "PatientName": "^".join(n for n in names if n),
+             "PatientBirthDate": getattr(vol, "DOB", None)}
+    return {k: str(v).strip() for k, v in found.items() if v and str(v).strip()}

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dida_view.io.jsonfile import parse_json
 from dida_view.method.dida import GRID_GEOMETRIES, DidaResult, grid_shape
 from dida_view.model.preprocess import Box
 
@@ -180,7 +181,7 @@ def _read_entry(p: Path) -> DidaResult | None:
     ``EOFError``...): the caller treats every failure alike.
     """
     with np.load(p, allow_pickle=False) as z:
-        header = json.loads(str(z["header"]))
+        header = parse_json(str(z["header"]), str(p))
         if not isinstance(header, dict) or header.get("version") != CACHE_VERSION:
             return None
         sizes = tuple(int(n) for n in header["grid_sizes"])

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dida_view.errors import SettingsError
+from dida_view.errors import ModelError, SettingsError
 
 SCORE_SPACES = ("auto", "probability", "logit", "log-odds")
 SATURATION = 0.99
@@ -62,9 +62,39 @@ def _logsumexp_of_others(x: np.ndarray) -> np.ndarray:
     return out
 
 
+NON_FINITE = ("the model's output is {what} for this image ({count} of {total} values): "
+              "no score or map can be computed from it")
+
+
+def check_finite(raw: np.ndarray) -> None:
+    """Refuse model outputs with NaN or infinite values.
+
+    Raises
+    ------
+    ModelError
+        Saying which (NaN, infinite) and how many; the caller names the image.
+    """
+    finite = np.isfinite(raw)
+    if finite.all():
+        return
+    nan = bool(np.isnan(raw).any())
+    inf = bool(np.isinf(raw).any())
+    what = "NaN and infinite" if nan and inf else "NaN" if nan else "infinite"
+    raise ModelError(NON_FINITE.format(what=what, count=int(finite.size - finite.sum()),
+                                       total=int(finite.size)))
+
+
 def to_space(raw: np.ndarray, space: str, outputs_probabilities: bool) -> np.ndarray:
-    """Convert raw model outputs (N, C) into ``space`` (not ``auto``: resolve it first)."""
+    """Convert raw model outputs (N, C) into ``space`` (not ``auto``: resolve it first).
+
+    Raises
+    ------
+    ModelError
+        Outputs with NaN or infinite values (:func:`check_finite`): every score and map
+        comes through here, so none is computed from them.
+    """
     raw = np.asarray(raw, dtype=np.float64)
+    check_finite(raw)
     if space == "probability":
         return raw if outputs_probabilities else np.exp(log_softmax(raw))
     if space == "logit":

@@ -27,7 +27,7 @@ from pathlib import Path
 from dida_view.io.dicom import is_dicom
 from dida_view.io.images import SCAN_SUFFIXES
 from dida_view.io.jsonfile import read_json
-from dida_view.model.onnx import SIDECAR_SUFFIX
+from dida_view.model.config import SIDECAR_SUFFIX
 
 LIST_SUFFIXES = (".csv", ".json")
 NOT_SCANS_NOTE = "{folder}: {n} files that are not scans were left out ({names})"

@@ -83,11 +83,11 @@ def choose_space(requested: str, classifiers: Iterable,
     seen = 0
     for name, classifier, image in units():
         seen += 1
-        try:
+        try:  # NaN outputs too: that B-scan's own analysis says what is wrong
             raw = base_raw(classifier, image)
+            space, why = resolve_space(raw, "auto", classifier.outputs_probabilities)
         except (DidaError, MemoryError):
             continue
-        space, why = resolve_space(raw, "auto", classifier.outputs_probabilities)
         if space != "probability":
             return SpaceChoice(log, "auto", why, name, count or seen)
     return SpaceChoice("probability", "auto", units=count or seen)

@@ -7,7 +7,8 @@ import pytest
 
 from dida_view import paths
 from dida_view.io.reader import load_image
-from dida_view.model.onnx import METADATA_KEY, OnnxClassifier
+from dida_view.model.config import METADATA_KEY
+from dida_view.model.onnx import OnnxClassifier
 from dida_view.model.preprocess import prepare
 from dida_view.session.reading import load_reading
 

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from dida_view.model.onnx import sidecar_path
+from dida_view.model.config import sidecar_path
 from dida_view.session import sidecars
 from dida_view.session.reading import Reading, load_reading, load_reading_checked, save_reading
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from dida_view.errors import DidaError, SettingsError
 from dida_view.gui.i18n import translate
-from dida_view.model.onnx import OnnxClassifier, sidecar_path
+from dida_view.model.config import sidecar_path
+from dida_view.model.onnx import OnnxClassifier
 from dida_view.model.preprocess import Preprocessing
 from dida_view.report import about
 from dida_view.session import sidecars

@@ -469,6 +469,10 @@
         <translation>· {0} 分類, {1}</translation>
     </message>
     <message>
+        <source>{0} model note(s)</source>
+        <translation>モデルの注意 {0} 件</translation>
+    </message>
+    <message>
         <source>Model {0} loaded: open an image</source>
         <translation>モデル {0} を読み込みました。画像を開いてください</translation>
     </message>

@@ -82,9 +82,11 @@ class RunStatus(QObject):
         self._total = 0
         self._notes: set[str] = set()  # engine notes shown once already
 
-    def set_model(self, text: str) -> None:
-        """The model line on the right."""
+    def set_model(self, text: str, notes: str = "") -> None:
+        """The model line on the right; ``notes`` (what of the model's configuration was
+        not used) as its tooltip."""
         self.model.setText(text)
+        self.model.setToolTip(notes)
 
     def set_model_line(self, text: str) -> None:
         """The line that names the model, its training data and "not for diagnosis"."""

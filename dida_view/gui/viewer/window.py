@@ -252,8 +252,11 @@ class MainWindow(FileOpening, QMainWindow):
             self.store.setValue("dirs/model", str(path.resolve().parent))
             self._fill_file_menus()
         device = clf.info.providers[0].replace("ExecutionProvider", "")
-        self.status.set_model(translate("MainWindow", "· {0} classes, {1}").format(
-            len(clf.labels), device))
+        text = translate("MainWindow", "· {0} classes, {1}").format(len(clf.labels), device)
+        if clf.info.notes:  # what of its configuration was not used: the tooltip says what
+            text += " · " + translate("MainWindow", "{0} model note(s)").format(
+                len(clf.info.notes))
+        self.status.set_model(text, "\n".join(clf.info.notes))
         if self.model.image is not None:
             self.start_run()
         else:
