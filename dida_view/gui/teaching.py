@@ -29,7 +29,7 @@ from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
 from dida_view.gui import theme
-from dida_view.gui.i18n import class_name, translate
+from dida_view.gui.i18n import class_name, score_words, translate
 from dida_view.gui.viewer.panel import ImagePanel, PanelArea
 from dida_view.io.images import IMAGE_SUFFIXES
 from dida_view.render.figure import font
@@ -298,7 +298,7 @@ class TeachingMode(QObject):
         else:
             k = res.top(1)[0]
             what = translate("Teaching", "The computer's answer: <b>{0}</b> {1}").format(
-                class_name(res.labels[k]), m.score_text(k))
+                class_name(res.labels[k]), score_words(float(res.scores[k]), res.score_space))
             if m.diagnosis:
                 what += " · " + translate("Teaching", "Diagnosis: <b>{0}</b>").format(m.diagnosis)
         keys = translate("Teaching", "R: answer · →/Space: next · ←: back · P: pen · C: clear · "

@@ -14,6 +14,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "title": {"en": "DiDA View report", "ja": "DiDA View レポート"},
     "cover_intro": {
         "en": "{n} cases. Model: {model}. Made on {date}.",
+        "en_one": "{n} case. Model: {model}. Made on {date}.",
         "ja": "{n} 症例。モデル：{model}。作成日：{date}。",
     },
     "case": {"en": "Case", "ja": "症例"},
@@ -97,11 +98,14 @@ TERMS: dict[str, str] = {
 
 def text(key: str, lang: str = "en", default: str | None = None, **fields) -> str:
     """The report's text ``key`` in ``lang`` (English when ``lang`` has none), formatted;
-    ``default`` for a key the table lacks (e.g. a mask fill with no translation)."""
+    ``default`` for a key the table lacks (e.g. a mask fill with no translation). A count
+    ``n`` of 1 takes the entry's ``<lang>_one`` form where it has one (``1 case``)."""
     if key not in STRINGS and default is not None:
         return default
     entry = STRINGS[key]
     s = entry.get(lang) or entry["en"]
+    if fields.get("n") == 1:
+        s = entry.get(f"{lang}_one") or (entry.get("en_one") if s is entry["en"] else None) or s
     return s.format(**fields) if fields else s
 
 
@@ -115,5 +119,5 @@ def term(label: str, lang: str = "en") -> str:
 
 def all_texts(lang: str) -> list[str]:
     """Every fixed text in ``lang`` (the font subset must hold all their characters)."""
-    return [e.get(lang, "") for e in STRINGS.values()] + (
+    return [e.get(f, "") for e in STRINGS.values() for f in (lang, f"{lang}_one")] + (
         list(TERMS.values()) if lang == "ja" else [])

@@ -39,6 +39,14 @@ def translate(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
+def plural(context: str, n: int, one: str, other: str) -> str:
+    """``one`` or ``other`` (each marked with :func:`QT_TRANSLATE_NOOP` where it is
+    written, ``{0}`` the count) by English's rule, translated and formatted with ``n``:
+    ``1 class``, ``4 classes``. Japanese has one form; its translations of both are the
+    same words."""
+    return translate(context, one if n == 1 else other).format(n)
+
+
 def qm_path(lang: str) -> Path:
     """The compiled translation for ``lang`` (``dida_view_<lang>.qm`` in this package)."""
     return HERE / f"dida_view_{lang}.qm"
@@ -150,13 +158,23 @@ def space_words(space: str) -> str:
     return translate("Scores", SPACES[space]) if space in SPACES else space
 
 
+def score_words(value: float, space: str) -> str:
+    """:func:`dida_view.render.scoretext.format_score` as the viewer shows it: ``0.873``,
+    or ``12.31`` and the space's name in the current language (``12.31 ロジット``)."""
+    from dida_view.render.scoretext import format_score
+
+    if space == "probability" or space not in SPACES:
+        return format_score(value, space)
+    return f"{value:.2f} {space_words(space)}"
+
+
 def class_title(result, k: int) -> str:
     """:func:`dida_view.render.figure.class_title` as the viewer shows it: the class's
     display name (:func:`class_name`), its score, and a translated close-call flag."""
-    from dida_view.render.scoretext import format_score, score_flags
+    from dida_view.render.scoretext import score_flags
 
     text = f"{class_name(result.labels[k])}  "
-    text += format_score(float(result.scores[k]), result.score_space)
+    text += score_words(float(result.scores[k]), result.score_space)
     flag = score_flags(result.scores, result.score_space).flag(k)
     return f"{text} · {flag_words(flag)}" if flag else text
 

@@ -266,7 +266,7 @@
     </message>
     <message>
         <source>Blend weights of the Mixed Image, one per grid size, coarse to fine; empty = the paper&apos;s</source>
-        <translation>Mixed Image の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
+        <translation>合成画像（Mixed Image）の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
     </message>
     <message>
         <source>Weights</source>
@@ -314,7 +314,7 @@
     </message>
     <message>
         <source>Mixed Image (all grid sizes blended)</source>
-        <translation>Mixed Image（全グリッドサイズの合成）</translation>
+        <translation>合成画像（全グリッドサイズを重み付きで合成）</translation>
     </message>
     <message>
         <source>Grid image {0} x {0}</source>
@@ -1143,6 +1143,10 @@ or drop it on the window.</source>
 ウィンドウにドロップしてください。</translation>
     </message>
     <message>
+        <source>grid {0} x {1}</source>
+        <translation>グリッド {0} × {1}</translation>
+    </message>
+    <message>
         <source>Original · {0}</source>
         <translation>元画像 · {0}</translation>
     </message>
@@ -1156,11 +1160,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>Mixed Image</source>
-        <translation>Mixed Image</translation>
-    </message>
-    <message>
-        <source>grid {0} x {0}</source>
-        <translation>グリッド {0} × {0}</translation>
+        <translation>合成画像</translation>
     </message>
     <message>
         <source> ({0}/{1} grid sizes)</source>
@@ -1180,7 +1180,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>; Mixed Image: </source>
-        <translation>。Mixed Image: </translation>
+        <translation>。合成画像：</translation>
     </message>
     <message>
         <source>panel {0}</source>
@@ -1334,12 +1334,20 @@ or drop it on the window.</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <source>Done: from cache in {0} s (computed earlier: {1} masked images in {2} s, {3} mask)</source>
-        <translation>完了：キャッシュから {0} 秒（以前の計算：マスク画像 {1} 枚を {2} 秒、{3}マスク）</translation>
+        <source>{0} masked image</source>
+        <translation>マスク画像 {0} 枚</translation>
     </message>
     <message>
-        <source>Done: {0} masked images in {1} s ({2} mask)</source>
-        <translation>完了：マスク画像 {0} 枚を {1} 秒（{2}マスク）</translation>
+        <source>{0} masked images</source>
+        <translation>マスク画像 {0} 枚</translation>
+    </message>
+    <message>
+        <source>Done: from cache in {0} s (computed earlier: {1} in {2} s, {3} mask)</source>
+        <translation>完了：キャッシュから {0} 秒（以前の計算：{1}を {2} 秒、{3}マスク）</translation>
+    </message>
+    <message>
+        <source>Done: {0} in {1} s ({2} mask)</source>
+        <translation>完了：{0}を {1} 秒（{2}マスク）</translation>
     </message>
     <message>
         <source>{0}, full engine</source>
@@ -1445,7 +1453,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>What the panels show: the Mixed Image, one grid size, or all grid sizes of one class (the paper&apos;s Fig. 3)</source>
-        <translation>パネルの表示内容：Mixed Image、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
+        <translation>パネルの表示内容：合成画像、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
     </message>
     <message>
         <source>Main toolbar</source>
@@ -1531,16 +1539,16 @@ or drop it on the window.</source>
         <translation>{0} と .npz を保存しました</translation>
     </message>
     <message>
-        <source>%v of %m B-scans analysed</source>
-        <translation>B スキャン %v / %m 解析済み</translation>
-    </message>
-    <message>
         <source>Note: </source>
         <translation>注: </translation>
     </message>
     <message>
         <source>B-scan {0} of {1}</source>
         <translation>B スキャン {0} / {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} B-scans analysed</source>
+        <translation>B スキャン {0} / {1} 解析済み</translation>
     </message>
     <message>
         <source>Patient identifiers (shown on request, never exported): </source>

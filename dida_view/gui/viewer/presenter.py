@@ -23,6 +23,7 @@ from dida_view.gui.i18n import (
     flag_words,
     full_colour_words,
     note_words,
+    score_words,
     translate,
 )
 from dida_view.gui.teaching import show_hidden
@@ -255,7 +256,8 @@ class Presenter(QObject):
             k = int(k)
             slot = m.panel_classes.index(k) + 1 if k in m.panel_classes else 0
             flag = flag_words(flags.flag(k))
-            score = m.score_text(k) + (f" ({flag})" if flag else "")
+            score = score_words(float(res.scores[k]), res.score_space) + (
+                f" ({flag})" if flag else "")
             where = translate("Presenter", "panel {0}").format(slot) if slot else ""
             if fig3 is not None:  # the Fig. 3 view shows one class in every panel
                 where = translate("Presenter", "all panels") if k == fig3 else ""

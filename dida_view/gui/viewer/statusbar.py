@@ -7,7 +7,7 @@ import time
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, mask_words, translate
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, mask_words, plural, translate
 from dida_view.method.dida import DidaResult, count_cells
 
 
@@ -19,16 +19,23 @@ def format_eta(seconds: float) -> str:
     return translate("Status", "{0} min {1} s").format(s // 60, f"{s % 60:02d}")
 
 
+def masked_images(n: int) -> str:
+    """``1 masked image``, ``1679 masked images``."""
+    return plural("Status", n, QT_TRANSLATE_NOOP("Status", "{0} masked image"),
+                  QT_TRANSLATE_NOOP("Status", "{0} masked images"))
+
+
 def done_text(result: DidaResult) -> str:
     """The status line for a finished run: what it cost now, and for a result from the
     cache the original run's figures, labelled as such."""
     if result.from_cache:
-        return translate("Status", "Done: from cache in {0} s (computed earlier: {1} masked "
-                         "images in {2} s, {3} mask)").format(
-            f"{result.lookup_seconds:.2f}", result.evaluations, f"{result.seconds:.1f}",
-            mask_words(result.mask_fill))
-    return translate("Status", "Done: {0} masked images in {1} s ({2} mask)").format(
-        result.evaluations, f"{result.seconds:.1f}", mask_words(result.mask_fill))
+        return translate("Status", "Done: from cache in {0} s (computed earlier: {1} in {2} "
+                         "s, {3} mask)").format(
+            f"{result.lookup_seconds:.2f}", masked_images(result.evaluations),
+            f"{result.seconds:.1f}", mask_words(result.mask_fill))
+    return translate("Status", "Done: {0} in {1} s ({2} mask)").format(
+        masked_images(result.evaluations), f"{result.seconds:.1f}",
+        mask_words(result.mask_fill))
 
 
 # the engine that ran -> the status line's ending ({0}: the line so far)
