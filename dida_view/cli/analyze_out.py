@@ -28,7 +28,8 @@ def write_evidence_map(run, scan, name, profiles, scores, labels, space) -> bool
 
     try:
         emap = enface.evidence_map(profiles, np.asarray(scores), labels, score_space=space)
-        picture = enface.draw_evidence_map(emap, scan.localizer, gain=run.view.gain)
+        picture = enface.evidence_figure(emap, scan.localizer, gain=run.view.gain,
+                                         model=model_words(run))
         stem = run.names.claim(run.out_dir, f"{scan.case_id}_evidence")
         png = export.save_png(picture, run.out_dir / f"{stem}.png")
         npz = run.out_dir / f"{stem}.npz"
@@ -94,18 +95,29 @@ def analyze_slice(run, scan, index: int, name: str):
     return result
 
 
+def model_words(run) -> str:
+    """The line every picture ends with: which model, trained on what, not for diagnosis."""
+    from dida_view.render.figure import model_line
+    from dida_view.session.domains import trained_on
+
+    metadata = getattr(run.classifier, "metadata", None)
+    return model_line(run.model_path, trained_on(run.model_path, metadata))
+
+
 def write_outputs(run, image, result, classes, diagnosis, stem: str) -> list[Path]:
     """The figure, one panel per class and the npz, as ``<stem>_...`` in the output folder."""
     from dida_view.render import export, figure
 
     out_dir = run.out_dir
+    line = model_words(run)
     panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
                                          view=run.view)
-    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain)
+    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain, model=line)
     outputs = [export.save_png(fig, out_dir / f"{stem}_dida.png")]
     slugs = export.class_slugs([result.labels[k] for k in classes])
     for slug, panel in zip(slugs, panels[1:], strict=True):
-        outputs.append(export.save_png(panel, out_dir / f"{stem}_{slug}.png"))
+        outputs.append(export.save_png(figure.with_model_line(panel, line),
+                                       out_dir / f"{stem}_{slug}.png"))
     outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(run.model_path)))
     return outputs
 

@@ -108,4 +108,7 @@ def test_slices_all_writes_the_volume_evidence_map(tmp_path, model, capsys):
     npz = np.load(tmp_path / "o" / "vol_evidence.npz")
     assert npz["red"].shape == (4, 32) and list(npz["slices"]) == [1, 2, 3, 4]
     assert npz["red"][:, :16].sum() > 0 and str(npz["label"]) == "upper"
-    assert Image.open(tmp_path / "o" / "vol_evidence.png").width == 32
+    # the map (32 A-scans, enlarged 6 times for the figure) under its title, with its
+    # legend and the model line (issue 17)
+    shown = Image.open(tmp_path / "o" / "vol_evidence.png")
+    assert shown.width >= 6 * 32 and shown.height > 6 * 24 + 80
