@@ -213,9 +213,10 @@ class Presenter(QObject):
             done = n in res.d
             pic = c.overlay(k, c.scale([k], n), m.gain, m.opacity, n) if done else None
             p.set_picture(pic, size)
-            # the class is in the caption: short titles
+            # the class is said once, by the Mixed Image's caption (and the class list's
+            # "all panels"): the narrow grid panels keep their titles whole
             p.set_texts(grid_title(res, n),
-                        caption=label, hint="" if done else translate("Presenter", "Analysing…"))
+                        hint="" if done else translate("Presenter", "Analysing…"))
             p.set_target(False)
         mixed, mixed_scale = panels[-1], c.scale([k])
         pic = c.overlay(k, mixed_scale, m.gain, m.opacity) if res.d else None
