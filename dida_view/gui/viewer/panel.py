@@ -276,7 +276,6 @@ class ImagePanel(QWidget):
         caption_fm = QFontMetricsF(self._title_font(1.05))
         caption = self.caption_text()
         gap = title_fm.height() * 0.6 if caption and self.header else 0.0
-        need_t = title_fm.horizontalAdvance(self.header)
         need_c = caption_fm.horizontalAdvance(caption)
         title_room = room if not caption else max(0.0, room - need_c - gap)
         title = title_fm.elidedText(self.header, Qt.TextElideMode.ElideRight, title_room)
