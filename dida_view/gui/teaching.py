@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
@@ -183,6 +183,7 @@ class TeachingMode(QObject):
         ev = win.model.events
         for event in (ev.image, ev.result, ev.teaching, ev.model):
             event.connect(lambda _value: self._update())
+        win.legend.contents_changed.connect(self._legend_changed)
         self._enable_keys(False)
         win.installEventFilter(self)
 
@@ -206,7 +207,22 @@ class TeachingMode(QObject):
             self.banner.setFont(f)
             self._update()
         self.win.legend.set_large(legend_px)
-        self.win.legend.setFixedHeight(round(legend_px * 5))
+        self._fit_legend()
+
+    def _legend_changed(self) -> None:
+        if self.active:
+            self._fit_legend()
+            QTimer.singleShot(0, self._fit_legend)  # once its labels have taken the text
+
+    def _fit_legend(self) -> None:
+        """Five lines of legend whatever is shown (the panels stay put when the answer
+        comes), more when its lines need them (a note on the score space, a narrow
+        window): never cut mid-sentence."""
+        if not self.active:
+            return
+        legend = self.win.legend
+        five = round(text_px(self.win.width())[1] * 5)
+        legend.setFixedHeight(max(five, legend.needed_height()))
 
     # -- the mode --------------------------------------------------------------------------
     def set_active(self, on: bool, full_screen: bool = True) -> None:
@@ -319,6 +335,7 @@ class TeachingMode(QObject):
     def _update(self) -> None:
         if not self.active:
             return
+        self._fit_legend()
         self._hide_case_dock()
         self.banner.setText(self.banner_text())
         pos = self.cases.position(self.model.image_path)
