@@ -1,11 +1,18 @@
-"""The status bar: run progress (grid sizes, evaluations, ETA), Cancel."""
+"""The status bar: run progress (grid sizes, evaluations, ETA), Cancel, and the model line.
+
+The model line (which model, what it was trained on, "not for diagnosis") has the first
+claim on the bar's width: the status message gives way first (cut with an ellipsis, whole
+in its tooltip), and when the model line itself must shrink it is cut in the middle, so
+the model's name and "not for diagnosis" at its two ends always show.
+"""
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from dida_view.gui.i18n import QT_TRANSLATE_NOOP, mask_words, plural, translate
 from dida_view.method.dida import DidaResult, count_cells
@@ -59,6 +66,40 @@ def engine_text(result: DidaResult, shown_notes: set[str] | None = None) -> str:
     return text
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that cuts its text to its width (``mode``: where the ellipsis
+    goes) instead of asking for the text's width; the whole text is its tooltip.
+
+    ``min_chars``: the label asks for at least the width of that many characters.
+    """
+
+    def __init__(self, mode: Qt.TextElideMode, min_chars: int = 0,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode, self.min_chars = mode, min_chars
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+        self.updateGeometry()
+
+    def shown_text(self) -> str:
+        """The text as drawn at the present width."""
+        return self.fontMetrics().elidedText(self.text(), self.mode, self.contentsRect().width())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        fm = self.fontMetrics()
+        return QSize(min(fm.horizontalAdvance(self.text()),
+                         fm.averageCharWidth() * self.min_chars), fm.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setPen(self.palette().windowText().color())
+        p.drawText(self.contentsRect(), Qt.AlignmentFlag.AlignVCenter
+                   | Qt.AlignmentFlag.AlignLeft, self.shown_text())
+        p.end()
+
+
 class RunStatus(QObject):
     """Owns the status bar widgets of a main window."""
 
@@ -67,14 +108,16 @@ class RunStatus(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         bar = window.statusBar()
-        self.text = QLabel()
+        self.text = ElidedLabel(Qt.TextElideMode.ElideRight)  # gives way first
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(180)
         self.bar.setTextVisible(True)
         self.cancel = QPushButton(translate("Status", "Cancel (Esc)"))
         self.cancel.clicked.connect(self.cancel_requested)
         self.model = QLabel()
-        self.model_line = QLabel()  # the model, what it was trained on, not for diagnosis
+        # the model, what it was trained on, not for diagnosis: cut in the middle, if at all
+        self.model_line = ElidedLabel(Qt.TextElideMode.ElideMiddle, min_chars=40)
         self.model_line.setObjectName("model-line")
         bar.addWidget(self.text, 1)
         bar.addPermanentWidget(self.bar)
