@@ -80,7 +80,7 @@ def test_menus_are_japanese(make_window, japanese):
 
 def test_no_english_left_on_the_japanese_window(make_window, japanese, qtbot, model_path,
                                                  scan_path):
-    win = make_window()
+    win = make_window(size=(1600, 1000))  # large: the controls side by side, not in tabs
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)

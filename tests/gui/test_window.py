@@ -109,7 +109,7 @@ def test_saturated_probability_note_is_shown(make_window, qtbot, tmp_path):
     win.open_image(tmp_path / "bright.png")
     wait_done(qtbot, win)
     assert win.model.result.score_space == "logit"
-    assert "saturated" in win.legend.space.text()
+    assert "saturated" in win.legend.note.text() and win.legend.note.isVisible()
     assert "logit" in win.area.panels[1].caption
 
 

@@ -313,6 +313,22 @@
         <translation>グリッドサイズ 7, 9, …, 21、論文の重み、黒マスク、自動スコア、内容領域に n x n のセル</translation>
     </message>
     <message>
+        <source>Classes</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>Diagnosis and analysis</source>
+        <translation>診断と解析</translation>
+    </message>
+    <message>
+        <source>Click a tab to show it; click it again to fold the controls away</source>
+        <translation>タブをクリックすると表示し、もう一度クリックするとコントロールを畳みます</translation>
+    </message>
+    <message>
         <source>Mixed Image (all grid sizes blended)</source>
         <translation>合成画像（全グリッドサイズを重み付きで合成）</translation>
     </message>
@@ -383,12 +399,20 @@
         <translation>画像とモデルを開き、少なくとも 1 つのグリッドサイズの解析が終わるまでお待ちください。</translation>
     </message>
     <message>
+        <source>{0}: this export writes {1} files; name it …{1}</source>
+        <translation>{0}: この書き出しは {1} ファイルを作ります。名前を …{1} にしてください</translation>
+    </message>
+    <message>
         <source>Cannot export</source>
         <translation>書き出せません</translation>
     </message>
     <message>
         <source>{0}: cannot write ({1})</source>
         <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <source>{0}: not enough memory to make this picture</source>
+        <translation>{0}: この画像を作るためのメモリが足りません</translation>
     </message>
     <message>
         <source> and {0} more</source>
@@ -1068,8 +1092,8 @@
         <translation>この図は検査画像の説明を助けるもので、診断ではありません。あなたにとっての意味は医師にお尋ねください。</translation>
     </message>
     <message>
-        <source>Made with DiDA View on {0}</source>
-        <translation>DiDA View で作成（{0}）</translation>
+        <source>Made with DiDA View on {0}, model {1}</source>
+        <translation>DiDA View で作成（{0}、モデル {1}）</translation>
     </message>
     <message>
         <source>{0}: cannot write</source>
