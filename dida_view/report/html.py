@@ -14,7 +14,7 @@ import hashlib
 import html
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from PIL import Image
 from dida_view.render import images as render
 from dida_view.render.figure import figure_panels, format_score
 from dida_view.render.maps import View
-from dida_view.report.text import TERMS, term, text
+from dida_view.report.text import TERMS, card_text, term, text
 from dida_view.session.reading import Reading
 
 PANELS = 3  # the top classes shown
@@ -63,12 +63,20 @@ def agreement(top_label: str | None, diagnosis: str) -> str:
 
 @dataclass(frozen=True)
 class ModelCard:
-    """The short summary of the model that each page carries."""
+    """The short summary of the model that each page carries (``file``: the model's file
+    name; a bundled model's card is in Japanese too: :meth:`in_language`)."""
 
     name: str
     description: str = ""
     domain: str = ""
     trained_on: str = ""
+    file: str = ""
+
+    def in_language(self, lang: str) -> ModelCard:
+        """The card in ``lang``: a bundled model's fields translated
+        (:func:`dida_view.report.text.card_text`); any other model's as they are."""
+        return replace(self, **{f: card_text(self.file, f, getattr(self, f), lang)
+                                for f in ("description", "domain", "trained_on")})
 
     @classmethod
     def from_classifier(cls, classifier, path: str | Path) -> ModelCard:
@@ -81,7 +89,8 @@ class ModelCard:
             m = re.search(r"trained on (.+?)(?:\.\s|\.$|;|$)", desc, flags=re.IGNORECASE)
             trained = m.group(1).strip() if m else ""
         return cls(name=str(meta.get("name") or Path(path).stem), description=desc,
-                   domain=str(meta.get("domain") or ""), trained_on=trained)
+                   domain=str(meta.get("domain") or ""), trained_on=trained,
+                   file=Path(path).name)
 
 
 @dataclass
@@ -170,6 +179,7 @@ def cover_html(entries: list[CaseEntry], card: ModelCard, date: str, lang: str) 
 
 
 def _model_html(card: ModelCard, lang: str) -> str:
+    card = card.in_language(lang)
     parts = [f"<b>{_e(text('model_title', lang))}:</b> {_e(card.name)}"]
     if card.domain:
         parts.append(_e(card.domain))
