@@ -26,6 +26,7 @@ from dida_view.render import enface, export, figure
 from dida_view.render.maps import View
 from dida_view.render.scoretext import result_flags, shown_score
 from dida_view.session.labels import agreement
+from dida_view.session.models import trained_on
 
 
 class AnalyzeRun:
@@ -105,7 +106,7 @@ def analyze_case(run: AnalyzeRun, scan, units) -> bool:
         if result is not None:
             done.append(result)
     WARNING_ITEM[0] = name
-    if whole and ok and not write_evidence_map(run, scan, done):
+    if whole and ok and not write_evidence_map(run, scan, case, done):
         ok = False
     WARNING_ITEM[0] = ""
     return ok
@@ -158,17 +159,26 @@ def analyze_unit(run: AnalyzeRun, scan, unit):
     return result
 
 
+def model_words(model_path, classifier) -> str:
+    """The line every picture ends with: which model, trained on what, not for diagnosis."""
+    metadata = getattr(classifier, "metadata", None)
+    return figure.model_line(model_path, trained_on(model_path, metadata))
+
+
 def write_outputs(run: AnalyzeRun, image, result, classes, diagnosis, stem: str,
                   model_path) -> list[Path]:
-    """The figure, one panel per class and the npz, as ``<stem>_...`` in the output folder."""
+    """The figure, one panel per class and the npz, as ``<stem>_...`` in the output folder;
+    every picture names the model and says it is not for diagnosis."""
     out_dir = run.out_dir
+    line = model_words(model_path, run.session.open(model_path))
     panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
                                          view=run.view)
-    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain)
+    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain, model=line)
     outputs = [export.save_png(fig, out_dir / f"{stem}_dida.png")]
     slugs = export.class_slugs([result.labels[k] for k in classes])
     for slug, panel in zip(slugs, panels[1:], strict=True):
-        outputs.append(export.save_png(panel, out_dir / f"{stem}_{slug}.png"))
+        outputs.append(export.save_png(figure.with_model_line(panel, line),
+                                       out_dir / f"{stem}_{slug}.png"))
     outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))
     return outputs
 
@@ -260,7 +270,7 @@ def json_record(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took,
     }
 
 
-def write_evidence_map(run: AnalyzeRun, scan, results) -> bool:
+def write_evidence_map(run: AnalyzeRun, scan, case, results) -> bool:
     """``<case>_evidence.png`` and ``.npz``: the volume evidence map (all B-scans done)."""
     session = run.session
     name = session.public_path(scan)
@@ -269,7 +279,9 @@ def write_evidence_map(run: AnalyzeRun, scan, results) -> bool:
         probs = np.stack([r.probabilities for r in results])
         emap = enface.evidence_map(profiles, probs, results[0].labels,
                                    score_space=[r.score_space for r in results])
-        picture = enface.draw_evidence_map(emap, scan.localizer, gain=run.view.gain)
+        model = session.model_path(case)
+        picture = enface.evidence_figure(emap, scan.localizer, gain=run.view.gain,
+                                         model=model_words(model, session.open(model)))
         stem = run.stems[(scan.path, "evidence")]
         png = export.save_png(picture, run.out_dir / f"{stem}.png")
         npz = export.save_arrays(enface.npz_arrays(emap, scan.localizer),

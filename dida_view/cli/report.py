@@ -164,7 +164,8 @@ def run_report(argv: list[str]) -> int:
         except OSError as exc:
             error(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
             return 1
-    print(f"{out}: {len(entries)} cases, {len(failures)} failed "
+    cases = f"{len(entries)} case" + ("" if len(entries) == 1 else "s")
+    print(f"{out}: {cases}, {len(failures)} failed "
           f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     return 1 if failures else 0
 

@@ -67,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reveal", action="store_true",
                    help="teaching mode: show the model's answer (hidden by default)")
     p.add_argument("--lang", choices=LANGUAGES, default=None,
-                   help="language of the window: en or ja (default: Help > Language, else "
+                   help="language of the window: en or ja (default: View > Language, else "
                    "the system's)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
     return p

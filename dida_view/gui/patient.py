@@ -117,8 +117,10 @@ def make_page(model: ViewerModel, k: int | None = None) -> PatientPage | None:
         blue=translate("PatientView", "Blue areas: what speaks against it."), lines=[how],
         footer=translate("PatientView", "This picture helps explain the scan; it is not a "
                          "diagnosis. Please ask your doctor what it means for you."),
-        date=translate("PatientView", "Made with DiDA View on {0}").format(
-            dt.date.today().isoformat()))
+        # the page leaves the program: which model made it (its file), as every picture says
+        date=translate("PatientView", "Made with DiDA View on {0}, model {1}").format(
+            dt.date.today().isoformat(),
+            model.model_path.name if model.model_path is not None else "?"))
 
 
 def _font(px: float, bold: bool = False) -> QFont:

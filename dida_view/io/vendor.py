@@ -101,7 +101,8 @@ def open_vendor(path: Path):
     said = [*(f"{lib_name}: {m}" for m in logs), *(  # only OCT-Converter prints
         f"oct_converter: {ln.strip()[:200]}" for ln in printed.getvalue().splitlines())]
     return _scan(path, what, data, localizer, spacing, ids,
-                 [*notes, *dict.fromkeys(m for m in said if m.split(": ", 1)[1].strip())])
+                 [*notes, *dict.fromkeys(m for m in said if m.split(": ", 1)[1].strip()
+                                     and not _chatter(m.split(": ", 1)[1]))])
 
 
 def _scan(path, what, data, localizer, spacing, ids, notes):
@@ -125,6 +126,39 @@ def _scan(path, what, data, localizer, spacing, ids, notes):
                 slice_spacing=spacing[2], localizer=loc, _identifiers=ids)
 
 
+# Library log lines that mean nothing to a clinician looking at the scan (they concern
+# data DiDA View never uses or shows), dropped from the notes. Kept, because they say the
+# picture on screen may not be the whole story: "B-scans are not equally spaced" (the
+# localizer lines and the evidence map are then distorted), "more than one B-scan /
+# localizer / B-scan meta ... This is not expected" (eyepy shows the first), and anything
+# not listed here.
+LIBRARY_CHATTER = (
+    "The volume contains less layers than expected",  # eyepy .vol: layer segmentation names
+    "Unknown layer name",  # eyepy: a layer segmentation it skips
+    "Custom intensity transforms can not",  # eyepy: saving/loading its own format
+    "Custom par algorithms can not",
+    "B-scan position can not be plotted",  # eyepy's matplotlib plotting
+    "B-scan region can not be plotted",
+    "Top or bottom layer",  # eyepy: slab masks from layers
+    "The localizer scale is currently hardcoded",  # eyepy .e2e: said by our own note
+)
+# the B-scan lines on the localizer (what the program had to guess, it says)
+LINES_FROM_FIELD_NOTE = ("B-scan lines on the localizer placed by its {field:g}° field of "
+                         "view, approximately: the pixel size the file gives ({scale:g} mm) "
+                         "does not fit its {width} x {height} pixel image")
+LINES_UNKNOWN_NOTE = ("B-scan positions on the localizer unknown ({why}): no lines are drawn "
+                      "on it, and the evidence map stacks the B-scans")
+LINES_E2E_NOTE = ("B-scan lines on the localizer placed as eyepy reads .e2e files, taking "
+                  "the localizer to span 30°")
+# a Heidelberg SLO's field in mm per degree of view (a 30° field is about 9 mm on the
+# standard eye: 768 pixels of 0.0118 mm)
+MM_PER_DEGREE = 0.302
+
+
+def _chatter(message: str) -> bool:
+    return any(message.startswith(c) for c in LIBRARY_CHATTER)
+
+
 def _eyepy(eyepy, loader: str, path: Path):
     volume = getattr(eyepy, loader)(path)
     data = np.asarray(volume.data)
@@ -132,29 +166,63 @@ def _eyepy(eyepy, loader: str, path: Path):
     spacing = tuple(float(meta.get(k) or 0) or None for k in ("scale_y", "scale_x", "scale_z"))
     localizer = None
     loc = getattr(volume, "localizer", None)
+    notes = []
     if loc is not None and getattr(loc, "data", None) is not None:
         image = np.asarray(loc.data)
-        localizer = (image, _eyepy_lines(meta, loc.meta, data.shape))
-    notes = []
+        lines, note = _eyepy_lines(meta, loc.meta, data.shape, image.shape[:2])
+        localizer = (image, lines)
+        notes += [note] if note else []
     if str(meta.get("intensity_transform", "default")) != "default":
         notes.append(f"intensities as eyepy shows them ({meta['intensity_transform']!r} "
                      "transform, the vendor's contrast)")
     return data, localizer, spacing, {}, notes
 
 
-def _eyepy_lines(meta, loc_meta, shape):
-    """Each B-scan's (x0, y0, x1, y1) on the localizer, from its start/end in mm."""
+def _eyepy_lines(meta, loc_meta, shape, loc_shape):
+    """Each B-scan's (x0, y0, x1, y1) in the localizer's own pixels, and a note (or None).
+
+    eyepy gives the B-scans' start and end in mm (.vol, HEYEX XML; the localizer's pixel
+    size in mm beside them) or in degrees from the centre (.e2e; eyepy takes the localizer
+    to span 30°). When the positions in mm fall outside the localizer at its stated pixel
+    size (an image resampled without its pixel size, as in eyepy's own test volume: a
+    50 x 50 SLO that says 0.0118 mm per pixel), they are placed by its field of view; when
+    nothing places them, there are no lines, and the note says so.
+    """
+    h, w = loc_shape
     bscans = meta.get("bscan_meta") or []
+    if len(bscans) != shape[0]:
+        return (), LINES_UNKNOWN_NOTE.format(why="the file gives none")
+    ends = np.array([(*b["start_pos"], *b["end_pos"]) for b in bscans], dtype=np.float64)
+    unit = str(bscans[0].get("pos_unit", "mm"))
     sx, sy = float(loc_meta.get("scale_x") or 0), float(loc_meta.get("scale_y") or 0)
-    if len(bscans) != shape[0] or not sx or not sy:
-        return ()
-    lines = []
-    for b in bscans:
-        (x0, y0), (x1, y1) = b["start_pos"], b["end_pos"]
-        if b.get("pos_unit", "mm") == "mm":
-            x0, x1, y0, y1 = x0 / sx, x1 / sx, y0 / sy, y1 / sy
-        lines.append((float(x0), float(y0), float(x1), float(y1)))
-    return tuple(lines)
+    note = None
+    if unit == "°" and sx and sy and str(loc_meta.get("scale_unit")) == "°":
+        ends = (ends + 15.0) / np.array([sx, sy, sx, sy])  # eyepy's own convention
+        note = LINES_E2E_NOTE
+    elif unit == "mm" and sx and sy:
+        scaled = ends / np.array([sx, sy, sx, sy])
+        field = float(loc_meta.get("field_size") or 0)
+        if _inside(scaled, w, h) or not field:
+            ends = scaled
+        else:
+            mm = field * MM_PER_DEGREE / w  # the image's own pixel size, from its field
+            ends = ends / mm
+            note = LINES_FROM_FIELD_NOTE.format(field=field, scale=sx, width=w, height=h)
+    elif unit not in ("pixel", "px"):
+        return (), LINES_UNKNOWN_NOTE.format(why=f"positions in {unit!r} without a scale")
+    if not _inside(ends, w, h):
+        return (), LINES_UNKNOWN_NOTE.format(
+            why=f"the file puts them at x {ends[:, 0::2].min():.0f} to "
+                f"{ends[:, 0::2].max():.0f}, y {ends[:, 1::2].min():.0f} to "
+                f"{ends[:, 1::2].max():.0f}, outside its {w} x {h} pixels")
+    return tuple(tuple(float(v) for v in row) for row in ends), note
+
+
+def _inside(ends: np.ndarray, w: int, h: int, slack: float = 0.02) -> bool:
+    """Whether every end lies on the image (give or take 2 % of its size)."""
+    xs, ys = ends[:, 0::2], ends[:, 1::2]
+    return bool(np.all(xs >= -slack * w) and np.all(xs <= (1 + slack) * w)
+                and np.all(ys >= -slack * h) and np.all(ys <= (1 + slack) * h))
 
 
 class _NumpyForTopcon:

@@ -13,14 +13,14 @@ import base64
 import html
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from dida_view.render import images as render
-from dida_view.report.text import text
+from dida_view.report.text import card_text, text
 from dida_view.session.labels import AGREE, DISAGREE, NOT_READ, term
 from dida_view.session.reading import Reading
 
@@ -29,12 +29,20 @@ FAILED = "failed"
 
 @dataclass(frozen=True)
 class ModelCard:
-    """The short summary of the model that each page carries."""
+    """The short summary of the model that each page carries (``file``: the model's file
+    name; a bundled model's card is in Japanese too: :meth:`in_language`)."""
 
     name: str
     description: str = ""
     domain: str = ""
     trained_on: str = ""
+    file: str = ""
+
+    def in_language(self, lang: str) -> ModelCard:
+        """The card in ``lang``: a bundled model's fields translated
+        (:func:`dida_view.report.text.card_text`); any other model's as they are."""
+        return replace(self, **{f: card_text(self.file, f, getattr(self, f), lang)
+                                for f in ("description", "domain", "trained_on")})
 
     @classmethod
     def from_classifier(cls, classifier, path: str | Path) -> ModelCard:
@@ -47,7 +55,8 @@ class ModelCard:
             m = re.search(r"trained on (.+?)(?:\.\s|\.$|;|$)", desc, flags=re.IGNORECASE)
             trained = m.group(1).strip() if m else ""
         return cls(name=str(meta.get("name") or Path(path).stem), description=desc,
-                   domain=str(meta.get("domain") or ""), trained_on=trained)
+                   domain=str(meta.get("domain") or ""), trained_on=trained,
+                   file=Path(path).name)
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,10 @@ def cover_html(entries: list[CaseEntry], cards: list[ModelCard], date: str,
 
 
 def model_html(card: ModelCard | None, lang: str) -> str:
-    """The model card as one paragraph."""
+    """The model card as one paragraph, in ``lang`` where its words are known."""
     if card is None:
         return ""
+    card = card.in_language(lang)
     parts = [f"<b>{_e(text('model_title', lang))}:</b> {_e(card.name)}"]
     if card.domain:
         parts.append(_e(card.domain))

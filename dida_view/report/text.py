@@ -16,6 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "title": {"en": "DiDA View report", "ja": "DiDA View レポート"},
     "cover_intro": {
         "en": "{n} cases. Model: {model}. Made on {date}.",
+        "en_one": "{n} case. Model: {model}. Made on {date}.",
         "ja": "{n} 症例。モデル：{model}。作成日：{date}。",
     },
     "case": {"en": "Case", "ja": "症例"},
@@ -85,17 +86,60 @@ STRINGS: dict[str, dict[str, str]] = {
     "mask_noise": {"en": "noise", "ja": "ノイズ"},
 }
 
+# The bundled models' cards in Japanese, by model file: each field's English (the model's
+# own metadata, to check that the card is that model's) and its translation
+MODEL_CARDS: dict[str, dict[str, tuple[str, str]]] = {
+    "oct_kermany.onnx": {
+        "description": (
+            "DiDA View real-data OCT model: a compact CNN trained on real Spectralis B-scans "
+            "(Kermany 2018), 4 classes. Not for clinical use.",
+            "DiDA View の実データ OCT モデル：実際の Spectralis B スキャン（Kermany 2018）で"
+            "学習した小型の CNN、4 分類。臨床には使用できません。"),
+        "domain": ("real Spectralis OCT B-scans (Heidelberg), Kermany 2018",
+                   "実際の Spectralis OCT B スキャン（Heidelberg）、Kermany 2018"),
+        "trained_on": (
+            "471 B-scans of 316 patients of Kermany 2018 (CNV, DME, DRUSEN, NORMAL), synthetic "
+            "pretraining (dida_view.synthetic) then fine-tuning; 131 scans of 79 other "
+            "patients held out for validation",
+            "Kermany 2018 の患者 316 人の B スキャン 471 枚（CNV、DME、DRUSEN、NORMAL）。"
+            "合成データ（dida_view.synthetic）で事前学習した後に微調整。別の患者 79 人の "
+            "131 枚は検証用に学習から除外"),
+    },
+    "dida_demo_oct.onnx": {
+        "description": (
+            "DiDA View demo: a compact CNN trained on synthetic OCT B-scans (generator 1.0). "
+            "Not for clinical use.",
+            "DiDA View のデモ：合成 OCT B スキャン（生成器 1.0）で学習した小型の CNN。"
+            "臨床には使用できません。"),
+        "trained_on": ("synthetic OCT B-scans (generator 1.0)",
+                       "合成 OCT B スキャン（生成器 1.0）"),
+    },
+}
+
+
+def card_text(model_file: str, field: str, english: str, lang: str) -> str:
+    """A bundled model's card ``field`` in ``lang``: its translation when ``english`` is
+    the bundled model's own text, else ``english`` as it is (a user's model of the same
+    file name keeps its words)."""
+    en, ja = MODEL_CARDS.get(model_file, {}).get(field, ("", ""))
+    return ja if lang == "ja" and english and english == en else english
+
+
 def text(key: str, lang: str = "en", default: str | None = None, **fields) -> str:
     """The report's text ``key`` in ``lang`` (English when ``lang`` has none), formatted;
-    ``default`` for a key the table lacks (e.g. a mask fill with no translation)."""
+    ``default`` for a key the table lacks (e.g. a mask fill with no translation). A count
+    ``n`` of 1 takes the entry's ``<lang>_one`` form where it has one (``1 case``)."""
     if key not in STRINGS and default is not None:
         return default
     entry = STRINGS[key]
     s = entry.get(lang) or entry["en"]
+    if fields.get("n") == 1:
+        s = entry.get(f"{lang}_one") or (entry.get("en_one") if s is entry["en"] else None) or s
     return s.format(**fields) if fields else s
 
 
 def all_texts(lang: str) -> list[str]:
     """Every fixed text in ``lang`` (the font subset must hold all their characters)."""
-    return [e.get(lang, "") for e in STRINGS.values()] + (
-        list(TERMS_JA.values()) if lang == "ja" else [])
+    cards = [ja for card in MODEL_CARDS.values() for _en, ja in card.values()]
+    return [e.get(f, "") for e in STRINGS.values() for f in (lang, f"{lang}_one")] + (
+        list(TERMS_JA.values()) + cards if lang == "ja" else [])

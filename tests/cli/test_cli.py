@@ -177,3 +177,27 @@ def test_a_score_no_space_can_resolve_is_flagged_in_the_json(tmp_path):
     r, (rec,) = _analyze_json(tmp_path, soft, p, extra=["--no-cache"])
     assert r.returncode == 0, r.stderr
     assert rec["top"][0]["label"] in rec["saturated"] and "no map possible" in rec["note"]
+
+
+def test_analyze_pictures_name_the_model_and_say_not_for_diagnosis(tmp_path, model, scan,
+                                                                   capsys, monkeypatch):
+    """Every picture analyze writes ends with the model line (issue 17): the figure and
+    each class panel, whose scan stays untouched above it."""
+    from dida_view.render import figure
+
+    lines = []
+    real = figure.assemble_figure
+
+    def spy(*args, **kw):
+        lines.append(kw.get("model"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(figure, "assemble_figure", spy)
+    out = tmp_path / "out"
+    assert main(["analyze", str(scan), "--model", str(model), "--grids", "2,4", "--keep-names",
+                 "--out", str(out)]) == 0
+    assert lines == [figure.model_line(model, "unknown training data")]
+    assert lines[0].startswith("Not for diagnosis. Model: m.onnx")
+    panel = np.asarray(Image.open(out / "scan_top_left.png").convert("RGB"))
+    assert panel.shape[0] > 192 + 40  # the scan (enlarged to 192 high), its caption, the line
+    assert (panel[-12:] < 120).any()  # the model line's letters in the last rows

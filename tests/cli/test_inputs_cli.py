@@ -111,8 +111,10 @@ def test_slices_all_writes_the_volume_evidence_map(tmp_path, model, capsys):
     npz = np.load(npz_path)
     assert npz["red"].shape == (4, 32) and list(npz["slices"]) == [1, 2, 3, 4]
     assert npz["red"][:, :16].sum() > 0 and str(npz["label"]) == "upper"
-    assert Path(png).name.startswith(lines[0]["case"]) and Image.open(png).width >= 32
+    assert Path(png).name.startswith(lines[0]["case"]) and Image.open(png).width >= 6 * 32
     # one score space: every B-scan's record, the map's record and its npz
     spaces = {r["score_space"] for r in lines[:-1]} | {last["score_space"],
                                                          str(npz["score_space"])}
     assert len(spaces) == 1, spaces
+    shown = Image.open(png)  # under its title, with its legend and the model line
+    assert shown.height > 6 * 24 + 80

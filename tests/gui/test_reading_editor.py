@@ -136,8 +136,12 @@ def test_the_figure_export_carries_the_reading(opened, qtbot, tmp_path):
     with_note = exports.figure_array(win.model)
     assert with_note.shape[1] == plain.shape[1] and with_note.shape[0] > plain.shape[0]
     ed.diagnosis.setEditText("")
-    no_diagnosis = exports.figure_array(win.model)  # the box on the original is gone
-    assert not (no_diagnosis[:40, :80] == with_note[:40, :80]).all()
+    no_diagnosis = exports.figure_array(win.model)  # the original's caption is gone
+    from dida_view.render.figure import figure_panels
+
+    first = figure_panels(win.model.image, win.model.result, list(win.model.panel_classes))[0][0]
+    h, w = first.shape[:2]
+    assert not (no_diagnosis[:h, :w] == with_note[:h, :w]).all()
     out = exports.export_figure(win.model, tmp_path / "fig.png")
     assert Image.open(out).size[1] == with_note.shape[0]
     wait_idle(qtbot, win)

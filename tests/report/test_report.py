@@ -1,6 +1,7 @@
 """The report: case lists, anonymous ids, agreement, the PDF (rendered with poppler) and HTML."""
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -76,8 +77,10 @@ def test_japanese_terms():
     assert labels.term("DRUSEN", "ja").startswith("ドルーゼン")
     assert labels.term("normal", "ja").startswith("正常")
     assert labels.term("CNV", "en") == "CNV"
-    assert set(report_text.STRINGS) and all(set(v) == {"en", "ja"}
-                                            for v in report_text.STRINGS.values())
+    # every text in both languages; a count may add its singular ("en_one": "1 case")
+    assert set(report_text.STRINGS) and all(
+        {"en", "ja"} <= set(v) <= {"en", "ja", "en_one", "ja_one"}
+        for v in report_text.STRINGS.values())
 
 
 def test_bundled_font_has_every_report_character():
@@ -173,3 +176,23 @@ def test_report_bad_options_are_one_line(tmp_path, capsys):
 
 def folder_path_of_sample():
     return paths.samples_dir() / "01_Wet_AMD.png"
+
+
+def test_the_bundled_models_card_is_japanese_in_a_japanese_report():
+    """Issue 17: under 「学習データ：」 stood English. A bundled model's card is translated
+    (checked against its own metadata); another model's words stay as they are."""
+    from dida_view.model.onnx import OnnxClassifier
+    from dida_view.report.html import ModelCard, cover_html
+
+    for m in paths.BUNDLED_MODELS:
+        card = ModelCard.from_classifier(OnnxClassifier(m.path(), device="cpu"), m.path())
+        assert card.file == m.file and card.trained_on
+        ja = cover_html([], [card], "2026-12-03", "ja")
+        model_part = ja[ja.index("モデル"):]
+        assert "学習データ：" in model_part
+        after = model_part[model_part.index("学習データ："):]
+        assert not re.search(r"\b(trained|patients|(?<!\.)synthetic|Not for)\b", model_part), after
+        assert "trained" in cover_html([], [card], "2026-12-03", "en")
+    other = ModelCard(name="mine", description="A model trained on my scans.",
+                      trained_on="my scans", file="oct_kermany.onnx")
+    assert "my scans" in cover_html([], [other], "2026-12-03", "ja")

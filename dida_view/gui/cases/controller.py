@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget
 from dida_view.gui.cases.browser import CaseBrowser
 from dida_view.gui.cases.queue import CaseQueue
 from dida_view.gui.cases.reading_editor import ReadingKeeper
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import QT_TRANSLATE_NOOP, plural, translate
 from dida_view.gui.teaching import FolderCases
 from dida_view.session import names
 from dida_view.session.caselist import FAILED, CaseList
@@ -106,8 +106,10 @@ class CaseController(QObject):
         self._names.clear()
         self.browser.fill_filters()
         self.show()
-        message = translate("CaseController", "{0} cases from {1}").format(
-            len(got.cases), Path(path).name)
+        message = plural("CaseController", len(got.cases),
+                         QT_TRANSLATE_NOOP("CaseController", "{0} case from {1}"),
+                         QT_TRANSLATE_NOOP("CaseController", "{0} cases from {1}"),
+                         Path(path).name)
         self.win.status.message(" · ".join([message, *got.notes]))
         self.cases.current = -1
         self.win.teaching.cases = ListCases(self)  # teaching mode steps through the list
@@ -229,7 +231,9 @@ class CaseController(QObject):
 
     def _queue_line(self) -> None:
         n = self.cases.counts()
-        parts = [translate("CaseController", "{0} cases").format(len(self.cases)),
+        parts = [plural("CaseController", len(self.cases),
+                        QT_TRANSLATE_NOOP("CaseController", "{0} case"),
+                        QT_TRANSLATE_NOOP("CaseController", "{0} cases")),
                  translate("CaseController", "{0} analysed").format(n["analysed"])]
         if self.queue.pending():
             parts.append(translate("CaseController", "{0} queued").format(self.queue.pending()))

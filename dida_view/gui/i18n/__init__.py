@@ -39,6 +39,14 @@ def translate(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
+def plural(context: str, n: int, one: str, other: str, *more) -> str:
+    """``one`` or ``other`` (each marked with :func:`QT_TRANSLATE_NOOP` where it is
+    written, ``{0}`` the count, ``{1}``... ``more``) by English's rule, translated and
+    formatted: ``1 class``, ``4 classes``. Japanese has one form; its translations of
+    both are the same words."""
+    return translate(context, one if n == 1 else other).format(n, *more)
+
+
 def qm_path(lang: str) -> Path:
     """The compiled translation for ``lang`` (``dida_view_<lang>.qm`` in this package)."""
     return HERE / f"dida_view_{lang}.qm"

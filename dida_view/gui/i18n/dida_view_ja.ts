@@ -122,6 +122,10 @@
         <translation>一部の症例を読み飛ばしました</translation>
     </message>
     <message>
+        <source>{0} case from {1}</source>
+        <translation>{1} の {0} 症例</translation>
+    </message>
+    <message>
         <source>{0} cases from {1}</source>
         <translation>{1} の {0} 症例</translation>
     </message>
@@ -140,6 +144,10 @@
     <message>
         <source>Saved {0} beside the image</source>
         <translation>{0} に画像の横へ保存しました</translation>
+    </message>
+    <message>
+        <source>{0} case</source>
+        <translation>{0} 症例</translation>
     </message>
     <message>
         <source>{0} cases</source>
@@ -270,7 +278,7 @@
     </message>
     <message>
         <source>Blend weights of the Mixed Image, one per grid size, coarse to fine; empty = the paper&apos;s</source>
-        <translation>Mixed Image の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
+        <translation>合成画像（Mixed Image）の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
     </message>
     <message>
         <source>Weights</source>
@@ -317,8 +325,24 @@
         <translation>グリッドサイズ 7, 9, …, 21、論文の重み、黒マスク、自動スコア、内容領域に n x n のセル</translation>
     </message>
     <message>
+        <source>Classes</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>Diagnosis and analysis</source>
+        <translation>診断と解析</translation>
+    </message>
+    <message>
+        <source>Click a tab to show it; click it again to fold the controls away</source>
+        <translation>タブをクリックすると表示し、もう一度クリックするとコントロールを畳みます</translation>
+    </message>
+    <message>
         <source>Mixed Image (all grid sizes blended)</source>
-        <translation>Mixed Image（全グリッドサイズの合成）</translation>
+        <translation>合成画像（全グリッドサイズを重み付きで合成）</translation>
     </message>
     <message>
         <source>Grid image {0} x {0}</source>
@@ -387,12 +411,20 @@
         <translation>画像とモデルを開き、少なくとも 1 つのグリッドサイズの解析が終わるまでお待ちください。</translation>
     </message>
     <message>
+        <source>{0}: this export writes {1} files; name it …{1}</source>
+        <translation>{0}: この書き出しは {1} ファイルを作ります。名前を …{1} にしてください</translation>
+    </message>
+    <message>
         <source>Cannot export</source>
         <translation>書き出せません</translation>
     </message>
     <message>
         <source>{0}: cannot write ({1})</source>
         <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <source>{0}: not enough memory to make this picture</source>
+        <translation>{0}: この画像を作るためのメモリが足りません</translation>
     </message>
     <message>
         <source> and {0} more</source>
@@ -1076,8 +1108,8 @@
         <translation>この図は検査画像の説明を助けるもので、診断ではありません。あなたにとっての意味は医師にお尋ねください。</translation>
     </message>
     <message>
-        <source>Made with DiDA View on {0}</source>
-        <translation>DiDA View で作成（{0}）</translation>
+        <source>Made with DiDA View on {0}, model {1}</source>
+        <translation>DiDA View で作成（{0}、モデル {1}）</translation>
     </message>
     <message>
         <source>{0}: cannot write</source>
@@ -1151,6 +1183,10 @@ or drop it on the window.</source>
 ウィンドウにドロップしてください。</translation>
     </message>
     <message>
+        <source>grid {0} x {1}</source>
+        <translation>グリッド {0} × {1}</translation>
+    </message>
+    <message>
         <source>Original · {0}</source>
         <translation>元画像 · {0}</translation>
     </message>
@@ -1164,11 +1200,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>Mixed Image</source>
-        <translation>Mixed Image</translation>
-    </message>
-    <message>
-        <source>grid {0} x {0}</source>
-        <translation>グリッド {0} × {0}</translation>
+        <translation>合成画像</translation>
     </message>
     <message>
         <source> ({0}/{1} grid sizes)</source>
@@ -1188,7 +1220,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>; Mixed Image: </source>
-        <translation>。Mixed Image: </translation>
+        <translation>。合成画像：</translation>
     </message>
     <message>
         <source>panel {0}</source>
@@ -1342,12 +1374,20 @@ or drop it on the window.</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <source>Done: from cache in {0} s (computed earlier: {1} masked images in {2} s, {3} mask)</source>
-        <translation>完了：キャッシュから {0} 秒（以前の計算：マスク画像 {1} 枚を {2} 秒、{3}マスク）</translation>
+        <source>{0} masked image</source>
+        <translation>マスク画像 {0} 枚</translation>
     </message>
     <message>
-        <source>Done: {0} masked images in {1} s ({2} mask)</source>
-        <translation>完了：マスク画像 {0} 枚を {1} 秒（{2}マスク）</translation>
+        <source>{0} masked images</source>
+        <translation>マスク画像 {0} 枚</translation>
+    </message>
+    <message>
+        <source>Done: from cache in {0} s (computed earlier: {1} in {2} s, {3} mask)</source>
+        <translation>完了：キャッシュから {0} 秒（以前の計算：{1}を {2} 秒、{3}マスク）</translation>
+    </message>
+    <message>
+        <source>Done: {0} in {1} s ({2} mask)</source>
+        <translation>完了：{0}を {1} 秒（{2}マスク）</translation>
     </message>
     <message>
         <source>{0}, full engine</source>
@@ -1453,7 +1493,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>What the panels show: the Mixed Image, one grid size, or all grid sizes of one class (the paper&apos;s Fig. 3)</source>
-        <translation>パネルの表示内容：Mixed Image、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
+        <translation>パネルの表示内容：合成画像、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
     </message>
     <message>
         <source>Main toolbar</source>
@@ -1527,28 +1567,16 @@ or drop it on the window.</source>
         <translation>PNG 画像 (*.png)</translation>
     </message>
     <message>
-        <source>Cannot export</source>
-        <translation>書き出せません</translation>
-    </message>
-    <message>
-        <source>{0}: cannot write ({1})</source>
-        <translation>{0}: 書き込めません（{1}）</translation>
-    </message>
-    <message>
-        <source>Saved {0} and its .npz</source>
-        <translation>{0} と .npz を保存しました</translation>
-    </message>
-    <message>
-        <source>%v of %m B-scans analysed</source>
-        <translation>B スキャン %v / %m 解析済み</translation>
-    </message>
-    <message>
         <source>Note: </source>
         <translation>注: </translation>
     </message>
     <message>
         <source>B-scan {0} of {1}</source>
         <translation>B スキャン {0} / {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} B-scans analysed</source>
+        <translation>B スキャン {0} / {1} 解析済み</translation>
     </message>
     <message>
         <source>Patient identifiers (shown on request, never exported): </source>

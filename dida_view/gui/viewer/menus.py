@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
+from dida_view.gui.viewer.compact import CompactControls
 from dida_view.io.images import IMAGE_SUFFIXES, SCAN_SUFFIXES
 from dida_view.method.analysis import Settings
 
@@ -153,6 +154,7 @@ def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:
     win.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     placed(Qt.DockWidgetArea.BottomDockWidgetArea)
     win.resizeDocks([dock], [228], Qt.Orientation.Vertical)
+    dock.compact = CompactControls(win, dock, controls)  # small windows: folded into tabs
     return dock
 
 

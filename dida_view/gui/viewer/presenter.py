@@ -42,6 +42,13 @@ NO_IMAGE_HINT = QT_TRANSLATE_NOOP("Presenter", "No image.\n\nOpen an image (a re
                                   "or drop it on the window.")
 
 
+def grid_title(result, n: int) -> str:
+    """``grid 16 x 17``: grid size ``n`` as the cells it has, rows x columns (as the probe
+    names them), which differ from ``n x n`` with square cells."""
+    rows, cols = result.cell_shape(n)
+    return translate("Presenter", "grid {0} x {1}").format(rows, cols)
+
+
 class Presenter(QObject):
     """Fills the panels, legend, class list and probe from a model, on its events."""
 
@@ -173,8 +180,7 @@ class Presenter(QObject):
         # a grid view is scaled by that grid's own largest |d|, not the Mixed Image's
         scale = c.scale(m.panel_classes, grid) if m.shared_scale else None
         top = res.top(len(res.labels))
-        what = (translate("Presenter", "Mixed Image") if grid is None
-                else translate("Presenter", "grid {0} x {0}").format(grid))
+        what = translate("Presenter", "Mixed Image") if grid is None else grid_title(res, grid)
         if grid is None and not res.complete:
             what += translate("Presenter", " ({0}/{1} grid sizes)").format(len(res.d),
                                                                            len(res.grid_sizes))
@@ -206,9 +212,10 @@ class Presenter(QObject):
             done = n in res.d
             pic = c.overlay(k, c.scale([k], n), m.gain, m.opacity, n) if done else None
             p.set_picture(pic, size)
-            # the class is in the caption: short titles
-            p.set_texts(translate("Presenter", "grid {0} x {0}").format(n),
-                        caption=label, hint="" if done else translate("Presenter", "Analysing…"))
+            # the class is said once, by the Mixed Image's caption (and the class list's
+            # "all panels"): the narrow grid panels keep their titles whole
+            p.set_texts(grid_title(res, n),
+                        hint="" if done else translate("Presenter", "Analysing…"))
             p.set_target(False)
         mixed, mixed_scale = panels[-1], c.scale([k])
         pic = c.overlay(k, mixed_scale, m.gain, m.opacity) if res.d else None

@@ -161,7 +161,7 @@ class MainWindow(FileOpening, QMainWindow):
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
-            "export_evidence": self.volumes.ask_export,
+            "export_evidence": self.exporter.ask_evidence,  # the map with its words
             "analyse_all": self.volumes.analyse_all,
             "next_bscan": lambda: self.volumes.step(1),
             "prev_bscan": lambda: self.volumes.step(-1),

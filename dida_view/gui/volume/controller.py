@@ -15,14 +15,13 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from dida_view.errors import DidaError
 from dida_view.gui.i18n import translate
 from dida_view.gui.volume.widgets import LocalizerView, ScanBar
 from dida_view.method.analysis import CONSTANT_NOTE
 from dida_view.method.dida import DidaResult
-from dida_view.render import enface, export
+from dida_view.render import enface
 from dida_view.session.ledger import VIEW, VOLUME, Job
 
 
@@ -213,34 +212,3 @@ class VolumeController(QObject):
             self.localizer.set_picture(None)
         self.localizer.set_current(v.index)
         self.localizer.setVisible(self.localizer.has_picture())
-
-    def ask_export(self) -> None:
-        """File > Export Evidence Map: ``<case>_evidence.png`` and ``.npz``."""
-        if self.vol.evidence_map() is None:
-            self.win.show_error(translate("Volume", "No evidence map"), translate(
-                "Volume", "Open a volume and analyse all its B-scans first (Analysis ▸ Analyse All "
-                "B-scans)."))
-            return
-        folder = self.win.exporter._folder() or "."
-        path, _ = QFileDialog.getSaveFileName(
-            self.win, translate("Volume", "Export evidence map"),
-            str(Path(folder) / f"{self.vol.case_id()}_evidence.png"),
-            translate("Volume", "PNG images (*.png)"))
-        if path:
-            try:
-                png, _npz = self.export(path)
-            except OSError as exc:
-                self.win.show_error(translate("Volume", "Cannot export"), translate(
-                    "Volume", "{0}: cannot write ({1})").format(exc.filename or path,
-                                                               exc.strerror or exc))
-                return
-            self.win.status.message(translate("Volume", "Saved {0} and its .npz").format(png))
-
-    def export(self, path: str | Path) -> tuple[Path, Path]:
-        """Write the evidence map as ``path`` (PNG) and the same stem ``.npz``."""
-        emap, picture = self.vol.evidence_map(), self.evidence_picture()
-        assert emap is not None and picture is not None
-        png = export.save_png(picture, Path(path).with_suffix(".png"))
-        npz = png.with_suffix(".npz")
-        np.savez_compressed(npz, **enface.npz_arrays(emap, self.vol.scan.localizer))
-        return png, npz
