@@ -34,10 +34,12 @@ shot --screenshot docs/teaching.png --size 1920x1080 --mode teaching
 shot --screenshot docs/teaching_revealed.png --size 1920x1080 --mode teaching --reveal
 shot --screenshot docs/teaching_1024_ja.png --size 1024x768 --mode teaching --reveal --lang ja
 shot --screenshot docs/patient_view.png --size 1400x1000 --mode patient
+# the case browser on the bundled samples: each read by its own model, every case agrees
+shot "$S" --screenshot docs/case_browser.png --size 1600x900
 
 # the exported figure of the close call (dida-view analyze), reduced for the README
 out=$(mktemp -d)
-dida-view analyze "$S/00_kermany_DME_2.jpeg" --out "$out" >/dev/null
+dida-view analyze "$S/00_kermany_DME_2.jpeg" --out "$out" --keep-names >/dev/null
 python - "$out/00_kermany_DME_2_dida.png" docs/analyze_close_call.png <<'EOF'
 import sys
 from PIL import Image
@@ -45,10 +47,15 @@ im = Image.open(sys.argv[1])
 im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS).save(sys.argv[2])
 EOF
 
-# a Japanese report page: a synthetic Wet AMD scan the clinician read as CNV (disagree)
+# the report's cover on the bundled samples (22 cases, each read by its own model)
+dida-view report "$S" --out "$out/samples.pdf" >/dev/null 2>&1
+pdftoppm -r 60 -f 1 -l 1 -png "$out/samples.pdf" "$out/cover"
+mv "$out"/cover*.png docs/report_cover.png
+# a Japanese report page: a synthetic Wet AMD scan the clinician read as CNV (the same
+# finding: they agree)
 mkdir -p "$out/scans"
 cp "$S/01_Wet_AMD.png" "$out/scans/case.png"
-echo '{"reading": {"diagnosis": "CNV", "note": "網膜下液あり"}}' > "$out/scans/case.json"
+echo '{"reading": {"diagnosis": "CNV", "note": "網膜下液あり"}}' > "$out/scans/case.png.json"
 dida-view report "$out/scans" --model models/dida_demo_oct.onnx --out "$out/r.pdf" \
   --lang ja >/dev/null
 pdftoppm -r 60 -f 2 -l 2 -png "$out/r.pdf" "$out/page"
