@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from pathlib import Path
 
 from dida_view.cli import analyze_out
 from dida_view.cli.common import (
     SLICES_IGNORED,
     Parser,
+    add_lang_option,
     add_model_options,
     open_session,
+    set_language,
     slices_option,
 )
-from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes
+from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, note
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
@@ -41,6 +42,7 @@ def _analyze_parser() -> argparse.ArgumentParser:
                    "(default: the reading in the scan's sidecar)")
     p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
     p.add_argument("--json", action="store_true", help="print one JSON object per result")
+    add_lang_option(p, "the pictures' words")
     return p
 
 
@@ -49,6 +51,7 @@ def run_analyze(argv: list[str]) -> int:
     from dida_view.io.reader import load_scan
 
     args = _analyze_parser().parse_args(argv)
+    set_language(args)
     try:
         session, case_set = open_session(args, args.images)
         if args.classes and session.chosen_model is not None:
@@ -66,7 +69,7 @@ def run_analyze(argv: list[str]) -> int:
     for line in case_set.problems:
         error(line)
     for line in case_set.notes:
-        print(f"note: {line}", file=sys.stderr)
+        note(line)
     if not case_set.cases:
         if not case_set.problems:
             error("no scans to analyse")

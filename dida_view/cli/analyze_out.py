@@ -9,14 +9,15 @@ result cache and the batch-size tuners.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP, render
+from dida_view.catalogue.terms import term
 from dida_view.cli.common import ProgressBar
-from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes
+from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, note
 from dida_view.errors import DidaError, SettingsError
 from dida_view.io.limits import reduce_for_display
 from dida_view.method import analysis
@@ -24,9 +25,13 @@ from dida_view.method.batching import BatchTuner
 from dida_view.method.cache import ResultCache, default_cache_dir
 from dida_view.render import enface, export, figure
 from dida_view.render.maps import View
-from dida_view.render.scoretext import result_flags, shown_score
+from dida_view.render.scoretext import FLAGS, result_flags, shown_score, word
 from dida_view.session.labels import agreement
-from dida_view.session.models import trained_on
+from dida_view.session.models import model_line
+
+CENTRE_ONLY = QT_TRANSLATE_NOOP(
+    "Analyze", "a volume of {n} B-scans; analysing the centre one, {centre} (--slices "
+    "all|center|3,7,9 for others)")
 
 
 class AnalyzeRun:
@@ -63,7 +68,7 @@ class AnalyzeRun:
         self.space = self.session.space.resolve()
         self.settings = self.session.settings_for_set()
         if self.space.note and self.space.units > 1 and not self.args.json:
-            print(f"note: {self.space.note}", file=sys.stderr)  # one scan: with its result
+            note(self.space.note)  # one scan: with its result
 
     def tuner(self, classifier) -> BatchTuner:
         return self.tuners.setdefault(getattr(classifier, "fingerprint", "") or
@@ -87,15 +92,13 @@ def analyze_case(run: AnalyzeRun, scan, units) -> bool:
     name = session.public_path(scan)
     WARNING_ITEM[0] = name
     if not args.json:
-        for note in scan.notes:
-            print(f"note: {name}: {note}", file=sys.stderr)
+        for text in scan.notes:
+            note(text, name)
         if scan.is_volume and not args.slices:
-            print(f"note: {name}: a volume of {len(scan)} B-scans; analysing the centre "
-                  f"one, {scan.centre + 1} (--slices all|center|3,7,9 for others)",
-                  file=sys.stderr)
+            note(CENTRE_ONLY.note(n=len(scan), centre=scan.centre + 1), name)
         mismatch = session.domain_note(case)
         if mismatch is not None:
-            print(f"note: {name}: {mismatch.text}", file=sys.stderr)
+            note(mismatch.text, name)
     whole = scan.is_volume and bool(args.slices) and args.slices.strip().lower() == "all"
     ok, done = True, []
     for unit in units:
@@ -160,9 +163,9 @@ def analyze_unit(run: AnalyzeRun, scan, unit):
 
 
 def model_words(model_path, classifier) -> str:
-    """The line every picture ends with: which model, trained on what, not for diagnosis."""
-    metadata = getattr(classifier, "metadata", None)
-    return figure.model_line(model_path, trained_on(model_path, metadata))
+    """The line every picture ends with: which model, trained on what, not for diagnosis
+    (a catalogue message, rendered in the run's language)."""
+    return model_line(model_path, getattr(classifier, "metadata", None))
 
 
 def write_outputs(run: AnalyzeRun, image, result, classes, diagnosis, stem: str,
@@ -171,13 +174,15 @@ def write_outputs(run: AnalyzeRun, image, result, classes, diagnosis, stem: str,
     every picture names the model and says it is not for diagnosis."""
     out_dir = run.out_dir
     line = model_words(model_path, run.session.open(model_path))
+    lang = run.args.lang
     panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
-                                         view=run.view)
-    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain, model=line)
+                                         view=run.view, lang=lang)
+    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain, model=line,
+                                 lang=lang)
     outputs = [export.save_png(fig, out_dir / f"{stem}_dida.png")]
     slugs = export.class_slugs([result.labels[k] for k in classes])
     for slug, panel in zip(slugs, panels[1:], strict=True):
-        outputs.append(export.save_png(figure.with_model_line(panel, line),
+        outputs.append(export.save_png(figure.with_model_line(panel, line, lang),
                                        out_dir / f"{stem}_{slug}.png"))
     outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))
     return outputs
@@ -188,22 +193,22 @@ def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, output
     args, session = run.args, run.session
     name = session.public_path(scan)
     own = run.space.note if run.space is not None and run.space.units <= 1 else None
-    for note in (own, result.note):
-        if note and not args.json:
-            print(f"note: {name}: {note}", file=sys.stderr)
+    for text in (own, *result.notes):
+        if text and not args.json:
+            note(text, name)
     engine_note = result.meta.get("engine_note")  # why full inference ran: said once a run
     if engine_note and engine_note not in run.engine_notes and not args.json:
-        print(f"note: {engine_note}", file=sys.stderr)
+        note(engine_note)
     run.engine_notes.add(engine_note)
     if args.json:
         record = json_record(run, scan, unit, result, classes, diagnosis, took, outputs)
         print(json.dumps(record), flush=True)
         return
-    top = ", ".join(f"{result.labels[k]} {shown_score(result, k)}"
+    top = ", ".join(f"{term(result.labels[k], args.lang)} {shown_score(result, k)}"
                     for k in result.top(min(args.top, len(result.labels))))
     flags = result_flags(result)
     if flags.close:
-        top += f" ({flags.flag(flags.leader)})"
+        top += f" ({render(word(FLAGS, flags.flag(flags.leader)), args.lang)})"
     if result.from_cache:
         how = (f"from cache in {took:.2f} s; computed earlier with "
                f"{result.evaluations} evaluations in {result.seconds:.1f} s")
@@ -281,7 +286,8 @@ def write_evidence_map(run: AnalyzeRun, scan, case, results) -> bool:
                                    score_space=[r.score_space for r in results])
         model = session.model_path(case)
         picture = enface.evidence_figure(emap, scan.localizer, gain=run.view.gain,
-                                         model=model_words(model, session.open(model)))
+                                         model=model_words(model, session.open(model)),
+                                         lang=run.args.lang)
         stem = run.stems[(scan.path, "evidence")]
         png = export.save_png(picture, run.out_dir / f"{stem}.png")
         npz = export.save_arrays(enface.npz_arrays(emap, scan.localizer),

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from dida_view.cli.common import Parser
+from dida_view.cli.messages import note
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,8 +46,8 @@ def run(argv: list[str]) -> int:
         if not isinstance(reference, np.ndarray):
             raise DidaError(f"{args.reference}: holds several arrays; save one with numpy.save")
         clf = OnnxClassifier(args.model, output=args.output_name, device="cpu")
-        for note in clf.info.notes:
-            print(f"note: {args.model}: {note}", file=sys.stderr)
+        for text in clf.info.notes:
+            note(text, args.model)
         image = load_image(args.image)
         rep = compare_reference(clf, image, reference)
     except DidaError as exc:

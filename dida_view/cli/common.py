@@ -11,6 +11,9 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
+from dida_view.catalogue import LANGUAGES
+from dida_view.cli import messages
+
 USAGE_ERROR = "error: {problem} (see {prog} --help)\n"
 
 
@@ -68,6 +71,19 @@ def slices_option(text: str) -> str:
         return check_slices(text)
     except SettingsError as exc:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--slices: ")) from None
+
+
+def add_lang_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--lang en|ja``: the language of ``what`` and of the notes on stderr (the message
+    catalogue's); ``error:`` lines and JSON stay English, for scripts."""
+    p.add_argument("--lang", default="en", choices=LANGUAGES,
+                   help=f"language of {what} and of the notes (default: en; errors and JSON "
+                   "stay English)")
+
+
+def set_language(args: argparse.Namespace) -> None:
+    """The run's language, for :func:`dida_view.cli.messages.note`."""
+    messages.LANG[0] = getattr(args, "lang", "en") or "en"
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
@@ -195,8 +211,8 @@ def open_session(args: argparse.Namespace, paths: list[str]):
     def open_model(path: Path):
         classifier = OnnxClassifier(path, output=args.output_name,
                                     device="cpu" if args.cpu else "auto")
-        for note in classifier.info.notes:  # what of the model's configuration was not used
-            print(f"note: {path}: {note}", file=sys.stderr)
+        for text in classifier.info.notes:  # what of the model's configuration was not used
+            messages.note(text, path)
         if settings.engine != "full":  # split the graph while the images load
             from dida_view.method.incremental import plan_future
 

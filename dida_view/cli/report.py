@@ -17,8 +17,15 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dida_view.cli.common import Parser, ProgressBar, add_model_options, open_session
-from dida_view.cli.messages import error, load_with_c_messages_as_notes
+from dida_view.cli.common import (
+    Parser,
+    ProgressBar,
+    add_lang_option,
+    add_model_options,
+    open_session,
+    set_language,
+)
+from dida_view.cli.messages import error, load_with_c_messages_as_notes, note
 from dida_view.errors import DidaError
 
 SUFFIXES = (".pdf", ".html", ".htm")
@@ -38,8 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     add_model_options(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf",
                    help="the report (.pdf, or .html for a handout)")
-    p.add_argument("--lang", default="en", choices=("en", "ja"),
-                   help="language of the report's fixed text (default: en)")
+    add_lang_option(p, "the report")
     p.add_argument("--html", action="store_true",
                    help="write HTML (pictures embedded) instead of PDF")
     return p
@@ -83,6 +89,8 @@ def build_entries(session, case_set, *, lang: str, view, folder: Path, cache=Non
     from dida_view.report.pages import make_entry
 
     settings = session.settings_for_set()
+    known = session.space.known
+    set_notes = (known.note,) if known is not None and known.note else ()
     tuners: dict[str, BatchTuner] = {}
     entries = []
     for i, case in enumerate(case_set.cases, 1):
@@ -104,7 +112,7 @@ def build_entries(session, case_set, *, lang: str, view, folder: Path, cache=Non
             entries.append(make_entry(
                 image, result, reading, case_id=cid, agreement=session.agreement(case, top),
                 folder=folder, number=i, lang=lang, view=view, card=card,
-                domain_note=note.text if note is not None else ""))
+                domain_note=note.text if note is not None else "", notes=(*scan.notes, *set_notes)))
         except (DidaError, OSError, ValueError, MemoryError) as exc:
             bar.close()
             msg = str(exc) if isinstance(exc, DidaError) else f"{case.path}: {exc}"
@@ -123,6 +131,7 @@ def run_report(argv: list[str]) -> int:
     from dida_view.report.html import write_html
 
     args = _parser().parse_args(argv)
+    set_language(args)
     out = Path(args.out)
     as_html = args.html or out.suffix.lower() in (".html", ".htm")
     try:
@@ -136,7 +145,7 @@ def run_report(argv: list[str]) -> int:
         error(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
         return 2
     for line in case_set.notes:
-        print(f"note: {line}", file=sys.stderr)
+        note(line)
     failures: list[str] = list(case_set.problems)
     for line in case_set.problems:
         error(line)
@@ -153,7 +162,7 @@ def run_report(argv: list[str]) -> int:
     session.expand_slices(None)
     space = session.space.resolve()
     if space.note and space.units > 1:
-        print(f"note: {space.note}", file=sys.stderr)
+        note(space.note)
     today = date.today().isoformat()
     with tempfile.TemporaryDirectory(prefix="dida-report-") as work:
         entries = build_entries(session, case_set, lang=args.lang, cache=cache,

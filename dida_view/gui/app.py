@@ -22,8 +22,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
+from dida_view.catalogue import LANGUAGES
 from dida_view.cli.common import Parser
-from dida_view.gui.i18n import LANGUAGES, setup_language, translate
+from dida_view.gui.i18n import setup_language, translate
 from dida_view.gui.patient import show_patient_view
 from dida_view.gui.qsettings import make_settings
 from dida_view.gui.theme import apply_theme

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import class_name, translate
 from dida_view.gui.viewer.panel import to_qimage
 from dida_view.render.maps import class_overlay, class_scale
 from dida_view.viewmodel.viewer import ViewerModel

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ImageError
 from dida_view.io import intensity
 from dida_view.io.codestream import check_encapsulated
@@ -33,6 +34,13 @@ from dida_view.io.liblogs import library_logs
 from dida_view.io.limits import check_pixels
 
 DICOM_SUFFIXES = (".dcm", ".dicom")
+# the notes of the display rules, in the message catalogue
+MONOCHROME1_NOTE = QT_TRANSLATE_NOOP("Notes", "MONOCHROME1: inverted, so that white is high "
+                                     "signal")
+PALETTE_NOTE = QT_TRANSLATE_NOOP("Notes", "palette colour DICOM: its colour LUT applied")
+VOI_LUT_NOTE = QT_TRANSLATE_NOOP("Notes", "DICOM VOI LUT applied")
+WINDOW_NOTE = QT_TRANSLATE_NOOP("Notes", "DICOM window applied (centre {centre}, width "
+                                "{width})")
 IDENTIFIER_TAGS = (
     "PatientName", "PatientID", "OtherPatientIDs", "PatientBirthDate", "PatientSex",
     "PatientAge", "PatientAddress", "InstitutionName", "ReferringPhysicianName",
@@ -174,7 +182,7 @@ def _info(path: Path, ds, pixels_at: int) -> DicomInfo:
     transform, notes = _display_rule(ds, probe, samples)
     invert = str(ds.get("PhotometricInterpretation", "")).strip() == "MONOCHROME1"
     if invert:
-        notes.append("MONOCHROME1: inverted, so that white is high signal")
+        notes.append(MONOCHROME1_NOTE.note())
 
     def read(i: int) -> np.ndarray:
         try:
@@ -245,7 +253,7 @@ def _display_rule(ds, probe: np.ndarray, samples: int):
             rgb = apply_color_lut(a, ds)
             return intensity.plan(rgb).apply(rgb)
 
-        return palette, ["palette colour DICOM: its colour LUT applied"]
+        return palette, [PALETTE_NOTE.note()]
     if samples == 1 and ("VOILUTSequence" in ds or "WindowCenter" in ds):
         lo, hi, note = _voi_range(ds)
 
@@ -273,7 +281,7 @@ def _voi_range(ds) -> tuple[float, float, str]:
     """The output range of the file's VOI LUT or window (as pydicom computes it)."""
     if "VOILUTSequence" in ds:
         bits = int(ds.VOILUTSequence[0].LUTDescriptor[2])
-        return 0.0, float(2 ** bits - 1), "DICOM VOI LUT applied"
+        return 0.0, float(2 ** bits - 1), VOI_LUT_NOTE.note()
     bits = int(ds.get("BitsStored", 16) or 16)
     if int(ds.get("PixelRepresentation", 0) or 0) == 0:
         lo, hi = 0.0, float(2 ** bits - 1)
@@ -286,7 +294,7 @@ def _voi_range(ds) -> tuple[float, float, str]:
     centre, width = ds.WindowCenter, ds.WindowWidth
     centre = centre[0] if getattr(centre, "VM", 1) > 1 or isinstance(centre, list) else centre
     width = width[0] if getattr(width, "VM", 1) > 1 or isinstance(width, list) else width
-    return lo, hi, f"DICOM window applied (centre {float(centre):g}, width {float(width):g})"
+    return lo, hi, WINDOW_NOTE.note(centre=f"{float(centre):g}", width=f"{float(width):g}")
 
 
 def _pixel_spacing(ds) -> tuple[float, float] | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ImageError
 from dida_view.io import intensity
 from dida_view.io.limits import check_pixels
@@ -21,10 +22,18 @@ SCAN_SUFFIXES = IMAGE_SUFFIXES + (".dcm", ".dicom", ".vol", ".e2e", ".xml", ".fd
                                   ".img")
 
 
-MIXED_PAGES = ("pages of different types ({types}): each type is windowed by its own rule, "
-               "so pages of different types do not compare")
-GROUP_NOTE = "{pages} ({kind}): {rule}"
-AS_IS = "used as it is"
+MIXED_PAGES = QT_TRANSLATE_NOOP(
+    "Notes", "pages of different types ({types}): each type is windowed by its own rule, so "
+    "pages of different types do not compare")
+GROUP_NOTE = QT_TRANSLATE_NOOP("Notes", "{pages} ({kind}): {rule}")
+AS_IS = QT_TRANSLATE_NOOP("Notes", "used as it is")
+ANIMATED = QT_TRANSLATE_NOOP("Notes", "animated image: only its first of {frames} frames is "
+                             "analysed")
+DECIDED = QT_TRANSLATE_NOOP("Notes", "{rule} (decided on {on}, for all {count} pages)")
+DECIDED_ON_PAGE = QT_TRANSLATE_NOOP("Notes", "{rule} (decided on page {page})")
+ALL_PAGES = QT_TRANSLATE_NOOP("Notes", "all pages")
+PAGE = QT_TRANSLATE_NOOP("Notes", "page {page}")
+PAGES = QT_TRANSLATE_NOOP("Notes", "pages {pages}")
 # Pillow modes, as a reader would name them
 PAGE_KINDS = {"1": "1-bit", "L": "8-bit", "P": "palette", "RGB": "RGB", "RGBA": "RGBA",
               "LA": "8-bit with alpha", "I": "32-bit integer", "F": "float", "CMYK": "CMYK"}
@@ -45,8 +54,7 @@ def open_pages(p: Path):
         frames = int(getattr(im, "n_frames", 1) or 1)
         is_tiff = im.format == "TIFF"
         count = frames if is_tiff else 1
-        extra = [] if is_tiff or frames == 1 else [
-            f"animated image: only its first of {frames} frames is analysed"]
+        extra = [] if is_tiff or frames == 1 else [ANIMATED.note(frames=frames)]
         probe = count // 2
         kinds = _page_kinds(im, count)
         groups: dict[str, list[int]] = {}
@@ -70,8 +78,8 @@ def open_pages(p: Path):
     if len(groups) > 1:
         notes = (*_mixed_notes(groups, rules), *notes[1 if windowing.note else 0:])
     elif count > 1 and windowing.note:
-        on = "all pages" if windowing.kind != "percentile" else f"page {probe + 1}"
-        notes = (f"{notes[0]} (decided on {on}, for all {count} pages)", *notes[1:])
+        on = ALL_PAGES if windowing.kind != "percentile" else PAGE.note(page=probe + 1)
+        notes = (DECIDED.note(rule=notes[0], on=on, count=count), *notes[1:])
 
     # a single image is not read twice, unless it is large: then the caller's reference
     # is the only one, and memory is freed when the caller lets it go
@@ -105,12 +113,12 @@ def _page_kinds(im: Image.Image, count: int) -> list[str]:
 def _mixed_notes(groups: dict[str, list[int]],
                  rules: dict[str, intensity.Windowing]) -> list[str]:
     """The notes of a TIFF whose pages differ in type: one line, then one per type."""
-    out = [MIXED_PAGES.format(types=", ".join(groups))]
+    out = [MIXED_PAGES.note(types=", ".join(groups))]
     for kind, pages in groups.items():
         rule = rules[kind].note or AS_IS
         if rules[kind].kind == "percentile" and len(pages) > 1:
-            rule += f" (decided on page {pages[len(pages) // 2] + 1})"
-        out.append(GROUP_NOTE.format(pages=_page_ranges(pages), kind=kind, rule=rule))
+            rule = DECIDED_ON_PAGE.note(rule=rule, page=pages[len(pages) // 2] + 1)
+        out.append(GROUP_NOTE.note(pages=_page_ranges(pages), kind=kind, rule=rule))
     return out
 
 
@@ -123,7 +131,7 @@ def _page_ranges(pages: list[int]) -> str:
         else:
             runs.append([i, i])
     text = ", ".join(f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs)
-    return f"page {text}" if len(pages) == 1 else f"pages {text}"
+    return PAGE.note(page=text) if len(pages) == 1 else PAGES.note(pages=text)
 
 
 def _value_range(p: Path, im: Image.Image, pages: list[int], dtype) -> np.ndarray:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ImageError
 from dida_view.io import intensity
 from dida_view.io.liblogs import library_logs
@@ -143,13 +144,22 @@ LIBRARY_CHATTER = (
     "The localizer scale is currently hardcoded",  # eyepy .e2e: said by our own note
 )
 # the B-scan lines on the localizer (what the program had to guess, it says)
-LINES_FROM_FIELD_NOTE = ("B-scan lines on the localizer placed by its {field:g}° field of "
-                         "view, approximately: the pixel size the file gives ({scale:g} mm) "
-                         "does not fit its {width} x {height} pixel image")
-LINES_UNKNOWN_NOTE = ("B-scan positions on the localizer unknown ({why}): no lines are drawn "
-                      "on it, and the evidence map stacks the B-scans")
-LINES_E2E_NOTE = ("B-scan lines on the localizer placed as eyepy reads .e2e files, taking "
-                  "the localizer to span 30°")
+LINES_FROM_FIELD_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "B-scan lines on the localizer placed by its {field}° field of view, "
+    "approximately: the pixel size the file gives ({scale} mm) does not fit its {width} x "
+    "{height} pixel image")
+LINES_UNKNOWN_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "B-scan positions on the localizer unknown ({why}): no lines are drawn on it, "
+    "and the evidence map stacks the B-scans")
+LINES_E2E_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "B-scan lines on the localizer placed as eyepy reads .e2e files, taking the "
+    "localizer to span 30°")
+NO_POSITIONS = QT_TRANSLATE_NOOP("Notes", "the file gives none")
+POSITIONS_WITHOUT_SCALE = QT_TRANSLATE_NOOP("Notes", "positions in {unit} without a scale")
+OUTSIDE = QT_TRANSLATE_NOOP("Notes", "the file puts them at x {x0} to {x1}, y {y0} to {y1}, "
+                            "outside its {w} x {h} pixels")
+EYEPY_INTENSITY_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "intensities as eyepy shows them ({transform} transform, the vendor's contrast)")
 # a Heidelberg SLO's field in mm per degree of view (a 30° field is about 9 mm on the
 # standard eye: 768 pixels of 0.0118 mm)
 MM_PER_DEGREE = 0.302
@@ -173,8 +183,7 @@ def _eyepy(eyepy, loader: str, path: Path):
         localizer = (image, lines)
         notes += [note] if note else []
     if str(meta.get("intensity_transform", "default")) != "default":
-        notes.append(f"intensities as eyepy shows them ({meta['intensity_transform']!r} "
-                     "transform, the vendor's contrast)")
+        notes.append(EYEPY_INTENSITY_NOTE.note(transform=repr(meta["intensity_transform"])))
     return data, localizer, spacing, {}, notes
 
 
@@ -191,14 +200,14 @@ def _eyepy_lines(meta, loc_meta, shape, loc_shape):
     h, w = loc_shape
     bscans = meta.get("bscan_meta") or []
     if len(bscans) != shape[0]:
-        return (), LINES_UNKNOWN_NOTE.format(why="the file gives none")
+        return (), LINES_UNKNOWN_NOTE.note(why=NO_POSITIONS)
     ends = np.array([(*b["start_pos"], *b["end_pos"]) for b in bscans], dtype=np.float64)
     unit = str(bscans[0].get("pos_unit", "mm"))
     sx, sy = float(loc_meta.get("scale_x") or 0), float(loc_meta.get("scale_y") or 0)
     note = None
     if unit == "°" and sx and sy and str(loc_meta.get("scale_unit")) == "°":
         ends = (ends + 15.0) / np.array([sx, sy, sx, sy])  # eyepy's own convention
-        note = LINES_E2E_NOTE
+        note = LINES_E2E_NOTE.note()
     elif unit == "mm" and sx and sy:
         scaled = ends / np.array([sx, sy, sx, sy])
         field = float(loc_meta.get("field_size") or 0)
@@ -207,14 +216,14 @@ def _eyepy_lines(meta, loc_meta, shape, loc_shape):
         else:
             mm = field * MM_PER_DEGREE / w  # the image's own pixel size, from its field
             ends = ends / mm
-            note = LINES_FROM_FIELD_NOTE.format(field=field, scale=sx, width=w, height=h)
+            note = LINES_FROM_FIELD_NOTE.note(field=f"{field:g}", scale=f"{sx:g}", width=w,
+                                              height=h)
     elif unit not in ("pixel", "px"):
-        return (), LINES_UNKNOWN_NOTE.format(why=f"positions in {unit!r} without a scale")
+        return (), LINES_UNKNOWN_NOTE.note(why=POSITIONS_WITHOUT_SCALE.note(unit=repr(unit)))
     if not _inside(ends, w, h):
-        return (), LINES_UNKNOWN_NOTE.format(
-            why=f"the file puts them at x {ends[:, 0::2].min():.0f} to "
-                f"{ends[:, 0::2].max():.0f}, y {ends[:, 1::2].min():.0f} to "
-                f"{ends[:, 1::2].max():.0f}, outside its {w} x {h} pixels")
+        return (), LINES_UNKNOWN_NOTE.note(why=OUTSIDE.note(
+            x0=f"{ends[:, 0::2].min():.0f}", x1=f"{ends[:, 0::2].max():.0f}",
+            y0=f"{ends[:, 1::2].min():.0f}", y1=f"{ends[:, 1::2].max():.0f}", w=w, h=h))
     return tuple(tuple(float(v) for v in row) for row in ends), note
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from dida_view import __version__
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import Cancelled, ModelError, SettingsError
 from dida_view.io.intensity import is_constant
 from dida_view.method import blend, engines
@@ -35,7 +36,9 @@ from dida_view.method.dida import (
 from dida_view.model.onnx import Classifier
 from dida_view.model.preprocess import prepare
 from dida_view.model.scores import (
+    PINNED_TOP_NOTE,
     SCORE_SPACES,
+    SPACE_NAMES,
     pinned_classes,
     pinned_note,
     resolve_space,
@@ -153,7 +156,7 @@ def analyze(
     base_scores = to_space(base_raw[None], space, classifier.outputs_probabilities)[0]
     pinned = pinned_classes(base_raw, classifier.outputs_probabilities)
     if note and int(np.argmax(base_raw)) in pinned:  # no space can keep that promise
-        note = f"probability saturated: showing {space}"
+        note = PINNED_TOP_NOTE.note(space=SPACE_NAMES[space])
     notes = [n for n in (note, pinned_note(pinned, list(classifier.labels))) if n]
     fields = {
         "labels": list(classifier.labels),
@@ -161,7 +164,7 @@ def analyze(
         "weights": settings.blend_weights(),
         "probabilities": to_space(base_raw[None], "probability",
                                   classifier.outputs_probabilities)[0],
-        "note": "; ".join(notes) or None,
+        "notes": tuple(notes),
         "saturated": pinned,
     }
     meta = {
@@ -171,7 +174,7 @@ def analyze(
     }
     constant = is_constant(image)  # nothing to find: every map is 0 without a masked run
     if constant:
-        fields["note"] = "; ".join([*notes, CONSTANT_NOTE])
+        fields["notes"] = (*notes, CONSTANT_NOTE.note())
     if on_start is not None:
         input_size = (int(prep.pixels.shape[0]), int(prep.pixels.shape[1]))
         on_start(DidaResult(
@@ -237,8 +240,9 @@ def cache_settings(classifier: Classifier, settings: Settings) -> dict:
     }
 
 
-CONSTANT_NOTE = ("constant image (every pixel the same): no structure to explain, "
-                 "so every map is 0 and no masked inference was run")
+CONSTANT_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "constant image (every pixel the same): no structure to explain, so every map "
+    "is 0 and no masked inference was run")
 
 
 def _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ModelError, SettingsError
 from dida_view.io.jsonfile import parse_json, read_json
 from dida_view.model.jsonvalues import choice, describe, expected
@@ -36,8 +37,9 @@ TEXT_KEYS = ("name", "description", "domain", "trained_on", "training_data", "at
              "licence", "license")
 OUTPUT_KINDS = ("logits", "probabilities")
 
-UNUSED_NOTE = "{source} not used ({problem}); labels and preprocessing come from {other}"
-IGNORED_NOTE = "{key!r} ({source}) ignored: expected text, got {got}"
+UNUSED_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "{source} not used ({problem}); labels and preprocessing come from {other}")
+IGNORED_NOTE = QT_TRANSLATE_NOOP("Notes", "{key} ({source}) ignored: expected text, got {got}")
 KEY_ERROR = "{model} ({source}): {problem}"
 
 
@@ -109,7 +111,7 @@ def read_config(model_path: Path, metadata: dict[str, str]) -> ModelConfig:
             continue
         if other is None or not all(k in other for k in ANSWER_KEYS):
             raise ModelError(f"{model_path}: {name}: {problem}")
-        notes.append(UNUSED_NOTE.format(source=name, problem=problem, other=other_name))
+        notes.append(UNUSED_NOTE.note(source=name, problem=problem, other=other_name))
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for data, source in ((meta or {}, METADATA_SOURCE), (extra or {}, side.name)):
@@ -118,8 +120,8 @@ def read_config(model_path: Path, metadata: dict[str, str]) -> ModelConfig:
                 values[key], sources[key] = value, source
     for key in TEXT_KEYS:
         if key in values and not isinstance(values[key], str):
-            notes.append(IGNORED_NOTE.format(key=key, source=sources[key],
-                                             got=describe(values[key])))
+            notes.append(IGNORED_NOTE.note(key=repr(key), source=sources[key],
+                                           got=describe(values[key])))
             del values[key], sources[key]
     for key, check in _CHECKS.items():
         if values.get(key) is not None:

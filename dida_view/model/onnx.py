@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ModelError, SettingsError
 from dida_view.io.limits import MAX_CLASSES, MAX_RUN_BYTES
 from dida_view.model.config import (
@@ -32,6 +33,8 @@ from dida_view.model.jsonvalues import check_input_size
 from dida_view.model.preprocess import Preprocessing
 
 DEFAULT_INPUT_SIZE = (224, 224)
+INPUT_SIZE_IGNORED = QT_TRANSLATE_NOOP(
+    "Notes", "preprocessing input_size {asked} ignored: the model needs {needs}")
 FIXED_BATCH_LIMIT = ("{model}: the model's input has a fixed batch of {batch} images of "
                      "{size}, more than the limit of {limit} MB of input per run")
 _DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(uint8)": np.uint8}
@@ -166,10 +169,7 @@ class OnnxClassifier:
             self.input_size = (h_dim, w_dim)
             self._check(lambda: check_input_size(self.input_size, "image input"), "")
             if pre.input_size and tuple(pre.input_size) != self.input_size:
-                notes.append(
-                    f"preprocessing input_size {pre.input_size} ignored: the model needs "
-                    f"{self.input_size}"
-                )
+                notes.append(INPUT_SIZE_IGNORED.note(asked=pre.input_size, needs=self.input_size))
         else:
             self.input_size = tuple(pre.input_size) if pre.input_size else DEFAULT_INPUT_SIZE
         self._check(lambda: pre.check_channels(self.channels),

@@ -25,20 +25,27 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.catalogue import render as render_message
+from dida_view.catalogue.terms import term
 from dida_view.errors import SettingsError
 from dida_view.method.dida import DidaResult
+from dida_view.model.scores import SPACE_NAMES
 from dida_view.render import images as render
 from dida_view.render.figure import figure_scale, legend_px, model_line
 from dida_view.render.fonts import draw_text, fit_text, text_height, text_length, wrap_text
 from dida_view.render.maps import class_mixed_d
-from dida_view.render.scoretext import plain_number
+from dida_view.render.scoretext import plain_number, word
 
-# the words of the evidence map's figure (user-facing: one template each)
-EVIDENCE_TITLE = "Volume evidence map: {label} (the volume's top class), {n} B-scans"
-EVIDENCE_OVER = "over the localizer: each B-scan's band along its line"
-EVIDENCE_STACKED = "B-scans stacked, B-scan 1 at the top (no localizer)"
-EVIDENCE_SCALE = ("each band: that B-scan's Mixed Image of {label} summed along depth; full "
-                  "colour = {top} ({space} d x pixels)")
+# the words of the evidence map's figure, in the message catalogue
+EVIDENCE_TITLE = QT_TRANSLATE_NOOP(
+    "Figure", "Volume evidence map: {label} (the volume's top class), {n} B-scans")
+EVIDENCE_OVER = QT_TRANSLATE_NOOP("Figure", "over the localizer: each B-scan's band along its line")
+EVIDENCE_STACKED = QT_TRANSLATE_NOOP(
+    "Figure", "B-scans stacked, B-scan 1 at the top (no localizer)")
+EVIDENCE_SCALE = QT_TRANSLATE_NOOP(
+    "Figure", "each band: that B-scan's Mixed Image of {label} summed along depth; full "
+    "colour = {top} ({space} d x pixels)")
 MIN_EVIDENCE_WIDTH = 560  # room for the title and legend of a small localizer
 
 
@@ -148,11 +155,12 @@ def draw_evidence_map(emap: EvidenceMap, localizer=None, *, gain: float = 1.0,
 
 
 def evidence_figure(emap: EvidenceMap, localizer=None, *, gain: float = 1.0,
-                    model: str | None = None) -> np.ndarray:
+                    model: str | None = None, lang: str = "en") -> np.ndarray:
     """The evidence map as a picture file (uint8 RGB): :func:`draw_evidence_map` (a small
     localizer enlarged by whole pixels) under a title naming the class and the B-scans,
     with the colour legend and its scale in words, and last ``model``
-    (:func:`~dida_view.render.figure.model_line`: which model, not for diagnosis)."""
+    (:func:`~dida_view.render.figure.model_line`: which model, not for diagnosis); its
+    words in ``lang``."""
     picture = draw_evidence_map(emap, localizer, gain=gain)
     h, w = picture.shape[:2]
     f = figure_scale(h, w)
@@ -165,7 +173,7 @@ def evidence_figure(emap: EvidenceMap, localizer=None, *, gain: float = 1.0,
     size = legend_px(width) + 2
     step = round(size * 1.4)
     drawn_over = bool(len(getattr(localizer, "lines", ()) if localizer is not None else ()))
-    words = evidence_words(emap, drawn_over, gain=gain, model=model)
+    words = evidence_words(emap, drawn_over, gain=gain, model=model, lang=lang)
     title, below = ([t for line in part for t in wrap_text(line, size, width - 16)]
                     for part in words)
     head = len(title) * step + size // 2
@@ -190,14 +198,17 @@ def evidence_figure(emap: EvidenceMap, localizer=None, *, gain: float = 1.0,
 
 
 def evidence_words(emap: EvidenceMap, over_localizer: bool, *, gain: float = 1.0,
-                   model: str | None = None) -> tuple[list[str], list[str]]:
-    """The lines of :func:`evidence_figure`: (above the map, under its colour bar)."""
+                   model: str | None = None, lang: str = "en") -> tuple[list[str], list[str]]:
+    """The lines of :func:`evidence_figure` in ``lang``: (above the map, under its colour
+    bar)."""
     top = max(float(emap.red.max(initial=0.0)), float(emap.blue.max(initial=0.0)))
-    title = [EVIDENCE_TITLE.format(label=emap.label, n=len(emap.slices)),
+    label = term(emap.label, lang)
+    title = [EVIDENCE_TITLE.note(label=label, n=len(emap.slices)),
              EVIDENCE_OVER if over_localizer else EVIDENCE_STACKED]
-    below = [EVIDENCE_SCALE.format(label=emap.label, top=plain_number(top / gain),
-                                   space=emap.score_space), model or model_line(None)]
-    return title, below
+    below = [EVIDENCE_SCALE.note(label=label, top=plain_number(top / gain),
+                                 space=word(SPACE_NAMES, emap.score_space)),
+             model or model_line(None)]
+    return ([render_message(t, lang) for t in title], [render_message(t, lang) for t in below])
 
 
 def _over_localizer(emap, image, lines, scale, gain, opacity) -> np.ndarray:

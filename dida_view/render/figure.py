@@ -22,6 +22,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from dida_view import __version__
+from dida_view.catalogue import QT_TRANSLATE_NOOP, Note
+from dida_view.catalogue import render as render_message
+from dida_view.catalogue.terms import term
 from dida_view.io.limits import reduce_for_display
 from dida_view.method.dida import DidaResult
 from dida_view.render import images as render
@@ -35,11 +38,14 @@ from dida_view.render.fonts import (
 )
 from dida_view.render.maps import View, class_overlay, class_scale
 from dida_view.render.scoretext import (
+    FLAGS,
+    MASKS,
     format_score,
     full_colour_words,
     result_flags,
     shown_score,
     unit_words,
+    word,
 )
 
 __all__ = ["assemble_figure", "class_title", "compose_figure", "draw_marks", "figure_lines",
@@ -55,11 +61,24 @@ MIN_PANEL_SIDE = 192  # a smaller scan is enlarged by whole pixels (a 50 x 40 on
 MAX_PANEL_SIDE = 2048  # a larger one is reduced: four panels and gaps stay within 8,216 px
 MIN_CELL_WIDTH = 240  # each panel's column, for its caption (a 1 x 5000 scan included)
 
-# the last line of every figure and exported panel (user-facing: one template each)
-# the disclaimer first: a line cut short for room never loses it
-MODEL_LINE = "Not for diagnosis. Model: {model}, trained on {trained_on}. DiDA View {version}."
-UNKNOWN_MODEL_LINE = "Not for diagnosis. Model: not recorded. DiDA View {version}."
-NOTE_LINE = "Clinician's note: {note}"
+# the words of figures, in the message catalogue (rendered in the figure's ``lang``)
+MODEL_LINE = QT_TRANSLATE_NOOP(
+    "Figure", "Not for diagnosis. Model: {model}, trained on {domain}. DiDA View {version}.")
+UNKNOWN_MODEL_LINE = QT_TRANSLATE_NOOP(
+    "Figure", "Not for diagnosis. Model: not recorded. DiDA View {version}.")
+SCREEN_LINE = QT_TRANSLATE_NOOP("Figure", "{model} — trained on {domain} — not for diagnosis")
+NO_MODEL_SCREEN_LINE = QT_TRANSLATE_NOOP("Figure", "No model — not for diagnosis")
+UNKNOWN_TRAINING = QT_TRANSLATE_NOOP("Figure", "unknown training data")
+NOTE_LINE = QT_TRANSLATE_NOOP("Figure", "Clinician's note: {note}")
+DIAGNOSIS = QT_TRANSLATE_NOOP("Figure", "Diagnosis: {diagnosis}")
+COLOURS_LINE = QT_TRANSLATE_NOOP(
+    "Figure", "red: supports the class, blue: argues against it, no colour: no effect.")
+FULL_LINE = QT_TRANSLATE_NOOP("Figure", "{full}.")
+SETTINGS_LINE = QT_TRANSLATE_NOOP(
+    "Figure", "Scores: probabilities; maps in {unit}; grids {grids}; mask {mask}.")
+SUMMARY_LINE = QT_TRANSLATE_NOOP("Figure", "{summary}.")
+AGAINST = QT_TRANSLATE_NOOP("Figure", "against")
+FOR_CLASS = QT_TRANSLATE_NOOP("Figure", "for the class")
 
 
 def font(size: int, text: str | None = None) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
@@ -69,14 +88,22 @@ def font(size: int, text: str | None = None) -> ImageFont.ImageFont | ImageFont.
     return font_for(text or "", size)
 
 
-def model_line(model: str | Path | None, trained_on: str | None = None) -> str:
-    """``Not for diagnosis. Model: oct_kermany.onnx, trained on <what>. DiDA View 1.2.``
-    (``model``: the model's file; ``trained_on``: its training data in words)."""
+def model_line(model: str | Path | None, trained_on: str | None = None, *,
+               screen: bool = False) -> Note:
+    """Which model and "not for diagnosis", the one rule for every picture and screen:
+    ``Not for diagnosis. Model: oct_kermany.onnx, trained on <what>. DiDA View 1.2.``
+    under a figure or an exported panel; ``screen``: the viewer's and teaching mode's
+    shorter ``oct_kermany.onnx — trained on <what> — not for diagnosis`` (its ends are the
+    model and the disclaimer, kept when the middle is cut). ``model``: the model's file;
+    ``trained_on``: its training data in words (a catalogue message, rendered with the
+    line). A :class:`~dida_view.catalogue.Note`: render it in the view's language."""
     if model is None or not str(model).strip():
-        return UNKNOWN_MODEL_LINE.format(version=__version__)
-    return MODEL_LINE.format(model=Path(str(model)).name,
-                             trained_on=trained_on or "unknown training data",
-                             version=__version__)
+        return NO_MODEL_SCREEN_LINE.note() if screen else \
+            UNKNOWN_MODEL_LINE.note(version=__version__)
+    domain = trained_on or UNKNOWN_TRAINING
+    if screen:
+        return SCREEN_LINE.note(model=Path(str(model)).name, domain=domain)
+    return MODEL_LINE.note(model=Path(str(model)).name, domain=domain, version=__version__)
 
 
 def label_panel(
@@ -123,13 +150,13 @@ def draw_marks(img: np.ndarray, marks: Sequence[Sequence[tuple[float, float]]],
     return np.asarray(pil)
 
 
-def class_title(result: DidaResult, k: int) -> str:
-    """``Wet AMD  0.873`` (the probability, whatever space the maps are in), with
-    `` · close call`` or `` · tie`` when the score is one
-    (see :func:`dida_view.render.scoretext.result_flags`)."""
-    text = f"{result.labels[k]}  {shown_score(result, k)}"
+def class_title(result: DidaResult, k: int, lang: str = "en") -> str:
+    """``Wet AMD  0.873`` (the class's :func:`~dida_view.catalogue.terms.term` in ``lang``,
+    its probability whatever space the maps are in), with `` · close call`` or `` · tie``
+    when the score is one (see :func:`dida_view.render.scoretext.result_flags`)."""
+    text = f"{term(result.labels[k], lang)}  {shown_score(result, k)}"
     flag = result_flags(result).flag(k)
-    return f"{text} · {flag}" if flag else text
+    return f"{text} · {render_message(word(FLAGS, flag), lang)}" if flag else text
 
 
 def figure_scale(height: int, width: int) -> float:
@@ -183,16 +210,15 @@ def figure_panels(
     *,
     diagnosis: str | None = None,
     view: View | None = None,
-    diagnosis_prefix: str = "Diagnosis: ",
     marks: Sequence[Sequence[tuple[float, float]]] = (),
+    lang: str = "en",
 ) -> tuple[list[np.ndarray], float]:
     """The captioned panels of the figure and their shared colour scale.
 
     The original (its caption: the diagnosis), then one overlay per class (its caption:
     name and score), all at one size (see the module's note) and one colour scale, each
-    with its caption in a strip under the scan. ``diagnosis_prefix``: the words before the
-    diagnosis (``診断: `` in a Japanese report). ``marks``: pen strokes in the original's
-    pixels, drawn on every panel.
+    with its caption in a strip under the scan, in ``lang``. ``marks``: pen strokes in the
+    original's pixels, drawn on every panel.
     """
     view = view or View()
     shown = _at_figure_size(reduce_for_display(image))
@@ -201,20 +227,22 @@ def figure_panels(
         marks = [[(x * f, y * f) for x, y in stroke] for stroke in marks]
     scale = view.scale or class_scale(result, classes)
     pictures = [draw_marks(shown, marks) if marks else shown]
-    captions = [f"{diagnosis_prefix}{diagnosis}" if diagnosis else None]
+    captions = [render_message(DIAGNOSIS.note(diagnosis=diagnosis), lang) if diagnosis else None]
     for k in classes:
         overlay = class_overlay(result, shown, k, scale, view)
         pictures.append(draw_marks(overlay, marks) if marks else overlay)
-        captions.append(class_title(result, k))
+        captions.append(class_title(result, k, lang))
     width = max(MIN_CELL_WIDTH, shown.shape[1])
     size = caption_px(width)
     return [with_caption(p, c, width, size) for p, c in zip(pictures, captions, strict=True)
             ], scale
 
 
-def with_model_line(panel: np.ndarray, line: str) -> np.ndarray:
-    """A picture with ``line`` (:func:`model_line`) in a strip under it: an exported
-    panel, which leaves the program on its own, says which model and "not for diagnosis"."""
+def with_model_line(panel: np.ndarray, line: str, lang: str = "en") -> np.ndarray:
+    """A picture with ``line`` (:func:`model_line`, rendered in ``lang``) in a strip under
+    it: an exported panel, which leaves the program on its own, says which model and "not
+    for diagnosis"."""
+    line = render_message(line, lang)
     h, w = panel.shape[:2]
     size = max(11, min(20, round(w / 40)))
     pad = max(3, size // 3)
@@ -229,22 +257,24 @@ def with_model_line(panel: np.ndarray, line: str) -> np.ndarray:
 
 def assemble_figure(
     panels: Sequence[np.ndarray], result: DidaResult, scale: float, *, gain: float = 1.0,
-    legend: bool = True, note: str | None = None, model: str | None = None,
+    legend: bool = True, note: str | None = None, model: str | None = None, lang: str = "en",
 ) -> np.ndarray:
     """Put :func:`figure_panels` in a row, with a colour legend below (uint8 RGB).
 
     The legend says in plain words what full colour means, and flags a close call; a
     clinician's ``note`` follows (one line, cut with an ellipsis to the figure's width; the
     whole note stays in the image's sidecar). The last line, legend or not, is ``model``
-    (:func:`model_line`): which model, and not for diagnosis.
+    (:func:`model_line`): which model, and not for diagnosis. All in ``lang``.
     """
     h, w = panels[0].shape[:2]
     width = len(panels) * w + (len(panels) - 1) * GAP
     size = legend_px(width)
     step = round(size * 1.35)
     rows = []  # (text, colour): each line wrapped to the width, at most 3 rows
-    for line in figure_lines(result, scale / gain, legend=legend, note=note, model=model):
-        colour = (150, 70, 0) if line.startswith(("Close call", "Tie")) else (40, 40, 40)
+    summary = summary_line(result, lang)
+    for line in figure_lines(result, scale / gain, legend=legend, note=note, model=model,
+                             lang=lang):
+        colour = (150, 70, 0) if summary and line == summary else (40, 40, 40)
         rows += [(t, colour) for t in wrap_text(line, size, width - 16)]
     bar_row = 2 * size if legend else size // 2
     canvas = Image.new("RGB", (width, h + bar_row + len(rows) * step + size), BACKGROUND)
@@ -252,7 +282,7 @@ def assemble_figure(
         canvas.paste(Image.fromarray(p), (i * (w + GAP), 0))
     y = h + size // 2
     if legend:
-        _draw_bar(canvas, (0, y), size)
+        _draw_bar(canvas, (0, y), size, lang)
         y += round(size * 1.5)
     for i, (text, colour) in enumerate(rows):
         draw_text(canvas, (8, y + i * step), text, size, colour)
@@ -260,13 +290,15 @@ def assemble_figure(
 
 
 def figure_lines(result: DidaResult, top: float, *, legend: bool = True,
-                 note: str | None = None, model: str | None = None) -> list[str]:
-    """The lines under a figure, as written (each cut to the figure's width when drawn):
-    the legend's (:func:`legend_lines`), the clinician's note, and last the model line."""
-    lines = legend_lines(result, top) if legend else []
+                 note: str | None = None, model: str | None = None,
+                 lang: str = "en") -> list[str]:
+    """The lines under a figure in ``lang``, as written (each cut to the figure's width
+    when drawn): the legend's (:func:`legend_lines`), the clinician's note, and last the
+    model line (``model``, a :func:`model_line`)."""
+    lines = legend_lines(result, top, lang) if legend else []
     if legend and note and note.strip():
-        lines.append(NOTE_LINE.format(note=note.strip()[:2000]))
-    return [*lines, model or model_line(None)]
+        lines.append(render_message(NOTE_LINE.note(note=note.strip()[:2000]), lang))
+    return [*lines, render_message(model or model_line(None), lang)]
 
 
 def legend_px(width: int) -> int:
@@ -274,18 +306,27 @@ def legend_px(width: int) -> int:
     return int(max(12, min(28, round(width / 90))))
 
 
-def legend_lines(result: DidaResult, top: float) -> list[str]:
-    """The legend's text: what full colour means, the settings, and a close call if any."""
+def legend_lines(result: DidaResult, top: float, lang: str = "en") -> list[str]:
+    """The legend's text in ``lang``: what full colour means, the settings, and a close
+    call if any."""
+    full = render_message(FULL_LINE.note(full=full_colour_words(top, result.score_space)),
+                          lang)
     lines = [
-        "red: supports the class, blue: argues against it, no colour: no effect.",
-        "F" + full_colour_words(top, result.score_space)[1:] + ".",
-        f"Scores: probabilities; maps in {unit_words(result.score_space)}; grids "
-        f"{', '.join(str(n) for n in result.grid_sizes)}; mask {result.mask_fill}.",
+        render_message(COLOURS_LINE, lang),
+        full[:1].upper() + full[1:],
+        render_message(SETTINGS_LINE.note(
+            unit=unit_words(result.score_space), grids=", ".join(map(str, result.grid_sizes)),
+            mask=word(MASKS, result.mask_fill)), lang),
     ]
-    summary = result_flags(result).summary(result.labels)
-    if summary:
-        lines.append(summary + ".")
-    return lines
+    summary = summary_line(result, lang)
+    return [*lines, summary] if summary else lines
+
+
+def summary_line(result: DidaResult, lang: str = "en") -> str:
+    """The close call or tie of a result as a sentence in ``lang`` (empty when clear)."""
+    flags = result_flags(result)
+    summary = flags.summary([term(label, lang) for label in result.labels])
+    return render_message(SUMMARY_LINE.note(summary=summary), lang) if summary else ""
 
 
 def compose_figure(
@@ -299,27 +340,28 @@ def compose_figure(
     note: str | None = None,
     marks: Sequence[Sequence[tuple[float, float]]] = (),
     model: str | None = None,
+    lang: str = "en",
 ) -> np.ndarray:
     """The composite figure (uint8 RGB): original + one overlay per class, in a row.
 
     All overlays share one colour scale, so their brightness can be compared. The
     clinician's ``diagnosis`` is the original's caption, their ``note`` under the legend;
     ``marks`` (pen strokes in the original's pixels) are drawn on every panel; ``model``
-    (:func:`model_line`) is the last line.
+    (:func:`model_line`) is the last line. Its words are in ``lang``.
     """
     view = view or View()
     classes = list(classes) if classes is not None else result.top(3)
     panels, scale = figure_panels(image, result, classes, diagnosis=diagnosis, view=view,
-                                  marks=marks)
+                                  marks=marks, lang=lang)
     return assemble_figure(panels, result, scale, gain=view.gain, legend=legend, note=note,
-                           model=model)
+                           model=model, lang=lang)
 
 
-def _draw_bar(canvas: Image.Image, origin: tuple[int, int], size: int) -> None:
+def _draw_bar(canvas: Image.Image, origin: tuple[int, int], size: int, lang: str) -> None:
     """``against [blue - black - red] for the class``."""
     x, y = origin
     bar_w = min(300, canvas.width // 5)
-    left, right = "against", "for the class"
+    left, right = render_message(AGAINST, lang), render_message(FOR_CLASS, lang)
     draw_text(canvas, (x + 8, y), left, size, (0, 0, 0))
     bx = x + 16 + round(text_length(left, size))
     bar = render.to_uint8(render.legend_bar(bar_w, size))

@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from dida_view.catalogue.terms import term
 from dida_view.render import images as render
 from dida_view.report.text import card_text, text
-from dida_view.session.labels import AGREE, DISAGREE, NOT_READ, term
+from dida_view.session.labels import AGREE, DISAGREE, NOT_READ
 from dida_view.session.reading import Reading
 
 FAILED = "failed"
@@ -190,6 +191,10 @@ def case_html(entry: CaseEntry, date: str, lang: str, *, src: dict[str, str],
               f"{_e(text('legend_for', lang))}<br>{_e(text('legend', lang))}<br>"
               f"<font color='#555555'>{_e(entry.method)}</font></p>")
     summary = f"<p><b>{_e(entry.summary)}</b></p>" if entry.summary else ""
+    notes = "".join(f"<br><font color='#b35900'>{_e(text('program_note', lang))}: {_e(n)}"
+                    "</font>" for n in entry.notes)
+    if notes:
+        legend = legend[:-len("</p>")] + notes + "</p>"
     return (title + _warning(entry.domain_note) + grid + summary + legend
             + reading_html(entry, lang) + model_html(entry.model, lang) + _disclaimer(lang))
 

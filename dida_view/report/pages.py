@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from dida_view.catalogue import render
+from dida_view.catalogue.terms import term
 from dida_view.method.dida import DidaResult
 from dida_view.render.figure import figure_panels
 from dida_view.render.maps import View
 from dida_view.render.scoretext import plain_number, result_flags, shown_score
 from dida_view.report.html import CaseEntry, ModelCard
 from dida_view.report.text import text
-from dida_view.session.labels import term
 from dida_view.session.reading import Reading
 
 PANELS = 3  # the top classes shown
@@ -41,12 +42,14 @@ def print_size(panel: np.ndarray, long_side: int = PRINT_PX) -> Image.Image:
 def make_entry(image: np.ndarray, result: DidaResult, reading: Reading, *, case_id: str,
                agreement: str, folder: str | Path, number: int = 0, lang: str = "en",
                view: View | None = None, card: ModelCard | None = None,
-               domain_note: str = "") -> CaseEntry:
+               domain_note: str = "", notes: tuple[str, ...] = ()) -> CaseEntry:
     """A case's page; its pictures are written into ``folder`` as ``<number>-<i>.png``
-    (see the module)."""
+    (see the module). ``notes``: what the program had to assume reading the scan (its
+    windowing, an ignored frame…); the result's own notes (a constant image, saturated
+    probabilities) join them; all in ``lang``."""
     classes = result.top(min(PANELS, len(result.labels)))
     panels, _ = figure_panels(image, result, classes, diagnosis=reading.diagnosis or None,
-                              view=view, diagnosis_prefix=text("diagnosis_prefix", lang))
+                              view=view, lang=lang)
     top = tuple((result.labels[k], shown_score(result, k)) for k in classes)
     captions = [text("original", lang)] + [
         text("evidence_for", lang, label=term(label, lang), score=score) for label, score in top]
@@ -61,7 +64,8 @@ def make_entry(image: np.ndarray, result: DidaResult, reading: Reading, *, case_
                   space=text(f"space_{result.score_space}", lang, default=result.score_space))
     return CaseEntry(case_id=case_id, reading=reading, agreement=agreement, model=card,
                      top=top, images=tuple(files), method=method,
-                     summary=close_call_words(result, lang), domain_note=domain_note)
+                     summary=close_call_words(result, lang), domain_note=domain_note,
+                     notes=tuple(render(n, lang) for n in (*notes, *result.notes) if n))
 
 
 def close_call_words(result: DidaResult, lang: str) -> str:

@@ -24,13 +24,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.io.dicom import is_dicom
 from dida_view.io.images import SCAN_SUFFIXES
 from dida_view.io.jsonfile import read_json
 from dida_view.model.config import SIDECAR_SUFFIX
 
 LIST_SUFFIXES = (".csv", ".json")
-NOT_SCANS_NOTE = "{folder}: {n} files that are not scans were left out ({names})"
+NOT_SCANS_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "{folder}: {n} files that are not scans were left out ({names})")
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def read_cases(paths: Iterable[str | Path]) -> CaseSet:
             if others:
                 shown = ", ".join(o.name for o in others[:5]) + (
                     ", …" if len(others) > 5 else "")
-                notes.append(NOT_SCANS_NOTE.format(folder=p, n=len(others), names=shown))
+                notes.append(NOT_SCANS_NOTE.note(folder=p, n=len(others), names=shown))
             cases.extend(Case(q) for q in scans)
         elif is_case_list(p):
             if not p.is_file():

@@ -5,58 +5,37 @@ in a chart, in English or Japanese (``choroidal neovascularisation``, ``脈絡�
 :func:`agreement` decides, everywhere (case browser, report, teaching, audit), whether the
 model's top class and the clinician's diagnosis name the same finding: case, spaces,
 underscores, hyphens and brackets are ignored, and each group of :data:`SYNONYMS` counts
-as one finding. :func:`term` is how a label is written in each language (the report's and
-the viewer's Japanese medical terms).
+as one finding. How a label reads in each language is the catalogue's
+(:func:`dida_view.catalogue.terms.term`).
 """
 
 from __future__ import annotations
 
 import re
 
+from dida_view.catalogue.terms import japanese, norm
+
 AGREE, DISAGREE, NOT_READ = "agree", "disagree", "not_read"
 
-# Japanese medical terms for the bundled models' labels (CNV 脈絡膜新生血管, DME 糖尿病黄斑浮腫,
-# drusen ドルーゼン, normal 正常; the demo model's labels the usual ophthalmology terms)
-TERMS_JA: dict[str, str] = {
-    "cnv": "脈絡膜新生血管",
-    "dme": "糖尿病黄斑浮腫",
-    "drusen": "ドルーゼン",
-    "normal": "正常",
-    "early amd": "早期加齢黄斑変性",
-    "wet amd": "滲出型加齢黄斑変性",
-    "dry amd": "萎縮型加齢黄斑変性",
-    "cme": "嚢胞様黄斑浮腫",
-    "me": "黄斑浮腫",
-    "srd": "漿液性網膜剥離",
-    "erm": "黄斑上膜",
-    "mh": "黄斑円孔",
-    "ra": "網膜萎縮",
-}
-
-# each group names one finding; a label and a diagnosis in the same group agree
+# each group names one finding (with each member's Japanese term, from the catalogue): a
+# label and a diagnosis in the same group agree
 SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(g) for g in (
     {"cnv", "wet amd", "choroidal neovascularisation", "choroidal neovascularization",
-     "neovascular amd", "namd", "exudative amd", "脈絡膜新生血管", "滲出型加齢黄斑変性"},
-    {"dme", "diabetic macular edema", "diabetic macular oedema", "糖尿病黄斑浮腫"},
-    {"drusen", "early amd", "ドルーゼン", "早期加齢黄斑変性"},
-    {"normal", "healthy", "no finding", "正常"},
-    {"dry amd", "geographic atrophy", "ga", "萎縮型加齢黄斑変性"},
-    {"cme", "cystoid macular edema", "cystoid macular oedema", "嚢胞様黄斑浮腫"},
-    {"me", "macular edema", "macular oedema", "黄斑浮腫"},
-    {"srd", "serous retinal detachment", "central serous chorioretinopathy", "csc",
-     "漿液性網膜剥離"},
-    {"erm", "epiretinal membrane", "黄斑上膜"},
-    {"mh", "macular hole", "黄斑円孔"},
-    {"ra", "retinal atrophy", "網膜萎縮"},
+     "neovascular amd", "namd", "exudative amd"},
+    {"dme", "diabetic macular edema", "diabetic macular oedema"},
+    {"drusen", "early amd"},
+    {"normal", "healthy", "no finding"},
+    {"dry amd", "geographic atrophy", "ga"},
+    {"cme", "cystoid macular edema", "cystoid macular oedema"},
+    {"me", "macular edema", "macular oedema"},
+    {"srd", "serous retinal detachment", "central serous chorioretinopathy", "csc"},
+    {"erm", "epiretinal membrane"},
+    {"mh", "macular hole"},
+    {"ra", "retinal atrophy"},
 ))
 
-_SEPARATORS = re.compile(r"[\s_\-‐－]+")
+
 _BRACKETED = re.compile(r"^(.*?)[（(]([^()（）]*)[)）]\s*$")
-
-
-def norm(text: str) -> str:
-    """``"Wet_AMD "`` -> ``"wet amd"``: lower case, separators as single spaces."""
-    return _SEPARATORS.sub(" ", str(text)).strip().lower()
 
 
 def _names(text: str) -> set[str]:
@@ -67,7 +46,8 @@ def _names(text: str) -> set[str]:
 
 
 def _group(name: str) -> frozenset[str]:
-    return next((g for g in SYNONYMS if name in g), frozenset({name}))
+    group = next((g for g in SYNONYMS if name in g), frozenset({name}))
+    return group | {norm(ja) for ja in map(japanese, group) if ja}
 
 
 def same_finding(label: str, diagnosis: str) -> bool:
@@ -87,10 +67,3 @@ def agreement(top_label: str | None, diagnosis: str | None) -> str:
     return AGREE if same_finding(top_label, diagnosis) else DISAGREE
 
 
-def term(label: str, lang: str = "en") -> str:
-    """A class label as a person reads it: ``CNV`` in English, ``脈絡膜新生血管（CNV）`` in
-    Japanese (the label itself when there is no term for it)."""
-    if lang != "ja":
-        return label
-    ja = TERMS_JA.get(norm(label))
-    return f"{ja}（{label}）" if ja else label

@@ -24,14 +24,38 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dida_view import paths
+from dida_view.catalogue import QT_TRANSLATE_NOOP, Note
 from dida_view.paths import BundledModel
+from dida_view.render import figure
+from dida_view.render.figure import UNKNOWN_TRAINING
 from dida_view.session import sidecars
 
 NOT_FOR_DIAGNOSIS = "not for diagnosis"
-UNKNOWN_DOMAIN_NOTE = ("the {model} ({file}) was trained on {domain} only; this image's "
-                       "domain is unknown: for a real scan use the {other} ({other_file})")
-MISMATCH_NOTE = ("this scan belongs to the {other} ({other_file}, trained on "
-                 "{other_domain}); the {model} ({file}) was trained on {domain}")
+UNKNOWN_DOMAIN_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "the {model} ({file}) was trained on {domain} only; this image's domain is "
+    "unknown: for a real scan use the {other} ({other_file})")
+MISMATCH_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "this scan belongs to the {other} ({other_file}, trained on {other_domain}); "
+    "the {model} ({file}) was trained on {domain}")
+# the bundled models' names and domains in words, in the message catalogue
+NAMES = {paths.REAL_MODEL_NAME: QT_TRANSLATE_NOOP("Models", "real OCT model"),
+         paths.DEMO_MODEL_NAME: QT_TRANSLATE_NOOP("Models", "synthetic demo model")}
+DOMAINS = {
+    paths.REAL_MODEL_NAME: QT_TRANSLATE_NOOP("Models",
+                                             "real Spectralis OCT B-scans from Kermany 2018"),
+    paths.DEMO_MODEL_NAME: QT_TRANSLATE_NOOP("Models",
+                                             "synthetic OCT B-scans from DiDA View's generator"),
+}
+
+
+def model_name(model: BundledModel) -> str:
+    """A bundled model's name (a catalogue template: render it in the user's language)."""
+    return NAMES.get(model.file, model.name)
+
+
+def model_domain(model: BundledModel) -> str:
+    """What a bundled model was trained on, in words (a catalogue template)."""
+    return DOMAINS.get(model.file, model.domain)
 
 
 def own_model_file(scan: str | Path | None) -> str | None:
@@ -90,13 +114,14 @@ class DomainNote:
         """One English sentence (the CLI's ``note:``, the JSON's ``domain_note``, the
         report page)."""
         if self.image_model is None:
-            return UNKNOWN_DOMAIN_NOTE.format(
-                model=self.model.name, file=self.model.file, domain=self.model.domain,
-                other=self.suggested.name, other_file=self.suggested.file)
-        return MISMATCH_NOTE.format(
-            other=self.image_model.name, other_file=self.image_model.file,
-            other_domain=self.image_model.domain, model=self.model.name,
-            file=self.model.file, domain=self.model.domain)
+            return UNKNOWN_DOMAIN_NOTE.note(
+                model=model_name(self.model), file=self.model.file,
+                domain=model_domain(self.model), other=model_name(self.suggested),
+                other_file=self.suggested.file)
+        return MISMATCH_NOTE.note(
+            other=model_name(self.image_model), other_file=self.image_model.file,
+            other_domain=model_domain(self.image_model), model=model_name(self.model),
+            file=self.model.file, domain=model_domain(self.model))
 
 
 def domain_note(model_path: str | Path | None, scan: str | Path | None) -> DomainNote | None:
@@ -114,10 +139,21 @@ def domain_note(model_path: str | Path | None, scan: str | Path | None) -> Domai
 
 
 def trained_on(model_path: str | Path | None, metadata: dict | None) -> str:
-    """What a model was trained on, in words: its metadata's ``domain``, a bundled model's
-    domain, or ``"unknown training data"``."""
+    """What a model was trained on, in words: a bundled model's domain (from the
+    catalogue, so it is rendered in each view's language), else its metadata's
+    ``domain``, else ``"unknown training data"``."""
+    bundled = paths.bundled_model(model_path)
+    if bundled is not None:
+        return model_domain(bundled)
     domain = (metadata or {}).get("domain")
     if isinstance(domain, str) and domain.strip():
         return domain.strip()
-    bundled = paths.bundled_model(model_path)
-    return bundled.domain if bundled is not None else "unknown training data"
+    return UNKNOWN_TRAINING
+
+
+def model_line(model_path: str | Path | None, metadata: dict | None, *,
+               screen: bool = False) -> Note:
+    """The line of every picture and screen: which model, trained on what, not for
+    diagnosis (:func:`dida_view.render.figure.model_line`; ``screen``: the viewer's
+    shorter form). Render it in the view's language."""
+    return figure.model_line(model_path, trained_on(model_path, metadata), screen=screen)

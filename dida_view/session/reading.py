@@ -18,11 +18,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dida_view import paths
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.session import sidecars
 from dida_view.session.cases import Case
 
 KEY = "reading"
-NOT_TEXT = "{name}: the {key} is not text ({value}); it was not read"
+NOT_TEXT = QT_TRANSLATE_NOOP("Notes", "{name}: the {key} is not text ({value}); it was not "
+                             "read")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def _text(block: dict, key: str, name: str, problems: list[str]) -> str:
         return ""
     if isinstance(value, str):
         return value.strip() if key == "diagnosis" else value
-    problems.append(NOT_TEXT.format(name=name, key=key, value=str(value)[:40]))
+    problems.append(NOT_TEXT.note(name=name, key=key, value=str(value)[:40]))
     return ""
 
 

@@ -32,9 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.io.jsonfile import read_json
 
-UNREADABLE_NOTE = "{name} could not be read ({why}); it was kept as {backup}"
+UNREADABLE_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "{name} could not be read ({why}); it was kept as {backup}")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def update(path: str | Path, values: dict[str, Any], *, base: dict | None = None
     data = dict(now.data) if now.path is not None else dict(base or {})
     if now.problem is not None:
         backup = _backup(p)
-        note = UNREADABLE_NOTE.format(name=p.name, why=now.problem.removeprefix(
+        note = UNREADABLE_NOTE.note(name=p.name, why=now.problem.removeprefix(
             f"{p.name}: "), backup=backup.name)
         data = {}
     data.update(values)

@@ -23,12 +23,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import DidaError
 from dida_view.method.analysis import Settings
 from dida_view.model.preprocess import prepare
-from dida_view.model.scores import SCORE_SPACES, resolve_space
+from dida_view.model.scores import SCORE_SPACES, SPACE_NAMES, resolve_space
 
-SET_NOTE = "one score space for the whole set: {space}, as {case} saturates ({why})"
+SET_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "one score space for the whole set: {space}, as {case} saturates ({why})")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class SpaceChoice:
             return None
         if self.units <= 1:
             return self.why
-        return SET_NOTE.format(space=self.space, case=self.case, why=self.why)
+        return SET_NOTE.note(space=SPACE_NAMES.get(self.space, self.space), case=self.case,
+                             why=self.why)
 
 
 def log_space(outputs_probabilities: Iterable[bool]) -> str:

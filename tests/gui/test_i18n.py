@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view import catalogue
 from dida_view.gui import app, i18n
 from dida_view.gui.viewer.menus import MENUS
 
-TS = Path(i18n.__file__).parent / "dida_view_ja.ts"
+TS = catalogue.ts_path("ja")
 
 
 @pytest.fixture
@@ -170,25 +171,23 @@ def test_screenshot_in_japanese(model_path, scan_path, tmp_path, capsys):
 
 
 def test_result_notes_are_translated(japanese):
-    note = ("probability saturated (top p = 0.999): showing log-odds, where masking a cell "
-            "can still move the score; something the viewer does not know")
-    ja = i18n.note_words(note)
-    assert ja.startswith("確率が飽和しています（最大 p = 0.999）。")
-    assert "スコアが動く対数オッズで表示" in ja
-    assert ja.endswith("; something the viewer does not know")  # unknown text stays
-    # the core's own sentences (a change of their wording must show here)
+    """Core's notes are structured (catalogue Notes): the viewer renders each from the
+    catalogue in its language, fields included (a change of their wording must show here)."""
     import numpy as np
 
     from dida_view.method.analysis import CONSTANT_NOTE
     from dida_view.model.scores import pinned_note, resolve_space
 
-    assert i18n.note_words(CONSTANT_NOTE).startswith("一様な画像です")
+    assert i18n.words(CONSTANT_NOTE).startswith("一様な画像です")
     _space, saturated = resolve_space(np.array([0.9999, 0.0001]), "auto", True)
-    assert i18n.note_words(saturated).startswith("確率が飽和しています（最大 p = ")
+    ja = i18n.words(saturated)
+    assert ja.startswith("確率が飽和しています（最大 p = ")
+    assert "スコアが動く対数オッズで表示" in ja
     pinned = pinned_note((1,), ["Normal", "DME"])
-    assert i18n.note_words(pinned).startswith("DME はマップを作れません")
+    assert i18n.words(pinned).startswith("DME はマップを作れません")
+    assert i18n.words("a text of no catalogue") == "a text of no catalogue"
     i18n.install_language("en")
-    assert i18n.note_words(note) == note
+    assert i18n.words(saturated) == saturated and saturated.startswith("probability saturated")
 
 
 CHILD = r"""

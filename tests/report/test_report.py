@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dida_view import cli, paths
+from dida_view import catalogue, cli, paths
+from dida_view.catalogue import terms
 from dida_view.render import figure
 from dida_view.report import text as report_text
 from dida_view.session import cases, labels
@@ -72,25 +73,29 @@ def test_agreement(top, diagnosis, want):
 
 
 def test_japanese_terms():
-    assert labels.term("CNV", "ja") == "脈絡膜新生血管（CNV）"
-    assert labels.term("DME", "ja").startswith("糖尿病黄斑浮腫")
-    assert labels.term("DRUSEN", "ja").startswith("ドルーゼン")
-    assert labels.term("normal", "ja").startswith("正常")
-    assert labels.term("CNV", "en") == "CNV"
-    # every text in both languages; a count may add its singular ("en_one": "1 case")
-    assert set(report_text.STRINGS) and all(
-        {"en", "ja"} <= set(v) <= {"en", "ja", "en_one", "ja_one"}
-        for v in report_text.STRINGS.values())
+    assert terms.term("CNV", "ja") == "脈絡膜新生血管（CNV）"
+    assert terms.term("DME", "ja").startswith("糖尿病黄斑浮腫")
+    assert terms.term("DRUSEN", "ja").startswith("ドルーゼン")
+    assert terms.term("normal", "ja").startswith("正常")
+    assert terms.term("CNV", "en") == "CNV"
+    # every text of the report has its Japanese in the catalogue (a count may add its
+    # singular: "cases_one")
+    for key, english in report_text.TEXTS.items():
+        ja = catalogue.lookup(english.context, english, "ja")
+        assert ja != english or not any(c.isalpha() for c in english), key
+        assert key.removesuffix("_one") in report_text.TEXTS, key
 
 
-def test_bundled_font_has_every_report_character():
+def test_bundled_font_has_every_catalogue_character():
+    """Every Japanese message of the catalogue (report, figures, notes) draws with the
+    bundled font."""
     from PIL import ImageFont
 
     from dida_view.render.fonts import bundled_font_path
 
     f = ImageFont.truetype(str(bundled_font_path()), 24)
     notdef = np.asarray(f.getmask("\ue000")).tobytes()  # a private-use code: not in the font
-    missing = {c for c in "".join(report_text.all_texts("ja")) + "0123456789"
+    missing = {c for c in "".join(catalogue.translations("ja")) + "0123456789"
                if not c.isspace() and np.asarray(f.getmask(c)).tobytes() == notdef}
     assert not missing, f"rerun resources/fonts/make_subset.py: {sorted(missing)}"
     assert bundled_font_path().stat().st_size < 3_000_000

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from onnx_models import make_region_model
 
+from dida_view.catalogue import terms
 from dida_view.method.analysis import Settings
 from dida_view.model.onnx import OnnxClassifier
 from dida_view.session import labels
@@ -28,9 +29,9 @@ def test_one_agreement_rule(top, diagnosis, want):
 
 
 def test_terms():
-    assert labels.term("CNV", "ja") == "脈絡膜新生血管（CNV）"
-    assert labels.term("Wet AMD", "ja") == "滲出型加齢黄斑変性（Wet AMD）"
-    assert labels.term("unknown", "ja") == "unknown" and labels.term("CNV") == "CNV"
+    assert terms.term("CNV", "ja") == "脈絡膜新生血管（CNV）"
+    assert terms.term("Wet AMD", "ja") == "滲出型加齢黄斑変性（Wet AMD）"
+    assert terms.term("unknown", "ja") == "unknown" and terms.term("CNV") == "CNV"
 
 
 def _clf(tmp_path, gain, softmax=False):

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.gui.cases.queue import THUMB_SIZE
 from dida_view.gui.cases.reading_editor import ReadingEditor
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, translate
+from dida_view.gui.i18n import class_name, translate
 from dida_view.session.caselist import (
     ALL,
     ANALYSED,

@@ -15,10 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.gui.cases.browser import CaseBrowser
 from dida_view.gui.cases.queue import CaseQueue
 from dida_view.gui.cases.reading_editor import ReadingKeeper
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, plural, translate
+from dida_view.gui.i18n import plural, translate, words
 from dida_view.gui.teaching import FolderCases
 from dida_view.session import names
 from dida_view.session.caselist import FAILED, CaseList
@@ -110,7 +111,7 @@ class CaseController(QObject):
                          QT_TRANSLATE_NOOP("CaseController", "{0} case from {1}"),
                          QT_TRANSLATE_NOOP("CaseController", "{0} cases from {1}"),
                          Path(path).name)
-        self.win.status.message(" · ".join([message, *got.notes]))
+        self.win.status.message(" · ".join([message, *map(words, got.notes)]))
         self.cases.current = -1
         self.win.teaching.cases = ListCases(self)  # teaching mode steps through the list
         self.go(max(0, self.cases.index_of(first)) if first is not None else 0)

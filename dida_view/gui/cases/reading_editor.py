@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
 
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import translate, words
 from dida_view.session.reading import Reading, Readings
 from dida_view.viewmodel.viewer import ViewerModel
 
@@ -114,7 +114,7 @@ class ReadingKeeper(QObject):
         reading, outcome = done
         if path == self.model.image_path:
             self._shown = reading
-        self.saved.emit(str(path), reading, outcome.note or "")
+        self.saved.emit(str(path), reading, words(outcome.note) if outcome.note else "")
         return True
 
     def save_all(self) -> list[Path]:

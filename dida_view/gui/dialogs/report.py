@@ -16,7 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, current_language, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import current_language, translate
 from dida_view.gui.viewer.exports import can_export, nothing_to_export
 from dida_view.render.export import atomic_file
 from dida_view.report.html import ModelCard, write_html
@@ -40,6 +41,14 @@ def case_id(model: ViewerModel) -> str:
     return model.volume.stem()
 
 
+def page_notes(model: ViewerModel) -> tuple[str, ...]:
+    """What the program had to assume for the case on screen (the scan's notes, the set's
+    score space), for its page."""
+    scan = model.volume.scan
+    return (*(scan.notes if scan is not None else ()),
+            *((model.space_note,) if model.space_note else ()))
+
+
 def export_report(model: ViewerModel, path: str | Path, lang: str = "en") -> Path:
     """Write the report of the case on screen to ``path`` (``.html``: HTML, else PDF).
 
@@ -60,7 +69,8 @@ def export_report(model: ViewerModel, path: str | Path, lang: str = "en") -> Pat
         entry = make_entry(model.image, res, reading, case_id=case_id(model),
                            agreement=agreement(top, reading.diagnosis), folder=work, lang=lang,
                            view=model.figure_view(), card=card,
-                           domain_note=note.text if note is not None else "")
+                           domain_note=note.text if note is not None else "",
+                           notes=page_notes(model))
         with atomic_file(path) as tmp:
             if path.suffix.lower() in (".html", ".htm"):
                 with open(tmp, "w", encoding="utf-8") as f:

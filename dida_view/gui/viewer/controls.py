@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import translate
 from dida_view.method.dida import DEFAULT_GRID_SIZES, MASK_FILLS
 from dida_view.method.grids import DEFAULT_GRID_GEOMETRY
 from dida_view.model.scores import SCORE_SPACES

@@ -6,7 +6,8 @@ The plain functions take the viewer model and a path (tests call them directly);
 :func:`~dida_view.render.figure.compose_figure` (the same figure as the CLI),
 :func:`~dida_view.render.figure.figure_panels`, :func:`~dida_view.render.export.save_npz`,
 :func:`~dida_view.render.enface.evidence_figure`. Every picture ends with the model line
-(:func:`model_words`: which model, not for diagnosis). A file name without a suffix gets
+(:func:`model_words`: which model, not for diagnosis). Pictures are in the viewer's
+language (:func:`~dida_view.gui.i18n.current_language`). A file name without a suffix gets
 ``.png`` (or ``.npz``); one with another suffix, or anything else that goes wrong, is said
 in a dialog, never a traceback.
 """
@@ -20,10 +21,11 @@ import numpy as np
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import DidaError
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
+from dida_view.gui.i18n import current_language, translate
 from dida_view.render import enface, export, figure
-from dida_view.session.models import trained_on
+from dida_view.session.models import model_line
 from dida_view.viewmodel.viewer import ViewerModel
 
 NOTHING_TO_EXPORT = (QT_TRANSLATE_NOOP("Exports", "Nothing to export"),
@@ -59,10 +61,11 @@ def with_suffix(path: str | Path, suffix: str) -> Path:
 
 def model_words(model: ViewerModel) -> str:
     """The last line of every exported picture: which model (and what it was trained on),
-    not for diagnosis (the same words as ``dida-view analyze`` writes)."""
+    not for diagnosis (the same line as ``dida-view analyze`` writes), as a catalogue
+    message."""
     clf = model.classifier
     metadata = getattr(clf, "metadata", None) if clf is not None else None
-    return figure.model_line(model.model_path, trained_on(model.model_path, metadata))
+    return model_line(model.model_path, metadata)
 
 
 def figure_array(model: ViewerModel) -> np.ndarray:
@@ -77,7 +80,7 @@ def figure_array(model: ViewerModel) -> np.ndarray:
     return figure.compose_figure(model.image, model.result, list(model.panel_classes),
                                  diagnosis=model.diagnosis or None, view=model.figure_view(),
                                  note=model.note or None, marks=model.marks,
-                                 model=model_words(model))
+                                 model=model_words(model), lang=current_language())
 
 
 def case_stem(model: ViewerModel) -> str:
@@ -101,11 +104,12 @@ def export_panels(model: ViewerModel, folder: str | Path) -> list[Path]:
     stem = case_stem(model)
     panels, _scale = figure.figure_panels(image, res, list(model.panel_classes),
                                           diagnosis=model.diagnosis or None,
-                                          view=model.figure_view(), marks=model.marks)
+                                          view=model.figure_view(), marks=model.marks,
+                                          lang=current_language())
     slugs = export.class_slugs(list(res.labels))  # distinct even where two labels collide
     names = ["original"] + [slugs[k] for k in model.panel_classes]
     line = model_words(model)
-    return [export.save_png(figure.with_model_line(panel, line),
+    return [export.save_png(figure.with_model_line(panel, line, current_language()),
                             Path(folder) / f"{stem}_{name}.png")
             for panel, name in zip(panels, names, strict=True)]
 
@@ -124,7 +128,8 @@ def export_evidence(model: ViewerModel, path: str | Path) -> list[Path]:
     emap = vol.evidence_map()
     assert emap is not None and vol.scan is not None
     localizer = vol.scan.localizer
-    picture = enface.evidence_figure(emap, localizer, gain=model.gain, model=model_words(model))
+    picture = enface.evidence_figure(emap, localizer, gain=model.gain, model=model_words(model),
+                                     lang=current_language())
     png = export.save_png(picture, with_suffix(path, ".png"))
     npz = export.save_arrays(enface.npz_arrays(emap, localizer), png.with_suffix(".npz"))
     return [png, npz]

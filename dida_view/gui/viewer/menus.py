@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import translate
 from dida_view.gui.viewer.compact import CompactControls
 from dida_view.io.images import IMAGE_SUFFIXES, SCAN_SUFFIXES
 from dida_view.method.analysis import Settings

@@ -16,14 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.gui.i18n import (
-    QT_TRANSLATE_NOOP,
     class_name,
     class_title,
     flag_words,
     full_colour_words,
-    note_words,
     translate,
+    words,
 )
 from dida_view.gui.teaching import show_hidden
 from dida_view.gui.viewer.controls import ControlsPanel
@@ -242,9 +242,8 @@ class Presenter(QObject):
             full = full_colour_words(scale / gain, res.score_space)
         else:
             full = None
-        notes = [n for n in (self.model.space_note, res.note) if n]
-        self.legend.set_state(res.score_space, note_words("; ".join(notes)) if notes else None,
-                              full)
+        notes = [words(n) for n in (self.model.space_note, *res.notes) if n]
+        self.legend.set_state(res.score_space, "; ".join(notes) if notes else None, full)
 
     def _class_list(self) -> None:
         m, res = self.model, self.model.result

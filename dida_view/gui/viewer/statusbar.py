@@ -14,7 +14,8 @@ from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton, QSizePolicy, QWidget
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, mask_words, plural, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import mask_words, plural, translate
 from dida_view.method.dida import DidaResult, count_cells
 
 

@@ -26,7 +26,7 @@ from dida_view.gui.cases.controller import CaseController
 from dida_view.gui.dialogs import model as dialogs
 from dida_view.gui.dialogs import model_editing
 from dida_view.gui.dialogs import report as report_dialog
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import translate, words
 from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.viewer import clipboard, menus, state
 from dida_view.gui.viewer.binding import ControlsBinding
@@ -256,7 +256,7 @@ class MainWindow(FileOpening, QMainWindow):
         if clf.info.notes:  # what of its configuration was not used: the tooltip says what
             text += " · " + translate("MainWindow", "{0} model note(s)").format(
                 len(clf.info.notes))
-        self.status.set_model(text, "\n".join(clf.info.notes))
+        self.status.set_model(text, "\n".join(map(words, clf.info.notes)))
         if self.model.image is not None:
             self.start_run()
         else:

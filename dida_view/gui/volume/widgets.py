@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import translate, words
 from dida_view.gui.viewer.panel import to_qimage
 
 
@@ -100,7 +100,7 @@ class ScanBar(QWidget):
         """The scan's notes and ``more`` (the result's, e.g. a constant image's)."""
         if more is not None:
             self._result_notes = tuple(more)
-        notes = self._scan_notes + self._result_notes
+        notes = [words(n) for n in self._scan_notes + self._result_notes]
         self.notes.setText(translate("Volume", "Note: ") + "  ·  ".join(notes) if notes else "")
         self.notes.setVisible(bool(notes))
         self._update_visible()
