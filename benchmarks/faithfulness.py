@@ -37,7 +37,7 @@ import numpy as np
 from dida_view import paths, synthetic
 from dida_view.io.reader import load_image
 from dida_view.method.analysis import Settings, analyze
-from dida_view.method.dida import DEFAULT_GRID_SIZES, GRID_GEOMETRIES, count_cells
+from dida_view.method.dida import DEFAULT_GRID_SIZES, count_cells
 from dida_view.method.evidence import (
     deletion_insertion,
     dida_saliency,
@@ -46,6 +46,7 @@ from dida_view.method.evidence import (
     resize_mask,
     rise,
 )
+from dida_view.method.grids import GRID_GEOMETRIES
 from dida_view.model.onnx import OnnxClassifier
 from dida_view.model.preprocess import prepare
 from dida_view.model.scores import to_space

@@ -43,7 +43,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from dida_view import paths  # noqa: E402
-from dida_view.method.dida import DEFAULT_GRID_SIZES, cell_edges, count_cells  # noqa: E402
+from dida_view.method.dida import DEFAULT_GRID_SIZES, count_cells  # noqa: E402
+from dida_view.method.grids import cell_edges  # noqa: E402
 from dida_view.model.onnx import OnnxClassifier  # noqa: E402
 from dida_view.model.preprocess import prepare  # noqa: E402
 
@@ -166,7 +167,7 @@ def engine_child(model: str, image_path: str, engine: str) -> None:
     from dida_view.method import engines, incremental
     from dida_view.method.analysis import Settings, analyze
     from dida_view.method.batching import BatchTuner
-    from dida_view.method.dida import make_fill
+    from dida_view.method.masking import make_fill
 
     image = np.load(image_path)
     clf = OnnxClassifier(model, device="cpu")
@@ -217,7 +218,7 @@ def cpu_work(model: Path, image, every: int = 4) -> tuple[float, float]:
     ``every``-th cell of the 8 grids: the work each engine does, which a busy machine
     changes less than wall-clock rates (its other processes cost time, not CPU)."""
     from dida_view.method import engines, incremental
-    from dida_view.method.dida import make_fill
+    from dida_view.method.masking import make_fill
 
     clf = OnnxClassifier(model, device="cpu", threads=1)
     prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)

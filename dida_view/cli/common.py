@@ -88,7 +88,8 @@ def set_language(args: argparse.Namespace) -> None:
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     """The model and analysis options that ``analyze`` and ``report`` share."""
-    from dida_view.method.dida import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES, MASK_FILLS
+    from dida_view.method.grids import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES
+    from dida_view.method.masking import MASK_FILLS
     from dida_view.model.scores import SCORE_SPACES
 
     p.add_argument("--model", metavar="M.onnx",

@@ -20,21 +20,21 @@ from dida_view.method import blend, engines
 from dida_view.method.batching import BatchTuner
 from dida_view.method.cache import ResultCache, result_key
 from dida_view.method.dida import (
-    DEFAULT_GRID_GEOMETRY,
     DEFAULT_GRID_SIZES,
-    MASK_FILLS,
-    CancelCallback,
     DidaResult,
     GridCallback,
-    ProgressCallback,
-    check_geometry,
-    grid_box_for,
-    make_fill,
     parse_grid_sizes,
     run_dida,
 )
+from dida_view.method.grids import DEFAULT_GRID_GEOMETRY, check_geometry, grid_box_for
+from dida_view.method.masking import (
+    MASK_FILLS,
+    CancelCallback,
+    ProgressCallback,
+    make_fill,
+)
 from dida_view.model.onnx import Classifier
-from dida_view.model.preprocess import prepare
+from dida_view.model.preprocess import Prepared, prepare
 from dida_view.model.scores import (
     PINNED_TOP_NOTE,
     SCORE_SPACES,
@@ -133,11 +133,7 @@ def analyze(
         session holds the old weights, and its fingerprint would no longer name them.
     """
     settings = settings or Settings()
-    changed = getattr(classifier, "changed_on_disk", None)
-    if changed is not None and changed():
-        raise ModelError(
-            f"{getattr(classifier, 'path', 'the model')}: its files changed on disk since it "
-            "was opened; open the model again")
+    _check_unchanged(classifier)
     key = None
     fingerprint = getattr(classifier, "fingerprint", None)
     if cache is not None and fingerprint:
@@ -150,20 +146,71 @@ def analyze(
             return _replay(hit, progress, on_grid, on_start)
     if settings.engine == "incremental":
         engines.incremental.plan_future(classifier)  # split while the image is prepared
+    start = _start(classifier, image, settings)  # the unmasked inference: C(I_o)
+    if on_start is not None:
+        on_start(start.partial(settings))
+    if start.constant:  # nothing to find: every map is 0 without a masked run
+        result = _constant_result(start.prep, settings, start.base_scores, start.meta,
+                                  start.fields, progress, on_grid)
+    else:
+        result = _masked_run(classifier, start, settings, tuner, progress, cancel, on_grid)
+    if key is not None:
+        cache.put(key, result)
+    if cancel is not None and cancel():  # cancelled while the last batch ran: not wanted
+        raise Cancelled()
+    return result
+
+
+def _check_unchanged(classifier: Classifier) -> None:
+    """:class:`ModelError` when the model's files changed on disk since it was opened."""
+    changed = getattr(classifier, "changed_on_disk", None)
+    if changed is not None and changed():
+        raise ModelError(
+            f"{getattr(classifier, 'path', 'the model')}: its files changed on disk since it "
+            "was opened; open the model again")
+
+
+@dataclass(frozen=True)
+class _Start:
+    """An analysis after its one unmasked inference: the prepared image, the score space
+    and the unmasked scores in it, and the result's fields known so far."""
+
+    prep: Prepared
+    space: str
+    base_scores: np.ndarray
+    fields: dict
+    meta: dict
+    constant: bool
+
+    def partial(self, settings: Settings) -> DidaResult:
+        """The scores-only result a viewer shows before the first grid is done."""
+        prep = self.prep
+        input_size = (int(prep.pixels.shape[0]), int(prep.pixels.shape[1]))
+        return DidaResult(
+            scores=self.base_scores, grid_sizes=settings.grid_sizes, d={}, evaluations=0,
+            seconds=0.0, mask_fill=settings.mask_fill, box=prep.box, input_size=input_size,
+            meta=self.meta, grid_box=grid_box_for(prep.box, input_size, settings.grid_geometry),
+            grid_geometry=settings.grid_geometry, **self.fields)
+
+
+def _start(classifier: Classifier, image: np.ndarray, settings: Settings) -> _Start:
+    """Prepare the image, run it unmasked, choose the score space and say why."""
     prep = prepare(image, classifier.preprocessing, classifier.input_size, classifier.channels)
     base_raw = classifier.raw(prep.pixels[None])[0]
-    space, note = resolve_space(base_raw, settings.score_space, classifier.outputs_probabilities)
-    base_scores = to_space(base_raw[None], space, classifier.outputs_probabilities)[0]
-    pinned = pinned_classes(base_raw, classifier.outputs_probabilities)
+    probs = classifier.outputs_probabilities
+    space, note = resolve_space(base_raw, settings.score_space, probs)
+    pinned = pinned_classes(base_raw, probs)
     if note and int(np.argmax(base_raw)) in pinned:  # no space can keep that promise
         note = PINNED_TOP_NOTE.note(space=SPACE_NAMES[space])
     notes = [n for n in (note, pinned_note(pinned, list(classifier.labels))) if n]
+    constant = is_constant(image)
+    if constant:
+        notes.append(CONSTANT_NOTE.note())
     fields = {
         "labels": list(classifier.labels),
         "score_space": space,
         "weights": settings.blend_weights(),
-        "probabilities": to_space(base_raw[None], "probability",
-                                  classifier.outputs_probabilities)[0],
+        "probabilities": to_space(base_raw[None], "probability", probs)[0],
         "notes": tuple(notes),
         "saturated": pinned,
     }
@@ -172,58 +219,45 @@ def analyze(
         "original_size": prep.original_size,
         "preprocessing": classifier.preprocessing.to_dict(),
     }
-    constant = is_constant(image)  # nothing to find: every map is 0 without a masked run
-    if constant:
-        fields["notes"] = (*notes, CONSTANT_NOTE.note())
-    if on_start is not None:
-        input_size = (int(prep.pixels.shape[0]), int(prep.pixels.shape[1]))
-        on_start(DidaResult(
-            scores=base_scores, grid_sizes=settings.grid_sizes, d={}, evaluations=0,
-            seconds=0.0, mask_fill=settings.mask_fill, box=prep.box, input_size=input_size,
-            meta=meta, grid_box=grid_box_for(prep.box, input_size, settings.grid_geometry),
-            grid_geometry=settings.grid_geometry, **fields))
+    return _Start(prep, space, to_space(base_raw[None], space, probs)[0], fields, meta,
+                  constant)
 
-    if constant:
-        result = _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid)
-        if key is not None:
-            cache.put(key, result)
-        return result
 
-    def predict(batch: np.ndarray) -> np.ndarray:
-        return to_space(classifier.raw(batch), space, classifier.outputs_probabilities)
+def _masked_run(classifier: Classifier, start: _Start, settings: Settings,
+                tuner: BatchTuner | None, progress, cancel, on_grid) -> DidaResult:
+    """The masked inferences (:func:`~dida_view.method.dida.run_dida`) by the engine the
+    settings ask for, in the start's score space."""
+    prep, space = start.prep, start.space
+
+    def to_scores(raw: np.ndarray) -> np.ndarray:
+        return to_space(raw, space, classifier.outputs_probabilities)
 
     runner = None
     if settings.engine != "full":  # the batch size stays the tuner's: it measures either
         runner = engines.MaskedRunner(
             classifier, prep.pixels, make_fill(prep.pixels, prep.box, settings.mask_fill),
-            prep.box, settings.engine, int(settings.batch_size or BATCH), base_scores,
-            lambda raw: to_space(raw, space, classifier.outputs_probabilities),
-            split_after=settings.grid_sizes[0] ** 2)
+            prep.box, settings.engine, int(settings.batch_size or BATCH), start.base_scores,
+            to_scores, split_after=settings.grid_sizes[0] ** 2)
     batching = _batching(classifier, settings, tuner)
     if runner is not None and isinstance(batching, BatchTuner):
         batching = engines.RunnerBatches(runner, batching)
     run = run_dida(
-        predict,
+        lambda batch: to_scores(classifier.raw(batch)),
         prep.pixels,
         box=prep.box,
         grid_sizes=settings.grid_sizes,
         mask_fill=settings.mask_fill,
         grid_geometry=settings.grid_geometry,
         batch_size=batching,
-        base_scores=base_scores,
+        base_scores=start.base_scores,
         progress=progress,
         cancel=cancel,
         on_grid=on_grid,
         predict_cells=runner,
     )
     engine, engine_note = runner.outcome() if runner else ("full", None)
-    meta.update(engine=engine, engine_note=engine_note)
-    result = replace(run, meta={**run.meta, **meta}, **fields)
-    if key is not None:
-        cache.put(key, result)
-    if cancel is not None and cancel():  # cancelled while the last batch ran: not wanted
-        raise Cancelled()
-    return result
+    meta = {**start.meta, "engine": engine, "engine_note": engine_note}
+    return replace(run, meta={**run.meta, **meta}, **start.fields)
 
 
 def cache_settings(classifier: Classifier, settings: Settings) -> dict:

@@ -31,7 +31,8 @@ import numpy as np
 
 from dida_view.catalogue import Note
 from dida_view.io.jsonfile import parse_json
-from dida_view.method.dida import GRID_GEOMETRIES, DidaResult, grid_shape
+from dida_view.method.dida import DidaResult
+from dida_view.method.grids import GRID_GEOMETRIES, grid_shape
 from dida_view.model.preprocess import Box
 
 CACHE_VERSION = 3

@@ -19,29 +19,26 @@ from typing import Any
 
 import numpy as np
 
-from dida_view.errors import Cancelled, SettingsError
+from dida_view.errors import SettingsError
 from dida_view.method.batching import BatchTuner
-from dida_view.method.grids import (  # noqa: F401 (cell_edges, cell_index: re-exported)
-    DEFAULT_GRID_GEOMETRY,
-    GRID_GEOMETRIES,
-    cell_edges,
-    cell_index,
-    check_geometry,
+from dida_view.method.grids import (
     content_cells,
     grid_box_for,
     grid_shape,
 )
+from dida_view.method.masking import (
+    CancelCallback,
+    CellPredict,
+    MaskedScores,
+    Predict,
+    ProgressCallback,
+    make_fill,
+)
 from dida_view.model.preprocess import Box
 
-Predict = Callable[[np.ndarray], np.ndarray]
-ProgressCallback = Callable[[int, int], None]
-CancelCallback = Callable[[], bool]
 GridCallback = Callable[[int, np.ndarray], None]
-CellPredict = Callable[[list[tuple[int, int, int, int]]], np.ndarray]
 
 DEFAULT_GRID_SIZES: tuple[int, ...] = (7, 9, 11, 13, 15, 17, 19, 21)
-MASK_FILLS: tuple[str, ...] = ("black", "mean", "blur", "noise")
-NOISE_SEED = 20210909  # fixed, so the noise fill gives the same answer every run
 
 
 def parse_grid_sizes(text: str | Sequence[int]) -> tuple[int, ...]:
@@ -66,54 +63,6 @@ def parse_grid_sizes(text: str | Sequence[int]) -> tuple[int, ...]:
     if len(set(sizes)) != len(sizes):
         raise SettingsError(f"bad grid list: repeated size in {sizes}")
     return tuple(sizes)
-
-
-def make_fill(pixels: np.ndarray, box: Box, mode: str) -> np.ndarray:
-    """The image that masked cells are copied from, same shape as ``pixels``.
-
-    ``black``: 0 (the paper); ``mean``: the content's per-channel mean; ``blur``: a
-    Gaussian blur of the content (sigma = 1/12 of its shorter side, so a mask hides
-    detail but keeps the coarse shading); ``noise``: Gaussian noise with the content's
-    mean and standard deviation, from a fixed seed.
-    """
-    if mode not in MASK_FILLS:
-        raise SettingsError(f"bad mask fill {mode!r}: expected one of {', '.join(MASK_FILLS)}")
-    content = pixels[box.slices]
-    fill = np.array(pixels, dtype=np.float32, copy=True)
-    if mode == "black":
-        fill[box.slices] = 0.0
-    elif mode == "mean":
-        fill[box.slices] = content.mean(axis=(0, 1), dtype=np.float64).astype(np.float32)
-    elif mode == "blur":
-        sigma = max(1.0, min(box.height, box.width) / 12.0)
-        fill[box.slices] = gaussian_blur(content, sigma)
-    else:
-        rng = np.random.default_rng(NOISE_SEED)
-        mean = content.mean(axis=(0, 1))
-        std = content.std(axis=(0, 1))
-        noise = rng.standard_normal(content.shape[:2] + (1,)).astype(np.float32)
-        fill[box.slices] = np.clip(mean + noise * std, 0.0, 255.0)
-    return fill
-
-
-def gaussian_blur(img: np.ndarray, sigma: float) -> np.ndarray:
-    """Separable Gaussian blur of an (H, W, C) float image, edges reflected."""
-    radius = max(1, int(3.0 * sigma + 0.5))
-    x = np.arange(-radius, radius + 1, dtype=np.float64)
-    kernel = np.exp(-0.5 * (x / sigma) ** 2)
-    kernel /= kernel.sum()
-    out = img.astype(np.float64)
-    for axis in (0, 1):
-        pad = [(0, 0)] * out.ndim
-        pad[axis] = (radius, radius)
-        padded = np.pad(out, pad, mode="reflect" if out.shape[axis] > radius else "edge")
-        acc = np.zeros_like(out)
-        for i, w in enumerate(kernel):
-            sl = [slice(None)] * out.ndim
-            sl[axis] = slice(i, i + out.shape[axis])
-            acc += w * padded[tuple(sl)]
-        out = acc
-    return out.astype(np.float32)
 
 
 def _read_only(a: np.ndarray | None, dtype=None) -> np.ndarray | None:
@@ -228,12 +177,33 @@ def count_cells(grid_sizes: Sequence[int], grid_box: Box | None = None,
     return int(sum(np.prod(grid_shape(grid_box, n, geometry)) for n in grid_sizes))
 
 
-def _cells(box: Box, rows: int, cols: int):
-    ys = cell_edges(box.height, rows) + box.y0
-    xs = cell_edges(box.width, cols) + box.x0
-    for i in range(rows):
-        for j in range(cols):
-            yield i, j, int(ys[i]), int(ys[i + 1]), int(xs[j]), int(xs[j + 1])
+def _grids(pixels: np.ndarray, box: Box | None, grid_sizes: Sequence[int], geometry: str):
+    """The run's grid sizes, content box, grid box and each grid's (rows, cols); a grid
+    finer than the content is refused."""
+    sizes = parse_grid_sizes(list(grid_sizes))
+    if pixels.ndim != 3:
+        raise SettingsError(f"pixels must be (H, W, C), got shape {pixels.shape}")
+    h, w = pixels.shape[:2]
+    box = box or Box(0, h, 0, w)
+    grid_box = grid_box_for(box, (h, w), geometry)
+    shapes = {n: grid_shape(grid_box, n, geometry) for n in sizes}
+    too_fine = [n for n in sizes if shapes[n][0] > grid_box.height
+                or shapes[n][1] > grid_box.width]
+    if too_fine:
+        raise SettingsError(
+            f"grid size {too_fine[0]} is finer than the image content "
+            f"({grid_box.height} x {grid_box.width} pixels)"
+        )
+    return sizes, box, grid_box, shapes
+
+
+def _tuner(batch_size: int | BatchTuner) -> BatchTuner:
+    """The batch size as a :class:`BatchTuner` (a fixed size is a tuner of one)."""
+    if isinstance(batch_size, BatchTuner):
+        return batch_size
+    if int(batch_size) < 1:
+        raise SettingsError(f"batch size must be >= 1, got {batch_size}")
+    return BatchTuner([int(batch_size)])
 
 
 def run_dida(
@@ -289,108 +259,32 @@ def run_dida(
     DidaResult
     """
     t0 = time.perf_counter()
-    sizes = parse_grid_sizes(list(grid_sizes))
-    tuner = batch_size if isinstance(batch_size, BatchTuner) else None
-    if tuner is None:
-        if int(batch_size) < 1:
-            raise SettingsError(f"batch size must be >= 1, got {batch_size}")
-        tuner = BatchTuner([int(batch_size)])
     pixels = np.ascontiguousarray(pixels, dtype=np.float32)
-    if pixels.ndim != 3:
-        raise SettingsError(f"pixels must be (H, W, C), got shape {pixels.shape}")
-    h, w = pixels.shape[:2]
-    box = box or Box(0, h, 0, w)
-    grid_box = grid_box_for(box, (h, w), grid_geometry)
-    shapes = {n: grid_shape(grid_box, n, grid_geometry) for n in sizes}
-    too_fine = [n for n in sizes if shapes[n][0] > grid_box.height
-                or shapes[n][1] > grid_box.width]
-    if too_fine:
-        raise SettingsError(
-            f"grid size {too_fine[0]} is finer than the image content "
-            f"({grid_box.height} x {grid_box.width} pixels)"
-        )
-    fill = make_fill(pixels, box, mask_fill)
-
-    if base_scores is None:
+    sizes, box, grid_box, shapes = _grids(pixels, box, grid_sizes, grid_geometry)
+    tuner = _tuner(batch_size)
+    fill = make_fill(pixels, box, mask_fill)                      # the mask M
+    if base_scores is None:                                       # C(I_o)
         base_scores = np.asarray(predict(pixels[None]), dtype=np.float64)[0]
     base = np.asarray(base_scores, dtype=np.float64).reshape(-1)
-    n_classes = base.shape[0]
-    total = count_cells(sizes, grid_box, grid_geometry)
-    done = 0
-    evaluations = 0
+    masked = MaskedScores(predict, predict_cells, pixels, fill, base, tuner,
+                          total=count_cells(sizes, grid_box, grid_geometry),
+                          progress=progress, cancel=cancel)
     d: dict[int, np.ndarray] = {}
-
-    if predict_cells is None:
-        buf = np.empty((tuner.max_size,) + pixels.shape, dtype=np.float32)
-        buf[...] = pixels
-    pending: list[tuple[int, int, int, int, int]] = []  # (i, j, y0:y1, x0:x1) in buf
-
-    def flush(n: int) -> None:
-        """Run the pending cells of grid ``n`` and restore the buffer for reuse."""
-        nonlocal done, evaluations
-        if cancel is not None and cancel():
-            raise Cancelled()
-        k = len(pending)
-        t = time.perf_counter()
-        if predict_cells is None:
-            out = np.asarray(predict(buf[:k]), dtype=np.float64)
-        else:
-            out = np.asarray(predict_cells([p[2:] for p in pending]), dtype=np.float64)
-        if k == target:
-            tuner.record(k, time.perf_counter() - t)
-        if out.shape != (k, n_classes):
-            raise SettingsError(f"predict returned shape {out.shape}, expected {(k, n_classes)}")
-        evaluations += k
-        ii, jj = zip(*((p[0], p[1]) for p in pending), strict=True)
-        d[n][:, list(ii), list(jj)] = (base[None, :] - out).T
-        if predict_cells is None:
-            for slot, (_i, _j, y0, y1, x0, x1) in enumerate(pending):
-                buf[slot, y0:y1, x0:x1] = pixels[y0:y1, x0:x1]
-        done += k
-        pending.clear()
-        if progress is not None:
-            progress(done, total)
-
-    # pixels where the fill differs from the image, as a summed-area table: whether masking
-    # a cell changes anything is then four look-ups, not a comparison of the whole cell
-    differs = np.any(pixels != fill, axis=2)
-    sat = np.zeros((h + 1, w + 1), dtype=np.int64)
-    sat[1:, 1:] = differs.cumsum(0).cumsum(1)
-
-    target = tuner.next_size()
-    for n in sizes:
-        d[n] = np.zeros((n_classes, *shapes[n]), dtype=np.float64)
-        for i, j, y0, y1, x0, x1 in _cells(grid_box, *shapes[n]):
-            if sat[y1, x1] - sat[y0, x1] - sat[y1, x0] + sat[y0, x0] == 0:
-                done += 1  # masking changes nothing: d stays exactly 0, nothing is run
-                continue
-            if predict_cells is None:
-                buf[len(pending), y0:y1, x0:x1] = fill[y0:y1, x0:x1]
-            pending.append((i, j, y0, y1, x0, x1))
-            if len(pending) == target:
-                flush(n)
-                target = tuner.next_size()
-        # batches never span two grid sizes, so each grid can be shown as soon as it is done
-        if pending:
-            flush(n)
-        else:
-            if cancel is not None and cancel():
-                raise Cancelled()
-            if progress is not None:
-                progress(done, total)
+    for n in sizes:                                               # for each grid size n,
+        d[n] = masked.grid(grid_box, shapes[n])                   # d_ij = C(I_o) - C(M_ij)
         if on_grid is not None:
             on_grid(n, d[n].astype(np.float32))
-
+    h, w = pixels.shape[:2]
     return DidaResult(
         scores=base.astype(np.float64),
         grid_sizes=sizes,
         d={n: v.astype(np.float32) for n, v in d.items()},
-        evaluations=evaluations,
+        evaluations=masked.evaluations,
         seconds=time.perf_counter() - t0,
         mask_fill=mask_fill,
         box=box,
         input_size=(h, w),
-        meta={"batch_size": tuner.chosen if tuner.chosen is not None else target},
+        meta={"batch_size": tuner.chosen if tuner.chosen is not None else masked.target},
         grid_box=grid_box,
         grid_geometry=grid_geometry,
     )

@@ -13,7 +13,7 @@ import numpy as np
 from dida_view.errors import SettingsError
 from dida_view.method import incremental
 from dida_view.method.batching import BatchTuner
-from dida_view.method.dida import cell_edges
+from dida_view.method.grids import cell_edges
 from dida_view.method.incremental import ImageState, Rect
 
 ENGINES: tuple[str, ...] = ("auto", "full", "incremental")

@@ -16,7 +16,8 @@ import numpy as np
 from PIL import Image
 
 from dida_view.errors import Cancelled
-from dida_view.method.dida import DidaResult, make_fill
+from dida_view.method.dida import DidaResult
+from dida_view.method.masking import make_fill
 from dida_view.model.preprocess import Box
 
 Predict = Callable[[np.ndarray], np.ndarray]

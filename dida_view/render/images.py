@@ -14,7 +14,7 @@ import numpy as np
 
 from dida_view.errors import SettingsError
 from dida_view.method.blend import normalise_weights
-from dida_view.method.dida import cell_index
+from dida_view.method.grids import cell_index
 from dida_view.model.preprocess import source_index
 
 RED = np.array([1.0, 0.0, 0.0], dtype=np.float32)

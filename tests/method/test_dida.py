@@ -4,13 +4,9 @@ import numpy as np
 import pytest
 
 from dida_view.errors import Cancelled, SettingsError
-from dida_view.method.dida import (
-    cell_edges,
-    cell_index,
-    make_fill,
-    parse_grid_sizes,
-    run_dida,
-)
+from dida_view.method.dida import parse_grid_sizes, run_dida
+from dida_view.method.grids import cell_edges, cell_index
+from dida_view.method.masking import make_fill
 from dida_view.model.preprocess import Box
 
 

@@ -9,8 +9,9 @@ import pytest
 from dida_view.errors import SettingsError
 from dida_view.method.analysis import Settings, analyze
 from dida_view.method.cache import ResultCache
-from dida_view.method.dida import cell_edges, grid_shape, run_dida
+from dida_view.method.dida import run_dida
 from dida_view.method.evidence import dida_saliency
+from dida_view.method.grids import cell_edges, grid_shape
 from dida_view.model.preprocess import Box, Preprocessing, content_box, source_index
 from dida_view.render import images as render
 from dida_view.render.export import npz_arrays, save_npz

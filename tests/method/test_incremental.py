@@ -10,7 +10,7 @@ from dida_view.errors import SettingsError
 from dida_view.method import engines, incremental
 from dida_view.method.analysis import Settings, analyze
 from dida_view.method.cache import ResultCache
-from dida_view.method.dida import make_fill
+from dida_view.method.masking import make_fill
 from dida_view.model.graphsplit import Axis
 from dida_view.model.onnx import OnnxClassifier
 from dida_view.model.preprocess import Preprocessing, prepare

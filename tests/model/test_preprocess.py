@@ -87,7 +87,7 @@ def _first_pixel(edge: int, content: int, out: int, rule: str) -> int:
 
 
 def test_overlay_pixels_sit_on_the_original_pixels_they_came_from():
-    from dida_view.method.dida import cell_edges
+    from dida_view.method.grids import cell_edges
 
     # OCT-like: 200 tall, 256 wide, squeezed to half width, letterboxed into 64 x 64;
     # neither axis scales by a whole number, so the centre rule and a corner rule differ

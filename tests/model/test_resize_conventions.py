@@ -163,7 +163,7 @@ def test_the_map_lands_on_the_original_pixels_the_model_looked_at(pre):
     h, w = 90, 200
     box = content_box((h, w), (64, 64), pre)
     # the model looks at the middle cell of a 3 x 3 grid of the content, nothing else
-    from dida_view.method.dida import cell_edges
+    from dida_view.method.grids import cell_edges
 
     ey, ex = cell_edges(box.height, 3) + box.y0, cell_edges(box.width, 3) + box.x0
     clf = RegionClassifier((int(ey[1]), int(ey[2]), int(ex[1]), int(ex[2])), pre)

@@ -5,7 +5,7 @@ import pytest
 
 from dida_view.errors import SettingsError
 from dida_view.method import blend
-from dida_view.method.dida import cell_index
+from dida_view.method.grids import cell_index
 from dida_view.render import images as render
 
 

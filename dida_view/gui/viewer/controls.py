@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 
 from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.gui.i18n import translate
-from dida_view.method.dida import DEFAULT_GRID_SIZES, MASK_FILLS
+from dida_view.method.dida import DEFAULT_GRID_SIZES
 from dida_view.method.grids import DEFAULT_GRID_GEOMETRY
+from dida_view.method.masking import MASK_FILLS
 from dida_view.model.scores import SCORE_SPACES
 
 MIXED = "mixed"
