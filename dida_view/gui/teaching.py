@@ -33,7 +33,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 from dida_view.gui import theme
 from dida_view.gui.i18n import class_name, translate
 from dida_view.gui.viewer.domain_views import model_line
-from dida_view.gui.viewer.panel import ImagePanel, PanelArea
+from dida_view.gui.viewer.panel import ImagePanel
+from dida_view.gui.viewer.panel_area import PanelArea
 from dida_view.io.images import IMAGE_SUFFIXES
 from dida_view.render.figure import font
 from dida_view.viewmodel.viewer import N_CLASS_PANELS, ViewerModel

@@ -88,7 +88,28 @@ class ControlsPanel(QWidget):
         lay = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         lay.setContentsMargins(6, 6, 6, 6)
         self._layout = lay
+        box = self._classes_group()
+        middle_w = QWidget()
+        middle = QVBoxLayout(middle_w)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.addWidget(self._display_group())
+        middle.addStretch(1)
+        right_w = QWidget()
+        right = QVBoxLayout(right_w)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self._diagnosis_group())
+        right.addWidget(self._analysis_group())
+        right.addStretch(1)
+        # the three groups, side by side (or stacked); in tabs when the window is small
+        self.groups = [(box, 3), (middle_w, 2), (right_w, 2)]
+        for w, stretch in self.groups:
+            lay.addWidget(w, stretch)
+        self._make_tabs()
+        self._on_opacity(self.opacity.value())
+        self._on_gain(self.gain.value())
 
+    def _classes_group(self) -> QGroupBox:
+        """The classes by score: a click puts one in the framed panel."""
         box = QGroupBox(translate("Controls", "Classes by score: click one to show it in a panel"))
         box.setToolTip(translate("Controls", "Click a class to show it in the framed (amber) "
                                              "panel, the last one "
@@ -111,10 +132,10 @@ class ControlsPanel(QWidget):
         self.classes.itemClicked.connect(self._on_class_item)
         self.classes.itemActivated.connect(self._on_class_item)
         bl.addWidget(self.classes)
-        middle_w = QWidget()
-        middle = QVBoxLayout(middle_w)
-        middle.setContentsMargins(0, 0, 0, 0)
+        return box
 
+    def _display_group(self) -> QGroupBox:
+        """What changes the pictures only: view, opacity, gain, scale, square, weights."""
         disp = QGroupBox(translate("Controls", "Display (no re-run)"))
         fl = QFormLayout(disp)
         self._compact(fl)
@@ -157,9 +178,10 @@ class ControlsPanel(QWidget):
                                 "coarse to fine; empty = the paper's"))
         self.weights.editingFinished.connect(self.weights_changed)
         fl.addRow(translate("Controls", "Weights"), self.weights)
-        middle.addWidget(disp)
-        middle.addStretch(1)
+        return disp
 
+    def _diagnosis_group(self) -> QGroupBox:
+        """The clinician's diagnosis, written on the original."""
         diag = QGroupBox(
             translate("Controls", "Diagnosis by the clinician (shown on the original)"))
         dl = QVBoxLayout(diag)
@@ -168,7 +190,10 @@ class ControlsPanel(QWidget):
         self.diagnosis.setPlaceholderText(translate("Controls", "unknown: type a diagnosis"))
         self.diagnosis.textEdited.connect(self.diagnosis_changed)
         dl.addWidget(self.diagnosis)
+        return diag
 
+    def _analysis_group(self) -> QGroupBox:
+        """What re-runs the model: score space, mask fill, grid cells and sizes."""
         ana = QGroupBox(translate("Controls", "Analysis (re-runs the model)"))
         al = QFormLayout(ana)
         self._compact(al)
@@ -203,19 +228,7 @@ class ControlsPanel(QWidget):
                                                "content"))
         reset.clicked.connect(self.reset_requested)
         al.addRow("", reset)
-        right_w = QWidget()
-        right = QVBoxLayout(right_w)
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(diag)
-        right.addWidget(ana)
-        right.addStretch(1)
-        # the three groups, side by side (or stacked); in tabs when the window is small
-        self.groups = [(box, 3), (middle_w, 2), (right_w, 2)]
-        for w, stretch in self.groups:
-            lay.addWidget(w, stretch)
-        self._make_tabs()
-        self._on_opacity(self.opacity.value())
-        self._on_gain(self.gain.value())
+        return ana
 
     def _make_tabs(self) -> None:
         self.tabbed = False

@@ -1,4 +1,5 @@
-"""Opening files in the main window: File > Open, Open Recent, Open Sample, drag and drop.
+"""Opening files and models in the main window: File > Open, Open Recent, Open Sample,
+drag and drop; the model in use, its loading and editing.
 
 :class:`FileOpening` is a part of :class:`~dida_view.gui.viewer.window.MainWindow` (a
 mix-in): loading a scan with the session's reading and starting its run with the model
@@ -16,10 +17,12 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from dida_view import paths
 from dida_view.errors import DidaError
-from dida_view.gui.i18n import translate
+from dida_view.gui.dialogs import model_editing
+from dida_view.gui.i18n import translate, words
 from dida_view.gui.qsettings import push_recent, recent_files
 from dida_view.gui.viewer import menus
 from dida_view.io.reader import load_scan
+from dida_view.model.onnx import OnnxClassifier
 from dida_view.session import models, names
 from dida_view.session.cases import Case
 from dida_view.session.ledger import VIEW
@@ -140,3 +143,73 @@ class FileOpening:
         if paths_:
             event.acceptProposedAction()
             self.open_paths(paths_)
+
+    # -- model ----------------------------------------------------------------------------
+    def cpu_only(self) -> bool:
+        """Analysis > Run on the CPU Only (kept in the settings)."""
+        return str(self.store.value("analysis/cpu_only", "0")) in ("1", "true", "True")
+
+    def set_cpu_only(self, on: bool) -> None:
+        """Force the CPU (or let onnxruntime pick a GPU); reloads the model in use."""
+        self.store.setValue("analysis/cpu_only", "1" if on else "0")
+        if self.model.model_path is not None:
+            self.open_model(self.model.model_path)
+
+    def set_classifier(self, clf: OnnxClassifier, chosen: bool = True) -> None:
+        """Use ``clf`` from now on and analyse the current image with it. ``chosen``: the
+        user chose it, so it reads every case (else it is the current case's own model)."""
+        path = Path(clf.path)
+        if chosen and self.chosen_model != path:
+            self.chosen_model = path
+            self.session.choose_model(path)
+        self.model.set_classifier(clf, path)
+        if self.chosen_model is not None and path == self.chosen_model:
+            push_recent(self.store, "models", path)
+            self.store.setValue("dirs/model", str(path.resolve().parent))
+            self._fill_file_menus()
+        device = clf.info.providers[0].replace("ExecutionProvider", "")
+        text = translate("MainWindow", "· {0} classes, {1}").format(len(clf.labels), device)
+        if clf.info.notes:  # what of its configuration was not used: the tooltip says what
+            text += " · " + translate("MainWindow", "{0} model note(s)").format(
+                len(clf.info.notes))
+        self.status.set_model(text, "\n".join(map(words, clf.info.notes)))
+        if self.model.image is not None:
+            self.start_run()
+        else:
+            self.status.message(translate(
+                "MainWindow", "Model {0} loaded: open an image").format(path.name))
+
+    def edit_model(self) -> None:
+        """Model > Labels and Preprocessing; a saved sidecar reloads the model."""
+        if self.model.classifier is None:
+            self.show_error(translate("MainWindow", "No model"),
+                            translate("MainWindow", "Open a model first (File ▸ Open Model…)."))
+            return
+
+        def saved(sidecar: Path, model_path: Path) -> None:
+            self.status.message(translate(
+                "MainWindow", "Saved {0}; reloading the model").format(sidecar.name))
+            self.open_model(model_path)
+
+        model_editing.edit_model(self, self.model.classifier, saved)
+
+    def _on_model_loaded(self, job: int, clf: OnnxClassifier) -> None:
+        if job != self.model_job:
+            return
+        self.model_job = 0
+        self._set_activity()
+        self.set_classifier(clf, chosen=self.chosen_model is not None and
+                            Path(clf.path) == self.chosen_model)
+        self._maybe_settled()
+
+    def _on_model_failed(self, job: int, message: str) -> None:
+        if job != self.model_job:
+            return
+        self.model_job = 0
+        self._set_activity()
+        self.status.message(translate(
+            "MainWindow", "Model not loaded: still using the previous one"))
+        self.show_error(translate("MainWindow", "Cannot open model"), message)
+        if self.model.result is None or not self.model.result.complete:
+            self.start_run()  # the previous model's run was cancelled for nothing: redo it
+        self._maybe_settled()

@@ -28,7 +28,7 @@ from dida_view.gui.i18n import (
 from dida_view.gui.teaching import show_hidden
 from dida_view.gui.viewer.controls import ControlsPanel
 from dida_view.gui.viewer.legend import LegendStrip
-from dida_view.gui.viewer.panel import PanelArea
+from dida_view.gui.viewer.panel_area import PanelArea
 from dida_view.gui.viewer.picture_cache import PictureCache
 from dida_view.gui.viewer.probe import ProbePanel
 from dida_view.render.scoretext import result_flags

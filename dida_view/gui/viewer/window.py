@@ -24,10 +24,9 @@ from dida_view.gui import i18n, teaching, theme
 from dida_view.gui import patient as patient_view
 from dida_view.gui.cases.controller import CaseController
 from dida_view.gui.dialogs import model as dialogs
-from dida_view.gui.dialogs import model_editing
 from dida_view.gui.dialogs import report as report_dialog
-from dida_view.gui.i18n import translate, words
-from dida_view.gui.qsettings import make_settings, push_recent
+from dida_view.gui.i18n import translate
+from dida_view.gui.qsettings import make_settings
 from dida_view.gui.viewer import clipboard, menus, state
 from dida_view.gui.viewer.binding import ControlsBinding
 from dida_view.gui.viewer.controls import ControlsPanel
@@ -36,7 +35,7 @@ from dida_view.gui.viewer.domain_views import DomainViews
 from dida_view.gui.viewer.exports import Exporter, nothing_to_export
 from dida_view.gui.viewer.legend import LegendStrip
 from dida_view.gui.viewer.opening import FileOpening
-from dida_view.gui.viewer.panel import PanelArea
+from dida_view.gui.viewer.panel_area import PanelArea
 from dida_view.gui.viewer.presenter import Presenter
 from dida_view.gui.viewer.probe import LegendAndProbe, ProbePanel
 from dida_view.gui.viewer.runs import RunDispatch
@@ -46,7 +45,6 @@ from dida_view.gui.volume.controller import VolumeController
 from dida_view.gui.worker import WorkerHost
 from dida_view.method.analysis import Settings
 from dida_view.method.dida import DidaResult
-from dida_view.model.onnx import OnnxClassifier
 from dida_view.session import models
 from dida_view.session.ledger import VIEW
 from dida_view.session.reading import Readings
@@ -228,86 +226,12 @@ class MainWindow(FileOpening, QMainWindow):
             self.running = running
         self.model.activity = LOADING if self.model_job else RUNNING if self.running else IDLE
 
-    # -- model ----------------------------------------------------------------------------
-    def cpu_only(self) -> bool:
-        """Analysis > Run on the CPU Only (kept in the settings)."""
-        return str(self.store.value("analysis/cpu_only", "0")) in ("1", "true", "True")
-
-    def set_cpu_only(self, on: bool) -> None:
-        """Force the CPU (or let onnxruntime pick a GPU); reloads the model in use."""
-        self.store.setValue("analysis/cpu_only", "1" if on else "0")
-        if self.model.model_path is not None:
-            self.open_model(self.model.model_path)
-
-    def set_classifier(self, clf: OnnxClassifier, chosen: bool = True) -> None:
-        """Use ``clf`` from now on and analyse the current image with it. ``chosen``: the
-        user chose it, so it reads every case (else it is the current case's own model)."""
-        path = Path(clf.path)
-        if chosen and self.chosen_model != path:
-            self.chosen_model = path
-            self.session.choose_model(path)
-        self.model.set_classifier(clf, path)
-        if self.chosen_model is not None and path == self.chosen_model:
-            push_recent(self.store, "models", path)
-            self.store.setValue("dirs/model", str(path.resolve().parent))
-            self._fill_file_menus()
-        device = clf.info.providers[0].replace("ExecutionProvider", "")
-        text = translate("MainWindow", "· {0} classes, {1}").format(len(clf.labels), device)
-        if clf.info.notes:  # what of its configuration was not used: the tooltip says what
-            text += " · " + translate("MainWindow", "{0} model note(s)").format(
-                len(clf.info.notes))
-        self.status.set_model(text, "\n".join(map(words, clf.info.notes)))
-        if self.model.image is not None:
-            self.start_run()
-        else:
-            self.status.message(translate(
-                "MainWindow", "Model {0} loaded: open an image").format(path.name))
-
-    def edit_model(self) -> None:
-        """Model > Labels and Preprocessing; a saved sidecar reloads the model."""
-        if self.model.classifier is None:
-            self.show_error(translate("MainWindow", "No model"), translate("MainWindow", "Open a "
-                                                                                         "model "
-                                                                                         "first "
-                                                                                         "(File "
-                                                                                         "▸ Open "
-                                                                                         "Model…)."))
-            return
-
-        def saved(sidecar: Path, model_path: Path) -> None:
-            self.status.message(translate(
-                "MainWindow", "Saved {0}; reloading the model").format(sidecar.name))
-            self.open_model(model_path)
-
-        model_editing.edit_model(self, self.model.classifier, saved)
-
     def copy_figure(self) -> None:
         """Edit > Copy Figure."""
         if clipboard.copy_figure(self.model):
             self.status.message(translate("MainWindow", "Figure copied to the clipboard"))
         else:
             self.show_error(*nothing_to_export())
-
-    def _on_model_loaded(self, job: int, clf: OnnxClassifier) -> None:
-        if job != self.model_job:
-            return
-        self.model_job = 0
-        self._set_activity()
-        self.set_classifier(clf, chosen=self.chosen_model is not None and
-                            Path(clf.path) == self.chosen_model)
-        self._maybe_settled()
-
-    def _on_model_failed(self, job: int, message: str) -> None:
-        if job != self.model_job:
-            return
-        self.model_job = 0
-        self._set_activity()
-        self.status.message(translate(
-            "MainWindow", "Model not loaded: still using the previous one"))
-        self.show_error(translate("MainWindow", "Cannot open model"), message)
-        if self.model.result is None or not self.model.result.complete:
-            self.start_run()  # the previous model's run was cancelled for nothing: redo it
-        self._maybe_settled()
 
     # -- analysis -------------------------------------------------------------------------
     def start_run(self) -> None:
