@@ -171,3 +171,22 @@ def test_every_package_says_what_goes_in():
     for init in PACKAGE.rglob("__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and len(doc) > 40 and "TODO" not in doc, init
+
+
+def test_architecture_doc_names_every_package_and_only_files_that_exist():
+    """docs/ARCHITECTURE.md: every package has its row, and every module it names is
+    there (a renamed module must be renamed in the doc too)."""
+    import re
+
+    doc = (PACKAGE.parent / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    packages = sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py"))
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)/` \|.*$", doc, re.M)}
+    assert sorted(rows) == packages
+    for pkg, row in rows.items():
+        for name in re.findall(r"`([\w/]+\.py)", row):
+            found = [p for p in (PACKAGE / pkg).rglob(Path(name).name)
+                     if p.as_posix().endswith(name)]
+            assert found, f"{pkg}/: {name} named in docs/ARCHITECTURE.md does not exist"
+    for layer in LAYERS:
+        for pkg in layer:
+            assert f"`{pkg.removeprefix('dida_view.')}`" in doc or pkg == "dida_view", pkg
