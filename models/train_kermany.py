@@ -51,7 +51,8 @@ from dida_view.model.preprocess import prepare
 
 
 def train(data: dict, idx: np.ndarray, n_classes: int, *, epochs: int, seed: int,
-          init: dict | None = None, lr: float = 3e-3, batch: int = 32, log=print):
+          init: dict | None = None, lr: float = 3e-3, batch: int = 32, band: float = 0.0,
+          log=print):
     import torch
     import torch.nn as nn
 
@@ -75,7 +76,7 @@ def train(data: dict, idx: np.ndarray, n_classes: int, *, epochs: int, seed: int
         correct = seen = 0
         for s in range(per_epoch):
             bi = order[s * batch : (s + 1) * batch]
-            xt = normalise(augment(x[bi], boxes[bi], rng))
+            xt = normalise(augment(x[bi], boxes[bi], rng, band=band))
             yt = torch.from_numpy(y[bi])
             opt.zero_grad()
             out = model(xt)
@@ -146,10 +147,12 @@ def stage_pretrain(work: Path, args) -> Path:
 def stage_cv(work: Path, data: dict, arm: str, args) -> dict:
     import torch
 
+    init = torch.load(work / "pretrain.pt") if arm == "synthetic" else None
+    if args.band_augment > 0:  # its own caches: the recipe's are kept apart
+        arm = f"{arm}_band{args.band_augment:g}"
     out = work / f"cv_{arm}.json"
     if out.exists():
         return json.loads(out.read_text())
-    init = torch.load(work / "pretrain.pt") if arm == "synthetic" else None
     folds = patient_folds(data["patient"], data["y"], args.folds)
     logits = np.zeros((len(data["y"]), len(CLASSES)), np.float32)
     t0 = time.perf_counter()
@@ -163,7 +166,7 @@ def stage_cv(work: Path, data: dict, arm: str, args) -> dict:
             print(f"cv {arm}: fold {f + 1}/{args.folds}")
             tr = np.flatnonzero(folds != f)
             model = train(data, tr, len(CLASSES), epochs=args.epochs, seed=args.seed + f,
-                          init=init, lr=args.lr)
+                          init=init, lr=args.lr, band=args.band_augment)
             logits[va] = predict(model, data["x"][va])
             if f == 0:
                 torch.save(model.state_dict(), work / f"fold0_{arm}.pt")
@@ -292,6 +295,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--band-augment", type=float, default=0.0, metavar="P",
+                    help="toggle the white export band at the bottom of a training scan with "
+                    "probability P (blacked out where present, drawn where absent; "
+                    "models/README.md, 'The export band'); its folds are cached apart")
     args = ap.parse_args()
 
     import torch
