@@ -12,6 +12,7 @@ Where labels and preprocessing come from, first match wins per key:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from dida_view.errors import ModelError, SettingsError
+from dida_view.model.domainref import reference_for
 from dida_view.model.files import fingerprint_model
 from dida_view.model.preprocess import Preprocessing
 
@@ -203,6 +205,10 @@ class OnnxClassifier:
             label_source=label_source,
             notes=tuple(notes),
         )
+        # the domain check's reference statistics beside the model (dida_view.model.domain)
+        self.domain_reference, ref_note = reference_for(self.path, self.fingerprint)
+        if ref_note:
+            self.info = dataclasses.replace(self.info, notes=(*self.info.notes, ref_note))
 
     @property
     def fingerprint(self) -> str:
@@ -213,6 +219,14 @@ class OnnxClassifier:
                       "output": self.output_name, "kind": self.info.output_kind}
             self._fingerprint = self.files.digest + json.dumps(config, sort_keys=True)
         return self._fingerprint
+
+    @property
+    def reference_fingerprint(self) -> str:
+        """The fingerprint of the domain check's reference read with the model
+        (``<stem>.domain.json``), or "" when it has none: with :attr:`fingerprint`, what
+        a cached result's domain check depends on."""
+        ref = self.domain_reference
+        return ref.fingerprint if ref is not None else ""
 
     def changed_on_disk(self) -> bool:
         """Whether a file of the model changed (size or mtime) since it was opened: then
