@@ -5,7 +5,9 @@ its line on stdout (or JSON record), and a volume's evidence map.
 :func:`dida_view.cli.run_analyze`: ``args``, ``classifier``, ``settings``, ``cache``,
 ``tuner``, ``view``, ``shown``, ``out_dir``, ``model_path``, ``batch_note``, ``names``
 (the :class:`~dida_view.render.export.OutputNames` of the run) and ``engine_notes`` (the
-reasons for full inference already said).
+reasons for full inference already said). The domain check (issue 18) is made on first
+use and kept on it as ``domain``, with ``atypical``: per image, [B-scans checked, unlike
+the reference].
 """
 
 from __future__ import annotations
@@ -19,11 +21,41 @@ from dida_view.cli.common import ProgressBar
 from dida_view.cli.messages import error, load_with_c_messages_as_notes
 
 
+def domain_of(run):
+    """The run's domain check (made on first use; None when the model has no reference,
+    or when it cannot be made: said once as a note)."""
+    from dida_view.errors import DidaError
+    from dida_view.model.domain import domain_check
+
+    if not hasattr(run, "domain"):
+        run.atypical = {}
+        try:
+            run.domain = domain_check(run.classifier)
+        except DidaError as exc:
+            print(f"note: no domain check: {exc}", file=sys.stderr)
+            run.domain = None
+    return run.domain
+
+
+def check_domain(run, name: str, image):
+    """The domain check of one B-scan of image ``name`` (counted per image for a
+    volume's evidence map), or None without a reference."""
+    check = domain_of(run)
+    if check is None:
+        return None
+    found = check.check(image)
+    seen = run.atypical.setdefault(str(name), [0, 0])
+    seen[0] += 1
+    seen[1] += 0 if found.typical else 1
+    return found
+
+
 def write_evidence_map(run, scan, name, profiles, scores, labels, space) -> bool:
     """``<case>_evidence.png`` and ``.npz``: the volume evidence map (all B-scans done)."""
     import numpy as np
 
     from dida_view.errors import DidaError
+    from dida_view.model.domain import VOLUME_NOTE
     from dida_view.render import enface, export
 
     try:
@@ -40,10 +72,15 @@ def write_evidence_map(run, scan, name, profiles, scores, labels, space) -> bool
         error(f"{exc.filename or run.args.out}: cannot write ({exc.strerror})")
         return False
     where = "over the localizer" if scan.localizer is not None else "B-scans stacked"
+    checked, atypical = getattr(run, "atypical", {}).get(str(name), (0, 0))
+    if atypical:
+        print(f"note: {name}: {VOLUME_NOTE.format(atypical=atypical, total=checked)}",
+              file=sys.stderr)
     if run.args.json:
         print(json.dumps({"image": str(name), "case": scan.case_id, "evidence_map": {
             "label": emap.label, "slices": len(profiles), "drawn": where,
-            "outputs": [str(png), str(npz)]}}), flush=True)
+            "outputs": [str(png), str(npz)],
+            "atypical_bscans": atypical if checked else None}}), flush=True)
     else:
         print(f"{name}: evidence map of {emap.label!r} over {len(profiles)} B-scans "
               f"({where}) -> {png}")
@@ -67,6 +104,7 @@ def analyze_slice(run, scan, index: int, name: str):
         result = analysis.analyze(run.classifier, image, run.settings, progress=bar,
                                   cache=run.cache, tuner=run.tuner)
         took = time.perf_counter() - t0
+        domain = check_domain(run, name, image)
         bar.close()
         image = reduce_for_display(image)  # the figures' size; a huge original is let go
         classes = run.shown or result.top(min(args.top, len(result.labels)))
@@ -90,7 +128,7 @@ def analyze_slice(run, scan, index: int, name: str):
         bar.close()
         error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
         return None
-    report(run, scan, index, name, result, classes, diagnosis, took, outputs)
+    report(run, scan, index, name, result, classes, diagnosis, took, outputs, domain)
     return result
 
 
@@ -110,8 +148,10 @@ def write_outputs(run, image, result, classes, diagnosis, stem: str) -> list[Pat
     return outputs
 
 
-def report(run, scan, index, name, result, classes, diagnosis, took, outputs) -> None:
-    """One line per result: the JSON record (``--json``) or a summary on stdout."""
+def report(run, scan, index, name, result, classes, diagnosis, took, outputs,
+           domain=None) -> None:
+    """One line per result: the JSON record (``--json``) or a summary on stdout.
+    ``domain``: the domain check's answer (``domain_check`` in the JSON), or None."""
     from dida_view.render import figure
     from dida_view.session.domains import domain_note
 
@@ -125,6 +165,9 @@ def report(run, scan, index, name, result, classes, diagnosis, took, outputs) ->
     if engine_note and engine_note not in run.engine_notes and not args.json:
         print(f"note: {engine_note}", file=sys.stderr)
     run.engine_notes.add(engine_note)
+    item = f"{name} [B-scan {index + 1}]" if scan.is_volume else str(name)
+    if domain is not None and not domain.typical:  # said in both modes: it is a warning
+        print(f"note: {item}: {domain.note}", file=sys.stderr)
     if args.json:
         record = json_record(result, name=name, model=run.model_path, top=args.top,
                               classes=classes, diagnosis=diagnosis, took=took,
@@ -132,6 +175,9 @@ def report(run, scan, index, name, result, classes, diagnosis, took, outputs) ->
                               device=run.classifier.info.providers[0], outputs=outputs,
                               input_notes=scan.notes)
         record["domain_note"] = mismatch.text if mismatch is not None else None
+        record["domain_check"] = domain.to_json() if domain is not None else None
+        if domain is not None and not domain.typical:
+            record["notes"].append(domain.note)
         record["case"] = scan.case_id
         record["slice"] = index + 1 if scan.is_volume else None
         record["slices"] = len(scan)
