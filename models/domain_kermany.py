@@ -1,0 +1,153 @@
+"""The domain check's reference statistics for the real-data model, from scans it never
+trained on: ``models/oct_kermany.domain.json`` (issue 18).
+
+    python models/domain_kermany.py --data ../shared/kermany-oct
+
+The reference scans are the shipped model's validation fold (fold 0 of
+``kermany_data.patient_folds``: 131 scans of 79 patients, never trained on), each
+resampled to the widths a Spectralis export comes in (:data:`WIDTHS`, 512 ... 1536 px,
+the height kept): the model reads a 512-px export squeezed to half the width of a
+1024-px one, and its features shift with that, so a reference of 1024-px scans only would
+call every narrower or wider export atypical for its shape alone (issue 18, item 6).
+Cross-fitting holds out whole patients, every width of their scans together.
+
+The contrast (:func:`contrast_images`): scans of DiDA View's own synthetic generator
+(seeds :data:`CONTRAST_SEED0` on, never used in training, in the benchmark or by
+``dida-view synth``), which the model was pretrained on and whose features an unlabelled
+Gaussian cannot tell from real scans (``benchmarks/domain_check.py``).
+
+Reproduce exactly: the seeds, folds and widths are fixed; the result is written with the
+figures it prints (held-out share flagged, per width).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from kermany_data import CLASSES, patient_folds, scan_files  # models/, next to this script
+from PIL import Image
+
+from dida_view import synthetic
+from dida_view.io.reader import load_image
+from dida_view.model.domain import calibrate, extract_features
+from dida_view.model.domainfeatures import FeatureCut
+from dida_view.model.domainref import reference_path, save_reference
+from dida_view.model.onnx import OnnxClassifier
+
+WIDTHS = tuple(range(512, 1537, 128))  # 512, 640, ..., 1536
+CONTRAST_SEED0 = 990_000
+CONTRAST_SEEDS = 24  # per class
+CONTRAST_WIDTHS = (512, 768, 1024, 1536)
+FOLDS = 10  # cross-fitting folds (patients)
+REFERENCE = ("Kermany 2018 Spectralis B-scans it never trained on: {scans} scans of "
+             "{patients} patients, 512-1536 px wide")
+AGAINST = ("synthetic B-scans of DiDA View's generator {version} ({n} scans, seeds "
+           "{seed0} on, widths {widths} px)")
+
+
+def resample_width(image: np.ndarray, width: int) -> np.ndarray:
+    """``image`` resampled (bilinear) to ``width`` columns, its height kept: the same
+    B-scan exported at another width."""
+    if image.shape[1] == width:
+        return image
+    return np.asarray(Image.fromarray(image).resize((width, image.shape[0]),
+                                                    Image.Resampling.BILINEAR))
+
+
+def validation_scans(root: Path, fold: int = 0) -> tuple[list[np.ndarray], list[str],
+                                                        np.ndarray, list[str]]:
+    """The images, patient ids, labels and file names of one fold (default: the shipped
+    model's validation fold)."""
+    rows = scan_files(root)
+    y = np.array([r[1] for r in rows])
+    patients = np.array([r[2] for r in rows])
+    folds = patient_folds(patients, y, 5)
+    keep = np.flatnonzero(folds == fold)
+    return ([load_image(rows[i][0]) for i in keep], [str(patients[i]) for i in keep],
+            y[keep], [rows[i][0].name for i in keep])
+
+
+def contrast_images(seed0: int = CONTRAST_SEED0, per_class: int = CONTRAST_SEEDS,
+                    widths=CONTRAST_WIDTHS) -> list[np.ndarray]:
+    """Synthetic scans of every class, every third with a second finding."""
+    out = []
+    for k, label in enumerate(synthetic.CLASSES):
+        for s in range(per_class):
+            for w in widths:
+                scan = synthetic.generate_scan(label, seed0 + 100 * k + s, height=496,
+                                               width=w, secondary=None if s % 3 == 0 else
+                                               False)
+                out.append(scan.image)
+    return out
+
+
+def build(clf: OnnxClassifier, images: list[np.ndarray], patients: list[str], *,
+          contrast: np.ndarray | None, cut: FeatureCut | None = None, log=print):
+    """Features of ``images`` at every width of :data:`WIDTHS`, and the calibration.
+    Returns (calibration, feature rows, the rows' patients, the rows' widths)."""
+    cut = cut or FeatureCut(clf)
+    rows, groups, widths = [], [], []
+    t0 = time.perf_counter()
+    for w in WIDTHS:
+        rows.append(extract_features(cut, [resample_width(im, w) for im in images]))
+        groups += patients
+        widths += [w] * len(images)
+    x = np.concatenate(rows)
+    log(f"reference: {len(x)} rows ({len(images)} scans x {len(WIDTHS)} widths), "
+        f"{x.shape[1]} features, {time.perf_counter() - t0:.0f} s")
+    n_pat = len(set(patients))
+    cal = calibrate(
+        x, groups, model_fingerprint=clf.fingerprint, model_file=clf.path.name,
+        reference=REFERENCE.format(scans=len(images), patients=n_pat),
+        cuts=cut.cuts, channel_groups=cut.groups, folds=FOLDS, contrast=contrast,
+        contrast_name=AGAINST.format(
+            version=synthetic.GENERATOR_VERSION, n=0 if contrast is None else len(contrast),
+            seed0=CONTRAST_SEED0, widths=", ".join(map(str, CONTRAST_WIDTHS))))
+    return cal, x, np.asarray(groups), np.asarray(widths)
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parent
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(here.parent.parent / "shared" / "kermany-oct"))
+    ap.add_argument("--model", default=str(here / "oct_kermany.onnx"))
+    ap.add_argument("--out", default=None,
+                    help="default: <model stem>.domain.json beside the model")
+    ap.add_argument("--no-contrast", action="store_true",
+                    help="the Gaussian only, without the synthetic contrast")
+    args = ap.parse_args()
+    clf = OnnxClassifier(args.model, device="cpu", threads=1)
+    images, patients, y, _ = validation_scans(Path(args.data))
+    print(f"fold 0: {len(images)} scans of {len(set(patients))} patients "
+          f"({', '.join(f'{c} {int(np.sum(y == k))}' for k, c in enumerate(CLASSES))})")
+    cut = FeatureCut(clf)
+    contrast = None
+    if not args.no_contrast:
+        t0 = time.perf_counter()
+        contrast = extract_features(cut, contrast_images())
+        print(f"contrast: {len(contrast)} synthetic scans, {time.perf_counter() - t0:.0f} s")
+    cal, _, _, widths = build(clf, images, patients, contrast=contrast, cut=cut)
+    per_width = {int(w): round(100 * float(np.mean(cal.flagged[widths == w])), 1)
+                 for w in WIDTHS}
+    ref = cal.reference
+    figures = {"scans": len(images), "patients": len(set(patients)), "widths": list(WIDTHS),
+               "rows": int(len(widths)), "folds": FOLDS,
+               "contrast_scans": 0 if contrast is None else int(len(contrast)),
+               "heldout_flagged_percent_by_width": per_width,
+               "features": int(len(ref.components[0].mean)),
+               "made_by": "models/domain_kermany.py"}
+    ref = type(ref)(**{**ref.__dict__, "figures": figures})
+    out = Path(args.out) if args.out else reference_path(args.model)
+    save_reference(ref, out)
+    print(f"threshold {ref.threshold:.3f} (flags {ref.flag_percent:g} % of the held-out "
+          f"rows); held-out flagged by width: {per_width}")
+    print(f"wrote {out} ({out.stat().st_size:,} bytes), fingerprint {ref.fingerprint[:16]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
