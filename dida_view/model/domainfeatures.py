@@ -46,7 +46,7 @@ def _spread(n: int, k: int) -> list[int]:
     return sorted({round(i * (n - 1) / (k - 1)) for i in range(k)})
 
 
-def _penultimate(model, output_name: str) -> str:
+def penultimate_tensor(model, output_name: str) -> str:
     """The data input of the last Gemm/MatMul on the way to ``output_name`` (else the
     output itself)."""
     producers = {o: n for n in model.graph.node for o in n.output}
@@ -98,7 +98,7 @@ def choose_cuts(classifier, graphs=None) -> list[str]:
         chosen = acts if len(acts) >= 2 else cuts
         if chosen:
             return [chosen[i].tensor for i in _spread(len(chosen), MAX_CUTS)]
-    return [_penultimate(model, classifier.output_name)]
+    return [penultimate_tensor(model, classifier.output_name)]
 
 
 def _channel_groups(channels: Sequence[int]) -> list[int]:
