@@ -5,11 +5,13 @@
         --reference-oct ../shared/reference-oct
 
 In-domain: the 131 validation-fold scans of ``models/oct_kermany.onnx`` (79 patients it
-never trained on), as exported and resampled to other widths. Every in-domain figure is
-*nested*: the patients are split into 5 outer groups; for each, a reference is built from
-the other patients' scans exactly as ``models/domain_kermany.py`` builds the shipped one
-(9 widths, threshold by cross-fitting, 5 % flagged), and the group's scans are scored by
-it, so no in-domain scan is ever scored by statistics or a threshold that saw its patient.
+never trained on), as exported and resampled to every width from 512 to 1536 px in steps
+of 64. Every in-domain figure is *nested*: the patients are split into 5 outer groups;
+for each, a reference is built from the other patients' scans exactly as
+``models/domain_kermany.py`` builds the shipped one (each scan as exported and at 11
+drawn widths, threshold by cross-fitting, 5 % flagged), and the group's scans are scored
+by it, so no in-domain scan is ever scored by statistics or a threshold that saw its
+patient.
 
 Out of domain (:mod:`domain_images`, all made here from seeds): synthetic scans of DiDA
 View's generator (seeds never used in training, in the reference's contrast or in the
@@ -52,7 +54,7 @@ from dida_view.model.onnx import OnnxClassifier  # noqa: E402
 
 SYNTH_SEED0 = 995_000  # the contrast uses 990_000 + 100 k + s (s < 24); training 200_000 on
 SYNTH_WIDTHS = (512, 640, 1024, 1280, 1536)
-UNSEEN_WIDTHS = (576, 1152, 1408)
+TEST_WIDTHS = tuple(range(512, 1537, 64))  # the held-out scans, resampled to each
 OUTER = 5
 
 
@@ -71,16 +73,16 @@ def auroc(inside: np.ndarray, outside: np.ndarray) -> float:
 
 
 def make_sets(root: Path, reference_oct: Path | None, per_kind: int):
-    """{name: (images, true class or None per image, kind)}; kind: "in", "real-ood",
-    "ood"; and the validation scans' patients."""
+    """{name: (images, true class or None per image, role)}; role: "ref" (the reference
+    rows, :func:`domain_kermany.reference_variants`), "in" (held-out scans, one row per
+    scan), "other-real", "real-ood", "ood"; the validation scans' patients, and the scan
+    each reference row came from."""
     images, patients, y, _ = dk.validation_scans(root)
-    sets = {"real, as exported": (images, y, "in")}
-    for w in dk.WIDTHS:
+    variants, owner, _ = dk.reference_variants(images)
+    sets = {"reference": (variants, y[owner], "ref"), "real, as exported": (images, y, "in")}
+    for w in TEST_WIDTHS:
         sets[f"real, resampled to {w} px"] = ([dk.resample_width(im, w) for im in images],
-                                              y, "ref")
-    for w in UNSEEN_WIDTHS:
-        sets[f"real, {w} px (never in the reference)"] = (
-            [dk.resample_width(im, w) for im in images], y, "in")
+                                              y, "in")
     if reference_oct is not None:
         files = sorted(reference_oct.glob("*.jpeg"))
         labels = [dk.CLASSES.index(p.name.split("-")[0]) for p in files]
@@ -98,25 +100,26 @@ def make_sets(root: Path, reference_oct: Path | None, per_kind: int):
     for name, f in {**di.DEGRADATIONS, **{k: v for k, v in di.EXPORTS.items()
                                           if k.startswith("very")}}.items():
         sets[f"real, {name}"] = ([f(im) for im in images], y, "real-ood")
-    return sets, np.asarray(patients)
+    return sets, np.asarray(patients), owner
 
 
 def features(clf: OnnxClassifier, sets: dict, contrast: list, cache: Path | None):
-    """{name: (n, layers + penultimate + logits) features}, the split, per-scan time."""
+    """{name: (n, layers + penultimate + logits + content-box log aspect) features}, the
+    split, per-scan time."""
     layers = FeatureCut(clf)
     import onnx
 
     penult = penultimate_tensor(onnx.load(str(clf.path)), clf.output_name)
     cut = FeatureCut(clf, [*layers.cuts, penult, clf.output_name],
                      [*layers.groups, 1, 1])
-    split = (layers.dims, cut.dims - len(clf.labels))
+    split = (layers.dims, cut.dims - len(clf.labels), cut.dims)
     if cache is not None and cache.is_file():
         data = dict(np.load(cache))
         return {k: data[k] for k in [*sets, "contrast"]}, split, float(data["_seconds"])
     t0 = time.perf_counter()
     out, count = {}, 0
     for name, (images, _, _) in [*sets.items(), ("contrast", (contrast, None, None))]:
-        out[name] = np.asarray([cut.features(im) for im in images])
+        out[name] = np.asarray([np.append(*cut.features_and_aspect(im)) for im in images])
         count += len(images)
     per_scan = (time.perf_counter() - t0) / count
     probe = sets["real, as exported"][0][0]  # the shipped check's features, exactly
@@ -127,18 +130,18 @@ def features(clf: OnnxClassifier, sets: dict, contrast: list, cache: Path | None
 
 
 def view(x: np.ndarray, split, kind: str) -> np.ndarray:
+    """The columns of one kind of feature (``layers+aspect``: the check's features and
+    the content box's log aspect ratio, last)."""
     return {"layers": x[:, :split[0]], "penultimate": x[:, split[0]:split[1]],
-            "logits": x[:, split[1]:]}[kind]
+            "logits": x[:, split[1]:split[2]],
+            "layers+aspect": np.concatenate([x[:, :split[0]], x[:, -1:]], axis=1)}[kind]
 
 
-def evaluate(sets, feats, split, patients):
+def evaluate(sets, feats, split, patients, ref_owner):
     """Per method: flag share per set, AUROC per out-of-domain set, accuracy pairs."""
-    n = len(patients)
     outer = fold_of(patients, OUTER, seed=1)
-    ref_names = [k for k, v in sets.items() if v[2] == "ref"]
-    ref_x = np.concatenate([feats[k] for k in ref_names])
-    ref_group = np.tile(patients, len(ref_names))
-    ref_owner = np.tile(np.arange(n), len(ref_names))
+    ref_x = feats["reference"]
+    ref_group = patients[ref_owner]
     results = {}
     for name, cite, kind, run in METHODS:
         flags = {k: np.zeros(len(v[0])) for k, v in sets.items()}
@@ -151,9 +154,11 @@ def evaluate(sets, feats, split, patients):
             score, threshold = run(x, predicted, ref_group[train], contrast,
                                    DEFAULT_FLAG_PERCENT, dk.FOLDS)
             for k, (_, _, role) in sets.items():
+                if role == "ref":
+                    continue
                 s = score(view(feats[k], split, kind))
                 scores[k][o] = s
-                if role in ("in", "ref"):  # only the held-out group's own scans
+                if role == "in":  # only the held-out group's own scans
                     held = outer == o
                     flags[k][held] = s[held] > threshold
                 else:
@@ -190,7 +195,7 @@ def tables(sets, feats, split, results) -> str:
              head.replace("| scans |", "| scans | model's accuracy |", 1).replace(
                  "|---|---|", "|---|---|---|", 1)]
     for k, (images, y, role) in sets.items():
-        if role == "ref" and not k.endswith(("512 px", "1024 px", "1536 px")):
+        if role == "ref":
             continue
         acc = "" if y is None else \
             f"{100 * np.mean(view(feats[k], split, 'logits').argmax(axis=1) == y):.1f} %"
@@ -202,12 +207,40 @@ def tables(sets, feats, split, results) -> str:
             cells = " | ".join(f"{results[m]['auroc'][k]:.3f}" for m in names)
             lines.append(f"| {k} | {len(images)} | {cells} |\n")
     lines += ["\n### The model's accuracy, unflagged / flagged\n", head]
-    for label, roles in (("real, all widths (in domain)", ("in", "ref")),
-                         ("every real-derived scan", ("in", "ref", "real-ood"))):
+    for label, roles in (("real, all widths (in domain)", ("in",)),
+                         ("every real-derived scan", ("in", "real-ood"))):
         cells = " | ".join(" / ".join(accuracy_split(sets, feats, split, results[m]["flags"],
                                                      roles)) for m in names)
         lines.append(f"| {label} | | {cells} |\n")
     return "".join(lines)
+
+
+def shape_ablation(sets, feats, split, patients) -> str:
+    """Issue 18, item 6: the shipped check with a reference of the scans as exported only
+    (no other widths), nested as above: the share of the same held-out scans it flags
+    once resampled to each width, next to the model's accuracy there."""
+    from dida_view.model.domain import calibrate
+
+    outer = fold_of(patients, OUTER, seed=1)
+    native = view(feats["real, as exported"], split, "layers")
+    names = [k for k, v in sets.items() if v[2] == "in"]
+    flags = {k: np.zeros(len(patients), bool) for k in names}
+    for o in range(OUTER):
+        train = outer != o
+        ref = calibrate(native[train], patients[train], model_fingerprint="ablation",
+                        model_file="", reference="", cuts=["ablation"], channel_groups=[1],
+                        folds=dk.FOLDS, contrast=view(feats["contrast"], split,
+                                                      "layers")).reference
+        for k in names:
+            held = outer == o
+            flags[k][held] = ref.score(view(feats[k][held], split, "layers")) > ref.threshold
+    rows = ["\n### Reference of the scans as exported only (no other widths)\n",
+            "| set | model's accuracy | flagged |\n|---|---|---|\n"]
+    for k in names:
+        y = sets[k][1]
+        acc = np.mean(view(feats[k], split, "logits").argmax(axis=1) == y)
+        rows.append(f"| {k} | {100 * acc:.1f} % | {100 * flags[k].mean():.1f} % |\n")
+    return "".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,13 +254,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     clf = OnnxClassifier(args.model, device="cpu", threads=1)
-    sets, patients = make_sets(Path(args.data), Path(args.reference_oct)
-                               if args.reference_oct else None, args.per_kind)
+    sets, patients, owner = make_sets(Path(args.data), Path(args.reference_oct)
+                                      if args.reference_oct else None, args.per_kind)
     contrast = dk.contrast_images(per_class=args.contrast_seeds)
     feats, split, per_scan = features(clf, sets, contrast,
                                       Path(args.cache) if args.cache else None)
-    results = evaluate(sets, feats, split, patients)
+    results = evaluate(sets, feats, split, patients, owner)
     print(tables(sets, feats, split, results))
+    print(shape_ablation(sets, feats, split, patients))
     print(f"features: {1000 * per_scan:.1f} ms per scan (all layers, one inference); "
           f"{time.perf_counter() - t0:.0f} s in all")
     return 0

@@ -87,7 +87,8 @@ def _widths(text: str | None) -> list[int]:
 
 def read_features(cut, files: list[Path], widths: list[int], what: str):
     """Feature rows of every B-scan of ``files`` (at every width of ``widths`` too), the
-    file index of each row, and the number of files that failed (each said in one line)."""
+    file index and the content box's log aspect ratio of each row, and the number of
+    files that failed (each said in one line)."""
     import numpy as np
     from PIL import Image
 
@@ -96,7 +97,7 @@ def read_features(cut, files: list[Path], widths: list[int], what: str):
     from dida_view.errors import DidaError
     from dida_view.io.reader import load_scan
 
-    rows, owner, failed = [], [], 0
+    rows, owner, aspects, failed = [], [], [], 0
     bar = ProgressBar(what)
     for k, path in enumerate(files):
         bar(k, len(files))
@@ -108,8 +109,10 @@ def read_features(cut, files: list[Path], widths: list[int], what: str):
                     (w, image.shape[0]), Image.Resampling.BILINEAR))
                     for w in widths if w != image.shape[1]]
                 for v in variants:
-                    rows.append(cut.features(v))
+                    f, a = cut.features_and_aspect(v)
+                    rows.append(f)
                     owner.append(k)
+                    aspects.append(a)
         except DidaError as exc:
             bar.close()
             error(str(exc))
@@ -119,7 +122,8 @@ def read_features(cut, files: list[Path], widths: list[int], what: str):
             error(f"{path}: not enough memory to read it")
             failed += 1
     bar.close()
-    return np.asarray(rows), np.asarray(owner, dtype=np.int64), failed
+    return (np.asarray(rows), np.asarray(owner, dtype=np.int64), np.asarray(aspects),
+            failed)
 
 
 def run(argv: list[str]) -> int:
@@ -149,10 +153,11 @@ def run(argv: list[str]) -> int:
     contrast_files, contrast_problems = scan_files(args.contrast or [])
     for text in problems + contrast_problems:
         error(text)
-    x, owner, failed = read_features(cut, files, widths, "reference scans")
+    x, owner, aspects, failed = read_features(cut, files, widths, "reference scans")
     contrast = None
     if contrast_files:
-        contrast, _, failed_c = read_features(cut, contrast_files, widths, "contrast scans")
+        contrast, _, _, failed_c = read_features(cut, contrast_files, widths,
+                                                 "contrast scans")
         failed += failed_c
         contrast = contrast if len(contrast) else None
     used = sorted(set(owner.tolist()))
@@ -165,7 +170,7 @@ def run(argv: list[str]) -> int:
                         reference=text, cuts=cut.cuts, channel_groups=cut.groups,
                         flag_percent=args.flag_rate, folds=folds, contrast=contrast,
                         contrast_name=f"{len(contrast)} scans given as out of the domain"
-                        if contrast is not None else "")
+                        if contrast is not None else "", aspects=aspects)
     except ValueError as exc:
         error(f"{args.model}: {exc}")
         return 2
@@ -205,6 +210,10 @@ def _report(args, clf, cut, ref, cal, files, owner, used, folds, contrast, out, 
         inside = float(np.mean(ref.score(contrast) > ref.threshold))
         print(f"contrast: {len(contrast)} out-of-domain B-scans; {100 * inside:.1f} % of "
               "them are flagged (scans the contrast was fitted on: not a test)")
+    lo, hi = np.exp(ref.aspect_range) if ref.aspect_range else (0, np.inf)
+    print(f"shapes: content {lo:.2f}-{hi:.2f} times as wide as high after the model's resize "
+          "(the reference scans' range, widened by a quarter); other shapes are called "
+          "unlike the reference (--widths adds shapes)")
     print(f"threshold: score > {ref.threshold:.3f} flags {flagged} of {n} held-out reference "
           f"B-scans ({100 * flagged / max(1, n):.1f} %; target {ref.flag_percent:g} %), "
           f"{folds} folds, each holding out about {100 / folds:.0f} % of the files")

@@ -28,6 +28,13 @@ The threshold
     scored by statistics fitted without it (cross-fitting), and the threshold is the
     score that flags :data:`DEFAULT_FLAG_PERCENT` % of those held-out scans. The stored
     statistics are then fitted on all of them.
+
+The shape
+    The features follow the scan's shape as the model sees it (where the letterbox edges
+    fall), so a reference speaks only for the shapes it holds: a scan whose content box,
+    after the model's resize, is more than :data:`ASPECT_MARGIN` times wider or narrower
+    than every reference scan's is unlike them whatever its score (a 3072-px strip, a
+    scan cropped to a third, rotated, or four times as tall).
 """
 
 from __future__ import annotations
@@ -48,12 +55,19 @@ from dida_view.model.domainref import (
 
 DEFAULT_FLAG_PERCENT = 5.0
 DEFAULT_FOLDS = 5
+# how far beyond the reference scans' range of shapes (content width / height, as a
+# factor) a scan may be and still be judged by its features alone
+ASPECT_MARGIN = 1.25
 MIN_SCANS = 20  # fewer reference scans than this give no usable threshold
 TYPICAL = "typical"
 ATYPICAL = "unlike the model's reference scans"
 ATYPICAL_NOTE = ("this scan is unlike the model's reference scans ({reference}): its domain "
                  "score {score:.1f} is higher than that of {share} of them; the model may "
                  "not be trusted on it")
+SHAPE_NOTE = ("this scan's shape is unlike that of the model's reference scans "
+              "({reference}): after the model's resize its content is {aspect:.2f} times as "
+              "wide as high, outside their {lo:.2f}-{hi:.2f}; the model may not be trusted "
+              "on it")
 ALL_OF_THEM = "all"
 VOLUME_NOTE = "{atypical} of {total} B-scans are unlike the model's reference scans"
 
@@ -67,6 +81,13 @@ class DomainResult:
     score: float
     percentile: float
     reference: str
+    aspect: float = 0.0  # log(width / height) of the content box
+    aspect_range: tuple[float, float] | None = None  # the reference's, None: any shape
+
+    @property
+    def shape_covered(self) -> bool:
+        lo, hi = self.aspect_range or (-np.inf, np.inf)
+        return bool(lo <= self.aspect <= hi)
 
     @property
     def verdict(self) -> str:
@@ -77,6 +98,10 @@ class DomainResult:
         """The sentence for an atypical scan (:data:`ATYPICAL_NOTE`), else None."""
         if self.typical:
             return None
+        if not self.shape_covered:
+            lo, hi = self.aspect_range
+            return SHAPE_NOTE.format(reference=self.reference, aspect=float(np.exp(
+                self.aspect)), lo=float(np.exp(lo)), hi=float(np.exp(hi)))
         share = ALL_OF_THEM if self.percentile >= 99.95 else f"{self.percentile:.1f} %"
         return ATYPICAL_NOTE.format(reference=self.reference, score=self.score, share=share)
 
@@ -159,13 +184,16 @@ def calibrate(features: np.ndarray, groups: Sequence, *, model_fingerprint: str,
               model_file: str, reference: str, cuts: Sequence[str], channel_groups:
               Sequence[int], flag_percent: float = DEFAULT_FLAG_PERCENT,
               folds: int = DEFAULT_FOLDS, contrast: np.ndarray | None = None,
-              contrast_name: str = "", figures: dict | None = None) -> Calibration:
+              contrast_name: str = "", figures: dict | None = None,
+              aspects: np.ndarray | None = None) -> Calibration:
     """Reference statistics and threshold from in-domain ``features`` (one row a scan).
 
     ``groups``: one key per row; rows of a key are held out together (a patient's scans,
     the variants of one scan, the B-scans of one volume). ``folds``: the number of
     cross-fitting folds (each holds out about ``1 / folds`` of the groups).
     ``contrast``: features of scans known to be out of the domain, or None.
+    ``aspects``: each row's content-box log aspect ratio; the reference then covers
+    their range, widened by :data:`ASPECT_MARGIN` (None: any shape).
 
     Raises
     ------
@@ -200,7 +228,10 @@ def calibrate(features: np.ndarray, groups: Sequence, *, model_fingerprint: str,
         model_key=model_key(model_fingerprint), model_file=model_file, reference=reference,
         cuts=tuple(cuts), groups=tuple(int(v) for v in channel_groups),
         components=tuple(comps), flag_percent=float(flag_percent), threshold=threshold,
-        heldout=np.sort(heldout), figures=dict(figures or {}))
+        heldout=np.sort(heldout), figures=dict(figures or {}),
+        aspect_range=None if aspects is None else (
+            float(np.min(aspects) - np.log(ASPECT_MARGIN)),
+            float(np.max(aspects) + np.log(ASPECT_MARGIN))))
     return Calibration(ref, heldout, heldout > threshold)
 
 
@@ -231,14 +262,18 @@ class DomainCheck:
         """The model's fingerprint and the reference's, together."""
         return f"{self.classifier.fingerprint}|domain:{self.reference.fingerprint}"
 
-    def result(self, features: np.ndarray) -> DomainResult:
-        score = float(self.reference.score(features[None])[0])
-        return DomainResult(score <= self.reference.threshold, score,
-                            self.reference.percentile(score), self.reference.reference)
+    def result(self, features: np.ndarray, aspect: float = 0.0) -> DomainResult:
+        """The answer for a feature vector and its content box's log aspect ratio: typical
+        when its score is within the threshold and its shape within the reference's."""
+        ref = self.reference
+        score = float(ref.score(features[None])[0])
+        typical = score <= ref.threshold and ref.shape_covered(aspect)
+        return DomainResult(typical, score, ref.percentile(score), ref.reference, aspect,
+                            ref.aspect_range)
 
     def check(self, image: np.ndarray) -> DomainResult:
         """The answer for one image (uint8 ``(H, W)`` or ``(H, W, 3)``, as loaded)."""
-        return self.result(self.features.features(image))
+        return self.result(*self.features.features_and_aspect(image))
 
 
 def domain_check(classifier) -> DomainCheck | None:
@@ -249,12 +284,15 @@ def domain_check(classifier) -> DomainCheck | None:
 
 
 def extract_features(cut: FeatureCut, images, progress: Callable[[int, int], None] | None
-                     = None) -> np.ndarray:
-    """Feature rows of ``images`` (a sequence of uint8 arrays), in order."""
-    rows = []
+                     = None) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows of ``images`` (a sequence of uint8 arrays), in order, and each one's
+    content-box log aspect ratio."""
+    rows, aspects = [], []
     total = len(images)
     for i, image in enumerate(images):
-        rows.append(cut.features(image))
+        f, a = cut.features_and_aspect(image)
+        rows.append(f)
+        aspects.append(a)
         if progress is not None:
             progress(i + 1, total)
-    return np.asarray(rows)
+    return np.asarray(rows), np.asarray(aspects)

@@ -201,9 +201,20 @@ class FeatureCut:
     def features(self, image: np.ndarray) -> np.ndarray:
         """The feature vector of an image (uint8 ``(H, W)`` or ``(H, W, 3)``), prepared as
         the classifier prepares it for the analysis."""
+        return self.features_and_aspect(image)[0]
+
+    def features_and_aspect(self, image: np.ndarray) -> tuple[np.ndarray, float]:
+        """The feature vector of an image and the log aspect ratio (width / height) of its
+        content box in the model's input (:func:`content_aspect`)."""
         clf = self.classifier
         prep = prepare(image, clf.preprocessing, tuple(clf.input_size), clf.channels)
-        return self.features_prepared(prep.pixels, prep.box)
+        return self.features_prepared(prep.pixels, prep.box), content_aspect(prep.box)
+
+
+def content_aspect(box: Box) -> float:
+    """``log(width / height)`` of the content box: the scan's shape as the model sees it
+    (after the squeeze and the fit), 0 for a square."""
+    return float(np.log(max(1, box.width) / max(1, box.height)))
 
 
 def _inside(a: int, b: int, size: int, cells: int) -> np.ndarray:

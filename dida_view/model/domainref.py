@@ -153,10 +153,17 @@ class DomainReference:
     threshold: float
     heldout: np.ndarray  # the held-out reference scans' combined scores, sorted
     figures: dict[str, Any] = field(default_factory=dict)
+    # log aspect ratios of the content box that the reference covers (None: any)
+    aspect_range: tuple[float, float] | None = None
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """The combined score of each row: the largest standardised component score."""
         return np.max([c.standard(features) for c in self.components], axis=0)
+
+    def shape_covered(self, log_aspect: float) -> bool:
+        """Whether a content box of this log aspect ratio is within the reference's."""
+        lo, hi = self.aspect_range or (-np.inf, np.inf)
+        return bool(lo <= log_aspect <= hi)
 
     def percentile(self, score: float) -> float:
         """The share of held-out reference scans (0..100) that scored lower."""
@@ -182,7 +189,9 @@ class DomainReference:
             "model": {"file": self.model_file, "key": self.model_key},
             "reference": self.reference,
             "features": {"cuts": list(self.cuts), "groups": list(self.groups),
-                         "pooling": "mean over the content box"},
+                         "pooling": "mean over the content box",
+                         "aspect_range": None if self.aspect_range is None else
+                         [float(v) for v in self.aspect_range]},
             "components": comps,
             "calibration": {"flag_percent": self.flag_percent, "threshold": self.threshold,
                             "heldout": encode_array(self.heldout)},
@@ -225,6 +234,15 @@ def _component(d: Any, i: int) -> Gaussian | Contrast:
     raise ValueError(f"{what}: unknown kind {kind!r}")
 
 
+def _aspect_range(v: Any) -> tuple[float, float] | None:
+    if v is None:
+        return None
+    lo, hi = (float(x) for x in v)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
+        raise ValueError(f"bad aspect range {v!r}")
+    return lo, hi
+
+
 def reference_from_dict(d: Any) -> DomainReference:
     """Parse a reference document (raises ValueError with one line on anything wrong)."""
     if not isinstance(d, dict) or d.get("format") != FORMAT:
@@ -243,6 +261,7 @@ def reference_from_dict(d: Any) -> DomainReference:
             threshold=float(cal["threshold"]),
             heldout=np.sort(decode_array(cal["heldout"], "calibration")),
             figures=dict(d.get("figures") or {}),
+            aspect_range=_aspect_range(feats.get("aspect_range")),
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"missing or bad field ({exc})") from None

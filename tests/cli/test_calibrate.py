@@ -76,6 +76,7 @@ def test_calibrate_writes_the_reference_and_analyze_uses_it_from_then_on(
     out = capsys.readouterr().out
     assert "40 B-scans from 40 files" in out and "4 folds" in out
     assert "threshold: score >" in out and "2 of 40 held-out" in out
+    assert "shapes: content 1.07-1.67 times as wide as high" in out  # 80 x 60 scans: 4:3
     path = reference_path(net)
     assert path.is_file() and str(path) in out
 

@@ -24,11 +24,13 @@ from dida_view.model.domainref import (
 )
 
 
-def _reference(x, groups=None, contrast=None, flag=5.0, fingerprint="model A"):
+def _reference(x, groups=None, contrast=None, flag=5.0, fingerprint="model A",
+               aspects=None):
     groups = np.arange(len(x)) if groups is None else groups
     return calibrate(x, groups, model_fingerprint=fingerprint, model_file="m.onnx",
                      reference="test scans", cuts=["relu1", "relu2"], channel_groups=[1, 1],
-                     flag_percent=flag, contrast=contrast, contrast_name="known outliers")
+                     flag_percent=flag, contrast=contrast, contrast_name="known outliers",
+                     aspects=aspects)
 
 
 def test_ledoit_wolf_matches_its_formula_and_shrinks_less_with_more_data():
@@ -124,6 +126,23 @@ def test_result_json_and_note():
     assert DomainResult(True, 0.1, 40.0, "x").note is None
 
 
+def test_shapes_beyond_the_reference_range_are_not_covered():
+    x = np.random.default_rng(10).normal(size=(60, 3))
+    aspects = np.log(np.linspace(0.8, 1.6, 60))  # content 0.8 to 1.6 times as wide as high
+    ref = _reference(x, aspects=aspects).reference
+    lo, hi = np.exp(ref.aspect_range)
+    assert lo == pytest.approx(0.8 / 1.25) and hi == pytest.approx(1.6 * 1.25)
+    assert ref.shape_covered(np.log(1.0)) and ref.shape_covered(np.log(1.9))
+    assert not ref.shape_covered(np.log(0.5)) and not ref.shape_covered(np.log(2.2))
+    assert _reference(x).reference.shape_covered(np.log(50.0))  # no shapes given: any
+    r = DomainResult(False, 0.3, 40.0, "test scans", float(np.log(3.0)), ref.aspect_range)
+    assert not r.shape_covered
+    assert "shape is unlike" in r.note and "3.00 times as wide as high" in r.note
+    assert "0.64-2.00" in r.note
+    assert r.to_json() == {"typical": False, "score": 0.3, "percentile": 40.0,
+                           "reference": "test scans"}
+
+
 def test_arrays_round_trip_exactly_in_float32_and_lower_triangles_pack():
     a = np.random.default_rng(5).normal(size=(7, 7))
     low = np.tril(a)
@@ -142,9 +161,11 @@ def test_arrays_round_trip_exactly_in_float32_and_lower_triangles_pack():
 def test_reference_file_round_trip_and_fingerprint(tmp_path):
     rng = np.random.default_rng(6)
     x = rng.normal(size=(60, 4))
-    ref = _reference(x, contrast=rng.normal(size=(40, 4)) + 2).reference
+    ref = _reference(x, contrast=rng.normal(size=(40, 4)) + 2,
+                     aspects=rng.uniform(-0.5, 0.5, 60)).reference
     path = save_reference(ref, tmp_path / "m.domain.json")
     back = load_reference(path)
+    assert back.aspect_range == pytest.approx(ref.aspect_range)
     assert back.fingerprint == ref.fingerprint == load_reference(path).fingerprint
     probe = rng.normal(size=(20, 4))
     assert np.allclose(back.score(probe), ref.score(probe), atol=1e-4)

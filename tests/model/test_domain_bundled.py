@@ -49,6 +49,16 @@ def test_real_samples_are_typical_at_every_export_width(check):
             assert r.typical, (p.name, width, r)
 
 
+def test_shapes_no_export_has_are_flagged_for_their_shape(check):
+    image = load_image(REAL[0])
+    h, w = image.shape
+    for size in ((h, 4 * w), (4 * h, w)):  # a strip 3 times as wide, a column 4 times as tall
+        odd = np.asarray(Image.fromarray(image).resize(size[::-1], Image.Resampling.BILINEAR))
+        r = check.check(odd)
+        assert not r.typical and not r.shape_covered, size
+        assert "shape is unlike that of the model's reference scans" in r.note
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURE.glob("*")
                                         if p.suffix in (".png", ".jpeg")))
 def test_pictures_that_are_not_its_scans_are_flagged(check, name):
