@@ -1,5 +1,5 @@
 """How well the domain check tells the real-data model's home ground from everything else
-(issue 18). Run by hand (about 5 minutes on 2 cores):
+(issue 18). Run by hand (about 4 minutes on 2 cores):
 
     python benchmarks/domain_check.py --data ../shared/kermany-oct \\
         --reference-oct ../shared/reference-oct
@@ -15,9 +15,9 @@ patient.
 
 Out of domain (:mod:`domain_images`, all made here from seeds): synthetic scans of DiDA
 View's generator (seeds never used in training, in the reference's contrast or in the
-samples; widths 640 and 1280 never in the contrast), pictures that are not OCT
-(photographs, documents, fundus photographs, screenshots, charts, radiographs,
-textures, blank images), a real scan inside a viewer screenshot, real scans degraded
+samples), pictures that are not OCT (photographs, documents, fundus photographs,
+screenshots, charts, radiographs, textures, blank images), a real scan inside a viewer
+screenshot, real scans degraded
 (heavy blur, cropped to the middle third, rotated 90 degrees, inverted) and real scans at
 shapes no Spectralis export has (very wide, very tall). Each is scored by each outer
 reference; the flag rate is the mean over them.
@@ -27,7 +27,9 @@ Methods (:mod:`domain_methods`): Lee et al. 2018 (Mahalanobis), Ren et al. 2021
 check, on the same scans, each with its threshold from held-out reference scans. It
 prints Markdown tables: the share flagged per set, the AUROC of each out-of-domain set
 against the held-out real scans, and the model's accuracy on flagged and unflagged
-real-derived scans. ``--cache FILE.npz`` keeps the features for a second run.
+real-derived scans; last, the shipped check with a reference of the scans as exported
+only (issue 18, item 6: what the width variants are for). ``--cache FILE.npz`` keeps the
+features for a second run.
 """
 
 from __future__ import annotations
