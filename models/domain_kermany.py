@@ -135,23 +135,17 @@ def build(clf: OnnxClassifier, images: list[np.ndarray], patients: list[str], *,
     return cal, x, groups, widths
 
 
-def main() -> int:
-    here = Path(__file__).resolve().parent
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=str(here.parent.parent / "shared" / "kermany-oct"))
-    ap.add_argument("--model", default=str(here / "oct_kermany.onnx"))
-    ap.add_argument("--out", default=None,
-                    help="default: <model stem>.domain.json beside the model")
-    ap.add_argument("--no-contrast", action="store_true",
-                    help="the Gaussian only, without the synthetic contrast")
-    args = ap.parse_args()
-    clf = OnnxClassifier(args.model, device="cpu", threads=1)
-    images, patients, y, _ = validation_scans(Path(args.data))
+def make_reference(model: Path, data: Path, out: Path | None = None, *,
+                   contrast_scans: bool = True) -> Path:
+    """Compute the reference of ``model`` (the fold-0 model) from the validation fold of
+    ``data`` and write it (default: beside the model); train_kermany.py's last stage."""
+    clf = OnnxClassifier(model, device="cpu", threads=1)
+    images, patients, y, _ = validation_scans(Path(data))
     print(f"fold 0: {len(images)} scans of {len(set(patients))} patients "
           f"({', '.join(f'{c} {int(np.sum(y == k))}' for k, c in enumerate(CLASSES))})")
     cut = FeatureCut(clf)
     contrast = None
-    if not args.no_contrast:
+    if contrast_scans:
         t0 = time.perf_counter()
         contrast = extract_features(cut, contrast_images())[0]
         print(f"contrast: {len(contrast)} synthetic scans, {time.perf_counter() - t0:.0f} s")
@@ -170,11 +164,26 @@ def main() -> int:
                "features": int(len(ref.components[0].mean)),
                "made_by": "models/domain_kermany.py"}
     ref = type(ref)(**{**ref.__dict__, "figures": figures})
-    out = Path(args.out) if args.out else reference_path(args.model)
+    out = Path(out) if out else reference_path(model)
     save_reference(ref, out)
     print(f"threshold {ref.threshold:.3f} (flags {ref.flag_percent:g} % of the held-out "
           f"rows); held-out flagged: {per_width}")
     print(f"wrote {out} ({out.stat().st_size:,} bytes), fingerprint {ref.fingerprint[:16]}")
+    return out
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parent
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(here.parent.parent / "shared" / "kermany-oct"))
+    ap.add_argument("--model", default=str(here / "oct_kermany.onnx"))
+    ap.add_argument("--out", default=None,
+                    help="default: <model stem>.domain.json beside the model")
+    ap.add_argument("--no-contrast", action="store_true",
+                    help="the Gaussian only, without the synthetic contrast")
+    args = ap.parse_args()
+    make_reference(Path(args.model), Path(args.data), Path(args.out) if args.out else None,
+                   contrast_scans=not args.no_contrast)
     return 0
 
 

@@ -15,6 +15,8 @@ Stages (each cached in ``--work``, so a rerun skips what is done)::
 3. ``export``: the shipped model is the fold-0 model of the better arm (trained on the
    patients of the other folds), exported to ONNX with its metadata, and evaluated on the
    fold-0 patients through DiDA View's own adapter and preprocessing.
+4. ``domain``: the domain check's reference statistics, ``<out stem>.domain.json``, from
+   the fold-0 scans the exported model never trained on (``domain_kermany.py``).
 
 Training images go through ``dida_view.model.preprocess.prepare`` exactly as the app does;
 augmentation (shift, tilt, scale, mirror, contrast, gamma, speckle, corner wedges) is
@@ -281,7 +283,8 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/kermany-oct")
     ap.add_argument("--out", default="models/oct_kermany.onnx")
     ap.add_argument("--work", default="/tmp/kermany_work", help="cache folder for the stages")
-    ap.add_argument("--stage", choices=["pretrain", "cv", "export", "all"], default="all")
+    ap.add_argument("--stage", choices=["pretrain", "cv", "export", "domain", "all"],
+                    default="all")
     ap.add_argument("--arm", choices=["scratch", "synthetic", "both"], default="both")
     ap.add_argument("--ship", choices=["auto", "scratch", "synthetic"], default="auto",
                     help="which arm's fold-0 model to export (auto: the better CV top-1, "
@@ -324,6 +327,10 @@ def main() -> None:
             print(json.dumps({k: v for k, v in results[arm].items() if k != "confusion"}))
     if args.stage in ("export", "all"):
         stage_export(work, root, data, args)
+    if args.stage in ("domain", "all"):
+        from domain_kermany import make_reference  # models/, next to this script
+
+        make_reference(Path(args.out), root)
 
 
 def stage_export(work: Path, root: Path, data: dict, args) -> None:
