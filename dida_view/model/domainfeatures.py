@@ -149,8 +149,13 @@ class FeatureCut:
             opts.intra_op_num_threads = int(threads)
         opts.add_session_config_entry("session.intra_op.allow_spinning",
                                       "1" if spinning else "0")
-        self.session = ort.InferenceSession(sub.SerializeToString(), opts,
-                                            providers=classifier.session.get_providers())
+        try:
+            self.session = ort.InferenceSession(sub.SerializeToString(), opts,
+                                                providers=classifier.session.get_providers())
+        except Exception as exc:  # onnxruntime's own exception types
+            why = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise ModelError(f"{classifier.path}: the domain check's layers cannot be "
+                             f"loaded ({why})") from None
         probe = self._maps(np.full((*classifier.input_size, classifier.channels), 128.0,
                                    np.float32))
         channels = [m.shape[1] for m in probe]

@@ -127,6 +127,21 @@ def test_contrast_and_widths_and_a_model_read_at_its_penultimate(tmp_path, scans
     assert [c.kind for c in ref.components] == ["mahalanobis", "contrast"]
 
 
+def test_a_reference_the_model_cannot_be_cut_for_is_a_note_not_a_failure(
+        tmp_path, scans, net, capsys):
+    assert main(["calibrate", str(net), str(scans)]) == 0
+    path = reference_path(net)
+    doc = json.loads(path.read_text())
+    doc["features"]["cuts"][0] = "no_such_tensor"  # the model key still matches
+    path.write_text(json.dumps(doc))
+    image = tmp_path / "new.png"
+    Image.fromarray(layered(5)).save(image)
+    rc, rec, err = _analyze(capsys, net, image)
+    assert rc == 0 and rec["domain_check"] is None
+    assert "note: no domain check: " in err and "cannot be cut" in err
+    assert "Traceback" not in err
+
+
 def test_calibrate_errors_are_one_line_each(tmp_path, scans, net, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -90,3 +90,22 @@ def test_analyze_notes_a_synthetic_scan_and_not_a_real_one(tmp_path, capsys, che
     assert "Kermany 2018" in records[1]["domain_check"]["reference"]
     notes = [line for line in out.err.splitlines() if "unlike the model's reference" in line]
     assert len(notes) == 1 and notes[0].startswith(f"note: {synth}: ")
+
+
+def test_a_volume_is_checked_b_scan_by_b_scan(tmp_path, capsys, check):
+    real = [load_image(p) for p in REAL[:2]]
+    fake = synthetic.generate_scan("CME", 77, width=real[0].shape[1]).image
+    volume = tmp_path / "vol.tif"
+    pages = [Image.fromarray(x) for x in (*real, fake)]
+    pages[0].save(volume, save_all=True, append_images=pages[1:])
+    capsys.readouterr()
+    rc = main(["analyze", str(volume), "--slices", "all", "--model",
+               str(check.classifier.path), "--grids", "7", "--json", "--no-cache",
+               "--out", str(tmp_path / "out")])
+    out = capsys.readouterr()
+    assert rc == 0
+    records = [json.loads(line) for line in out.out.strip().splitlines()]
+    assert [r["domain_check"]["typical"] for r in records[:3]] == [True, True, False]
+    assert records[3]["evidence_map"]["atypical_bscans"] == 1
+    assert f"note: {volume} [B-scan 3]: this scan is unlike" in out.err
+    assert f"note: {volume}: 1 of 3 B-scans are unlike the model's reference scans" in out.err
