@@ -229,7 +229,7 @@ def shape_ablation(sets, feats, split, patients) -> str:
     flags = {k: np.zeros(len(patients), bool) for k in names}
     for o in range(OUTER):
         train = outer != o
-        ref = calibrate(native[train], patients[train], model_fingerprint="ablation",
+        ref = calibrate(native[train], patients[train], model_identity="ablation",
                         model_file="", reference="", cuts=["ablation"], channel_groups=[1],
                         folds=dk.FOLDS, contrast=view(feats["contrast"], split,
                                                       "layers")).reference

@@ -96,7 +96,7 @@ def shipped(with_contrast: bool):
     rows' last column is the content box's log aspect ratio (a shape the reference does
     not cover scores infinity: flagged whatever its features)."""
     def run(x, predicted, groups, contrast, flag_percent, folds):
-        cal = calibrate(x[:, :-1], groups, model_fingerprint="benchmark", model_file="",
+        cal = calibrate(x[:, :-1], groups, model_identity="benchmark", model_file="",
                         reference="", cuts=["benchmark"], channel_groups=[1],
                         flag_percent=flag_percent, folds=folds,
                         contrast=contrast[:, :-1] if with_contrast else None,

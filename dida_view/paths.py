@@ -11,7 +11,6 @@ Where the data lives in each case (the first that exists wins):
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -19,6 +18,7 @@ from typing import NamedTuple
 DEMO_MODEL_NAME = "dida_demo_oct.onnx"  # the synthetic model
 REAL_MODEL_NAME = "oct_kermany.onnx"  # the real-data model: the default
 MODEL_CARD_NAME = "README.md"
+SIDECAR_MAX_BYTES = 1 << 20  # an image's sidecar <stem>.json is a few hundred bytes
 ICON_NAME = "dida_view"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _PACKAGE = Path(__file__).resolve().parent
@@ -88,10 +88,6 @@ class BundledModel(NamedTuple):  # not a dataclass: setup.py loads this file by 
         p = d / self.file if d is not None else None
         return p if p is not None and p.is_file() else None
 
-    def samples(self) -> list[Path]:
-        """Its bundled sample scans: those whose sidecar's ``"model"`` names it."""
-        return [p for p in sample_images() if sample_model(p) == self.file]
-
 
 # the default first: the real-data model opens a real scan when no arguments are given
 BUNDLED_MODELS = (
@@ -118,36 +114,6 @@ def default_model_path() -> Path | None:
         if p is not None:
             return p
     return None
-
-
-def sample_model(image: str | Path) -> str | None:
-    """The ``"model"`` key of an image's sidecar ``<stem>.json`` (the bundled model it
-    belongs to), or None when the sidecar is missing or says nothing."""
-    p = Path(image)
-    try:
-        data = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    model = data.get("model") if isinstance(data, dict) else None
-    return str(model) if isinstance(model, str) and model else None
-
-
-def model_for_image(image: str | Path | None) -> Path | None:
-    """The default model for ``image``: the bundled model its sidecar names, if installed,
-    else :func:`default_model_path` (the real-data model)."""
-    m = bundled_model(sample_model(image)) if image is not None else None
-    p = m.path() if m is not None else None
-    return p if p is not None else default_model_path()
-
-
-def default_sample() -> Path | None:
-    """The scan ``dida-view`` opens with no arguments: the default model's first sample,
-    else the first sample."""
-    p = default_model_path()
-    m = bundled_model(p)
-    first = m.samples() if m is not None else []
-    samples = first or sample_images()
-    return samples[0] if samples else None
 
 
 def model_card_path() -> Path | None:

@@ -40,7 +40,7 @@ from dida_view import synthetic
 from dida_view.io.reader import load_image
 from dida_view.model.domain import calibrate, extract_features
 from dida_view.model.domainfeatures import FeatureCut
-from dida_view.model.domainref import reference_path, save_reference
+from dida_view.model.domainref import model_identity, reference_path, save_reference
 from dida_view.model.onnx import OnnxClassifier
 
 WIDTH_RANGE = (480, 1600)  # a little beyond 512 ... 1536, so that those are inside
@@ -125,7 +125,7 @@ def build(clf: OnnxClassifier, images: list[np.ndarray], patients: list[str], *,
     log(f"reference: {len(x)} rows ({len(images)} scans, each as exported and at "
         f"{VARIANTS} widths), {x.shape[1]} features, {time.perf_counter() - t0:.0f} s")
     cal = calibrate(
-        x, groups, model_fingerprint=clf.fingerprint, model_file=clf.path.name,
+        x, groups, model_identity=model_identity(clf), model_file=clf.path.name,
         reference=REFERENCE.format(scans=len(images), patients=len(set(patients))),
         cuts=cut.cuts, channel_groups=cut.groups, folds=FOLDS, contrast=contrast,
         contrast_name=AGAINST.format(

@@ -2,10 +2,13 @@
 
     python models/make_samples.py            # writes resources/samples/
 
-One scan per class (the first candidate the demo model gets right) and a few close calls:
-scans with a second, weaker finding where the model's top two classes are near each
-other, as in the paper's Fig. 5 and 6. Each scan gets a sidecar ``<stem>.json`` with its
-diagnosis (the ground truth of the generator), its findings and the seed that makes it.
+One scan per class (the first candidate the demo model gets right) and a few scans with
+a second, weaker finding that the model ranks second (differential diagnosis, as in the
+paper's Fig. 5 and 6). Such a scan is named ``_close_call`` only when the program's own rule
+(:func:`dida_view.render.scoretext.score_flags`) calls it one (the top two less than 0.05
+apart in probability); the others are ``_two_findings``. Each scan gets a sidecar
+``<stem>.json`` with its diagnosis (the ground truth of the generator), its findings, its
+``kind`` (``clear``, ``close call`` or ``two findings``) and the seed that makes it.
 """
 
 from __future__ import annotations
@@ -22,14 +25,23 @@ from dida_view.model.onnx import OnnxClassifier
 from dida_view.model.preprocess import prepare
 from dida_view.model.scores import to_space
 from dida_view.render.export import slug
+from dida_view.render.scoretext import score_flags
 
 SEED0 = 700_000  # never used in training (100_000 + i) nor in the model card's test
-CLOSE_CALLS = 4
+CLOSE_CALLS = 4  # scans with a second finding
+# the file name's ending per kind of sample
+SUFFIXES = {"clear": "", "close call": "_close_call", "two findings": "_two_findings"}
 
 
 def probabilities(clf: OnnxClassifier, image: np.ndarray) -> np.ndarray:
     px = prepare(image, clf.preprocessing, clf.input_size, clf.channels).pixels
     return to_space(clf.raw(px[None]), "probability", clf.outputs_probabilities)[0]
+
+
+def kind_of(p: np.ndarray) -> str:
+    """``close call`` when the viewer flags the top class as one, else ``two findings``."""
+    top = int(np.argmax(p))
+    return "close call" if score_flags(p, "probability").flag(top) else "two findings"
 
 
 def sidecar(scan: synthetic.Scan, kind: str) -> dict:
@@ -41,7 +53,7 @@ def sidecar(scan: synthetic.Scan, kind: str) -> dict:
 
 
 def save(out: Path, index: int, scan: synthetic.Scan, kind: str) -> Path:
-    stem = f"{index:02d}_{slug(scan.label)}" + ("_close_call" if kind == "close call" else "")
+    stem = f"{index:02d}_{slug(scan.label)}" + SUFFIXES[kind]
     Image.fromarray(scan.image).save(out / f"{stem}.png", optimize=True)
     (out / f"{stem}.json").write_text(json.dumps(sidecar(scan, kind), indent=1) + "\n")
     return out / f"{stem}.png"
@@ -77,7 +89,7 @@ def main() -> int:
         second = scan.findings[1]["label"] if len(scan.findings) > 1 else None
         if (clf.labels[top[0]] == label and clf.labels[top[1]] == second
                 and p[top[0]] - p[top[1]] < 0.3):
-            print(f"{save(out, index, scan, 'close call')}: {label} {p[top[0]]:.3f} vs "
+            print(f"{save(out, index, scan, kind_of(p))}: {label} {p[top[0]]:.3f} vs "
                   f"{second} {p[top[1]]:.3f}")
             used.add(label)
             index += 1

@@ -48,3 +48,51 @@ def write_dicom(path, pixels: np.ndarray, *, bits_stored: int | None = None, fra
     ds.PixelData = np.ascontiguousarray(a).tobytes()
     ds.save_as(path, enforce_file_format=True)
     return uid
+
+
+def write_encapsulated(path, frames: list[bytes], rows: int, columns: int, *, samples=1,
+                       bits=8, transfer_syntax=None, **tags) -> None:
+    """Write ``frames`` (each one frame's compressed bytes, as they are) as encapsulated
+    pixel data (JPEG 2000 Lossless unless ``transfer_syntax`` says otherwise)."""
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEG2000Lossless
+
+    uid = generate_uid()
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = SECONDARY_CAPTURE
+    meta.MediaStorageSOPInstanceUID = uid
+    meta.TransferSyntaxUID = transfer_syntax or JPEG2000Lossless
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID, ds.Modality = SECONDARY_CAPTURE, uid, "OT"
+    ds.SamplesPerPixel = samples
+    ds.PhotometricInterpretation = "MONOCHROME2" if samples == 1 else "RGB"
+    if samples > 1:
+        ds.PlanarConfiguration = 0
+    if len(frames) > 1:
+        ds.NumberOfFrames = len(frames)
+    ds.Rows, ds.Columns = rows, columns
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit = bits, bits, bits - 1
+    ds.PixelRepresentation = 0
+    for k, v in tags.items():
+        setattr(ds, k, v)
+    ds.PixelData = encapsulate(list(frames))
+    ds["PixelData"].VR = "OB"
+    ds.save_as(path, enforce_file_format=True)
+
+
+def j2k_frame(pixels: np.ndarray) -> bytes:
+    """A real JPEG 2000 (lossless) codestream of ``pixels`` (uint8 (H, W)), made by
+    pydicom's encoder (pylibjpeg-openjpeg)."""
+    import io
+
+    import pydicom
+    from pydicom.encaps import generate_frames
+    from pydicom.uid import JPEG2000Lossless
+
+    buf = io.BytesIO()
+    write_dicom(buf, pixels)
+    buf.seek(0)
+    ds = pydicom.dcmread(buf)
+    ds.compress(JPEG2000Lossless, encoding_plugin="pylibjpeg")
+    return next(generate_frames(ds.PixelData, number_of_frames=1))

@@ -21,7 +21,7 @@ QT_MODULES = ("dida_view.gui", "dida_view.report.pdf", "dida_view.__main__")
 # the layers, bottom first: a package may import its own modules and those of the layers
 # below it (a layer is one or more packages that never import each other's modules upward)
 LAYERS = [
-    {"dida_view", "dida_view.errors", "dida_view.paths"},
+    {"dida_view", "dida_view.errors", "dida_view.paths", "dida_view.catalogue"},
     {"dida_view.io", "dida_view.synthetic"},
     {"dida_view.model"},
     {"dida_view.method"},

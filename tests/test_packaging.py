@@ -202,10 +202,10 @@ def test_wheel_carries_the_model_card_and_samples(wheel):
     for s in samples:
         assert f"dida_view/_data/resources/samples/{Path(s).stem}.json" in names
     assert "dida_view/cli/self_test.py" in names and "dida_view/report/about.py" in names
-    # the compiled translations, inside the package (the .ts sources stay in git)
-    qms = sorted(p.name for p in (ROOT / "dida_view" / "gui" / "i18n").glob("*.qm"))
-    assert qms == ["dida_view_ja.qm"]
-    assert {f"dida_view/gui/i18n/{q}" for q in qms} <= names
+    # the message catalogue, inside the package: the .ts core reads, the .qm Qt reads
+    cat = sorted(p.name for p in (ROOT / "dida_view" / "catalogue").glob("*.[qt][ms]"))
+    assert cat == ["dida_view_ja.qm", "dida_view_ja.ts"]
+    assert {f"dida_view/catalogue/{q}" for q in cat} <= names
     assert not any(n.split("/")[0] in ("models", "resources", "tests") for n in names)
     with zipfile.ZipFile(wheel) as z:
         meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
@@ -234,9 +234,8 @@ def test_wheel_carries_both_models_every_sample_and_the_fonts(wheel):
     for p in fonts.glob("*") if fonts.is_dir() else ():
         shipped = f"{data}resources/fonts/{p.name}" in names
         assert shipped == (p.suffix != ".py"), p.name  # the font and its licence, no script
-    i18n = ROOT / "dida_view" / "gui" / "i18n"
-    for p in i18n.glob("*.qm") if i18n.is_dir() else ():
-        assert f"dida_view/gui/i18n/{p.name}" in names, p.name
+    for p in (ROOT / "dida_view" / "catalogue").glob("*.[qt][ms]"):
+        assert f"dida_view/catalogue/{p.name}" in names, p.name
 
 
 def test_build_spec_ships_what_the_wheel_ships():
@@ -424,8 +423,8 @@ def test_card_sections_split_by_the_models_headings():
 
 
 def test_frozen_app_takes_the_translations():
-    """build.spec adds dida_view/gui/i18n/*.qm at the same path (read as text: running the
-    spec needs PyInstaller)."""
+    """build.spec adds the catalogue (dida_view/catalogue/*.qm and *.ts) at the same path
+    (read as text: running the spec needs PyInstaller)."""
     spec = (ROOT / "build.spec").read_text(encoding="utf-8")
-    assert '"dida_view" / "gui" / "i18n").glob("*.qm")' in spec
-    assert '"dida_view/gui/i18n"' in spec
+    assert '"dida_view" / "catalogue").glob("*.[qt][ms]")' in spec
+    assert '"dida_view/catalogue"' in spec

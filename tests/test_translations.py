@@ -1,5 +1,6 @@
-"""The Japanese translation: complete, placeholders kept, up to date with the sources, its
-compiled .qm up to date with the .ts, and every character in the bundled font."""
+"""The message catalogue's Japanese: complete, placeholders kept, up to date with the
+sources, its compiled .qm up to date with the .ts, every character in the bundled font; and
+the one catalogue: no user-facing English table or pattern beside it."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-I18N = ROOT / "dida_view" / "gui" / "i18n"
-TS = I18N / "dida_view_ja.ts"
-QM = I18N / "dida_view_ja.qm"
-PLACEHOLDER = re.compile(r"\{\d*\}|%[0-9nvmp]|<[^>]+>|&nbsp;")
+CATALOGUE = ROOT / "dida_view" / "catalogue"
+TS = CATALOGUE / "dida_view_ja.ts"
+QM = CATALOGUE / "dida_view_ja.qm"
+PLACEHOLDER = re.compile(r"\{\w*\}|%[0-9nvmp]|<[^>]+>|&nbsp;")
 
 
 def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
@@ -51,9 +52,10 @@ def test_every_message_is_translated():
         assert src.count("\n") == text.count("\n"), where
 
 
-def test_medical_terms_agree_with_the_report():
-    from dida_view.report.text import TERMS
+def test_medical_terms_agree_with_the_patient_view():
+    from dida_view.catalogue.terms import TERMS, japanese
 
+    TERMS = {key: japanese(key) for key in TERMS}  # noqa: N806
     text = {(c, s): t.text for c, s, t in messages(TS)}
     assert TERMS["cnv"] == "脈絡膜新生血管" and TERMS["dme"] == "糖尿病黄斑浮腫"
     assert TERMS["drusen"] == "ドルーゼン" and TERMS["normal"] == "正常"
@@ -77,7 +79,7 @@ def test_ts_is_up_to_date_with_the_sources(tmp_path):
                    check=True, capture_output=True, timeout=120)
     ours = {(c, s) for c, s, _t in messages(TS)}
     found = {(c, s) for c, s, _t in messages(fresh)}
-    assert found - ours == set(), "new strings: run lupdate (gui/i18n/__init__.py says how)"
+    assert found - ours == set(), "new strings: run lupdate (README, Languages)"
     assert ours - found == set(), "strings gone from the sources: run lupdate -no-obsolete"
     assert all(t.get("type") is None for _c, _s, t in messages(fresh))
 
@@ -103,3 +105,51 @@ def test_bundled_font_has_every_japanese_character(qapp):
     chars = {ch for _c, _s, t in messages(TS) for ch in (t.text or "") if ord(ch) > 0x7F}
     missing = sorted(ch for ch in chars if not font.supportsCharacter(ord(ch)))
     assert missing == []
+
+
+def core_templates():
+    """Every catalogue template a module of the Qt-free core holds (module constants,
+    and the values of module-level dicts and tuples)."""
+    import importlib
+    import pkgutil
+
+    import dida_view
+    from dida_view.catalogue import Template
+
+    out = {}
+    for info in pkgutil.walk_packages(dida_view.__path__, "dida_view."):
+        if info.name.startswith(("dida_view.gui", "dida_view.__main__")) or \
+                info.name == "dida_view.report.pdf":
+            continue
+        mod = importlib.import_module(info.name)
+        for name, value in vars(mod).items():
+            values = value.values() if isinstance(value, dict) else \
+                value if isinstance(value, (tuple, list)) else (value,)
+            for v in values:
+                if isinstance(v, Template):
+                    out[(v.context, str(v))] = f"{info.name}.{name}"
+    return out
+
+
+def test_every_core_message_is_in_the_catalogue_in_japanese():
+    """The CLI, the report and the audit render core's messages from the one catalogue:
+    each has its Japanese there (a template nobody translated would stay English)."""
+    from dida_view.catalogue import lookup
+
+    found = core_templates()
+    assert len(found) > 80
+    missing = [where for (ctx, text), where in found.items()
+               if any(c.isalpha() for c in PLACEHOLDER.sub("", text))
+               and lookup(ctx, text, "ja") == text
+               and text.upper() != text]  # a label such as CNV may stay as it is
+    assert missing == []
+
+
+def test_no_pattern_translation_and_no_second_table():
+    """The viewer does not translate English sentences back by pattern, and the report has
+    no dictionary of its own: both ask the catalogue."""
+    i18n = (ROOT / "dida_view" / "gui" / "i18n" / "__init__.py").read_text(encoding="utf-8")
+    assert "import re" not in i18n and "re.compile" not in i18n
+    text = (ROOT / "dida_view" / "report" / "text.py").read_text(encoding="utf-8")
+    assert '"ja":' not in text and "STRINGS" not in text
+    assert not list((ROOT / "dida_view" / "gui" / "i18n").glob("*.ts"))

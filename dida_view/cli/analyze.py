@@ -1,28 +1,36 @@
-"""``dida-view analyze IMAGE...``: the batch: every image (every chosen B-scan of a
-volume) analysed, its figure, panels and arrays written, one line (or JSON record) each."""
+"""``dida-view analyze PATH...``: the batch. Every case (every chosen B-scan of a volume) is
+analysed through the reading session, its figure, panels and arrays written, one line
+(or JSON record) each; a volume analysed whole also gets its evidence map."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
-import types
 from pathlib import Path
 
-from dida_view.cli import analyze_out as cli_results
-from dida_view.cli.common import add_model_options, open_model
-from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, loadable
+from dida_view.cli import analyze_out
+from dida_view.cli.common import (
+    SLICES_IGNORED,
+    Parser,
+    add_lang_option,
+    add_model_options,
+    open_session,
+    set_language,
+    slices_option,
+)
+from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, note
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view analyze",
-        description="Run DiDA on images and write the paper's figure, per-class overlays "
+        description="Run DiDA on scans and write the paper's figure, per-class overlays "
         "and the raw maps.",
     )
-    p.add_argument("images", nargs="+", metavar="IMAGE",
-                   help="image, DICOM or OCT volume files to analyse (README, \"Inputs\")")
-    p.add_argument("--slices", metavar="all|center|N,N,...",
+    p.add_argument("images", nargs="+", metavar="PATH",
+                   help="scans (images, DICOM, OCT volumes: README, \"Inputs\"), folders of "
+                   "scans, or case lists (.csv with a 'path' column, .json list)")
+    p.add_argument("--slices", metavar="all|center|N,N,...", type=slices_option,
                    help="B-scans of a volume to analyse, numbered from 1 (default: center); "
                    "one result each, with the B-scan number in its file names and JSON")
     add_model_options(p)
@@ -31,31 +39,24 @@ def _analyze_parser() -> argparse.ArgumentParser:
                    help="show these classes instead of the top ones")
     p.add_argument("--diagnosis", metavar="TEXT",
                    help="the clinician's diagnosis, written on the original "
-                   "(default: the reading in the image's sidecar <stem>.json)")
+                   "(default: the reading in the scan's sidecar)")
     p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
-    p.add_argument("--json", action="store_true", help="print one JSON object per image")
+    p.add_argument("--json", action="store_true", help="print one JSON object per result")
+    add_lang_option(p, "the pictures' words")
     return p
 
 
 def run_analyze(argv: list[str]) -> int:
-    from dida_view.errors import DidaError, SettingsError
-    from dida_view.io.reader import load_image, load_scan
-    from dida_view.io.scan import parse_slices
-    from dida_view.method import analysis
-    from dida_view.render import enface, export, maps
+    from dida_view.errors import DidaError
+    from dida_view.io.reader import load_scan
 
     args = _analyze_parser().parse_args(argv)
+    set_language(args)
     try:
-        classifier, settings, model_path = open_model(args, args.images[0])
-        shown: list[int] | None = None
-        if args.classes:
-            missing = [c for c in args.classes if c not in classifier.labels]
-            if missing:
-                raise DidaError(
-                    f"{model_path}: no class named {missing[0]!r} "
-                    f"(classes: {', '.join(classifier.labels)})"
-                )
-            shown = [classifier.labels.index(c) for c in args.classes]
+        session, case_set = open_session(args, args.images)
+        if args.classes and session.chosen_model is not None:
+            analyze_out.shown_classes(args.classes, session.open(session.chosen_model),
+                                      session.chosen_model)
         out_dir = Path(args.out)
         out_dir.mkdir(parents=True, exist_ok=True)
     except DidaError as exc:
@@ -64,69 +65,43 @@ def run_analyze(argv: list[str]) -> int:
     except OSError as exc:
         error(f"{args.out}: cannot create output folder ({exc.strerror})")
         return 2
+    failures = len(case_set.problems)
+    for line in case_set.problems:
+        error(line)
+    for line in case_set.notes:
+        note(line)
+    if not case_set.cases:
+        if not case_set.problems:
+            error("no scans to analyse")
+        return 1
 
-    from dida_view.method.batching import BatchTuner
-    from dida_view.method.cache import ResultCache, default_cache_dir
-
-    cache = None if args.no_cache else ResultCache(default_cache_dir())
-    tuner = BatchTuner()  # the batch size found on the first image serves the others
-    batch_note = None
-    if settings.score_space == "auto" and len(args.images) > 1:
+    scans = {}
+    for case in case_set.cases:  # the headers, read once; the pixels when analysed
+        WARNING_ITEM[0] = str(case.path)
         try:
-            space, batch_note = analysis.batch_score_space(
-                classifier, loadable(args.images, load_image))
-        except DidaError as exc:
-            error(str(exc))
-            return 1
-        settings = dataclasses.replace(settings, score_space=space)
-        if batch_note and not args.json:
-            print(f"note: {batch_note}", file=sys.stderr)
-    run = types.SimpleNamespace(
-        args=args, classifier=classifier, settings=settings, cache=cache, tuner=tuner,
-        view=maps.View(gain=args.gain, opacity=args.opacity), shown=shown, out_dir=out_dir,
-        model_path=model_path, batch_note=batch_note, names=export.OutputNames(),
-        engine_notes=set())
-    failures = 0
-    for name in args.images:
-        WARNING_ITEM[0] = str(name)
-        try:
-            scan = load_with_c_messages_as_notes(load_scan, name)
-            indices = parse_slices(args.slices or "center", len(scan)) if scan.is_volume \
-                else [0]  # --slices is for volumes; an image is its one B-scan
-        except SettingsError as exc:  # e.g. --slices 30 of a 25 B-scan volume
-            error(f"{name}: {exc}")
-            failures += 1
-            continue
-        except DidaError as exc:  # image errors already name their file
+            scan = load_with_c_messages_as_notes(load_scan, str(case.path))
+            if args.slices is not None and not scan.is_volume:  # said, not ignored silently
+                scan = dataclasses.replace(scan, notes=(*scan.notes, SLICES_IGNORED))
+            scans[case.path] = scan
+        except DidaError as exc:  # its message names the file
             error(str(exc))
             failures += 1
-            continue
         except MemoryError:
-            error(f"{name}: not enough memory to read it")
+            error(f"{case.path}: not enough memory to read it")
             failures += 1
-            continue
-        if not args.json:
-            for note in scan.notes:
-                print(f"note: {name}: {note}", file=sys.stderr)
-            if scan.is_volume and not args.slices:
-                print(f"note: {name}: a volume of {len(scan)} B-scans; analysing the centre "
-                      f"one, {scan.centre + 1} (--slices all|center|3,7,9 for others)",
-                      file=sys.stderr)
-        whole = scan.is_volume and args.slices and args.slices.strip().lower() == "all"
-        profiles, scores = [], []
-        for index in indices:
-            if scan.is_volume:
-                WARNING_ITEM[0] = f"{name} [B-scan {index + 1}]"
-            result = cli_results.analyze_slice(run, scan, index, name)
-            if result is None:
+    WARNING_ITEM[0] = ""
+    units, problems = session.expand_slices(args.slices, scans)
+    for line in problems:  # e.g. --slices 30 of a 25 B-scan volume
+        error(line)
+    failures += len(problems)
+    run = analyze_out.AnalyzeRun(args, session, out_dir)
+    try:  # the names of the run's files are reserved first, and until it ends
+        run.reserve(units, scans)
+        run.announce_space()
+        for case in case_set.cases:
+            mine = [u for u in units if u.case == case]
+            if mine and not analyze_out.analyze_case(run, scans[case.path], mine):
                 failures += 1
-                whole = False
-            elif whole:
-                profiles.append(enface.bscan_profile(result))
-                scores.append(result.scores)
-                labels, space = result.labels, result.score_space
-        WARNING_ITEM[0] = str(name)
-        if whole and not cli_results.write_evidence_map(run, scan, name, profiles, scores,
-                                                        labels, space):
-            failures += 1
+    finally:
+        run.names.release()
     return 1 if failures else 0

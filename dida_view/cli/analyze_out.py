@@ -1,124 +1,180 @@
-"""``dida-view analyze``, one result at a time: the analysis of one B-scan, its files,
+"""``dida-view analyze``, one case at a time: the analysis of each chosen B-scan, its files,
 its line on stdout (or JSON record), and a volume's evidence map.
 
-``run`` is the run's settings and shared state, made once by
-:func:`dida_view.cli.run_analyze`: ``args``, ``classifier``, ``settings``, ``cache``,
-``tuner``, ``view``, ``shown``, ``out_dir``, ``model_path``, ``batch_note``, ``names``
-(the :class:`~dida_view.render.export.OutputNames` of the run) and ``engine_notes`` (the
-reasons for full inference already said). The domain check (issue 18) is made on first
-use and kept on it as ``domain``, with ``atypical``: per image, [B-scans checked, unlike
-the reference].
+:class:`AnalyzeRun` holds what the whole batch shares: the arguments, the reading session
+(models, the set's score space, names, readings), the output folder and its names, the
+result cache and the batch-size tuners, and each model's domain check (issue 18) with the
+atypical B-scans counted per case.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
+from dida_view.catalogue import QT_TRANSLATE_NOOP, render
+from dida_view.catalogue.terms import term
 from dida_view.cli.common import ProgressBar
-from dida_view.cli.messages import error, load_with_c_messages_as_notes
+from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, note
+from dida_view.errors import DidaError, SettingsError
+from dida_view.io.limits import reduce_for_display
+from dida_view.method import analysis
+from dida_view.method.batching import BatchTuner
+from dida_view.method.cache import ResultCache, default_cache_dir
+from dida_view.model.domain import VOLUME_NOTE, domain_check
+from dida_view.model.domainref import BROKEN_NOTE
+from dida_view.render import enface, export, figure
+from dida_view.render.maps import View
+from dida_view.render.scoretext import FLAGS, result_flags, shown_score, word
+from dida_view.session.labels import agreement
+from dida_view.session.models import model_line
+
+CENTRE_ONLY = QT_TRANSLATE_NOOP(
+    "Analyze", "a volume of {n} B-scans; analysing the centre one, {centre} (--slices "
+    "all|center|3,7,9 for others)")
 
 
-def domain_of(run):
-    """The run's domain check (made on first use; None when the model has no reference,
-    or when it cannot be made: said once as a note)."""
-    from dida_view.errors import DidaError
-    from dida_view.model.domain import domain_check
+class AnalyzeRun:
+    """The batch's shared state (see the module)."""
 
-    if not hasattr(run, "domain"):
-        run.atypical = {}
-        try:
-            run.domain = domain_check(run.classifier)
-        except DidaError as exc:
-            print(f"note: no domain check: {exc}", file=sys.stderr)
-            run.domain = None
-    return run.domain
+    def __init__(self, args, session, out_dir: Path) -> None:
+        self.args, self.session, self.out_dir = args, session, out_dir
+        self.view = View(gain=args.gain, opacity=args.opacity)
+        self.cache = None if args.no_cache else ResultCache(default_cache_dir())
+        self.names = export.OutputNames()
+        self.tuners: dict[str, BatchTuner] = {}  # per model: one batch size found serves all
+        self.engine_notes: set[str | None] = set()
+        self.settings = None
+        self.space = None
+        self.stems: dict[tuple, str] = {}
+        self.domains: dict[str, object] = {}  # per model: its DomainCheck, or None
+        self.atypical: dict[object, list[int]] = {}  # per case: [B-scans checked, atypical]
+
+    def reserve(self, units, scans) -> None:
+        """Claim the file stems of every output of the run before any is written, and
+        keep them until the run ends: a run writing into the same folder meanwhile gets
+        other names, so every record points to files of its own run."""
+        whole = bool(self.args.slices) and self.args.slices.strip().lower() == "all"
+        for unit in units:
+            scan = scans[unit.case.path]
+            self.stems[(unit.case.path, unit.index)] = self.names.claim(
+                self.out_dir, self.session.unit_id(scan, unit))
+            key = (scan.path, "evidence")
+            if whole and scan.is_volume and key not in self.stems:
+                self.stems[key] = self.names.claim(
+                    self.out_dir, f"{self.session.case_id(scan)}_evidence")
+
+    def announce_space(self) -> None:
+        """Resolve the set's one score space (``auto``: one unmasked inference per B-scan,
+        until one saturates) and say so when it had to switch."""
+        self.space = self.session.space.resolve()
+        self.settings = self.session.settings_for_set()
+        if self.space.note and self.space.units > 1 and not self.args.json:
+            note(self.space.note)  # one scan: with its result
+
+    def tuner(self, classifier) -> BatchTuner:
+        return self.tuners.setdefault(getattr(classifier, "fingerprint", "") or
+                                      str(id(classifier)), BatchTuner())
+
+    def check_domain(self, classifier, case, image):
+        """The domain check of one B-scan (README, "Is this scan in the model's domain?"),
+        counted per case; None when the model has no reference (or the check cannot be
+        made for it: said once, as a note)."""
+        key = getattr(classifier, "fingerprint", "") or str(id(classifier))
+        if key not in self.domains:
+            try:
+                self.domains[key] = domain_check(classifier)
+            except DidaError as exc:
+                note(BROKEN_NOTE.note(problem=str(exc)))
+                self.domains[key] = None
+        check = self.domains[key]
+        if check is None:
+            return None
+        found = check.check(image)
+        seen = self.atypical.setdefault(case.path, [0, 0])
+        seen[0] += 1
+        seen[1] += 0 if found.typical else 1
+        return found
 
 
-def check_domain(run, name: str, image):
-    """The domain check of one B-scan of image ``name`` (counted per image for a
-    volume's evidence map), or None without a reference."""
-    check = domain_of(run)
-    if check is None:
-        return None
-    found = check.check(image)
-    seen = run.atypical.setdefault(str(name), [0, 0])
-    seen[0] += 1
-    seen[1] += 0 if found.typical else 1
-    return found
+def shown_classes(names: list[str], classifier, model_path) -> list[int]:
+    """The indices of ``--class`` names (raises :class:`DidaError` naming a missing one)."""
+    missing = [c for c in names if c not in classifier.labels]
+    if missing:
+        raise DidaError(f"{model_path}: no class named {missing[0]!r} "
+                        f"(classes: {', '.join(classifier.labels)})")
+    return [list(classifier.labels).index(c) for c in names]
 
 
-def write_evidence_map(run, scan, name, profiles, scores, labels, space) -> bool:
-    """``<case>_evidence.png`` and ``.npz``: the volume evidence map (all B-scans done)."""
-    import numpy as np
+def analyze_case(run: AnalyzeRun, scan, units) -> bool:
+    """Analyse the chosen B-scans of one case; False when any failed (each failure has
+    been reported as one ``error:`` line)."""
+    session, args = run.session, run.args
+    case = units[0].case
+    name = session.public_path(scan)
+    WARNING_ITEM[0] = name
+    if not args.json:
+        for text in scan.notes:
+            note(text, name)
+        if scan.is_volume and not args.slices:
+            note(CENTRE_ONLY.note(n=len(scan), centre=scan.centre + 1), name)
+        mismatch = session.domain_note(case)
+        if mismatch is not None:
+            note(mismatch.text, name)
+    whole = scan.is_volume and bool(args.slices) and args.slices.strip().lower() == "all"
+    ok, done = True, []
+    for unit in units:
+        if scan.is_volume:
+            WARNING_ITEM[0] = f"{name} [B-scan {unit.index + 1}]"
+        result = analyze_unit(run, scan, unit)
+        ok = ok and result is not None
+        if result is not None:
+            done.append(result)
+    WARNING_ITEM[0] = name
+    if whole and ok and not write_evidence_map(run, scan, case, done):
+        ok = False
+    WARNING_ITEM[0] = ""
+    return ok
 
-    from dida_view.errors import DidaError
-    from dida_view.model.domain import VOLUME_NOTE
-    from dida_view.render import enface, export
 
+def analyze_unit(run: AnalyzeRun, scan, unit):
+    """Analyse one B-scan and write its outputs: the result, or None on a failure, which
+    has been reported as one ``error:`` line."""
+    session, args = run.session, run.args
+    case = unit.case
+    name = session.public_path(scan)
+    item = f"{name} [B-scan {unit.index + 1}/{len(scan)}]" if scan.is_volume else name
+    bar = ProgressBar(item)
     try:
-        emap = enface.evidence_map(profiles, np.asarray(scores), labels, score_space=space)
-        picture = enface.draw_evidence_map(emap, scan.localizer, gain=run.view.gain)
-        stem = run.names.claim(run.out_dir, f"{scan.case_id}_evidence")
-        png = export.save_png(picture, run.out_dir / f"{stem}.png")
-        npz = run.out_dir / f"{stem}.npz"
-        np.savez_compressed(npz, **enface.npz_arrays(emap, scan.localizer))
-    except DidaError as exc:
-        error(f"{name}: evidence map: {exc}")
-        return False
-    except OSError as exc:
-        error(f"{exc.filename or run.args.out}: cannot write ({exc.strerror})")
-        return False
-    where = "over the localizer" if scan.localizer is not None else "B-scans stacked"
-    checked, atypical = getattr(run, "atypical", {}).get(str(name), (0, 0))
-    if atypical:
-        print(f"note: {name}: {VOLUME_NOTE.format(atypical=atypical, total=checked)}",
-              file=sys.stderr)
-    if run.args.json:
-        print(json.dumps({"image": str(name), "case": scan.case_id, "evidence_map": {
-            "label": emap.label, "slices": len(profiles), "drawn": where,
-            "outputs": [str(png), str(npz)],
-            "atypical_bscans": atypical if checked else None}}), flush=True)
-    else:
-        print(f"{name}: evidence map of {emap.label!r} over {len(profiles)} B-scans "
-              f"({where}) -> {png}")
-    return True
-
-
-def analyze_slice(run, scan, index: int, name: str):
-    """Analyse B-scan ``index`` of ``scan`` and write its outputs: the result, or None on
-    a failure, which has been reported as one ``error:`` line."""
-    from dida_view.errors import DidaError, SettingsError
-    from dida_view.io.limits import reduce_for_display
-    from dida_view.method import analysis
-    from dida_view.session.reading import load_reading
-
-    args = run.args
-    item = f"{name} [B-scan {index + 1}/{len(scan)}]" if scan.is_volume else str(name)
-    bar = ProgressBar(Path(name).name)
-    try:
-        image = load_with_c_messages_as_notes(lambda _n: scan.slices[index], name)
+        classifier = session.classifier(case)
+        shown = shown_classes(args.classes, classifier, session.model_path(case)) \
+            if args.classes else None
+        image = load_with_c_messages_as_notes(lambda _n: scan.slices[unit.index],
+                                              str(case.path))
         t0 = time.perf_counter()
-        result = analysis.analyze(run.classifier, image, run.settings, progress=bar,
-                                  cache=run.cache, tuner=run.tuner)
+        result = analysis.analyze(classifier, image, run.settings, progress=bar, cache=run.cache,
+                         tuner=run.tuner(classifier))
         took = time.perf_counter() - t0
-        domain = check_domain(run, name, image)
         bar.close()
+        domain = run.check_domain(classifier, case, image)  # the image the model read
         image = reduce_for_display(image)  # the figures' size; a huge original is let go
-        classes = run.shown or result.top(min(args.top, len(result.labels)))
-        diagnosis = args.diagnosis or load_reading(scan.path).diagnosis or None
-        stem = scan.case_id + (f"_s{index + 1:03d}" if scan.is_volume else "")
-        outputs = write_outputs(run, image, result, classes, diagnosis,
-                                 run.names.claim(run.out_dir, stem))
+        classes = shown or result.top(min(args.top, len(result.labels)))
+        reading = session.reading(case)
+        diagnosis = args.diagnosis or reading.diagnosis or None
+        stem = run.stems[(case.path, unit.index)]
+        outputs = write_outputs(run, image, result, classes, diagnosis, stem,
+                                session.model_path(case))
     except SettingsError as exc:  # e.g. a grid finer than this image's content
         bar.close()
         error(f"{item}: {exc}")
         return None
-    except DidaError as exc:  # image and model errors already name their file
+    except DidaError as exc:  # image errors name their file; model errors the model
         bar.close()
-        error(str(exc) if not scan.is_volume else f"{item}: {exc}")
+        named = str(exc).startswith((str(name), str(scan.path))) and not scan.is_volume
+        error(str(exc) if named else f"{item}: {exc}")
         return None
     except MemoryError:
         bar.close()
@@ -128,105 +184,117 @@ def analyze_slice(run, scan, index: int, name: str):
         bar.close()
         error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
         return None
-    report(run, scan, index, name, result, classes, diagnosis, took, outputs, domain)
+    report(run, scan, unit, result, classes, diagnosis, took, outputs, domain)
     return result
 
 
-def write_outputs(run, image, result, classes, diagnosis, stem: str) -> list[Path]:
-    """The figure, one panel per class and the npz, as ``<stem>_...`` in the output folder."""
-    from dida_view.render import export, figure
+def model_words(model_path, classifier) -> str:
+    """The line every picture ends with: which model, trained on what, not for diagnosis
+    (a catalogue message, rendered in the run's language)."""
+    return model_line(model_path, getattr(classifier, "metadata", None))
 
+
+def write_outputs(run: AnalyzeRun, image, result, classes, diagnosis, stem: str,
+                  model_path) -> list[Path]:
+    """The figure, one panel per class and the npz, as ``<stem>_...`` in the output folder;
+    every picture names the model and says it is not for diagnosis."""
     out_dir = run.out_dir
+    line = model_words(model_path, run.session.open(model_path))
+    lang = run.args.lang
     panels, scale = figure.figure_panels(image, result, classes, diagnosis=diagnosis,
-                                         view=run.view)
-    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain)
+                                         view=run.view, lang=lang)
+    fig = figure.assemble_figure(panels, result, scale, gain=run.view.gain, model=line,
+                                 lang=lang)
     outputs = [export.save_png(fig, out_dir / f"{stem}_dida.png")]
     slugs = export.class_slugs([result.labels[k] for k in classes])
     for slug, panel in zip(slugs, panels[1:], strict=True):
-        outputs.append(export.save_png(panel, out_dir / f"{stem}_{slug}.png"))
-    outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(run.model_path)))
+        outputs.append(export.save_png(figure.with_model_line(panel, line, lang),
+                                       out_dir / f"{stem}_{slug}.png"))
+    outputs.append(export.save_npz(result, out_dir / f"{stem}_dida.npz", str(model_path)))
     return outputs
 
 
-def report(run, scan, index, name, result, classes, diagnosis, took, outputs,
+def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, outputs,
            domain=None) -> None:
     """One line per result: the JSON record (``--json``) or a summary on stdout.
-    ``domain``: the domain check's answer (``domain_check`` in the JSON), or None."""
-    from dida_view.render import figure
-    from dida_view.session.domains import domain_note
-
-    args = run.args
-    if result.note and not args.json:
-        print(f"note: {name}: {result.note}", file=sys.stderr)
-    mismatch = domain_note(run.model_path, name)
-    if mismatch is not None and not args.json:
-        print(f"note: {name}: {mismatch.text}", file=sys.stderr)
+    ``domain``: the domain check's answer, or None; an atypical scan gets a note in both
+    modes (it is a warning)."""
+    args, session = run.args, run.session
+    name = session.public_path(scan)
+    if domain is not None and not domain.typical:
+        note(domain.note, f"{name} [B-scan {unit.index + 1}]" if scan.is_volume else name)
+    own = run.space.note if run.space is not None and run.space.units <= 1 else None
+    for text in (own, *result.notes):
+        if text and not args.json:
+            note(text, name)
     engine_note = result.meta.get("engine_note")  # why full inference ran: said once a run
     if engine_note and engine_note not in run.engine_notes and not args.json:
-        print(f"note: {engine_note}", file=sys.stderr)
+        note(engine_note)
     run.engine_notes.add(engine_note)
-    item = f"{name} [B-scan {index + 1}]" if scan.is_volume else str(name)
-    if domain is not None and not domain.typical:  # said in both modes: it is a warning
-        print(f"note: {item}: {domain.note}", file=sys.stderr)
     if args.json:
-        record = json_record(result, name=name, model=run.model_path, top=args.top,
-                              classes=classes, diagnosis=diagnosis, took=took,
-                              requested=args.score, batch_note=run.batch_note,
-                              device=run.classifier.info.providers[0], outputs=outputs,
-                              input_notes=scan.notes)
-        record["domain_note"] = mismatch.text if mismatch is not None else None
+        record = json_record(run, scan, unit, result, classes, diagnosis, took, outputs)
         record["domain_check"] = domain.to_json() if domain is not None else None
         if domain is not None and not domain.typical:
-            record["notes"].append(domain.note)
-        record["case"] = scan.case_id
-        record["slice"] = index + 1 if scan.is_volume else None
-        record["slices"] = len(scan)
+            record["notes"].append(str(domain.note))
         print(json.dumps(record), flush=True)
         return
-    top = ", ".join(
-        f"{result.labels[k]} {figure.format_score(result.scores[k], result.score_space)}"
-        for k in result.top(min(args.top, len(result.labels))))
+    top = ", ".join(f"{term(result.labels[k], args.lang)} {shown_score(result, k)}"
+                    for k in result.top(min(args.top, len(result.labels))))
+    flags = result_flags(result)
+    if flags.close:
+        top += f" ({render(word(FLAGS, flags.flag(flags.leader)), args.lang)})"
     if result.from_cache:
         how = (f"from cache in {took:.2f} s; computed earlier with "
                f"{result.evaluations} evaluations in {result.seconds:.1f} s")
     else:
         how = f"{result.evaluations} evaluations, {result.seconds:.1f} s"
-    where = f" B-scan {index + 1}/{len(scan)}" if scan.is_volume else ""
+    where = f" B-scan {unit.index + 1}/{len(scan)}" if scan.is_volume else ""
     print(f"{name}{where}: {top} ({how}) -> {outputs[0]}")
 
 
-def json_record(result, *, name, model, top, classes, diagnosis, took, requested,
-                 batch_note, device, outputs, input_notes=()) -> dict:
-    """One image's line of ``--json``: ``scores`` in ``score_space`` (one space for the
-    whole batch), ``probabilities`` always; ``seconds`` and ``evaluations`` are what this
-    call took, and a result from the cache gives its original run under ``cached_run``;
-    ``engine`` (``full`` or ``incremental``; ``engine_note``: why not incremental) too.
-    ``notes``: every note on this image, those on reading it first (windowing, alpha),
-    then the batch's and the analysis's (``note`` keeps the last two, as before)."""
+def json_record(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took,
+                outputs) -> dict:
+    """One B-scan's line of ``--json`` (README, "Command line"): ``scores`` in the set's
+    ``score_space`` (the maps' unit), ``probabilities`` always, and ``top`` in
+    probabilities; ``seconds`` and ``evaluations`` are what this call took, and a result
+    from the cache gives its original run under ``cached_run``. ``image`` is the file as
+    given for a plain image and the anonymous case id for a DICOM or vendor file."""
+    session, args = run.session, run.args
+    case = unit.case
     labels = result.labels
-    probs = result.probabilities if result.probabilities is not None else [None] * len(labels)
+    probs = np.asarray(result.probabilities if result.probabilities is not None
+                       else [np.nan] * len(labels), dtype=np.float64)
+    set_note = run.space.note if run.space is not None else None
+    top_label = labels[result.top(1)[0]] if labels else None
+    mismatch = session.domain_note(case)
+    flags = result_flags(result)
     return {
-        "image": str(name),
-        "model": str(model),
+        "image": session.public_path(scan),
+        "case": session.case_id(scan),
+        "slice": unit.index + 1 if scan.is_volume else None,
+        "slices": len(scan),
+        "model": str(session.model_path(case)),
         "labels": labels,
         "score_space": result.score_space,
-        "score_space_requested": requested,
+        "score_space_requested": session.settings.score_space,
         "scores": {lab: float(s) for lab, s in zip(labels, result.scores, strict=True)},
-        "probabilities": {lab: None if p is None else float(p)
-                          for lab, p in zip(labels, probs, strict=True)},
-        "top": [{"label": labels[k], "score": float(result.scores[k])}
-                for k in result.top(min(top, len(labels)))],
+        "probabilities": {lab: float(p) for lab, p in zip(labels, probs, strict=True)},
+        "top": [{"label": labels[k], "probability": float(probs[k])}
+                for k in result.top(min(args.top, len(labels)))],
+        "close_call": bool(flags.close),
         "shown": [labels[k] for k in classes],
         "saturated": [labels[k] for k in result.saturated],
         "diagnosis": diagnosis,
+        "agreement": agreement(top_label, diagnosis),
         "grids": list(result.grid_sizes),
         "grid_geometry": result.grid_geometry,
         "grid_cells": [list(result.cell_shape(n)) for n in result.grid_sizes],
         "grid_box": [result.grid_box.y0, result.grid_box.y1, result.grid_box.x0,
                      result.grid_box.x1],
         "weights": [float(w) for w in result.weights],
-        "note": "; ".join(n for n in (batch_note, result.note) if n) or None,
-        "notes": [*input_notes, *(n for n in (batch_note, result.note) if n)],
+        "note": "; ".join(n for n in (set_note, result.note) if n) or None,
+        "notes": [*scan.notes, *(n for n in (set_note, result.note) if n)],
+        "domain_note": mismatch.text if mismatch is not None else None,
         "mask": result.mask_fill,
         "from_cache": result.from_cache,
         "seconds": round(took, 3),
@@ -236,6 +304,44 @@ def json_record(result, *, name, model, top, classes, diagnosis, took, requested
         "engine": None if result.from_cache else result.meta.get("engine"),
         "engine_note": None if result.from_cache else result.meta.get("engine_note"),
         "batch_size": result.meta.get("batch_size"),
-        "device": device,
+        "device": session.classifier(case).info.providers[0],
         "outputs": [str(p) for p in outputs],
     }
+
+
+def write_evidence_map(run: AnalyzeRun, scan, case, results) -> bool:
+    """``<case>_evidence.png`` and ``.npz``: the volume evidence map (all B-scans done)."""
+    session = run.session
+    name = session.public_path(scan)
+    try:
+        profiles = [enface.bscan_profile(r) for r in results]
+        probs = np.stack([r.probabilities for r in results])
+        emap = enface.evidence_map(profiles, probs, results[0].labels,
+                                   score_space=[r.score_space for r in results])
+        model = session.model_path(case)
+        picture = enface.evidence_figure(emap, scan.localizer, gain=run.view.gain,
+                                         model=model_words(model, session.open(model)),
+                                         lang=run.args.lang)
+        stem = run.stems[(scan.path, "evidence")]
+        png = export.save_png(picture, run.out_dir / f"{stem}.png")
+        npz = export.save_arrays(enface.npz_arrays(emap, scan.localizer),
+                                 run.out_dir / f"{stem}.npz")
+    except DidaError as exc:
+        error(f"{name}: evidence map: {exc}")
+        return False
+    except OSError as exc:
+        error(f"{exc.filename or run.args.out}: cannot write ({exc.strerror})")
+        return False
+    where = "over the localizer" if scan.localizer is not None else "B-scans stacked"
+    checked, atypical = run.atypical.get(case.path, (0, 0))
+    if atypical:
+        note(VOLUME_NOTE.note(atypical=atypical, total=checked), name)
+    if run.args.json:
+        print(json.dumps({"image": name, "case": session.case_id(scan), "evidence_map": {
+            "label": emap.label, "slices": len(profiles), "drawn": where,
+            "score_space": emap.score_space, "outputs": [str(png), str(npz)],
+            "atypical_bscans": atypical if checked else None}}), flush=True)
+    else:
+        print(f"{name}: evidence map of {emap.label!r} over {len(profiles)} B-scans "
+              f"({where}) -> {png}")
+    return True

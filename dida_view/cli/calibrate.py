@@ -131,7 +131,12 @@ def run(argv: list[str]) -> int:
     from dida_view.errors import DidaError
     from dida_view.model.domain import calibrate
     from dida_view.model.domainfeatures import FeatureCut
-    from dida_view.model.domainref import load_reference, reference_path, save_reference
+    from dida_view.model.domainref import (
+        load_reference,
+        model_identity,
+        reference_path,
+        save_reference,
+    )
     from dida_view.model.onnx import OnnxClassifier
 
     args = _parser().parse_args(argv)
@@ -166,7 +171,7 @@ def run(argv: list[str]) -> int:
         count=count, date=datetime.date.today().isoformat())
     folds = max(2, min(round(1 / args.holdout), len(used)))
     try:
-        cal = calibrate(x, owner, model_fingerprint=clf.fingerprint, model_file=clf.path.name,
+        cal = calibrate(x, owner, model_identity=model_identity(clf), model_file=clf.path.name,
                         reference=text, cuts=cut.cuts, channel_groups=cut.groups,
                         flag_percent=args.flag_rate, folds=folds, contrast=contrast,
                         contrast_name=f"{len(contrast)} scans given as out of the domain"

@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dida_view.cli.common import Parser
+from dida_view.cli.messages import note
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view check-model",
         description="Compare DiDA View's input tensor and scores for IMAGE with the tensor "
         "your own pipeline makes for it (saved with numpy.save). Exit status: 0 when the top "
@@ -43,6 +46,8 @@ def run(argv: list[str]) -> int:
         if not isinstance(reference, np.ndarray):
             raise DidaError(f"{args.reference}: holds several arrays; save one with numpy.save")
         clf = OnnxClassifier(args.model, output=args.output_name, device="cpu")
+        for text in clf.info.notes:
+            note(text, args.model)
         image = load_image(args.image)
         rep = compare_reference(clf, image, reference)
     except DidaError as exc:

@@ -1,13 +1,38 @@
-"""What the commands share: the model and analysis options, opening the model, the
-progress bar."""
+"""What the commands share: the model and analysis options, the reading session of the
+command's PATHs, the progress bar."""
 
 from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
+
+from dida_view.catalogue import LANGUAGES
+from dida_view.cli import messages
+
+USAGE_ERROR = "error: {problem} (see {prog} --help)\n"
+
+
+class Parser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` for every command: a usage error is one line,
+    ``error: <problem> (see <prog> --help)``, exit status 2 (not argparse's usage block).
+
+    A value that starts with a minus and a digit (``--weights -1,2``, ``--gain -3``) is a
+    value, not an option, so that our own check of it says what is wrong with it.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse takes only "-1" and "-.5" for negative numbers, so "-1,2" would be an
+        # unknown option; no option of ours starts with a digit
+        self._negative_number_matcher = re.compile(r"^-\.?\d[\w.,+-]*$")
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, USAGE_ERROR.format(problem=message, prog=self.prog))
 
 
 class ProgressBar:
@@ -34,14 +59,42 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+SLICES_IGNORED = "--slices ignored: one image, not a volume"
+
+
+def slices_option(text: str) -> str:
+    """The argparse type of ``--slices``: its form is checked before any work (exit 2)."""
+    from dida_view.errors import SettingsError
+    from dida_view.io.scan import check_slices
+
+    try:
+        return check_slices(text)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--slices: ")) from None
+
+
+def add_lang_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--lang en|ja``: the language of ``what`` and of the notes on stderr (the message
+    catalogue's); ``error:`` lines and JSON stay English, for scripts."""
+    p.add_argument("--lang", default="en", choices=LANGUAGES,
+                   help=f"language of {what} and of the notes (default: en; errors and JSON "
+                   "stay English)")
+
+
+def set_language(args: argparse.Namespace) -> None:
+    """The run's language, for :func:`dida_view.cli.messages.note`."""
+    messages.LANG[0] = getattr(args, "lang", "en") or "en"
+
+
 def add_model_options(p: argparse.ArgumentParser) -> None:
     """The model and analysis options that ``analyze`` and ``report`` share."""
     from dida_view.method.dida import DEFAULT_GRID_GEOMETRY, GRID_GEOMETRIES, MASK_FILLS
     from dida_view.model.scores import SCORE_SPACES
 
     p.add_argument("--model", metavar="M.onnx",
-                   help="ONNX image classifier (default: the bundled model the first image's "
-                   "sidecar names, else the bundled real-data OCT model)")
+                   help="ONNX image classifier for every case (default: each case's own "
+                   "bundled model, named by its sidecar, else the bundled real-data OCT "
+                   "model)")
     p.add_argument("--output-name", metavar="NAME",
                    help="the model's class-score output, when it has several")
     p.add_argument("--grids", default="7,9,11,13,15,17,19,21", metavar="N,N,...",
@@ -67,6 +120,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gain", type=float, default=1.0, help="colour intensity gain")
     p.add_argument("--opacity", type=float, default=0.5, help="overlay opacity, 0..1")
     p.add_argument("--cpu", action="store_true", help="run on the CPU even if a GPU is there")
+    p.add_argument("--keep-names", action="store_true",
+                   help="name DICOM and vendor files by their file names (default: by their "
+                   "anonymous case id, as their names often carry a patient's)")
     p.add_argument("--no-cache", action="store_true",
                    help="always recompute (default: reuse results of the same image, model "
                    "and settings from the user's cache folder)")
@@ -92,23 +148,18 @@ def check_numbers(args) -> None:
         raise DidaError(f"--batch-size must be >= 1, got {args.batch_size}")
 
 
-def open_model(args: argparse.Namespace, first_image: str | Path | None = None):
-    """(classifier, settings, model path) from :func:`add_model_options`' arguments.
-
-    With no ``--model``: the bundled model that ``first_image``'s sidecar names (a bundled
-    sample gets its own model), else the bundled real-data model
-    (:func:`dida_view.paths.model_for_image`).
+def analysis_settings(args: argparse.Namespace):
+    """The :class:`~dida_view.method.analysis.Settings` of :func:`add_model_options`'
+    arguments, every number checked (:func:`check_numbers`).
 
     Raises
     ------
     DidaError
-        A bad option value, or a model that cannot be opened.
+        A bad option value, naming the option.
     """
-    from dida_view import paths
     from dida_view.errors import DidaError, SettingsError
     from dida_view.method import analysis
     from dida_view.method.dida import parse_grid_sizes
-    from dida_view.model.onnx import OnnxClassifier
 
     grids = parse_grid_sizes(args.grids)
     weights = None
@@ -133,13 +184,46 @@ def open_model(args: argparse.Namespace, first_image: str | Path | None = None):
             str(exc) else "--grids"
         raise DidaError(f"{flag}: {exc}") from None
     check_numbers(args)
-    model_path = args.model or paths.model_for_image(first_image)
-    if model_path is None:
-        raise DidaError("no model: give --model M.onnx (no bundled model is installed)")
-    classifier = OnnxClassifier(model_path, output=args.output_name,
-                                device="cpu" if args.cpu else "auto")
-    if settings.engine != "full":  # split the graph while the images load
-        from dida_view.method.incremental import plan_future
+    return settings
 
-        plan_future(classifier)
-    return classifier, settings, model_path
+
+def open_session(args: argparse.Namespace, paths: list[str]):
+    """The reading session of a command's PATHs: ``(session, case_set)``.
+
+    The cases come from the one case reader (files, folders, CSV/JSON case lists); each
+    is read by the model :func:`~dida_view.session.models.model_for_case` names (the
+    ``--model`` given, else its own bundled model, else the real-data model), each model
+    opened once. A ``--model`` given is opened here, so that a model that cannot be
+    opened stops the run before any work.
+
+    Raises
+    ------
+    DidaError
+        A bad option value, or a ``--model`` that cannot be opened.
+    """
+    from dida_view.errors import DidaError
+    from dida_view.model.onnx import OnnxClassifier
+    from dida_view.session.cases import read_cases
+    from dida_view.session.session import ReadingSession
+
+    settings = analysis_settings(args)
+
+    def open_model(path: Path):
+        classifier = OnnxClassifier(path, output=args.output_name,
+                                    device="cpu" if args.cpu else "auto")
+        for text in classifier.info.notes:  # what of the model's configuration was not used
+            messages.note(text, path)
+        if settings.engine != "full":  # split the graph while the images load
+            from dida_view.method.incremental import plan_future
+
+            plan_future(classifier)
+        return classifier
+
+    case_set = read_cases(paths)
+    session = ReadingSession(case_set.cases, chosen_model=args.model, settings=settings,
+                             keep_names=args.keep_names, open_model=open_model)
+    if args.model is not None:
+        session.open(Path(args.model))
+    elif not session.model_paths() and case_set.cases:
+        raise DidaError("no model: give --model M.onnx (no bundled model is installed)")
+    return session, case_set

@@ -9,10 +9,22 @@ import os
 import sys
 import tempfile
 import warnings
+from pathlib import Path
+
+from dida_view.catalogue import render
+
+LANG: list[str] = ["en"]  # the run's language (``--lang``): notes are said in it
 
 
 def error(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
+
+
+def note(text: str, item: str | Path = "") -> None:
+    """One ``note: [item: ]text`` line on stderr, the text in the run's language (a
+    catalogue message is rendered from the catalogue; other text is said as it is)."""
+    where = f"{item}: " if str(item) else ""
+    print(f"note: {where}{render(text, LANG[0])}", file=sys.stderr)
 
 
 WARNING_ITEM: list[str] = [""]  # the image being analysed, named in a warning's note

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 from dida_view import __version__, paths
+from dida_view.cli.common import Parser
+from dida_view.session import models
 
 DEFAULT_GRIDS = "7,9"  # 130 masked images: a second or so on a laptop CPU
 
@@ -27,7 +29,7 @@ class SelfTestError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view --self-test",
         description="Analyse a sample scan of each bundled model with that model and check "
         "the result. Prints one line per model; exit status 0 when every check passes.",
@@ -59,7 +61,7 @@ def _pick_model(arg: str | None, image: str | None) -> Path:
         if not p.is_file():
             raise SelfTestError(f"{p}: no such model file")
         return p
-    p = paths.model_for_image(image)
+    p = models.model_for_case(image)
     if p is None:
         looked = paths.models_dir()
         where = f" in {looked}" if looked else " (no models folder found)"
@@ -74,7 +76,8 @@ def _pick_image(arg: str | None, model: Path | None = None) -> Path:
             raise SelfTestError(f"{p}: no such image file")
         return p
     bundled = paths.bundled_model(model)
-    samples = (bundled.samples() if bundled is not None else []) or paths.sample_images()
+    samples = (models.samples_of(bundled) if bundled is not None else []) or \
+        paths.sample_images()
     if not samples:
         looked = paths.samples_dir()
         where = f" in {looked}" if looked else " (no resources/samples folder found)"
@@ -92,7 +95,7 @@ def bundled_pairs() -> list[tuple[Path, Path]]:
             looked = paths.models_dir()
             where = f" in {looked}" if looked else " (no models folder found)"
             raise SelfTestError(f"the bundled model {m.file} is missing{where}")
-        samples = m.samples()
+        samples = models.samples_of(m)
         if not samples:
             looked = paths.samples_dir()
             where = f" in {looked}" if looked else " (no resources/samples folder found)"
@@ -108,16 +111,16 @@ def check(model_path: Path, image_path: Path, expect: str | None, grids: str,
     import numpy as np
 
     from dida_view.errors import DidaError
-    from dida_view.io.images import read_diagnosis
     from dida_view.io.reader import load_image
     from dida_view.method import analysis
     from dida_view.method.dida import count_cells, parse_grid_sizes
     from dida_view.model.onnx import OnnxClassifier
     from dida_view.render import maps
+    from dida_view.session.reading import load_reading
 
     try:
         sizes = parse_grid_sizes(grids)
-        expected = expect or read_diagnosis(image_path)
+        expected = expect or load_reading(image_path).diagnosis or None
         if not expected:
             raise SelfTestError(f"{image_path.name}: no diagnosis (no sidecar "
                                 f"{image_path.stem}.json with \"diagnosis\"); give --expect")

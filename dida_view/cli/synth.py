@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-
+from dida_view.cli.common import Parser
 from dida_view.cli.messages import error
 
 
 def run_synth(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="dida-view synth",
-                                description="Write synthetic OCT B-scans with lesion masks.")
+    p = Parser(prog="dida-view synth",
+               description="Write synthetic OCT B-scans with lesion masks.")
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--classes", help="comma-separated class labels (default: all)")

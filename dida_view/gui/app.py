@@ -22,12 +22,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from dida_view import __version__, paths
-from dida_view.gui.i18n import LANGUAGES, setup_language, translate
+from dida_view.catalogue import LANGUAGES
+from dida_view.cli.common import Parser
+from dida_view.gui.i18n import setup_language, translate
 from dida_view.gui.patient import show_patient_view
 from dida_view.gui.qsettings import make_settings
 from dida_view.gui.theme import apply_theme
 from dida_view.gui.viewer.window import MainWindow
-from dida_view.session.caselist import is_case_list
+from dida_view.session import models
+from dida_view.session.cases import is_case_list
 from dida_view.viewmodel.viewer import ALL_GRIDS, MIXED
 
 DEFAULT_SIZE = (1600, 700)
@@ -36,7 +39,7 @@ SCREENSHOT_TIMEOUT_S = 1800
 
 def parser() -> argparse.ArgumentParser:
     """The viewer's argument parser (``dida-view [IMAGE] [--model M] ...``)."""
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="dida-view",
         description="DiDA View: see why an image classifier decided what it did. With no "
         "arguments, opens a real OCT scan with the bundled real-data model.",
@@ -65,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reveal", action="store_true",
                    help="teaching mode: show the model's answer (hidden by default)")
     p.add_argument("--lang", choices=LANGUAGES, default=None,
-                   help="language of the window: en or ja (default: Help > Language, else "
+                   help="language of the window: en or ja (default: View > Language, else "
                    "the system's)")
     p.add_argument("-V", "--version", action="version", version=f"dida-view {__version__}")
     return p
@@ -156,12 +159,15 @@ def _run(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> 
         _use_theme(win, args.theme == "dark")
     win.resize(*size)
     win.show()
-    image = args.image if args.image is not None else paths.default_sample()
-    # no --model: the bundled model the image's sidecar names, else the real-data model
-    model = args.model or paths.model_for_image(image)
-    if model is not None:
-        win.open_model(model)
-    elif args.model is None:
+    image = args.image if args.image is not None else models.default_sample()
+    if args.model is not None:  # the user's choice reads every case
+        win.open_model(args.model)
+    elif image is None:  # no case to choose one: the default model, ready for one
+        default = paths.default_model_path()
+        if default is not None:
+            win.open_model(default, chosen=False)
+    # otherwise each case is read by its own model: its sidecar's, else the real-data one
+    if paths.default_model_path() is None and args.model is None:
         win.status.message(translate("App", "No bundled model installed: open a model "
                                      "(Ctrl+Shift+O)"))
     if image is not None and is_case_list(image):

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import class_name, translate
 from dida_view.gui.viewer.panel import to_qimage
 from dida_view.render.maps import class_overlay, class_scale
 from dida_view.viewmodel.viewer import ViewerModel
@@ -117,8 +118,10 @@ def make_page(model: ViewerModel, k: int | None = None) -> PatientPage | None:
         blue=translate("PatientView", "Blue areas: what speaks against it."), lines=[how],
         footer=translate("PatientView", "This picture helps explain the scan; it is not a "
                          "diagnosis. Please ask your doctor what it means for you."),
-        date=translate("PatientView", "Made with DiDA View on {0}").format(
-            dt.date.today().isoformat()))
+        # the page leaves the program: which model made it (its file), as every picture says
+        date=translate("PatientView", "Made with DiDA View on {0}, model {1}").format(
+            dt.date.today().isoformat(),
+            model.model_path.name if model.model_path is not None else "?"))
 
 
 def _font(px: float, bold: bool = False) -> QFont:

@@ -2,12 +2,13 @@
 
 View > Teaching Mode (Ctrl+T) hides the controls, the toolbar, the status bar and the
 probe, darkens the window, makes the legend large, goes full screen and shows a banner
-with the case number and the keys. The case list is stepped with Right/Space and
-Left/Backspace; the model's answer (class panels, scores, class list, probe) stays hidden
-until R or Enter reveals it, and the next case hides it again (the viewer model's ``quiz``
-and ``revealed``). The pen (P) draws on the panels; its strokes are the viewer model's
-``marks``, in image pixels, so every panel shows them at the same place and the exported
-figure has them. C or Delete clears them.
+with the case number, the keys and the status bar's model line (which model, what it was
+trained on, "not for diagnosis": the projector shows it too). The case list is stepped
+with Right/Space and Left/Backspace; the model's answer (class panels, scores, class
+list, probe) stays hidden until R or Enter reveals it, and the next case hides it again
+(the viewer model's ``quiz`` and ``revealed``). The pen (P) draws on the panels; its
+strokes are the viewer model's ``marks``, in image pixels, so every panel shows them at
+the same place and the exported figure has them. C or Delete clears them.
 
 Stepping goes through a :class:`CaseSource`: by default the images of the current
 image's folder (:class:`FolderCases`); a case browser plugs in by setting
@@ -18,18 +19,20 @@ table and the reading name the answer) is hidden in teaching mode, like the cont
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
 from dida_view.gui import theme
 from dida_view.gui.i18n import class_name, translate
+from dida_view.gui.viewer.domain_views import model_line
 from dida_view.gui.viewer.panel import ImagePanel, PanelArea
 from dida_view.io.images import IMAGE_SUFFIXES
 from dida_view.render.figure import font
@@ -183,6 +186,7 @@ class TeachingMode(QObject):
         ev = win.model.events
         for event in (ev.image, ev.result, ev.teaching, ev.model):
             event.connect(lambda _value: self._update())
+        win.legend.contents_changed.connect(self._legend_changed)
         self._enable_keys(False)
         win.installEventFilter(self)
 
@@ -206,7 +210,22 @@ class TeachingMode(QObject):
             self.banner.setFont(f)
             self._update()
         self.win.legend.set_large(legend_px)
-        self.win.legend.setFixedHeight(round(legend_px * 5))
+        self._fit_legend()
+
+    def _legend_changed(self) -> None:
+        if self.active:
+            self._fit_legend()
+            QTimer.singleShot(0, self._fit_legend)  # once its labels have taken the text
+
+    def _fit_legend(self) -> None:
+        """Five lines of legend whatever is shown (the panels stay put when the answer
+        comes), more when its lines need them (a note on the score space, a narrow
+        window): never cut mid-sentence."""
+        if not self.active:
+            return
+        legend = self.win.legend
+        five = round(text_px(self.win.width())[1] * 5)
+        legend.setFixedHeight(max(five, legend.needed_height()))
 
     # -- the mode --------------------------------------------------------------------------
     def set_active(self, on: bool, full_screen: bool = True) -> None:
@@ -303,9 +322,13 @@ class TeachingMode(QObject):
                 what += " · " + translate("Teaching", "Diagnosis: <b>{0}</b>").format(m.diagnosis)
         keys = translate("Teaching", "R: answer · →/Space: next · ←: back · P: pen · C: clear · "
                                      "Ctrl+T: leave")
+        clf = m.classifier
+        model = html.escape(model_line(m.model_path, getattr(clf, "metadata", None)
+                                       if clf is not None else None))
+        small = f"font-size:{self.banner_px * 2 // 3}px"
         return (f"<b>{case}</b> &nbsp; {what}"
-                f"<br><span style='font-size:{self.banner_px * 2 // 3}px; color:#a0a0a0'>"
-                f"{keys}</span>")
+                f"<br><span style='{small}; color:#a0a0a0'>{keys}</span>"
+                f"<br><span style='{small}; color:#ffd27a'>{model}</span>")
 
     def _hide_case_dock(self) -> None:
         """The case browser dock (its table has the model's top class and the diagnosis,
@@ -319,6 +342,7 @@ class TeachingMode(QObject):
     def _update(self) -> None:
         if not self.active:
             return
+        self._fit_legend()
         self._hide_case_dock()
         self.banner.setText(self.banner_text())
         pos = self.cases.position(self.model.image_path)

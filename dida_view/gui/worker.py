@@ -9,6 +9,7 @@ batches (``cancel=`` callback of :func:`dida_view.method.analysis.analyze`).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -76,6 +77,9 @@ class AnalysisWorker(QObject):
         self.cache = ResultCache(default_cache_dir())
         # batch sizes found by measurement, per model fingerprint, for the next run
         self.tuners: dict[str, BatchTuner] = {}
+        # the models opened, by file and options: a case list whose cases have their own
+        # models opens each once (used only here, on the worker thread)
+        self.models: dict[tuple[str, str], OnnxClassifier] = {}
 
     def cancel_upto(self, job_id: int) -> None:
         """Cancel every run with an id up to ``job_id`` (thread-safe: one int store)."""
@@ -89,11 +93,26 @@ class AnalysisWorker(QObject):
         """Whether run ``job_id`` has been cancelled."""
         return job_id <= self._cancel_upto or job_id in self._cancelled
 
+    def classifier(self, path: str | Path, options: dict | None = None) -> OnnxClassifier:
+        """Model ``path`` opened with ``options`` (OnnxClassifier's keyword arguments), once:
+        the same object again while its files are unchanged on disk.
+
+        Raises
+        ------
+        DidaError
+            The model cannot be opened.
+        """
+        key = (str(Path(path).resolve()), json.dumps(options or {}, sort_keys=True))
+        clf = self.models.get(key)
+        if clf is None or clf.changed_on_disk():
+            clf = self.models[key] = OnnxClassifier(Path(path), **session_options(options))
+        return clf
+
     @Slot(int, str, object)
     def load_model(self, job_id: int, path: str, options: object) -> None:
         """Open an ONNX model; ``options`` are keyword arguments of OnnxClassifier."""
         try:
-            clf = OnnxClassifier(Path(path), **session_options(options))
+            clf = self.classifier(path, options)  # type: ignore[arg-type]
         except DidaError as exc:
             self.model_failed.emit(job_id, str(exc))
             return
@@ -104,18 +123,22 @@ class AnalysisWorker(QObject):
             return
         self.model_loaded.emit(job_id, clf)
 
-    @Slot(int, object, object, object)
-    def run(self, run_id: int, classifier: object, image: object, settings: object) -> None:
+    @Slot(int, object, object, object, object)
+    def run(self, run_id: int, classifier: object, image: object, settings: object,
+            space: object = None) -> None:
         """Run DiDA; emits started, progress, grid_done, then finished/failed/cancelled.
 
         ``image`` may be a function that reads it (a volume's B-scan, read here, off the
-        GUI thread)."""
+        GUI thread). ``space``: the set's :class:`~dida_view.session.spaces.SetSpace`,
+        resolved here (once for the set) when it is not yet: the run uses its space."""
         if self.is_cancelled(run_id):
             self.cancelled.emit(run_id)
             return
         try:
             if callable(image):
                 image = image()
+            if space is not None:
+                settings = space.settings(settings)
             result = analyze(
                 classifier,
                 image,
@@ -145,17 +168,11 @@ class AnalysisWorker(QObject):
 class WorkerHost(QObject):
     """Owns the worker thread: starts it, queues jobs, and stops it cleanly.
 
-    Signals
-    -------
-    run_queued(int)
-        :meth:`run` queues run ``id`` (every earlier one is cancelled); emitted just before
-        the job goes to the worker, so a slot can map the id before the run starts. The
-        case queue puts its look-ahead runs behind it.
+    Job ids grow: :meth:`run` cancels every job queued before it.
     """
 
-    run_queued = Signal(int)
     _load_requested = Signal(int, str, object)
-    _run_requested = Signal(int, object, object, object)
+    _run_requested = Signal(int, object, object, object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -180,20 +197,21 @@ class WorkerHost(QObject):
         self._load_requested.emit(job, str(path), dict(options or {}))
         return job
 
-    def run(self, classifier: OnnxClassifier, image: np.ndarray, settings: Settings) -> int:
-        """Cancel every earlier run and queue a new one; returns its run id."""
+    def run(self, classifier: OnnxClassifier, image: np.ndarray, settings: Settings,
+            space=None) -> int:
+        """Cancel every earlier run and queue a new one; returns its run id (record it in
+        the run ledger before returning to the event loop: its signals come after)."""
         job = self.new_id()
         self.worker.cancel_upto(job - 1)
-        self.run_queued.emit(job)  # first: whoever maps job ids knows it before it starts
-        self._run_requested.emit(job, classifier, image, settings)
+        self._run_requested.emit(job, classifier, image, settings, space)
         return job
 
-    def queue(self, classifier: OnnxClassifier, image, settings: Settings) -> int:
+    def queue(self, classifier: OnnxClassifier, image, settings: Settings, space=None) -> int:
         """Queue a run behind the others, cancelling none (a volume's B-scans); returns
-        its run id. Not announced by ``run_queued``. ``image``: the pixels, or a function
-        the worker calls to read them."""
+        its run id. ``image``: the pixels, or a function the worker calls to read them;
+        ``space``: the set's score space (see :meth:`AnalysisWorker.run`)."""
         job = self.new_id()
-        self._run_requested.emit(job, classifier, image, settings)
+        self._run_requested.emit(job, classifier, image, settings, space)
         return job
 
     def cancel_all(self) -> None:

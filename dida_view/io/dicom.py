@@ -26,11 +26,21 @@ from pathlib import Path
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ImageError
 from dida_view.io import intensity
+from dida_view.io.codestream import check_encapsulated
 from dida_view.io.liblogs import library_logs
+from dida_view.io.limits import check_pixels
 
 DICOM_SUFFIXES = (".dcm", ".dicom")
+# the notes of the display rules, in the message catalogue
+MONOCHROME1_NOTE = QT_TRANSLATE_NOOP("Notes", "MONOCHROME1: inverted, so that white is high "
+                                     "signal")
+PALETTE_NOTE = QT_TRANSLATE_NOOP("Notes", "palette colour DICOM: its colour LUT applied")
+VOI_LUT_NOTE = QT_TRANSLATE_NOOP("Notes", "DICOM VOI LUT applied")
+WINDOW_NOTE = QT_TRANSLATE_NOOP("Notes", "DICOM window applied (centre {centre}, width "
+                                "{width})")
 IDENTIFIER_TAGS = (
     "PatientName", "PatientID", "OtherPatientIDs", "PatientBirthDate", "PatientSex",
     "PatientAge", "PatientAddress", "InstitutionName", "ReferringPhysicianName",
@@ -87,6 +97,18 @@ def anonymous_id(uid: str) -> str:
     return "dcm-" + hashlib.sha256(uid.strip().encode()).hexdigest()[:12]
 
 
+def header_case_id(path: Path) -> str:
+    """The case id of a DICOM file from its header alone (no pixels are read)."""
+    import pydicom
+
+    try:
+        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=["SOPInstanceUID"])
+        uid = str(ds.get("SOPInstanceUID", "") or "")
+    except Exception:  # noqa: BLE001 - any broken header: the file's own hash
+        uid = ""
+    return anonymous_id(uid) if uid else _file_id(path)
+
+
 def open_dicom(path: Path) -> DicomInfo:
     """Read a DICOM file's header and plan its display rule; frames are read on demand.
 
@@ -124,7 +146,9 @@ def _open(path: Path) -> DicomInfo:
     from pydicom.errors import InvalidDicomError
 
     try:
-        ds = pydicom.dcmread(path, stop_before_pixels=True)
+        with open(path, "rb") as f:
+            ds = pydicom.dcmread(f, stop_before_pixels=True)
+            pixels_at = f.tell()  # reading stops at the Pixel Data element
     except InvalidDicomError:
         raise ImageError(f"{path}: not a DICOM file") from None
     except MemoryError:
@@ -132,7 +156,7 @@ def _open(path: Path) -> DicomInfo:
     except Exception as exc:  # pydicom raises many kinds on a broken header
         raise ImageError(f"{path}: cannot read DICOM ({_short(exc)})") from None
     try:
-        return _info(path, ds)
+        return _info(path, ds, pixels_at)
     except ImageError:
         raise
     except MemoryError:
@@ -141,7 +165,7 @@ def _open(path: Path) -> DicomInfo:
         raise ImageError(f"{path}: cannot read DICOM pixels ({_short(exc)})") from None
 
 
-def _info(path: Path, ds) -> DicomInfo:
+def _info(path: Path, ds, pixels_at: int) -> DicomInfo:
     if "Rows" not in ds or "Columns" not in ds:
         raise ImageError(f"{path}: DICOM file without an image (no pixel data)")
     frames = int(ds.get("NumberOfFrames", 1) or 1)
@@ -149,15 +173,16 @@ def _info(path: Path, ds) -> DicomInfo:
         raise ImageError(f"{path}: DICOM file with {frames} frames")
     rows, cols = int(ds.Rows), int(ds.Columns)
     samples = int(ds.get("SamplesPerPixel", 1) or 1)
-    from dida_view.io.limits import check_pixels
-
     check_pixels(path, rows, cols)
+    ts = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    if ts is not None and getattr(ts, "is_encapsulated", False):  # before any decoding
+        check_encapsulated(path, pixels_at, rows, cols, samples)
     raw_read = _frame_reader(path, ds, frames)
     probe = raw_read(frames // 2)
     transform, notes = _display_rule(ds, probe, samples)
     invert = str(ds.get("PhotometricInterpretation", "")).strip() == "MONOCHROME1"
     if invert:
-        notes.append("MONOCHROME1: inverted, so that white is high signal")
+        notes.append(MONOCHROME1_NOTE.note())
 
     def read(i: int) -> np.ndarray:
         try:
@@ -187,18 +212,35 @@ def _frame_reader(path: Path, ds, frames: int) -> Callable[[int], np.ndarray]:
         try:
             arr = pixel_array(str(path), index=i if frames > 1 else None)
         except (RuntimeError, NotImplementedError) as exc:
-            text = _short(exc)
-            if "plugin" in text.lower() or "decod" in text.lower():
-                ts = getattr(ds.file_meta, "TransferSyntaxUID", None)
-                name = getattr(ts, "name", str(ts))
-                raise ImageError(f"{path}: compressed DICOM ({name}) and no decoder for it "
-                                 "is installed (pylibjpeg and its plugins)") from None
-            raise
+            raise _decoding_error(path, ds, i if frames > 1 else None, exc) from None
         if arr.ndim == 3 and arr.shape[-1] not in (3, 4) and frames == 1:
             arr = arr[0]
         return arr
 
     return raw_read
+
+
+NO_DECODER = ("{path}: compressed DICOM ({syntax}) and no decoder for it is installed "
+              "(pylibjpeg and its plugins)")
+CORRUPT = "{path}: {frame}compressed DICOM ({syntax}) is truncated or corrupt ({why})"
+
+
+def _decoding_error(path: Path, ds, index: int | None, exc: Exception) -> Exception:
+    """The line for pydicom's failure to decode: no decoder, or one that failed."""
+    text = str(exc).strip()
+    ts = getattr(ds.file_meta, "TransferSyntaxUID", None)
+    syntax = getattr(ts, "name", str(ts))
+    # pydicom: "... all plugins are missing dependencies", "No pixel data decoders have
+    # been implemented"; or, when its decoders ran: "exceptions were raised by all
+    # available plugins:" then one line per plugin
+    if "missing dependencies" in text or "no pixel data decoders" in text.lower():
+        return ImageError(NO_DECODER.format(path=path, syntax=syntax))
+    if "raised by all available plugins" in text:
+        lines = [ln.strip() for ln in text.splitlines()[1:] if ln.strip()]
+        why = (lines[0] if lines else "no plugin could decode it")[:200]
+        frame = f"frame {index + 1}: " if index is not None else ""
+        return ImageError(CORRUPT.format(path=path, frame=frame, syntax=syntax, why=why))
+    return exc
 
 
 def _display_rule(ds, probe: np.ndarray, samples: int):
@@ -211,7 +253,7 @@ def _display_rule(ds, probe: np.ndarray, samples: int):
             rgb = apply_color_lut(a, ds)
             return intensity.plan(rgb).apply(rgb)
 
-        return palette, ["palette colour DICOM: its colour LUT applied"]
+        return palette, [PALETTE_NOTE.note()]
     if samples == 1 and ("VOILUTSequence" in ds or "WindowCenter" in ds):
         lo, hi, note = _voi_range(ds)
 
@@ -227,6 +269,10 @@ def _display_rule(ds, probe: np.ndarray, samples: int):
 
         return voi, [note]
     bits = int(ds.get("BitsStored", 8) or 8)
+    if 1 <= bits < 8 and probe.dtype.kind in "ub" and (not probe.size or
+                                                       int(probe.max()) < 2 ** bits):
+        w = intensity.few_bits(bits, "BitsStored")  # a 1-bit bitmap is 0 and 1
+        return w.apply, [w.note]
     w = intensity.plan(probe, bits=bits, source="BitsStored")
     return w.apply, [w.note] if w.note else []
 
@@ -235,7 +281,7 @@ def _voi_range(ds) -> tuple[float, float, str]:
     """The output range of the file's VOI LUT or window (as pydicom computes it)."""
     if "VOILUTSequence" in ds:
         bits = int(ds.VOILUTSequence[0].LUTDescriptor[2])
-        return 0.0, float(2 ** bits - 1), "DICOM VOI LUT applied"
+        return 0.0, float(2 ** bits - 1), VOI_LUT_NOTE.note()
     bits = int(ds.get("BitsStored", 16) or 16)
     if int(ds.get("PixelRepresentation", 0) or 0) == 0:
         lo, hi = 0.0, float(2 ** bits - 1)
@@ -248,7 +294,7 @@ def _voi_range(ds) -> tuple[float, float, str]:
     centre, width = ds.WindowCenter, ds.WindowWidth
     centre = centre[0] if getattr(centre, "VM", 1) > 1 or isinstance(centre, list) else centre
     width = width[0] if getattr(width, "VM", 1) > 1 or isinstance(width, list) else width
-    return lo, hi, f"DICOM window applied (centre {float(centre):g}, width {float(width):g})"
+    return lo, hi, WINDOW_NOTE.note(centre=f"{float(centre):g}", width=f"{float(width):g}")
 
 
 def _pixel_spacing(ds) -> tuple[float, float] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import hashlib
 import struct
 import warnings
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ImageError
 from dida_view.io import intensity
 from dida_view.io.limits import check_pixels
@@ -21,33 +22,64 @@ SCAN_SUFFIXES = IMAGE_SUFFIXES + (".dcm", ".dicom", ".vol", ".e2e", ".xml", ".fd
                                   ".img")
 
 
+MIXED_PAGES = QT_TRANSLATE_NOOP(
+    "Notes", "pages of different types ({types}): each type is windowed by its own rule, so "
+    "pages of different types do not compare")
+GROUP_NOTE = QT_TRANSLATE_NOOP("Notes", "{pages} ({kind}): {rule}")
+AS_IS = QT_TRANSLATE_NOOP("Notes", "used as it is")
+ANIMATED = QT_TRANSLATE_NOOP("Notes", "animated image: only its first of {frames} frames is "
+                             "analysed")
+DECIDED = QT_TRANSLATE_NOOP("Notes", "{rule} (decided on {on}, for all {count} pages)")
+DECIDED_ON_PAGE = QT_TRANSLATE_NOOP("Notes", "{rule} (decided on page {page})")
+ALL_PAGES = QT_TRANSLATE_NOOP("Notes", "all pages")
+PAGE = QT_TRANSLATE_NOOP("Notes", "page {page}")
+PAGES = QT_TRANSLATE_NOOP("Notes", "pages {pages}")
+# Pillow modes, as a reader would name them
+PAGE_KINDS = {"1": "1-bit", "L": "8-bit", "P": "palette", "RGB": "RGB", "RGBA": "RGBA",
+              "LA": "8-bit with alpha", "I": "32-bit integer", "F": "float", "CMYK": "CMYK"}
+
+
 def open_pages(p: Path):
     """The pages of a Pillow image file: ``(count, read, notes, format)``.
 
-    A multi-page TIFF is a volume, one B-scan per page (``format`` ``"tiff-pages"``),
-    windowed by the rule its middle page calls for, so that all pages compare. Other
-    multi-frame files (GIF, APNG, WebP animations) give their first frame, with a note.
-    ``read(i)`` returns page ``i`` as uint8.
+    A multi-page TIFF is a volume, one B-scan per page (``format`` ``"tiff-pages"``).
+    Pages of one type are windowed by one rule, so that they compare: integers by their
+    range over all those pages, float by the percentiles of their middle page. Where the
+    pages differ in type (16-bit pages around an 8-bit one), each type gets its own rule,
+    and the notes say which pages got which. Other multi-frame files (GIF, APNG, WebP
+    animations) give their first frame, with a note. ``read(i)`` returns page ``i`` as
+    uint8.
     """
     with _opened(p) as im:
         frames = int(getattr(im, "n_frames", 1) or 1)
         is_tiff = im.format == "TIFF"
         count = frames if is_tiff else 1
-        extra = [] if is_tiff or frames == 1 else [
-            f"animated image: only its first of {frames} frames is analysed"]
+        extra = [] if is_tiff or frames == 1 else [ANIMATED.note(frames=frames)]
         probe = count // 2
-        raw, alpha = _page(p, im, probe)
-        whole = raw
-        if count > 1 and raw.dtype.kind in "iu" and raw.dtype != np.uint8:
-            whole = _value_range(p, im, count, raw.dtype)  # integers: every page's range
-        windowing = intensity.plan(whole, bits=png_sbit(p), source="sBIT")
-        del whole
+        kinds = _page_kinds(im, count)
+        groups: dict[str, list[int]] = {}
+        for i, kind in enumerate(kinds):
+            groups.setdefault(kind, []).append(i)
+        rules: dict[str, intensity.Windowing] = {}
+        for kind, pages in groups.items():
+            at = probe if kind == kinds[probe] else pages[len(pages) // 2]
+            raw, alpha = _page(p, im, at)
+            whole = raw
+            if len(pages) > 1 and raw.dtype.kind in "iu" and raw.dtype != np.uint8:
+                whole = _value_range(p, im, pages, raw.dtype)  # integers: every page's range
+            rules[kind] = intensity.plan(whole, bits=png_sbit(p), source="sBIT")
+            if at == probe:
+                first_raw, first_alpha = raw, alpha
+            del raw, alpha, whole
     # windowed after Pillow's copy is closed: a 12000 x 12000 float image is 576 MB each
-    first, notes = _finish(p, raw, alpha, windowing)
-    del raw, alpha
-    if count > 1 and windowing.note:
-        on = "all pages" if windowing.kind != "percentile" else f"page {probe + 1}"
-        notes = (f"{notes[0]} (decided on {on}, for all {count} pages)", *notes[1:])
+    windowing = rules[kinds[probe]]
+    first, notes = _finish(p, first_raw, first_alpha, windowing)
+    del first_raw, first_alpha
+    if len(groups) > 1:
+        notes = (*_mixed_notes(groups, rules), *notes[1 if windowing.note else 0:])
+    elif count > 1 and windowing.note:
+        on = ALL_PAGES if windowing.kind != "percentile" else PAGE.note(page=probe + 1)
+        notes = (DECIDED.note(rule=notes[0], on=on, count=count), *notes[1:])
 
     # a single image is not read twice, unless it is large: then the caller's reference
     # is the only one, and memory is freed when the caller lets it go
@@ -62,15 +94,50 @@ def open_pages(p: Path):
             return handed.pop()
         with _opened(p) as im:
             raw, alpha = _page(p, im, i)
-        return _finish(p, raw, alpha, windowing)[0]
+        return _finish(p, raw, alpha, rules[kinds[i]])[0]
 
     return count, read, (*notes, *extra), "tiff-pages" if count > 1 else "image"
 
 
-def _value_range(p: Path, im: Image.Image, count: int, dtype) -> np.ndarray:
-    """The smallest and largest value over all pages, read one page at a time."""
-    lo, hi = None, None
+def _page_kinds(im: Image.Image, count: int) -> list[str]:
+    """Each page's type (its Pillow mode, named), read from the page headers only."""
+    kinds = []
     for i in range(count):
+        if i or im.tell():
+            im.seek(i)
+        mode = im.mode
+        kinds.append("16-bit" if mode.startswith("I;16") else PAGE_KINDS.get(mode, mode))
+    return kinds
+
+
+def _mixed_notes(groups: dict[str, list[int]],
+                 rules: dict[str, intensity.Windowing]) -> list[str]:
+    """The notes of a TIFF whose pages differ in type: one line, then one per type."""
+    out = [MIXED_PAGES.note(types=", ".join(groups))]
+    for kind, pages in groups.items():
+        rule = rules[kind].note or AS_IS
+        if rules[kind].kind == "percentile" and len(pages) > 1:
+            rule = DECIDED_ON_PAGE.note(rule=rule, page=pages[len(pages) // 2] + 1)
+        out.append(GROUP_NOTE.note(pages=_page_ranges(pages), kind=kind, rule=rule))
+    return out
+
+
+def _page_ranges(pages: list[int]) -> str:
+    """``page 3`` or ``pages 1-2, 4-5`` (1-based) for the 0-based ``pages``."""
+    runs: list[list[int]] = []
+    for i in pages:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    text = ", ".join(f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs)
+    return PAGE.note(page=text) if len(pages) == 1 else PAGES.note(pages=text)
+
+
+def _value_range(p: Path, im: Image.Image, pages: list[int], dtype) -> np.ndarray:
+    """The smallest and largest value over ``pages``, read one page at a time."""
+    lo, hi = None, None
+    for i in pages:
         a = _page(p, im, i)[0]
         lo = a.min() if lo is None else min(lo, a.min())
         hi = a.max() if hi is None else max(hi, a.max())
@@ -106,6 +173,15 @@ def _finish(p: Path, raw: np.ndarray, alpha: np.ndarray | None,
     if img.ndim == 3 and _is_grey(img):
         img = np.ascontiguousarray(img[..., 0])  # a grey picture stored as RGB (e.g. JPEG)
     return img, tuple(notes)
+
+
+def anonymous_id(p: Path) -> str:
+    """A plain image's case id: ``img-`` and 12 hex digits of the SHA-256 of its size and
+    first MiB (its name is never in it; two copies of one file share it)."""
+    h = hashlib.sha256(str(p.stat().st_size).encode())
+    with open(p, "rb") as f:
+        h.update(f.read(1 << 20))
+    return "img-" + h.hexdigest()[:12]
 
 
 def check_path(path: str | Path) -> Path:
@@ -227,25 +303,3 @@ def _palette_is_colour(im: Image.Image) -> bool:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def sidecar_path(image_path: str | Path) -> Path:
-    """The diagnosis sidecar of an image: ``<stem>.json`` in the same folder."""
-    p = Path(image_path)
-    return p.with_suffix(".json")
-
-
-def read_diagnosis(image_path: str | Path) -> str | None:
-    """The clinician's diagnosis for an image, from its sidecar (``{"diagnosis": ...}``).
-
-    A missing sidecar gives ``None``; a broken one too (the diagnosis is only a label).
-    """
-    p = sidecar_path(image_path)
-    if not p.is_file():
-        return None
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = data.get("diagnosis") if isinstance(data, dict) else None
-    return str(value) if value else None

@@ -3,6 +3,9 @@
 The rules (README, "Inputs"), the same for every reader, the viewer and the CLI:
 
 * **8-bit** data is used as it is.
+* **Fewer than 8 bits** stated by a DICOM file (``BitsStored`` 1..7, e.g. a 1-bit
+  bitmap) are scaled by that depth, ``0 .. 2**bits - 1`` to ``0 .. 255``
+  (:func:`few_bits`).
 * **Unsigned integers wider than 8 bits** are scaled by their real bit depth: ``0 ..
   2**bits - 1`` becomes ``0 .. 255``. ``bits`` is the file's own statement (PNG ``sBIT``,
   DICOM ``BitsStored``); without one, the smallest of 10, 12, 14 or 16 bits that holds
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ImageError
 
 PERCENTILES = (0.5, 99.5)
@@ -68,6 +72,19 @@ class Windowing:
         return out
 
 
+# the notes of the rules, in the message catalogue
+SIGNED_NOTE = QT_TRANSLATE_NOOP("Notes", "signed data scaled by its range {lo}..{hi}")
+STATED = QT_TRANSLATE_NOOP("Notes", "stated")
+BITS_NOTE = QT_TRANSLATE_NOOP("Notes", "{bits}-bit data ({source}) scaled 0..{top} -> 0..255")
+GUESSED_BITS_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "no bit depth stored: scaled as {bits}-bit data, 0..{top} -> 0..255 (largest "
+    "value {hi})")
+FLOAT_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "float data windowed by its {p0}-{p1} percentiles, {lo}..{hi} -> 0..255")
+FLOAT_BAD_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "{note}; {bad} NaN/infinite pixel(s) ignored (NaN, -inf black; +inf white)")
+ALPHA_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "transparency composited on black ({share} of pixels not opaque)")
 NONE = Windowing("none")
 
 
@@ -98,17 +115,26 @@ def plan(data: np.ndarray, *, bits: int | None = None, source: str = "") -> Wind
     lo, hi = (int(a.min()), int(a.max())) if a.size else (0, 0)
     if a.dtype.kind == "i" and lo < 0:
         return Windowing("range", lo, hi if hi > lo else lo + 1,
-                         f"signed data scaled by its range {lo}..{hi}")
+                         SIGNED_NOTE.note(lo=lo, hi=hi))
     if bits is not None and 8 < int(bits) <= 32 and hi < 2 ** int(bits):
         top = 2 ** int(bits) - 1
-        return Windowing("bits", 0, top, f"{bits}-bit data ({source or 'stated'}) "
-                         f"scaled 0..{top} -> 0..255")
+        return Windowing("bits", 0, top, BITS_NOTE.note(bits=bits, source=source or STATED,
+                                                        top=top))
     if hi <= 255:
         return Windowing("bits", 0, 255, None)  # 8-bit values in a wider type: as they are
     used = next(b for b in (10, 12, 14, 16, 24, 32) if hi < 2 ** b)
     top = 2 ** used - 1
-    return Windowing("bits", 0, top, f"no bit depth stored: scaled as {used}-bit data, "
-                     f"0..{top} -> 0..255 (largest value {hi})")
+    return Windowing("bits", 0, top, GUESSED_BITS_NOTE.note(bits=used, top=top, hi=hi))
+
+
+def few_bits(bits: int, source: str) -> Windowing:
+    """Data of fewer than 8 bits whose values are stored as they are (DICOM ``BitsStored``
+    1..7; a 1-bit bitmap is 0 and 1): ``0 .. 2**bits - 1`` becomes ``0 .. 255``.
+
+    Not for PNG's ``sBIT``: PNG stores such samples already scaled to 8 bits.
+    """
+    top = 2 ** int(bits) - 1
+    return Windowing("bits", 0, top, BITS_NOTE.note(bits=bits, source=source, top=top))
 
 
 def _plan_float(a: np.ndarray) -> Windowing:
@@ -125,10 +151,10 @@ def _plan_float(a: np.ndarray) -> Windowing:
         lo, hi = float(finite.min()), float(finite.max())
         if not hi > lo:
             lo, hi = lo - 0.5, lo + 0.5
-    note = (f"float data windowed by its {PERCENTILES[0]:g}-{PERCENTILES[1]:g} percentiles, "
-            f"{lo:.6g}..{hi:.6g} -> 0..255")
+    note = FLOAT_NOTE.note(p0=f"{PERCENTILES[0]:g}", p1=f"{PERCENTILES[1]:g}", lo=f"{lo:.6g}",
+                           hi=f"{hi:.6g}")
     if bad:
-        note += f"; {bad} NaN/infinite pixel(s) ignored (NaN, -inf black; +inf white)"
+        note = FLOAT_BAD_NOTE.note(note=note, bad=bad)
     return Windowing("percentile", lo, hi, note)
 
 
@@ -145,7 +171,7 @@ def composite_alpha(rgb: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, str
         a = a[..., None]
     out = ((rgb.astype(np.uint16) * a + 127) // 255).astype(np.uint8)
     share = float(np.count_nonzero(alpha < 255)) / alpha.size
-    return out, f"transparency composited on black ({share:.0%} of pixels not opaque)"
+    return out, ALPHA_NOTE.note(share=f"{share:.0%}")
 
 
 def is_constant(image: np.ndarray) -> bool:

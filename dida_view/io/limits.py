@@ -19,6 +19,13 @@ MAX_PIXELS = 150_000_000  # e.g. 12000 x 12500; a 12000 x 12000 RGB image peaks 
 MAX_DISPLAY = 4096
 MAX_VENDOR_FILE_BYTES = 400 << 20  # read whole by their libraries, about 3 copies at once
 
+# what a model's configuration (its input shape, metadata, sidecar) may ask for: a batch of
+# 16 masked inputs of the largest size is 800 MB of float32 before the model runs
+MAX_INPUT_SIDE = 4096
+MAX_INPUT_PIXELS = 2048 * 2048
+MAX_RUN_BYTES = 256 << 20  # model input per onnxruntime run (larger batches are split)
+MAX_CLASSES = 25_000  # ImageNet-21k has 21,843; d holds classes x 2,044 cells per image
+
 
 def check_pixels(path: str | Path, height: int, width: int) -> None:
     """Refuse an image of more than :data:`MAX_PIXELS` pixels (or of none), by its header.

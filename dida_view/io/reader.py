@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dida_view.errors import ImageError
 from dida_view.io import dicom, images, vendor
 from dida_view.io.scan import Scan, Slices
 
@@ -33,7 +34,8 @@ def load_scan(path: str | Path) -> Scan:
     if vendor.is_vendor(p):
         return vendor.open_vendor(p)
     count, read, notes, fmt = images.open_pages(p)
-    return Scan(path=p, slices=Slices(count, read), notes=notes, format=fmt, case_id=p.stem)
+    return Scan(path=p, slices=Slices(count, read), notes=notes, format=fmt,
+                case_id=images.anonymous_id(p))
 
 
 def load_image(path: str | Path) -> np.ndarray:
@@ -63,3 +65,17 @@ def read_image(path: str | Path) -> tuple[np.ndarray, tuple[str, ...]]:
     """
     scan = load_scan(path)
     return scan.image(), scan.notes
+
+
+def case_id(path: str | Path) -> str:
+    """A scan file's anonymous case id without reading its pixels (the same id
+    :func:`load_scan` gives it). Raises :class:`ImageError` when the file cannot be read."""
+    p = images.check_path(path)
+    try:
+        if dicom.is_dicom(p):
+            return dicom.header_case_id(p)
+        if vendor.is_vendor(p):
+            return vendor.file_case_id(p)
+        return images.anonymous_id(p)
+    except OSError as exc:
+        raise ImageError(f"{p}: cannot read ({exc.strerror or exc})") from None

@@ -102,8 +102,8 @@ class Scan:
     format
         ``"image"`` (Pillow), ``"tiff-pages"``, ``"dicom"``, or the vendor reader's name.
     case_id
-        The name exports use: the file's stem for a plain image; for DICOM and vendor
-        files an anonymous id (a hash, never a patient identifier).
+        The anonymous id exports use (a hash, never a patient identifier or a file name):
+        ``img-`` for a plain image, ``dcm-`` for DICOM, ``oct-`` for a vendor file.
     pixel_spacing
         (row, column) mm per pixel of a B-scan, when the file says (for a scale bar).
     slice_spacing
@@ -152,6 +152,27 @@ class Scan:
         return self._identifiers
 
 
+SLICES_EXPECTED = "--slices: expected all, center or B-scan numbers from 1 like 3,7,9, got {spec!r}"
+
+
+def check_slices(spec: str) -> str:
+    """``spec`` when it is a ``--slices`` value (``all``, ``center``, ``centre``, or
+    numbers from 1 separated by commas), whatever the volume.
+
+    Raises
+    ------
+    SettingsError
+        Anything else, the empty text included.
+    """
+    text = spec.strip().lower()
+    if text in ("all", "center", "centre"):
+        return spec
+    parts = [s.strip() for s in text.split(",")]
+    if not all(p.isascii() and p.isdigit() and int(p) >= 1 for p in parts):
+        raise SettingsError(SLICES_EXPECTED.format(spec=spec))
+    return spec
+
+
 def parse_slices(spec: str, count: int) -> list[int]:
     """``--slices``: ``all``, ``center`` (or ``centre``), or 1-based numbers ``3,7,9``.
 
@@ -162,18 +183,13 @@ def parse_slices(spec: str, count: int) -> list[int]:
     SettingsError
         A number outside 1..count or an unreadable list, naming it.
     """
-    text = spec.strip().lower()
+    text = check_slices(spec).strip().lower()
     if text == "all":
         return list(range(count))
     if text in ("center", "centre"):
         return [count // 2]
     out: list[int] = []
-    for part in (s.strip() for s in text.split(",")):
-        try:
-            k = int(part)
-        except ValueError:
-            raise SettingsError(
-                f"bad --slices {spec!r}: expected all, center or numbers like 3,7,9") from None
+    for k in (int(s) for s in text.split(",")):
         if not 1 <= k <= count:
             raise SettingsError(f"--slices: B-scan {k} does not exist (1..{count})")
         if k - 1 not in out:

@@ -7,12 +7,14 @@ the score space and the engine. Pictures of a result: :mod:`dida_view.render.map
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dida_view.errors import DidaError, ModelError, SettingsError
+from dida_view import __version__
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.errors import Cancelled, ModelError, SettingsError
 from dida_view.io.intensity import is_constant
 from dida_view.method import blend, engines
 from dida_view.method.batching import BatchTuner
@@ -34,13 +36,17 @@ from dida_view.method.dida import (
 from dida_view.model.onnx import Classifier
 from dida_view.model.preprocess import prepare
 from dida_view.model.scores import (
+    PINNED_TOP_NOTE,
     SCORE_SPACES,
+    SPACE_NAMES,
     pinned_classes,
     pinned_note,
     resolve_space,
     to_space,
 )
 
+# bumped whenever a change of the method changes the maps of the same input and settings
+METHOD_VERSION = 1
 BATCH = 16  # masked cells per run in auto's measurement of the engines, unless set
 
 
@@ -85,6 +91,11 @@ class Settings:
             raise SettingsError(f"batch size must be >= 1, got {self.batch_size}")
         if self.weights is not None:
             blend.normalise_weights(self.weights, len(self.grid_sizes))
+
+    def work(self) -> Settings:
+        """What ``d`` depends on: these settings less the blend weights, the engine and the
+        batch size (every engine and batch size gives the same maps)."""
+        return replace(self, weights=None, engine="auto", batch_size=None)
 
     def blend_weights(self) -> np.ndarray:
         if self.weights is None:
@@ -131,9 +142,7 @@ def analyze(
     fingerprint = getattr(classifier, "fingerprint", None)
     if cache is not None and fingerprint:
         t0 = time.perf_counter()
-        key = result_key(np.asarray(image), fingerprint, {
-            "grids": list(settings.grid_sizes), "mask": settings.mask_fill,
-            "score": settings.score_space, "geometry": settings.grid_geometry})
+        key = result_key(np.asarray(image), fingerprint, cache_settings(classifier, settings))
         hit = cache.get(key)
         if hit is not None:
             hit = replace(hit, weights=settings.blend_weights(), from_cache=True,
@@ -147,7 +156,7 @@ def analyze(
     base_scores = to_space(base_raw[None], space, classifier.outputs_probabilities)[0]
     pinned = pinned_classes(base_raw, classifier.outputs_probabilities)
     if note and int(np.argmax(base_raw)) in pinned:  # no space can keep that promise
-        note = f"probability saturated: showing {space}"
+        note = PINNED_TOP_NOTE.note(space=SPACE_NAMES[space])
     notes = [n for n in (note, pinned_note(pinned, list(classifier.labels))) if n]
     fields = {
         "labels": list(classifier.labels),
@@ -155,7 +164,7 @@ def analyze(
         "weights": settings.blend_weights(),
         "probabilities": to_space(base_raw[None], "probability",
                                   classifier.outputs_probabilities)[0],
-        "note": "; ".join(notes) or None,
+        "notes": tuple(notes),
         "saturated": pinned,
     }
     meta = {
@@ -165,7 +174,7 @@ def analyze(
     }
     constant = is_constant(image)  # nothing to find: every map is 0 without a masked run
     if constant:
-        fields["note"] = "; ".join([*notes, CONSTANT_NOTE])
+        fields["notes"] = (*notes, CONSTANT_NOTE.note())
     if on_start is not None:
         input_size = (int(prep.pixels.shape[0]), int(prep.pixels.shape[1]))
         on_start(DidaResult(
@@ -212,11 +221,28 @@ def analyze(
     result = replace(run, meta={**run.meta, **meta}, **fields)
     if key is not None:
         cache.put(key, result)
+    if cancel is not None and cancel():  # cancelled while the last batch ran: not wanted
+        raise Cancelled()
     return result
 
 
-CONSTANT_NOTE = ("constant image (every pixel the same): no structure to explain, "
-                 "so every map is 0 and no masked inference was run")
+def cache_settings(classifier: Classifier, settings: Settings) -> dict:
+    """What, besides the pixels and the model's files, a result depends on: the settings
+    that change ``d``, the preprocessing the model is fed with (a sidecar can change it
+    while the model file stays the same), the input size and channels, and the version of
+    the code that made it."""
+    return {
+        "grids": list(settings.grid_sizes), "mask": settings.mask_fill,
+        "score": settings.score_space, "geometry": settings.grid_geometry,
+        "preprocessing": classifier.preprocessing.to_dict(),
+        "input": [list(classifier.input_size or ()), int(classifier.channels)],
+        "code": f"{__version__}/{METHOD_VERSION}",
+    }
+
+
+CONSTANT_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "constant image (every pixel the same): no structure to explain, so every map "
+    "is 0 and no masked inference was run")
 
 
 def _constant_result(prep, settings, base_scores, meta, fields, progress, on_grid):
@@ -244,31 +270,6 @@ def _constant_result(prep, settings, base_scores, meta, fields, progress, on_gri
         mask_fill=settings.mask_fill, box=prep.box,
         input_size=(int(prep.pixels.shape[0]), int(prep.pixels.shape[1])),
         meta={**meta, "constant": True}, **fields)
-
-
-def batch_score_space(
-    classifier: Classifier, images: Iterable[np.ndarray], requested: str = "auto"
-) -> tuple[str, str | None]:
-    """One score space for a batch of images, so that all their scores compare.
-
-    ``auto`` is resolved over the whole batch: if any image saturates, every image uses
-    the space that does not saturate (one unmasked inference per image, stopping at the
-    first that saturates). An image that cannot be prepared is skipped here (its analysis
-    reports the error). Returns (space, note or None).
-    """
-    if requested != "auto":
-        return requested, None
-    for image in images:
-        try:
-            prep = prepare(image, classifier.preprocessing, classifier.input_size,
-                           classifier.channels)
-        except DidaError:
-            continue
-        raw = classifier.raw(prep.pixels[None])[0]
-        space, note = resolve_space(raw, "auto", classifier.outputs_probabilities)
-        if space != "probability":
-            return space, f"the whole batch is in {space}: {note}"
-    return "probability", None
 
 
 def _replay(result, progress, on_grid, on_start) -> DidaResult:

@@ -29,10 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
+from dida_view.catalogue import Note
+from dida_view.io.jsonfile import parse_json
 from dida_view.method.dida import GRID_GEOMETRIES, DidaResult, grid_shape
 from dida_view.model.preprocess import Box
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _STALE_TMP_SECONDS = 3600  # a temporary file this old was left by a crashed writer
 
 
@@ -111,7 +113,9 @@ class ResultCache:
             "seconds": r.seconds, "mask_fill": r.mask_fill,
             "box": [r.box.y0, r.box.y1, r.box.x0, r.box.x1],
             "input_size": list(r.input_size), "labels": list(r.labels),
-            "score_space": r.score_space, "note": r.note, "saturated": list(r.saturated),
+            "score_space": r.score_space,
+            "notes": [n.to_json() if isinstance(n, Note) else str(n) for n in r.notes],
+            "saturated": list(r.saturated),
             "meta": dict(r.meta), "grid_geometry": r.grid_geometry,
             "grid_box": [r.grid_box.y0, r.grid_box.y1, r.grid_box.x0, r.grid_box.x1],
         }
@@ -180,7 +184,7 @@ def _read_entry(p: Path) -> DidaResult | None:
     ``EOFError``...): the caller treats every failure alike.
     """
     with np.load(p, allow_pickle=False) as z:
-        header = json.loads(str(z["header"]))
+        header = parse_json(str(z["header"]), str(p))
         if not isinstance(header, dict) or header.get("version") != CACHE_VERSION:
             return None
         sizes = tuple(int(n) for n in header["grid_sizes"])
@@ -203,7 +207,8 @@ def _read_entry(p: Path) -> DidaResult | None:
         evaluations=int(header["evaluations"]), seconds=float(header["seconds"]),
         mask_fill=str(header["mask_fill"]), box=box, grid_box=grid_box, grid_geometry=geometry,
         input_size=tuple(header["input_size"]), labels=labels,
-        score_space=str(header["score_space"]), probabilities=probs, note=header["note"],
+        score_space=str(header["score_space"]), probabilities=probs,
+        notes=tuple(Note.from_json(n) for n in header.get("notes", [])),
         saturated=tuple(header["saturated"]), meta=meta)
 
 

@@ -144,8 +144,9 @@ class DidaResult:
         result from the cache: the original run, not this lookup).
     probabilities
         (C,) the model's probabilities for the unmasked image, whatever ``score_space``.
-    note
-        A sentence for the user about the score space (e.g. why ``auto`` switched), or None.
+    notes
+        Sentences for the user (:class:`~dida_view.catalogue.Note`: why ``auto`` switched,
+        classes with no map possible, a constant image); :attr:`note` joins them.
     saturated
         Classes whose score is pinned at the limit of the model's float32 output (p == 1
         with every other class exactly 0, or p == 0): masking cannot move it measurably
@@ -174,7 +175,7 @@ class DidaResult:
     score_space: str = "score"
     weights: np.ndarray | None = None
     probabilities: np.ndarray | None = None
-    note: str | None = None
+    notes: tuple[str, ...] = ()
     saturated: tuple[int, ...] = ()
     from_cache: bool = False
     lookup_seconds: float = 0.0
@@ -192,7 +193,13 @@ class DidaResult:
         put(self, "weights", _read_only(self.weights, np.float64))
         put(self, "probabilities", _read_only(self.probabilities, np.float64))
         put(self, "saturated", tuple(int(k) for k in self.saturated))
+        put(self, "notes", tuple(self.notes))
         put(self, "meta", MappingProxyType(dict(self.meta)))
+
+    @property
+    def note(self) -> str | None:
+        """The notes as one English line (the JSON's ``note``), or None."""
+        return "; ".join(self.notes) or None
 
     def top(self, k: int = 3) -> list[int]:
         """Indices of the ``k`` best classes, best first (ties: lower index first)."""

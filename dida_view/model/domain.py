@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP, Note
 from dida_view.model.domainfeatures import FeatureCut
 from dida_view.model.domainref import (
     Contrast,
@@ -59,17 +60,20 @@ DEFAULT_FOLDS = 5
 # factor) a scan may be and still be judged by its features alone
 ASPECT_MARGIN = 1.25
 MIN_SCANS = 20  # fewer reference scans than this give no usable threshold
-TYPICAL = "typical"
-ATYPICAL = "unlike the model's reference scans"
-ATYPICAL_NOTE = ("this scan is unlike the model's reference scans ({reference}): its domain "
-                 "score {score:.1f} is higher than that of {share} of them; the model may "
-                 "not be trusted on it")
-SHAPE_NOTE = ("this scan's shape is unlike that of the model's reference scans "
-              "({reference}): after the model's resize its content is {aspect:.2f} times as "
-              "wide as high, outside their {lo:.2f}-{hi:.2f}; the model may not be trusted "
-              "on it")
-ALL_OF_THEM = "all"
-VOLUME_NOTE = "{atypical} of {total} B-scans are unlike the model's reference scans"
+TYPICAL = QT_TRANSLATE_NOOP("Domain", "typical")
+ATYPICAL = QT_TRANSLATE_NOOP("Domain", "unlike the model's reference scans")
+ATYPICAL_NOTE = QT_TRANSLATE_NOOP(
+    "Domain", "this scan is unlike the model's reference scans ({reference}): its domain "
+    "score {score} is higher than that of {share} of them; the model may not be trusted "
+    "on it")
+SHAPE_NOTE = QT_TRANSLATE_NOOP(
+    "Domain", "this scan's shape is unlike that of the model's reference scans "
+    "({reference}): after the model's resize its content is {aspect} times as wide as "
+    "high, outside their {lo}-{hi}; the model may not be trusted on it")
+ALL_OF_THEM = QT_TRANSLATE_NOOP("Domain", "all")
+PERCENT = "{value} %"
+VOLUME_NOTE = QT_TRANSLATE_NOOP(
+    "Domain", "{atypical} of {total} B-scans are unlike the model's reference scans")
 
 
 @dataclass(frozen=True)
@@ -91,19 +95,24 @@ class DomainResult:
 
     @property
     def verdict(self) -> str:
+        """``typical`` or ``unlike the model's reference scans`` (catalogue templates)."""
         return TYPICAL if self.typical else ATYPICAL
 
     @property
-    def note(self) -> str | None:
-        """The sentence for an atypical scan (:data:`ATYPICAL_NOTE`), else None."""
+    def note(self) -> Note | None:
+        """The sentence for an atypical scan (:data:`ATYPICAL_NOTE`, or
+        :data:`SHAPE_NOTE` when its shape is beyond the reference's), else None."""
         if self.typical:
             return None
         if not self.shape_covered:
             lo, hi = self.aspect_range
-            return SHAPE_NOTE.format(reference=self.reference, aspect=float(np.exp(
-                self.aspect)), lo=float(np.exp(lo)), hi=float(np.exp(hi)))
-        share = ALL_OF_THEM if self.percentile >= 99.95 else f"{self.percentile:.1f} %"
-        return ATYPICAL_NOTE.format(reference=self.reference, score=self.score, share=share)
+            return SHAPE_NOTE.note(reference=self.reference,
+                                   aspect=f"{np.exp(self.aspect):.2f}",
+                                   lo=f"{np.exp(lo):.2f}", hi=f"{np.exp(hi):.2f}")
+        share = ALL_OF_THEM if self.percentile >= 99.95 else \
+            PERCENT.format(value=f"{self.percentile:.1f}")
+        return ATYPICAL_NOTE.note(reference=self.reference, score=f"{self.score:.1f}",
+                                  share=share)
 
     def to_json(self) -> dict[str, Any]:
         """The ``domain_check`` object of the JSON record."""
@@ -180,7 +189,7 @@ class Calibration:
     flagged: np.ndarray  # per row: beyond the threshold
 
 
-def calibrate(features: np.ndarray, groups: Sequence, *, model_fingerprint: str,
+def calibrate(features: np.ndarray, groups: Sequence, *, model_identity: str,
               model_file: str, reference: str, cuts: Sequence[str], channel_groups:
               Sequence[int], flag_percent: float = DEFAULT_FLAG_PERCENT,
               folds: int = DEFAULT_FOLDS, contrast: np.ndarray | None = None,
@@ -188,6 +197,8 @@ def calibrate(features: np.ndarray, groups: Sequence, *, model_fingerprint: str,
               aspects: np.ndarray | None = None) -> Calibration:
     """Reference statistics and threshold from in-domain ``features`` (one row a scan).
 
+    ``model_identity``: what binds the reference to its model
+    (:func:`~dida_view.model.domainref.model_identity`).
     ``groups``: one key per row; rows of a key are held out together (a patient's scans,
     the variants of one scan, the B-scans of one volume). ``folds``: the number of
     cross-fitting folds (each holds out about ``1 / folds`` of the groups).
@@ -225,7 +236,7 @@ def calibrate(features: np.ndarray, groups: Sequence, *, model_fingerprint: str,
                      axis=0)
     threshold = float(np.percentile(heldout, 100.0 - flag_percent))
     ref = DomainReference(
-        model_key=model_key(model_fingerprint), model_file=model_file, reference=reference,
+        model_key=model_key(model_identity), model_file=model_file, reference=reference,
         cuts=tuple(cuts), groups=tuple(int(v) for v in channel_groups),
         components=tuple(comps), flag_percent=float(flag_percent), threshold=threshold,
         heldout=np.sort(heldout), figures=dict(figures or {}),

@@ -5,9 +5,9 @@
 ``models/domain_kermany.py``. It holds what :mod:`dida_view.model.domain` needs to score a
 scan, and nothing of the scans themselves (no pixels, no names, no patient ids):
 
-- ``model``: the fingerprint of the model it was made for (its files and how they are
-  read, :attr:`~dida_view.model.onnx.OnnxClassifier.fingerprint`, hashed): a reference
-  made for other weights or other preprocessing is not used;
+- ``model``: the identity of the model it was made for (its files and how they are
+  read, :func:`model_identity`, hashed): a reference made for other weights or other
+  preprocessing is not used;
 - ``reference``: in words, what it was calibrated on (shown with every result);
 - ``features``: the tensors the graph is cut at, and how their maps are pooled;
 - ``components``: the statistics (a Gaussian of the reference scans' features; optionally
@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ModelError
 from dida_view.io.jsonfile import read_json
 
@@ -46,10 +47,35 @@ def reference_path(model_path: str | Path) -> Path:
     return p.with_name(p.stem + REFERENCE_SUFFIX)
 
 
-def model_key(model_fingerprint: str) -> str:
-    """What a reference stores to name its model: the SHA-256 of the classifier's
-    fingerprint (its files' digest and how it reads them)."""
-    return hashlib.sha256(model_fingerprint.encode("utf-8")).hexdigest()
+def model_key(model_identity: str) -> str:
+    """What a reference stores to name its model: the SHA-256 of
+    :func:`model_identity` (any string that names the model, in tests)."""
+    return hashlib.sha256(model_identity.encode("utf-8")).hexdigest()
+
+
+def _canonical(v: Any) -> Any:
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, list | tuple):
+        return [_canonical(x) for x in v]
+    return str(v)
+
+
+def model_identity(classifier) -> str:
+    """What a reference is bound to: the digest of the model's files and how they are
+    read (labels, score output, output kind, and the preprocessing values that differ
+    from the defaults), written canonically (``0`` and ``0.0`` alike), so that the
+    reference stays bound when the program learns a new preprocessing option."""
+    from dida_view.model.preprocess import Preprocessing
+
+    default = {k: _canonical(v) for k, v in Preprocessing().to_dict().items()}
+    pre = {k: _canonical(v) for k, v in classifier.preprocessing.to_dict().items()}
+    config = {"labels": list(classifier.labels), "output": classifier.output_name,
+              "kind": classifier.info.output_kind,
+              "pre": {k: v for k, v in pre.items() if default.get(k, object()) != v}}
+    return classifier.files.digest + json.dumps(config, sort_keys=True)
 
 
 def encode_array(a: np.ndarray, *, lower: bool = False) -> dict[str, Any]:
@@ -312,22 +338,24 @@ def save_reference(ref: DomainReference, path: str | Path) -> Path:
     return path
 
 
-STALE_NOTE = ("{name} was made for another version of this model (other weights or "
-              "preprocessing): no domain check until `dida-view calibrate` is run again")
-BROKEN_NOTE = "no domain check: {problem}"
+STALE_NOTE = QT_TRANSLATE_NOOP(
+    "Domain", "{name} was made for another version of this model (other weights or "
+    "preprocessing): no domain check until dida-view calibrate is run again")
+BROKEN_NOTE = QT_TRANSLATE_NOOP("Domain", "no domain check: {problem}")
 
 
-def reference_for(model_path: str | Path, model_fingerprint: str
+def reference_for(model_path: str | Path, identity: str
                   ) -> tuple[DomainReference | None, str | None]:
-    """The reference beside a model, if there is one that was made for it, and a note when
-    one is there but cannot be used (broken, or made for other weights)."""
+    """The reference beside a model, if there is one that was made for it (``identity``:
+    :func:`model_identity`), and a note when one is there but cannot be used (broken, or
+    made for other weights or preprocessing)."""
     path = reference_path(model_path)
     if not path.is_file():
         return None, None
     try:
         ref = load_reference(path)
     except ModelError as exc:
-        return None, BROKEN_NOTE.format(problem=str(exc))
-    if ref.model_key != model_key(model_fingerprint):
-        return None, STALE_NOTE.format(name=path.name)
+        return None, BROKEN_NOTE.note(problem=str(exc))
+    if ref.model_key != model_key(identity):
+        return None, STALE_NOTE.note(name=path.name)
     return ref, None

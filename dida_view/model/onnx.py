@@ -20,14 +20,25 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.errors import ModelError, SettingsError
-from dida_view.model.domainref import reference_for
+from dida_view.io.limits import MAX_CLASSES, MAX_RUN_BYTES
+from dida_view.model.config import (
+    KEY_ERROR,
+    ModelConfig,
+    read_config,
+    sidecar_path,
+)
+from dida_view.model.domainref import model_identity, reference_for, reference_path
 from dida_view.model.files import fingerprint_model
+from dida_view.model.jsonvalues import check_input_size
 from dida_view.model.preprocess import Preprocessing
 
-METADATA_KEY = "dida_view"
-SIDECAR_SUFFIX = ".dida.json"
 DEFAULT_INPUT_SIZE = (224, 224)
+INPUT_SIZE_IGNORED = QT_TRANSLATE_NOOP(
+    "Notes", "preprocessing input_size {asked} ignored: the model needs {needs}")
+FIXED_BATCH_LIMIT = ("{model}: the model's input has a fixed batch of {batch} images of "
+                     "{size}, more than the limit of {limit} MB of input per run")
 _DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(uint8)": np.uint8}
 
 
@@ -61,9 +72,13 @@ class ModelInfo:
     notes: tuple[str, ...]
 
 
-def sidecar_path(model_path: str | Path) -> Path:
-    p = Path(model_path)
-    return p.with_name(p.stem + SIDECAR_SUFFIX)
+def _file_stat(p: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file, None when there is none."""
+    try:
+        st = p.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def _first_line(exc: BaseException) -> str:
@@ -126,13 +141,15 @@ class OnnxClassifier:
         self._fingerprint: str | None = None
         # every file of the model, hashed before the session reads them
         self.files = fingerprint_model(self.path)
+        self._sidecar_stat = _file_stat(sidecar_path(self.path))  # before it is read
         self.session = self._open_session(device, threads, spinning)
         self.session_threads = (threads, spinning)  # for sessions on parts of the graph
         if self.files.changed_on_disk():
             raise ModelError(f"{self.path}: the model changed while it was being opened; "
                              "try again")
-        meta, sources = self._read_config()
-        notes: list[str] = []
+        config = read_config(self.path, self.session.get_modelmeta().custom_metadata_map or {})
+        meta = config.values
+        notes: list[str] = list(config.notes)
 
         inp = self._image_input()
         self.input_name = inp.name
@@ -142,10 +159,7 @@ class OnnxClassifier:
                 f"{self.path}: image input '{inp.name}' has type {inp.type}; "
                 "supported: float32, float16, uint8"
             )
-        try:
-            pre = preprocessing or Preprocessing.from_dict(meta.get("preprocessing") or {})
-        except SettingsError as exc:
-            raise ModelError(f"{self.path}: {exc}") from None
+        pre = preprocessing or self._preprocessing(config)
         shape = tuple(inp.shape)
         self.layout = self._layout(shape, pre.layout)
         c_dim, h_dim, w_dim = (shape[1], shape[2], shape[3]) if self.layout == "NCHW" else (
@@ -155,25 +169,32 @@ class OnnxClassifier:
             raise ModelError(f"{self.path}: image input has {self.channels} channels; need 1 or 3")
         if isinstance(h_dim, int) and isinstance(w_dim, int) and h_dim > 0 and w_dim > 0:
             self.input_size = (h_dim, w_dim)
+            self._check(lambda: check_input_size(self.input_size, "image input"), "")
             if pre.input_size and tuple(pre.input_size) != self.input_size:
-                notes.append(
-                    f"preprocessing input_size {pre.input_size} ignored: the model needs "
-                    f"{self.input_size}"
-                )
+                notes.append(INPUT_SIZE_IGNORED.note(asked=pre.input_size, needs=self.input_size))
         else:
             self.input_size = tuple(pre.input_size) if pre.input_size else DEFAULT_INPUT_SIZE
+        self._check(lambda: pre.check_channels(self.channels),
+                    config.source("preprocessing") if preprocessing is None else "")
         self.preprocessing = pre.with_(input_size=list(self.input_size))
         self.fixed_batch = shape[0] if isinstance(shape[0], int) and shape[0] > 0 else None
+        image_bytes = self.input_size[0] * self.input_size[1] * self.channels * 4
+        self.run_batch = max(1, MAX_RUN_BYTES // image_bytes)  # images per model run
+        if self.fixed_batch is not None and self.fixed_batch > self.run_batch:
+            raise ModelError(FIXED_BATCH_LIMIT.format(
+                model=self.path, batch=self.fixed_batch, size=" x ".join(
+                    str(v) for v in (*self.input_size, self.channels)),
+                limit=MAX_RUN_BYTES >> 20))
         self.output_name = self._score_output(output or meta.get("score_output"))
+        declared = next(o.shape for o in self.session.get_outputs() if o.name == self.output_name)
+        if len(declared) >= 2 and isinstance(declared[1], int):
+            self._check_classes(declared[1])  # before a probe allocates that many
 
         # one probe run: the model must actually run and give a class vector
         probe = self.raw(np.full((1, *self.input_size, self.channels), 128.0, np.float32))
         n_classes = probe.shape[1]
+        self._check_classes(n_classes)
         kind = meta.get("output")
-        if kind not in (None, "logits", "probabilities"):
-            raise ModelError(
-                f"{self.path}: 'output' must be 'logits' or 'probabilities', got {kind!r}"
-            )
         if kind is None:
             row = probe[0]
             looks_prob = bool(np.all(row >= 0) and np.all(row <= 1) and abs(row.sum() - 1) < 1e-3)
@@ -181,7 +202,7 @@ class OnnxClassifier:
         self.outputs_probabilities = kind == "probabilities"
 
         if labels is None:
-            labels, label_source = self._labels(meta, sources.get("labels", ""), n_classes)
+            labels, label_source = self._labels(meta, config.source("labels"), n_classes)
         else:
             label_source = "given"
         if len(labels) != n_classes:
@@ -206,7 +227,8 @@ class OnnxClassifier:
             notes=tuple(notes),
         )
         # the domain check's reference statistics beside the model (dida_view.model.domain)
-        self.domain_reference, ref_note = reference_for(self.path, self.fingerprint)
+        self._reference_stat = _file_stat(reference_path(self.path))  # before it is read
+        self.domain_reference, ref_note = reference_for(self.path, model_identity(self))
         if ref_note:
             self.info = dataclasses.replace(self.info, notes=(*self.info.notes, ref_note))
 
@@ -229,10 +251,13 @@ class OnnxClassifier:
         return ref.fingerprint if ref is not None else ""
 
     def changed_on_disk(self) -> bool:
-        """Whether a file of the model changed (size or mtime) since it was opened: then
-        the session still runs the old weights and the fingerprint no longer names the
-        files. A few ``stat`` calls."""
-        return self.files.changed_on_disk()
+        """Whether a file of the model, its sidecar or its domain reference changed (size
+        or mtime) since it was opened: then the session still runs the old weights or
+        preprocessing, or the check the old reference, and the fingerprints no longer name
+        what is on disk. A few ``stat`` calls."""
+        return self.files.changed_on_disk() or \
+            _file_stat(sidecar_path(self.path)) != self._sidecar_stat or \
+            _file_stat(reference_path(self.path)) != self._reference_stat
 
     # -- loading --------------------------------------------------------------------------
     def _open_session(self, device: str, threads: int | None, spinning: bool):
@@ -260,41 +285,31 @@ class OnnxClassifier:
                 why = f"onnxruntime cannot load it ({msg})"
             raise ModelError(f"{p}: {why}") from None
 
-    def _read_config(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """The merged configuration and, per key, where it came from."""
-        config: dict[str, Any] = {}
-        sources: dict[str, str] = {}
-        meta_map = self.session.get_modelmeta().custom_metadata_map or {}
-        if METADATA_KEY in meta_map:
-            try:
-                config = json.loads(meta_map[METADATA_KEY])
-            except ValueError as exc:
-                raise ModelError(
-                    f"{self.path}: metadata '{METADATA_KEY}' is not valid JSON ({exc})"
-                ) from None
-            if not isinstance(config, dict):
-                raise ModelError(f"{self.path}: metadata '{METADATA_KEY}' must be a JSON object")
-            sources = dict.fromkeys(config, "model metadata")
-        side = sidecar_path(self.path)
-        if side.is_file():
-            try:
-                extra = json.loads(side.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise ModelError(f"{side}: not valid JSON ({_first_line(exc)})") from None
-            if not isinstance(extra, dict):
-                raise ModelError(f"{side}: must be a JSON object")
-            for key, value in extra.items():
-                if key not in config:
-                    config[key] = value
-                    sources[key] = side.name
-        return config, sources
+    def _check(self, check, source: str) -> None:
+        """Run ``check``; its SettingsError becomes one ModelError line naming the model
+        (and the configuration's source of the key)."""
+        try:
+            check()
+        except SettingsError as exc:
+            where = KEY_ERROR.format(model=self.path, source=source, problem=exc) if source \
+                else f"{self.path}: {exc}"
+            raise ModelError(where) from None
+
+    def _preprocessing(self, config: ModelConfig) -> Preprocessing:
+        out: list[Preprocessing] = []
+        self._check(lambda: out.append(Preprocessing.from_dict(
+            config.values.get("preprocessing") or {})), config.source("preprocessing"))
+        return out[0]
+
+    def _check_classes(self, n_classes: int) -> None:
+        if n_classes > MAX_CLASSES:
+            raise ModelError(f"{self.path}: the model outputs {n_classes} classes, more than "
+                             f"the limit of {MAX_CLASSES}")
 
     def _labels(self, meta: dict[str, Any], source: str, n: int) -> tuple[list[str], str]:
         labels = meta.get("labels")
-        if labels is not None:
-            if not isinstance(labels, list):
-                raise ModelError(f"{self.path}: 'labels' ({source}) must be a list of names")
-            return [str(x) for x in labels], source
+        if labels is not None:  # checked by read_config: a list of strings
+            return list(labels), source
         for cand in (self.path.with_name(self.path.stem + ".labels.txt"),
                      self.path.with_name("labels.txt")):
             if cand.is_file():
@@ -394,8 +409,11 @@ class OnnxClassifier:
         x = self.to_model_input(pixels)
         n = x.shape[0]
         b = self.fixed_batch
-        if b is None or b == n:
+        if b == n or (b is None and n <= self.run_batch):
             return self._run(x)
+        if b is None:  # a run's input is bounded (MAX_RUN_BYTES): larger batches in parts
+            return np.concatenate([self._run(x[s : s + self.run_batch])
+                                   for s in range(0, n, self.run_batch)])
         parts = []
         for s in range(0, n, b):
             chunk = x[s : s + b]

@@ -21,6 +21,15 @@ from PIL import Image
 
 from dida_view.errors import SettingsError
 from dida_view.io.limits import block_reduce
+from dida_view.model.jsonvalues import (
+    boolean,
+    check_input_size,
+    choice,
+    expected,
+    input_size,
+    number,
+    numbers,
+)
 from dida_view.model.resize import OPENCV_INTERPOLATIONS, nearest_source, resize_opencv
 
 _INTERPOLATIONS = {
@@ -30,8 +39,13 @@ _INTERPOLATIONS = {
     "lanczos": Image.Resampling.LANCZOS,
     "area": Image.Resampling.BOX,
 }
-
-
+_CHOICES = {
+    "resize": ("letterbox", "stretch"),
+    "interpolation": tuple(_INTERPOLATIONS),
+    "color": ("grey", "rgb"),
+    "layout": ("auto", "NCHW", "NHWC"),
+    "resize_convention": ("pillow", "opencv"),
+}
 @dataclass(frozen=True)
 class Box:
     """A rectangle of the model input, ``[y0, y1) x [x0, x1)``."""
@@ -100,71 +114,70 @@ class Preprocessing:
 
     def __post_init__(self) -> None:
         if self.input_size is not None:
-            h, w = self.input_size
-            if int(h) < 1 or int(w) < 1:
-                raise SettingsError(f"preprocessing: input_size must be positive, got {h}x{w}")
+            check_input_size(self.input_size)
         if not (0.0 < float(self.squeeze_x) <= 16.0):
-            raise SettingsError(
-                f"preprocessing: squeeze_x must be in (0, 16], got {self.squeeze_x}"
-            )
-        if self.resize not in ("letterbox", "stretch"):
-            raise SettingsError(
-                f"preprocessing: resize must be 'letterbox' or 'stretch', got {self.resize!r}"
-            )
-        if self.interpolation not in _INTERPOLATIONS:
-            raise SettingsError(
-                f"preprocessing: interpolation must be one of {', '.join(_INTERPOLATIONS)}, "
-                f"got {self.interpolation!r}"
-            )
-        if self.color not in ("grey", "rgb"):
-            raise SettingsError(f"preprocessing: color must be 'grey' or 'rgb', got {self.color!r}")
-        if self.layout not in ("auto", "NCHW", "NHWC"):
-            raise SettingsError(
-                f"preprocessing: layout must be 'auto', 'NCHW' or 'NHWC', got {self.layout!r}"
-            )
-        if self.resize_convention not in ("pillow", "opencv"):
-            raise SettingsError("preprocessing: resize_convention must be 'pillow' or "
-                                f"'opencv', got {self.resize_convention!r}")
+            raise expected("preprocessing.squeeze_x", "a number in (0, 16]", self.squeeze_x)
+        for key, choices in _CHOICES.items():
+            choice(f"preprocessing.{key}", getattr(self, key), choices)
         if self.resize_convention == "opencv" and self.interpolation not in \
                 OPENCV_INTERPOLATIONS:
             raise SettingsError(
                 f"preprocessing: resize_convention 'opencv' supports interpolation "
                 f"{', '.join(OPENCV_INTERPOLATIONS)}, got {self.interpolation!r}")
-        if not isinstance(self.pad_before_resize, bool):
-            raise SettingsError("preprocessing: pad_before_resize must be true or false, "
-                                f"got {self.pad_before_resize!r}")
+        boolean("preprocessing.pad_before_resize", self.pad_before_resize)
         if any(float(s) == 0.0 for s in self.std):
-            raise SettingsError("preprocessing: std must not contain 0")
+            raise SettingsError("preprocessing.std: must not contain 0")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Preprocessing:
-        """Build from a JSON document; unknown keys are an error that names them."""
+        """Build from a JSON document, checking each value's type and shape.
+
+        Raises
+        ------
+        SettingsError
+            One line naming the key (``preprocessing.mean``), what was expected and what
+            was given; unknown keys are named too.
+        """
         if not isinstance(data, dict):
-            raise SettingsError("preprocessing must be a JSON object")
+            raise expected("preprocessing", "a JSON object", data)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise SettingsError(f"preprocessing: unknown key(s) {', '.join(unknown)}")
-        kw: dict[str, Any] = dict(data)
-        try:
-            if kw.get("input_size") is not None:
-                size = kw["input_size"]
-                if isinstance(size, int):
-                    size = (size, size)
-                kw["input_size"] = (int(size[0]), int(size[1]))
-            if isinstance(kw.get("fill"), list):
-                kw["fill"] = tuple(float(v) for v in kw["fill"])
-            for key in ("mean", "std"):
-                if key in kw:
-                    v = kw[key]
-                    kw[key] = tuple(float(x) for x in (v if isinstance(v, list | tuple) else [v]))
-            if "squeeze_x" in kw:
-                kw["squeeze_x"] = float(kw["squeeze_x"])
-            if "scale" in kw:
-                kw["scale"] = float(kw["scale"])
-        except (TypeError, ValueError, IndexError) as exc:
-            raise SettingsError(f"preprocessing: bad value ({exc})") from None
+        kw: dict[str, Any] = {}
+        for key, value in data.items():
+            name = f"preprocessing.{key}"
+            if key == "input_size":
+                kw[key] = None if value is None else input_size(name, value)
+            elif key == "fill":
+                fill = numbers(name, value, counts=(1, 3), lo=0.0, hi=255.0,
+                               what="a grey level 0..255 or three (r, g, b)")
+                kw[key] = fill[0] if len(fill) == 1 else fill
+            elif key in ("mean", "std"):
+                kw[key] = numbers(name, value)
+            elif key in ("squeeze_x", "scale"):
+                kw[key] = number(name, value)
+            elif key == "pad_before_resize":
+                kw[key] = boolean(name, value)
+            else:
+                kw[key] = choice(name, value, _CHOICES[key])
         return cls(**kw)
+
+    def check_channels(self, channels: int) -> None:
+        """``mean`` and ``std`` fit a model input of ``channels`` channels (1 value, or one
+        per channel).
+
+        Raises
+        ------
+        SettingsError
+            Naming the key, the count expected and the count given.
+        """
+        what = "1 number (one per channel)" if channels == 1 else \
+            f"1 number or {channels} (one per channel)"
+        for key in ("mean", "std"):
+            values = getattr(self, key)
+            if len(values) not in (1, channels):
+                raise expected(f"preprocessing.{key}", what, list(values))
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -21,9 +21,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from dida_view.errors import SettingsError
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.errors import ModelError, SettingsError
 
 SCORE_SPACES = ("auto", "probability", "logit", "log-odds")
+# the spaces' names and the notes about them, in the message catalogue
+SPACE_NAMES = {"probability": QT_TRANSLATE_NOOP("Scores", "probability"),
+               "logit": QT_TRANSLATE_NOOP("Scores", "logit"),
+               "log-odds": QT_TRANSLATE_NOOP("Scores", "log-odds")}
+SATURATED_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "probability saturated (top p = {top}): showing {space}, where masking a cell "
+    "can still move the score")
+PINNED_TOP_NOTE = QT_TRANSLATE_NOOP("Notes", "probability saturated: showing {space}")
+PINNED_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "no map possible for {names}: the model outputs exactly 1 or 0 there (float32 "
+    "rounding), so masking cannot move the score measurably in any space; a blank map means "
+    "'cannot tell', not 'no evidence'")
+AND_MORE = QT_TRANSLATE_NOOP("Notes", "{names} and {n} more")
 SATURATION = 0.99
 # the smallest positive float32: a float32 probability below it is 0, so log p is floored
 # here (a bound the model's output can actually express, not an arbitrary 1e-300)
@@ -62,9 +76,39 @@ def _logsumexp_of_others(x: np.ndarray) -> np.ndarray:
     return out
 
 
+NON_FINITE = ("the model's output is {what} for this image ({count} of {total} values): "
+              "no score or map can be computed from it")
+
+
+def check_finite(raw: np.ndarray) -> None:
+    """Refuse model outputs with NaN or infinite values.
+
+    Raises
+    ------
+    ModelError
+        Saying which (NaN, infinite) and how many; the caller names the image.
+    """
+    finite = np.isfinite(raw)
+    if finite.all():
+        return
+    nan = bool(np.isnan(raw).any())
+    inf = bool(np.isinf(raw).any())
+    what = "NaN and infinite" if nan and inf else "NaN" if nan else "infinite"
+    raise ModelError(NON_FINITE.format(what=what, count=int(finite.size - finite.sum()),
+                                       total=int(finite.size)))
+
+
 def to_space(raw: np.ndarray, space: str, outputs_probabilities: bool) -> np.ndarray:
-    """Convert raw model outputs (N, C) into ``space`` (not ``auto``: resolve it first)."""
+    """Convert raw model outputs (N, C) into ``space`` (not ``auto``: resolve it first).
+
+    Raises
+    ------
+    ModelError
+        Outputs with NaN or infinite values (:func:`check_finite`): every score and map
+        comes through here, so none is computed from them.
+    """
     raw = np.asarray(raw, dtype=np.float64)
+    check_finite(raw)
     if space == "probability":
         return raw if outputs_probabilities else np.exp(log_softmax(raw))
     if space == "logit":
@@ -93,11 +137,7 @@ def resolve_space(
     top = float(np.max(p))
     if top >= SATURATION:
         space = "log-odds" if outputs_probabilities else "logit"
-        shown = "log-odds" if outputs_probabilities else "logits"
-        return space, (
-            f"probability saturated (top p = {top:.3f}): showing {shown}, where masking a "
-            f"cell can still move the score"
-        )
+        return space, SATURATED_NOTE.note(top=f"{top:.3f}", space=SPACE_NAMES[space])
     return "probability", None
 
 
@@ -121,10 +161,7 @@ def pinned_note(pinned: tuple[int, ...], labels: list[str]) -> str | None:
     """The sentence for the user about :func:`pinned_classes`, or None when there are none."""
     if not pinned:
         return None
-    names = ", ".join(labels[k] for k in pinned[:3]) + (
-        f" and {len(pinned) - 3} more" if len(pinned) > 3 else "")
-    return (
-        f"no map possible for {names}: the model outputs exactly 1 or 0 there (float32 "
-        f"rounding), so masking cannot move the score measurably in any space; a blank map "
-        f"means 'cannot tell', not 'no evidence'"
-    )
+    names = ", ".join(labels[k] for k in pinned[:3])
+    if len(pinned) > 3:
+        names = AND_MORE.note(names=names, n=len(pinned) - 3)
+    return PINNED_NOTE.note(names=names)

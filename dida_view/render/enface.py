@@ -9,8 +9,12 @@ stacked in B-scan order (B-scan 1 at the top), each band as tall as needed for a
 roughly square picture.
 
 The viewer calls :func:`bscan_profile` as each B-scan's result comes in (it keeps only
-that small array), then :func:`evidence_map` and :func:`draw_evidence_map`; the CLI
-writes the picture and :func:`npz_arrays` for ``--slices all``.
+that small array), then :func:`evidence_map` and :func:`draw_evidence_map` (the bare map,
+shown in the localizer panel). The PNG that leaves the program is
+:func:`evidence_figure`: the map with a title (the class, the B-scans, over the localizer
+or stacked), a colour legend in words and the model line of every figure
+(:func:`dida_view.render.figure.model_line`). The CLI writes it and :func:`npz_arrays` for
+``--slices all``.
 """
 
 from __future__ import annotations
@@ -19,11 +23,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.catalogue import render as render_message
+from dida_view.catalogue.terms import term
 from dida_view.errors import SettingsError
 from dida_view.method.dida import DidaResult
+from dida_view.model.scores import SPACE_NAMES
 from dida_view.render import images as render
+from dida_view.render.figure import figure_scale, legend_px, model_line
+from dida_view.render.fonts import draw_text, fit_text, text_height, text_length, wrap_text
 from dida_view.render.maps import class_mixed_d
+from dida_view.render.scoretext import plain_number, word
+
+# the words of the evidence map's figure, in the message catalogue
+EVIDENCE_TITLE = QT_TRANSLATE_NOOP(
+    "Figure", "Volume evidence map: {label} (the volume's top class), {n} B-scans")
+EVIDENCE_OVER = QT_TRANSLATE_NOOP("Figure", "over the localizer: each B-scan's band along its line")
+EVIDENCE_STACKED = QT_TRANSLATE_NOOP(
+    "Figure", "B-scans stacked, B-scan 1 at the top (no localizer)")
+EVIDENCE_SCALE = QT_TRANSLATE_NOOP(
+    "Figure", "each band: that B-scan's Mixed Image of {label} summed along depth; full "
+    "colour = {top} ({space} d x pixels)")
+MIN_EVIDENCE_WIDTH = 560  # room for the title and legend of a small localizer
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,7 +56,7 @@ class EvidenceMap:
     Attributes
     ----------
     label, class_index
-        The class: the volume's top class (highest mean score over its B-scans).
+        The class: the volume's top class (highest mean probability over its B-scans).
     red, blue
         (B-scans, A-scans) float64: the Mixed Image's supporting (red) and opposing (blue)
         evidence summed along depth, in ``d`` x original pixels.
@@ -72,7 +95,7 @@ def bscan_profile(result: DidaResult, original_shape: tuple[int, int] | None = N
 
 def evidence_map(profiles: Sequence[np.ndarray], scores: np.ndarray, labels: Sequence[str],
                  slices: Sequence[int] | None = None, *, class_index: int | None = None,
-                 score_space: str = "score") -> EvidenceMap:
+                 score_space: str | Sequence[str] = "score") -> EvidenceMap:
     """The map of the volume's top class (or of ``class_index``).
 
     Parameters
@@ -80,14 +103,28 @@ def evidence_map(profiles: Sequence[np.ndarray], scores: np.ndarray, labels: Seq
     profiles
         :func:`bscan_profile` of each B-scan, in B-scan order, all of one width.
     scores
-        (B-scans, classes) scores of each B-scan (``result.scores``).
+        (B-scans, classes) probabilities of each B-scan (``result.probabilities``): the
+        top class is the one of highest mean probability.
     labels
         The class names.
     slices
         0-based B-scan index of each profile (default 0, 1, ...).
+    score_space
+        The space of the B-scans' ``d``: one name, or one per B-scan. Rows of different
+        spaces are in different units and are never stacked under one colour scale.
+
+    Raises
+    ------
+    SettingsError
+        No B-scans, B-scans of different widths, or of different score spaces.
     """
     if not profiles:
         raise SettingsError("evidence map: no B-scans")
+    spaces = {score_space} if isinstance(score_space, str) else set(score_space)
+    if len(spaces) != 1:
+        raise SettingsError("evidence map: the B-scans' maps are in different score spaces "
+                            f"({', '.join(sorted(spaces))}); analyse them in one space")
+    score_space = spaces.pop()
     widths = {p.shape[-1] for p in profiles}
     if len(widths) != 1:
         raise SettingsError(f"evidence map: B-scans of different widths {sorted(widths)}")
@@ -115,6 +152,63 @@ def draw_evidence_map(emap: EvidenceMap, localizer=None, *, gain: float = 1.0,
     band = max(1, round(w / max(n, 1) * 0.75))
     colour = render.color_signed(emap.red, emap.blue, scale, gain)
     return render.to_uint8(np.repeat(colour, band, axis=0))
+
+
+def evidence_figure(emap: EvidenceMap, localizer=None, *, gain: float = 1.0,
+                    model: str | None = None, lang: str = "en") -> np.ndarray:
+    """The evidence map as a picture file (uint8 RGB): :func:`draw_evidence_map` (a small
+    localizer enlarged by whole pixels) under a title naming the class and the B-scans,
+    with the colour legend and its scale in words, and last ``model``
+    (:func:`~dida_view.render.figure.model_line`: which model, not for diagnosis); its
+    words in ``lang``."""
+    picture = draw_evidence_map(emap, localizer, gain=gain)
+    h, w = picture.shape[:2]
+    f = figure_scale(h, w)
+    if f != 1.0:
+        resample = Image.Resampling.NEAREST if f > 1 else Image.Resampling.BOX
+        picture = np.asarray(Image.fromarray(picture).resize(
+            (max(1, round(w * f)), max(1, round(h * f))), resample))
+        h, w = picture.shape[:2]
+    width = max(MIN_EVIDENCE_WIDTH, w)
+    size = legend_px(width) + 2
+    step = round(size * 1.4)
+    drawn_over = bool(len(getattr(localizer, "lines", ()) if localizer is not None else ()))
+    words = evidence_words(emap, drawn_over, gain=gain, model=model, lang=lang)
+    title, below = ([t for line in part for t in wrap_text(line, size, width - 16)]
+                    for part in words)
+    head = len(title) * step + size // 2
+    canvas = Image.new("RGB", (width, head + h + size * 2 + len(below) * step + size // 2),
+                       (255, 255, 255))
+    for i, line in enumerate(title):
+        draw_text(canvas, (8, size // 3 + i * step), line, size, (20, 20, 20))
+    canvas.paste(Image.fromarray(picture), ((width - w) // 2, head))
+    y = head + h + size // 2
+    left, right = "against", f"for {emap.label}"
+    draw_text(canvas, (8, y), left, size, (0, 0, 0))
+    bx = 16 + round(text_length(left, size))
+    bar_w = min(240, width // 4)
+    canvas.paste(Image.fromarray(render.to_uint8(render.legend_bar(bar_w, text_height(size)
+                                                                   - 4))), (bx, y + 2))
+    draw_text(canvas, (bx + bar_w + 8, y), fit_text(right, size, width - bx - bar_w - 16),
+              size, (0, 0, 0))
+    y += round(size * 1.5)
+    for i, line in enumerate(below):
+        draw_text(canvas, (8, y + i * step), line, size, (50, 50, 50))
+    return np.asarray(canvas)
+
+
+def evidence_words(emap: EvidenceMap, over_localizer: bool, *, gain: float = 1.0,
+                   model: str | None = None, lang: str = "en") -> tuple[list[str], list[str]]:
+    """The lines of :func:`evidence_figure` in ``lang``: (above the map, under its colour
+    bar)."""
+    top = max(float(emap.red.max(initial=0.0)), float(emap.blue.max(initial=0.0)))
+    label = term(emap.label, lang)
+    title = [EVIDENCE_TITLE.note(label=label, n=len(emap.slices)),
+             EVIDENCE_OVER if over_localizer else EVIDENCE_STACKED]
+    below = [EVIDENCE_SCALE.note(label=label, top=plain_number(top / gain),
+                                 space=word(SPACE_NAMES, emap.score_space)),
+             model or model_line(None)]
+    return ([render_message(t, lang) for t in title], [render_message(t, lang) for t in below])
 
 
 def _over_localizer(emap, image, lines, scale, gain, opacity) -> np.ndarray:

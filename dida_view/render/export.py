@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import time
 import unicodedata
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -49,31 +53,105 @@ def class_slugs(labels: list[str]) -> list[str]:
 
 
 class OutputNames:
-    """File stems handed out in one run: never the same twice, so nothing is overwritten.
+    """File stems handed out for one run's outputs: never the same twice, and never one
+    that another run is writing at the same moment.
 
     Two inputs with the same stem (``a.png`` and ``a.tif``, or ``x/a.png`` and
-    ``y/a.png``) get ``a`` and ``a-2``; the comparison ignores case. Each JSON record lists
-    its outputs, so every file can be traced to its input.
+    ``y/a.png``) get ``a`` and ``a-2``; the comparison ignores case. A stem is also
+    reserved on disk while its files are written (a hidden ``.<stem>.dida-lock`` made with
+    ``O_EXCL``) until the run ends (:meth:`release`), so two runs writing into one folder
+    at the same time never share a stem: the second gets ``a-2``, and each run's records
+    point to its own files (a run claims all its stems before it writes any). A later run
+    writes ``a`` again, as a rerun should. A reservation left by a run that was killed
+    (its process is gone) is taken over. Each JSON record lists its outputs, so every
+    file is traced to its input.
     """
 
     def __init__(self) -> None:
         self._used: set[tuple[str, str]] = set()
+        self._locks: dict[tuple[str, str], Path] = {}
 
     def claim(self, folder: str | Path, stem: str) -> str:
-        """A stem not yet handed out for ``folder`` in this run, ``stem`` if possible."""
-        key = str(Path(folder).resolve())
+        """A stem for ``folder``, ``stem`` if possible, reserved until :meth:`release`."""
+        folder = Path(folder)
+        key = str(folder.resolve())
         base = candidate = slug(stem) if stem != slug(stem) else stem
         k = 1
-        while (key, candidate.lower()) in self._used:
+        while (key, candidate.lower()) in self._used or not self._reserve(folder, candidate):
             k += 1
             candidate = f"{base}-{k}"
         self._used.add((key, candidate.lower()))
         return candidate
 
+    def _reserve(self, folder: Path, stem: str) -> bool:
+        lock = folder / f".{stem.lower()}.dida-lock"
+        for _ in range(2):
+            try:
+                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                if not _stale(lock):
+                    return False
+                lock.unlink(missing_ok=True)  # its run is gone: take it over
+                continue
+            except OSError:
+                return True  # a folder where no lock can be made: in-run uniqueness only
+            with os.fdopen(fd, "w") as f:
+                f.write(str(os.getpid()))
+            self._locks[(str(folder.resolve()), stem.lower())] = lock
+            return True
+        return False
+
+    def release(self, folder: str | Path | None = None, stem: str | None = None) -> None:
+        """Release the reservation of ``stem`` (default: every one this run holds)."""
+        for key in list(self._locks):
+            if folder is None or key == (str(Path(folder).resolve()), str(stem).lower()):
+                self._locks.pop(key).unlink(missing_ok=True)
+
+
+def _stale(lock: Path) -> bool:
+    """Whether the run that made ``lock`` is gone (no such process on this machine). A
+    lock still empty is being made right now, unless it is a minute old."""
+    try:
+        text = lock.read_text().strip()
+        age = time.time() - lock.stat().st_mtime
+    except OSError:
+        return False
+    if not text:
+        return age > 60
+    try:
+        pid = int(text)
+    except ValueError:
+        return True
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | Path):
+    """Within: a temporary path beside ``path``; on success it replaces ``path`` at once
+    (``os.replace``), so a reader never sees half a file and two writers never mix theirs;
+    on failure it is removed and ``path`` is left as it was."""
+    p = Path(path)
+    tmp = p.with_name(f".{p.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp{p.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, p)
+    finally:
+        tmp.unlink(missing_ok=True)
+
 
 def save_png(img: np.ndarray, path: str | Path) -> Path:
+    """Write a uint8 picture as PNG, atomically."""
     p = Path(path)
-    Image.fromarray(img).save(p)
+    with atomic_file(p) as tmp:
+        Image.fromarray(img).save(tmp, format="PNG")
     return p
 
 
@@ -107,6 +185,13 @@ def npz_arrays(result: DidaResult, model: str | None = None) -> dict[str, np.nda
 
 
 def save_npz(result: DidaResult, path: str | Path, model: str | None = None) -> Path:
+    """Write the result's arrays (:func:`npz_arrays`) as a compressed ``.npz``, atomically."""
+    return save_arrays(npz_arrays(result, model), path)
+
+
+def save_arrays(arrays: dict[str, np.ndarray], path: str | Path) -> Path:
+    """Write arrays as a compressed ``.npz``, atomically (no pickles inside)."""
     p = Path(path)
-    np.savez_compressed(p, **npz_arrays(result, model))
+    with atomic_file(p) as tmp, open(tmp, "wb") as f:
+        np.savez_compressed(f, **arrays)
     return p

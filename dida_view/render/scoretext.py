@@ -22,14 +22,40 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP, Template
+
 CLOSE_PROBABILITY = 0.05
 CLOSE_LOG = 0.5
-UNITS = {"probability": "probability points", "logit": "logit units", "log-odds": "log-odds"}
+# the words of scores, in the message catalogue (every view renders them in its language)
+UNITS = {"probability": QT_TRANSLATE_NOOP("Scores", "probability points"),
+         "logit": QT_TRANSLATE_NOOP("Scores", "logit units"),
+         "log-odds": QT_TRANSLATE_NOOP("Scores", "log-odds")}
+FLAGS = {"tie": QT_TRANSLATE_NOOP("Scores", "tie"),
+         "close call": QT_TRANSLATE_NOOP("Scores", "close call")}
+MASKS = {"black": QT_TRANSLATE_NOOP("Scores", "black"), "mean": QT_TRANSLATE_NOOP("Scores", "mean"),
+         "blur": QT_TRANSLATE_NOOP("Scores", "blur"), "noise": QT_TRANSLATE_NOOP("Scores", "noise")}
+FULL_COLOUR = QT_TRANSLATE_NOOP(
+    "Scores", "full red = the class's score drops by {amount} when that region is hidden "
+    "(full blue: rises by {amount})")
+AMOUNT = QT_TRANSLATE_NOOP("Scores", "{number} {unit}")
+TIE = QT_TRANSLATE_NOOP("Scores", "Tie: {a} and {b} have the same score at the shown precision")
+CLOSE_CALL = QT_TRANSLATE_NOOP("Scores", "Close call: {a} leads {b} by {amount} (< {limit})")
+
+
+def word(table: dict[str, Template], key: str) -> str:
+    """A word of ``table`` (a :class:`~dida_view.catalogue.Template` to render), or ``key``
+    itself when the table has none."""
+    return table.get(key, key)
 
 
 def format_score(value: float, space: str) -> str:
-    """A score as shown next to a class name: ``0.873`` or ``12.31 logit``."""
+    """A score as text: a probability ``0.873`` (``>0.999`` and ``<0.001`` at the ends,
+    where three decimals would say 1.000 or 0.000), a map value ``12.31 logit``."""
     if space == "probability":
+        if value >= 0.9995:
+            return ">0.999"
+        if 0 < value < 0.0005:
+            return "<0.001"
         return f"{value:.3f}"
     return f"{value:.2f} {space}"
 
@@ -99,9 +125,10 @@ class ScoreFlags:
             return ""
         a, b = labels[self.leader], labels[self.runner_up]
         if self.tied(self.leader) and self.tied(self.runner_up):
-            return f"Tie: {a} and {b} have the same score at the shown precision"
-        return (f"Close call: {a} leads {b} by {plain_number(self.margin)} "
-                f"{unit_words(self.space)} (< {close_threshold(self.space):g})")
+            return TIE.note(a=a, b=b)
+        return CLOSE_CALL.note(a=a, b=b, amount=AMOUNT.note(
+            number=plain_number(self.margin), unit=unit_words(self.space)),
+            limit=f"{close_threshold(self.space):g}")
 
 
 def score_flags(scores: Sequence[float] | np.ndarray, space: str) -> ScoreFlags:
@@ -138,6 +165,24 @@ def full_colour_words(top: float, space: str) -> str:
     """What full colour means, in plain words, for a colour scale reaching full colour at
     ``|d| = top``: ``full red = the class's score drops by 0.12 probability points when
     that region is hidden``."""
-    amount = f"{plain_number(top)} {unit_words(space)}"
-    return (f"full red = the class's score drops by {amount} when that region is hidden "
-            f"(full blue: rises by {amount})")
+    return FULL_COLOUR.note(amount=AMOUNT.note(number=plain_number(top),
+                                               unit=unit_words(space)))
+
+
+def shown_scores(result) -> tuple[np.ndarray, str]:
+    """The scores every view shows for a result, and their space: its probabilities
+    (whatever space its maps are in), or its own scores for a result without them."""
+    if result.probabilities is not None:
+        return np.asarray(result.probabilities, dtype=np.float64), "probability"
+    return np.asarray(result.scores, dtype=np.float64), result.score_space
+
+
+def shown_score(result, k: int) -> str:
+    """Class ``k``'s score as every view shows it: its probability, ``0.873``."""
+    values, space = shown_scores(result)
+    return format_score(float(values[k]), space)
+
+
+def result_flags(result) -> ScoreFlags:
+    """The close call and ties of a result, judged on the scores shown (probabilities)."""
+    return score_flags(*shown_scores(result))

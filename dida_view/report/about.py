@@ -9,12 +9,12 @@ display.
 
 from __future__ import annotations
 
-import json
 import sys
 from importlib import metadata
 from pathlib import Path
 
 from dida_view import __version__, paths
+from dida_view.io.jsonfile import read_json
 
 PROJECT_URL_NOTE = "DiDA View is free software under the MIT licence."
 METHOD = ("The method is DiDA, “Differential Image Analysis for Image Diagnosis by Machine "
@@ -109,8 +109,8 @@ def _same_file(a: Path, b: Path) -> bool:
 def _sidecar_description(model_path: Path) -> str:
     """The description in ``<stem>.dida.json`` beside a model, without loading the model."""
     p = model_path.with_name(model_path.stem + ".dida.json")
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+    try:  # optional: without it the page says the model gives no description
+        data = read_json(p)
     except (OSError, ValueError):
         return ""
     return str(data.get("description", "")) if isinstance(data, dict) else ""

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from dida_view.render.fonts import FAMILY, bundled_font_path
-from dida_view.report.html import CaseEntry, ModelCard, case_html, cover_html, legend_png
+from dida_view.report.html import CaseEntry, case_html, cover_html, legend_png, models_of
 from dida_view.report.text import text
 
 MARGIN_MM = 15
@@ -50,25 +50,20 @@ def report_font_family() -> str:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
 
 
-def write_pdf(path: str | Path, entries: list[CaseEntry], card: ModelCard, date: str,
+def write_pdf(path: str | Path, entries: list[CaseEntry], date: str,
               lang: str = "en") -> Path:
     """Write the cover page and one page per case to ``path``; returns the path.
+
+    Pages are laid out and painted one at a time, each case's pictures read from their
+    files just for its page, so memory stays flat however many cases there are.
 
     Raises
     ------
     OSError
         The file cannot be written.
     """
-    from PySide6.QtCore import QMarginsF, QUrl
-    from PySide6.QtGui import (
-        QFont,
-        QImage,
-        QPageLayout,
-        QPageSize,
-        QPainter,
-        QPdfWriter,
-        QTextDocument,
-    )
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
     path = Path(path)
     family = report_font_family()
@@ -86,43 +81,54 @@ def write_pdf(path: str | Path, entries: list[CaseEntry], card: ModelCard, date:
     width, height = writer.width(), writer.height()
     css_px = 96.0 / writer.logicalDpiX()  # an <img width> is in 1/96 inch, not device pixels
     legend = QImage.fromData(legend_png())
-    pages = [(cover_html(entries, card, date, lang), {})]
-    for e in entries:
-        src = {f"img{i}": f"case-img{i}.png" for i in range(len(e.images))}
-        src["legend"] = "legend.png"
-        res = {src[f"img{i}"]: QImage.fromData(png) for i, (_, png) in enumerate(e.images)}
-        res["legend.png"] = legend
-        body = case_html(e, card, date, lang, src=src, image_width=int(width * 0.44 * css_px),
-                         legend_width=int(width * 0.3 * css_px))
-        pages.append((body, res))
     font = QFont(family)
     font.setPointSizeF(FONT_PT)
+    n_pages = 1 + len(entries)
+
+    def pages():
+        yield cover_html(entries, models_of(entries), date, lang), {}
+        for e in entries:
+            src = {f"img{i}": f"case-img{i}.png" for i in range(len(e.images))}
+            src["legend"] = "legend.png"
+            res = {src[f"img{i}"]: QImage(str(f)) for i, (_, f) in enumerate(e.images)}
+            res["legend.png"] = legend
+            yield case_html(e, date, lang, src=src, image_width=int(width * 0.44 * css_px),
+                            legend_width=int(width * 0.3 * css_px)), res
+
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"{path}: cannot write the PDF")
     try:
-        for i, (body, resources) in enumerate(pages):
+        for i, (body, resources) in enumerate(pages()):
             if i:
                 writer.newPage()
-            doc = QTextDocument()
-            doc.documentLayout().setPaintDevice(writer)
-            doc.setDefaultFont(font)
-            doc.setDocumentMargin(0)
-            for name, img in resources.items():
-                doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), img)
-            doc.setHtml(body)
-            doc.setTextWidth(width)
-            scale = min(1.0, height * 0.96 / max(1.0, doc.size().height()))
-            painter.save()
-            if scale < 1.0:  # a long note: shrink the page rather than cut it
-                doc.setTextWidth(width / scale)
-                painter.scale(scale, scale)
-            doc.drawContents(painter)
-            painter.restore()
-            _footer(painter, font, text("page", lang, i=i + 1, n=len(pages)), width, height)
+            _page(painter, writer, font, body, resources, width, height)
+            _footer(painter, font, text("page", lang, i=i + 1, n=n_pages), width, height)
     finally:
         painter.end()
     return path
+
+
+def _page(painter, writer, font, body: str, resources: dict, width: int, height: int) -> None:
+    """Lay out one page's HTML on the writer and paint it (shrunk to fit if it is long)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(writer)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    for name, img in resources.items():
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), img)
+    doc.setHtml(body)
+    doc.setTextWidth(width)
+    scale = min(1.0, height * 0.96 / max(1.0, doc.size().height()))
+    painter.save()
+    if scale < 1.0:  # a long note: shrink the page rather than cut it
+        doc.setTextWidth(width / scale)
+        painter.scale(scale, scale)
+    doc.drawContents(painter)
+    painter.restore()
 
 
 def _footer(painter, font, words: str, width: int, height: int) -> None:

@@ -1,119 +1,147 @@
-"""Every fixed text of the report, in English and Japanese, in one place.
+"""Every fixed text of the report, as templates of the message catalogue.
 
-Until the UI moves to Qt's ``.ts`` files, the report keeps its own small table. The
-medical terms were checked against the issue (CNV 脈絡膜新生血管, DME 糖尿病黄斑浮腫,
-drusen ドルーゼン, normal 正常); the demo model's other labels use the usual Japanese
-ophthalmology terms. Pure Python: no Qt.
+The report's words are written once here, in English, each marked
+``QT_TRANSLATE_NOOP("Report", ...)`` so that ``pyside6-lupdate`` puts them in the one
+catalogue (:mod:`dida_view.catalogue`), where their Japanese is; :func:`text` renders one
+in a language. The bundled models' cards (their metadata's own words) are marked in the
+context ``ModelCards``: :func:`card_text` gives a card's field in a language when it is the
+bundled model's own text (a user's model keeps its words). Pure Python: no Qt.
 """
 
 from __future__ import annotations
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP, Template, lookup, render
+
 LANGS = ("en", "ja")
 
-STRINGS: dict[str, dict[str, str]] = {
-    "title": {"en": "DiDA View report", "ja": "DiDA View レポート"},
-    "cover_intro": {
-        "en": "{n} cases. Model: {model}. Made on {date}.",
-        "ja": "{n} 症例。モデル：{model}。作成日：{date}。",
-    },
-    "case": {"en": "Case", "ja": "症例"},
-    "case_id": {"en": "Anonymous case id", "ja": "匿名症例 ID"},
-    "date": {"en": "Date", "ja": "日付"},
-    "model_top": {"en": "Model's top class", "ja": "モデルの第 1 候補"},
-    "score": {"en": "Score", "ja": "スコア"},
-    "clinician": {"en": "Clinician's diagnosis", "ja": "医師の診断"},
-    "agreement": {"en": "Agreement", "ja": "一致"},
-    "agree": {"en": "agree", "ja": "一致"},
-    "disagree": {"en": "disagree", "ja": "不一致"},
-    "not_read": {"en": "not read", "ja": "未読影"},
-    "failed": {"en": "failed", "ja": "失敗"},
-    "original": {"en": "Original", "ja": "元画像"},
-    "diagnosis_prefix": {"en": "Diagnosis: ", "ja": "診断: "},
-    "evidence_for": {"en": "Evidence for {label} (score {score})",
-                     "ja": "{label} の根拠（スコア {score}）"},
-    "legend_title": {"en": "How to read the colours", "ja": "色の見方"},
-    "legend": {
-        "en": "Red areas made the model more sure of the class named under the picture; blue "
-              "areas made it less sure; dark or uncoloured areas made no difference. The "
-              "brighter the colour, the stronger the effect. All three pictures use the same "
-              "colour scale, so their brightness can be compared.",
-        "ja": "赤い部分は、画像の下に書かれた分類についてモデルの確信を強めた領域です。"
-              "青い部分は確信を弱めた領域、暗い部分や色のない部分は影響がなかった領域です。"
-              "色が明るいほど影響が大きいことを示します。3 枚の画像は同じ色の尺度を使うため、"
-              "明るさを互いに比べることができます。",
-    },
-    "legend_against": {"en": "against", "ja": "否定"},
-    "legend_for": {"en": "for the class", "ja": "肯定"},
-    "reading_title": {"en": "Clinician's reading", "ja": "医師の読影"},
-    "note": {"en": "Note", "ja": "所見メモ"},
-    "no_reading": {"en": "No reading recorded.", "ja": "読影の記録はありません。"},
-    "agree_line": {"en": "Model and clinician agree.",
-                   "ja": "モデルと医師の診断は一致しています。"},
-    "disagree_line": {"en": "Model and clinician disagree.",
-                      "ja": "モデルと医師の診断は一致していません。"},
-    "unread_line": {"en": "Not compared: no clinician's diagnosis.",
-                    "ja": "医師の診断がないため比較していません。"},
-    "model_title": {"en": "Model", "ja": "モデル"},
-    "trained_on": {"en": "Trained on {what}.", "ja": "学習データ：{what}"},
-    "method": {
-        "en": "Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; scores in "
-              "{space}).",
-        "ja": "マップ：DiDA 多重グリッド符号付き遮蔽法（グリッド {grids}、マスク {mask}、"
-              "スコア {space}）。",
-    },
-    "disclaimer": {
-        "en": "Not a medical device. Not for diagnosis. For research and teaching only.",
-        "ja": "医療機器ではありません。診断には使用できません。研究・教育目的専用です。",
-    },
-    "error": {"en": "This case could not be analysed: {why}",
-              "ja": "この症例は解析できませんでした：{why}"},
-    "page": {"en": "Page {i} of {n}", "ja": "{i} / {n} ページ"},
-    "space_probability": {"en": "probability", "ja": "確率"},
-    "space_logit": {"en": "logit", "ja": "ロジット"},
-    "space_log-odds": {"en": "log-odds", "ja": "対数オッズ"},
-    "mask_black": {"en": "black", "ja": "黒"},
-    "mask_mean": {"en": "mean", "ja": "平均値"},
-    "mask_blur": {"en": "blur", "ja": "ぼかし"},
-    "mask_noise": {"en": "noise", "ja": "ノイズ"},
+TEXTS: dict[str, Template] = {
+    "title": QT_TRANSLATE_NOOP(
+        "Report", "DiDA View report"),
+    "cover_intro": QT_TRANSLATE_NOOP(
+        "Report", "{n} cases. Model: {model}. Made on {date}."),
+    "cover_intro_one": QT_TRANSLATE_NOOP(
+        "Report", "{n} case. Model: {model}. Made on {date}."),
+    "case": QT_TRANSLATE_NOOP(
+        "Report", "Case"),
+    "case_id": QT_TRANSLATE_NOOP(
+        "Report", "Anonymous case id"),
+    "date": QT_TRANSLATE_NOOP(
+        "Report", "Date"),
+    "model_top": QT_TRANSLATE_NOOP(
+        "Report", "Model's top class"),
+    "score": QT_TRANSLATE_NOOP(
+        "Report", "Score"),
+    "clinician": QT_TRANSLATE_NOOP(
+        "Report", "Clinician's diagnosis"),
+    "agreement": QT_TRANSLATE_NOOP(
+        "Report", "Agreement"),
+    "agree": QT_TRANSLATE_NOOP(
+        "Report", "agree"),
+    "disagree": QT_TRANSLATE_NOOP(
+        "Report", "disagree"),
+    "not_read": QT_TRANSLATE_NOOP(
+        "Report", "not read"),
+    "failed": QT_TRANSLATE_NOOP(
+        "Report", "failed"),
+    "original": QT_TRANSLATE_NOOP(
+        "Report", "Original"),
+    "evidence_for": QT_TRANSLATE_NOOP(
+        "Report", "Evidence for {label} (score {score})"),
+    "legend_title": QT_TRANSLATE_NOOP(
+        "Report", "How to read the colours"),
+    "legend": QT_TRANSLATE_NOOP(
+        "Report", "Red areas made the model more sure of the class named under the picture; blue "
+        "areas made it less sure; dark or uncoloured areas made no difference. The "
+        "brighter the colour, the stronger the effect. All three pictures use the same "
+        "colour scale, so their brightness can be compared."),
+    "legend_against": QT_TRANSLATE_NOOP(
+        "Report", "against"),
+    "legend_for": QT_TRANSLATE_NOOP(
+        "Report", "for the class"),
+    "reading_title": QT_TRANSLATE_NOOP(
+        "Report", "Clinician's reading"),
+    "note": QT_TRANSLATE_NOOP(
+        "Report", "Note"),
+    "no_reading": QT_TRANSLATE_NOOP(
+        "Report", "No reading recorded."),
+    "agree_line": QT_TRANSLATE_NOOP(
+        "Report", "Model and clinician agree."),
+    "disagree_line": QT_TRANSLATE_NOOP(
+        "Report", "Model and clinician disagree."),
+    "unread_line": QT_TRANSLATE_NOOP(
+        "Report", "Not compared: no clinician's diagnosis."),
+    "model_title": QT_TRANSLATE_NOOP(
+        "Report", "Model"),
+    "trained_on": QT_TRANSLATE_NOOP(
+        "Report", "Trained on {what}."),
+    "method": QT_TRANSLATE_NOOP(
+        "Report", "Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; map unit: "
+        "{space}). Scores are the model's probabilities."),
+    "program_note": QT_TRANSLATE_NOOP(
+        "Report", "Note from the program"),
+    "close_call": QT_TRANSLATE_NOOP(
+        "Report", "Close call: {a} leads {b} by only {margin} in probability (less than 0.05)."),
+    "tie": QT_TRANSLATE_NOOP(
+        "Report", "Tie: {a} and {b} have the same probability at the shown precision."),
+    "disclaimer": QT_TRANSLATE_NOOP(
+        "Report", "Not a medical device. Not for diagnosis. For research and teaching only."),
+    "error": QT_TRANSLATE_NOOP(
+        "Report", "This case could not be analysed: {why}"),
+    "page": QT_TRANSLATE_NOOP(
+        "Report", "Page {i} of {n}"),
+    "space_probability": QT_TRANSLATE_NOOP(
+        "Report", "probability"),
+    "space_logit": QT_TRANSLATE_NOOP(
+        "Report", "logit"),
+    "space_log_odds": QT_TRANSLATE_NOOP(
+        "Report", "log-odds"),
+    "mask_black": QT_TRANSLATE_NOOP(
+        "Report", "black"),
+    "mask_mean": QT_TRANSLATE_NOOP(
+        "Report", "mean"),
+    "mask_blur": QT_TRANSLATE_NOOP(
+        "Report", "blur"),
+    "mask_noise": QT_TRANSLATE_NOOP(
+        "Report", "noise"),
 }
 
-# Class labels (the issue's OCT terms and the demo model's labels), matched without case
-TERMS: dict[str, str] = {
-    "cnv": "脈絡膜新生血管",
-    "dme": "糖尿病黄斑浮腫",
-    "drusen": "ドルーゼン",
-    "normal": "正常",
-    "early amd": "早期加齢黄斑変性",
-    "wet amd": "滲出型加齢黄斑変性",
-    "dry amd": "萎縮型加齢黄斑変性",
-    "cme": "嚢胞様黄斑浮腫",
-    "me": "黄斑浮腫",
-    "srd": "漿液性網膜剥離",
-    "erm": "黄斑上膜",
-    "mh": "黄斑円孔",
-    "ra": "網膜萎縮",
+# the bundled models' cards: (model file, field) -> their metadata's own English words
+MODEL_CARDS: dict[tuple[str, str], Template] = {
+    ("oct_kermany.onnx", "description"): QT_TRANSLATE_NOOP(
+        "ModelCards", "DiDA View real-data OCT model: a compact CNN trained on real "
+        "Spectralis B-scans (Kermany 2018), 4 classes. Not for clinical use."),
+    ("oct_kermany.onnx", "domain"): QT_TRANSLATE_NOOP(
+        "ModelCards", "real Spectralis OCT B-scans (Heidelberg), Kermany 2018"),
+    ("oct_kermany.onnx", "trained_on"): QT_TRANSLATE_NOOP(
+        "ModelCards", "471 B-scans of 316 patients of Kermany 2018 (CNV, DME, DRUSEN, NORMAL), "
+        "synthetic pretraining (dida_view.synthetic) then fine-tuning; 131 scans of 79 "
+        "other patients held out for validation"),
+    ("dida_demo_oct.onnx", "description"): QT_TRANSLATE_NOOP(
+        "ModelCards", "DiDA View demo: a compact CNN trained on synthetic OCT B-scans "
+        "(generator 1.0). Not for clinical use."),
+    ("dida_demo_oct.onnx", "trained_on"): QT_TRANSLATE_NOOP(
+        "ModelCards", "synthetic OCT B-scans (generator 1.0)"),
 }
+
+
+def card_text(model_file: str, field: str, english: str, lang: str) -> str:
+    """A bundled model's card ``field`` in ``lang``: the catalogue's translation when
+    ``english`` is the bundled model's own text, else ``english`` as it is."""
+    own = MODEL_CARDS.get((model_file, field))
+    return lookup("ModelCards", english, lang) if own is not None and english == own else english
 
 
 def text(key: str, lang: str = "en", default: str | None = None, **fields) -> str:
-    """The report's text ``key`` in ``lang`` (English when ``lang`` has none), formatted;
-    ``default`` for a key the table lacks (e.g. a mask fill with no translation)."""
-    if key not in STRINGS and default is not None:
+    """The report's text ``key`` in ``lang``, its ``fields`` filled in; ``default`` for a
+    key the table lacks (e.g. a mask fill of someone else's). A count ``n`` of 1 takes the
+    key's ``_one`` form where there is one (``1 case``)."""
+    if key not in TEXTS and default is not None:
         return default
-    entry = STRINGS[key]
-    s = entry.get(lang) or entry["en"]
-    return s.format(**fields) if fields else s
-
-
-def term(label: str, lang: str = "en") -> str:
-    """A class label as the report writes it: ``CNV`` or ``脈絡膜新生血管（CNV）``."""
-    if lang != "ja":
-        return label
-    ja = TERMS.get(label.strip().lower())
-    return f"{ja}（{label}）" if ja else label
+    template = TEXTS.get(f"{key}_one", TEXTS[key]) if fields.get("n") == 1 else TEXTS[key]
+    return render(template.note(**fields), lang) if fields else render(template, lang)
 
 
 def all_texts(lang: str) -> list[str]:
     """Every fixed text in ``lang`` (the font subset must hold all their characters)."""
-    return [e.get(lang, "") for e in STRINGS.values()] + (
-        list(TERMS.values()) if lang == "ja" else [])
+    return [text(k, lang) if "{" not in TEXTS[k] else render(TEXTS[k], lang) for k in TEXTS] \
+        + [lookup("ModelCards", en, lang) for en in MODEL_CARDS.values()]

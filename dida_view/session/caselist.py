@@ -1,15 +1,15 @@
-"""A list of cases to read, without Qt: :class:`CaseList`.
+"""The case browser's list, without Qt: :class:`CaseList` of :class:`Row`.
 
-A case is an image file. A list comes from a folder (its images, by name), a CSV file
-(a ``path`` column, an optional ``diagnosis`` column) or a JSON file (a list of paths, or
-of objects with a ``path`` and an optional ``diagnosis``); relative paths are relative to
-the list's folder. A bad row is one line in ``problems``; the other rows load.
+The cases come from the one reader (:func:`dida_view.session.cases.read_cases`). A row
+holds what the browser shows of a case: the clinician's diagnosis, the model's top class
+and its probability, whether they agree (the session's one rule,
+:func:`~dida_view.session.labels.agreement`), and the state of its analysis. Rows are
+cheap: a reading is looked up when a row is first shown or filtered (``reading`` is the
+function that does it), so a list of thousands of cases opens at once.
 
-:class:`CaseList` holds, per case, what the browser shows: the model's top class and
-score, the clinician's diagnosis, whether the two agree, and the state of its analysis
-(not analysed, queued, analysed, failed). It knows the filters (disagreements, one
-class, not yet read), moving to the next or previous case through the filter, and the
-order of the background queue (the current case first, then the next few).
+:class:`CaseList` knows the filters (disagreements, not read yet, one class), moving to
+the next or previous case through the filter, and the order of the background queue (the
+current case first, then the next few).
 """
 
 from __future__ import annotations
@@ -18,111 +18,79 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dida_view.io.images import IMAGE_SUFFIXES
-from dida_view.session.cases import csv_rows, json_rows
+from dida_view.render.scoretext import format_score
+from dida_view.session.cases import Case
+from dida_view.session.labels import AGREE, DISAGREE, NOT_READ, agreement, norm
 
 NEW, QUEUED, ANALYSING, ANALYSED, FAILED = "", "queued", "analysing", "analysed", "failed"
-ALL, DISAGREE, UNREAD = "all", "disagree", "unread"  # filters; a class filter is its label
-LIST_SUFFIXES = (".csv", ".json")
+ALL, UNREAD = "all", "unread"  # filters (and DISAGREE); a class filter is its label
 QUEUE_AHEAD = 5  # cases analysed ahead of the current one
+
+_AGREES = {AGREE: True, DISAGREE: False, NOT_READ: None}
 
 
 @dataclass(frozen=True)
-class Case:
-    """One case: its image and what is known about it.
+class Row:
+    """One case of the browser and what is known about it.
 
     Attributes
     ----------
-    path
-        The image file.
+    case
+        The case (its scan file and the list's diagnosis).
     diagnosis
-        The clinician's diagnosis ("" when not read yet).
-    top, score
-        The model's top class and its score as text ("" before the analysis).
+        The clinician's diagnosis (None: not looked up yet).
+    top, probability
+        The model's top class and its probability (``""``/None before the analysis).
     state
-        :data:`NEW`, :data:`QUEUED`, :data:`ANALYSING`, :data:`ANALYSED` or
-        :data:`FAILED`.
+        :data:`NEW`, :data:`QUEUED`, :data:`ANALYSING`, :data:`ANALYSED` or :data:`FAILED`.
     """
 
-    path: Path
-    diagnosis: str = ""
+    case: Case
+    diagnosis: str | None = None
     top: str = ""
-    score: str = ""
+    probability: float | None = None
     state: str = NEW
 
     @property
+    def path(self) -> Path:
+        return self.case.path
+
+    @property
     def name(self) -> str:
-        """The file name."""
-        return self.path.name
+        return self.case.name
+
+    @property
+    def score(self) -> str:
+        """The probability as every view shows it (``""`` before the analysis)."""
+        return "" if self.probability is None else format_score(self.probability,
+                                                                "probability")
 
     @property
     def agree(self) -> bool | None:
-        """Whether the model's top class is the clinician's diagnosis (case and spaces
-        ignored); None while either is unknown."""
-        if not self.diagnosis.strip() or not self.top:
+        """Whether the model's top class and the clinician's diagnosis agree; None while
+        either is unknown."""
+        if not self.top:
             return None
-        return _norm(self.diagnosis) == _norm(self.top)
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("_", " ").split())
-
-
-def is_case_list(path: str | Path) -> bool:
-    """Whether ``path`` names a folder or a CSV/JSON case list (rather than an image)."""
-    p = Path(path)
-    return p.is_dir() or p.suffix.lower() in LIST_SUFFIXES
-
-
-def read_cases(path: str | Path) -> tuple[list[Case], list[str]]:
-    """The cases of a folder, a CSV or a JSON case list, and one line per bad row.
-
-    Raises
-    ------
-    OSError, ValueError
-        The list itself cannot be read (no such file, not CSV/JSON); the message names it.
-    """
-    p = Path(path)
-    if p.is_dir():
-        images = sorted(f for f in p.iterdir()
-                        if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
-        return [Case(f) for f in images], []
-    if not p.is_file():
-        raise OSError(f"{p}: no such file or folder")
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        rows = csv_rows(p)
-    elif suffix == ".json":
-        rows = json_rows(p)
-    else:
-        raise ValueError(f"{p}: not a case list (a folder, .csv or .json)")
-    cases, problems = [], []
-    for where, item in rows:
-        if isinstance(item, str):
-            problems.append(f"{p.name}, {where}: {item}")
-            continue
-        raw, diagnosis = item
-        f = Path(raw).expanduser()
-        f = f if f.is_absolute() else p.parent / f
-        if f.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.append(f"{p.name}, {where}: {raw}: not an image file")
-        elif not f.is_file():
-            problems.append(f"{p.name}, {where}: {raw}: no such file")
-        else:
-            cases.append(Case(f, diagnosis=diagnosis))
-    return cases, problems
+        return _AGREES[agreement(self.top, self.diagnosis or "")]
 
 
 class CaseList:
-    """The cases, the current one, the filter; ``on_change(index)`` is called when case
-    ``index`` changes (-1: the list or the filter changed)."""
+    """The rows, the current one, the filter; ``on_change(index)`` is called when row
+    ``index`` changes (-1: the list or the filter changed).
+
+    ``reading(case) -> str``: the case's diagnosis, asked once per row when needed.
+    """
 
     def __init__(self, cases: list[Case] | None = None,
-                 on_change: Callable[[int], None] | None = None) -> None:
-        self.cases: list[Case] = list(cases or [])
+                 on_change: Callable[[int], None] | None = None,
+                 reading: Callable[[Case], str] | None = None) -> None:
+        self.reading = reading or (lambda case: case.diagnosis)
+        self.cases: list[Row] = [Row(c) for c in cases or []]
         self.current = 0 if self.cases else -1
         self.filter = ALL
         self.on_change = on_change
+        self._index: dict[Path, int] = {}
+        self._reindex()
 
     def __len__(self) -> int:
         return len(self.cases)
@@ -131,19 +99,31 @@ class CaseList:
         if self.on_change is not None:
             self.on_change(index)
 
+    def _reindex(self) -> None:
+        self._index = {}
+        for i, row in enumerate(self.cases):
+            self._index.setdefault(row.path, i)
+
     def set_cases(self, cases: list[Case]) -> None:
         """A new list (the filter is kept; the first case is current)."""
-        self.cases = list(cases)
+        self.cases = [Row(c) for c in cases]
+        self._reindex()
         self.current = 0 if self.cases else -1
         self._changed(-1)
 
-    def index_of(self, path: str | Path) -> int:
+    def index_of(self, path: str | Path | None) -> int:
         """The index of the case of ``path`` (-1 when not in the list)."""
-        p = Path(path)
-        return next((i for i, c in enumerate(self.cases) if c.path == p), -1)
+        return -1 if path is None else self._index.get(Path(path), -1)
 
-    def update(self, index: int, **fields: str) -> None:
-        """Change fields of case ``index`` (see :class:`Case`)."""
+    def row(self, index: int) -> Row:
+        """Row ``index``, with its diagnosis looked up if it was not yet."""
+        row = self.cases[index]
+        if row.diagnosis is None:
+            row = self.cases[index] = replace(row, diagnosis=self.reading(row.case) or "")
+        return row
+
+    def update(self, index: int, **fields) -> None:
+        """Change fields of row ``index`` (see :class:`Row`)."""
         if not 0 <= index < len(self.cases):
             return
         new = replace(self.cases[index], **fields)
@@ -158,20 +138,23 @@ class CaseList:
             self.filter = name
             self._changed(-1)
 
-    def matches(self, case: Case) -> bool:
-        """Whether ``case`` passes the filter."""
+    def matches(self, index: int) -> bool:
+        """Whether row ``index`` passes the filter."""
         if self.filter == ALL:
             return True
+        row = self.row(index)
         if self.filter == DISAGREE:
-            return case.agree is False
+            return row.agree is False
         if self.filter == UNREAD:
-            return not case.diagnosis.strip()
-        return _norm(case.top) == _norm(self.filter) or \
-            _norm(case.diagnosis) == _norm(self.filter)
+            return not (row.diagnosis or "").strip()
+        return norm(row.top) == norm(self.filter) or norm(row.diagnosis or "") == norm(
+            self.filter)
 
     def visible(self) -> list[int]:
-        """Indices of the cases that pass the filter, in list order."""
-        return [i for i, c in enumerate(self.cases) if self.matches(c)]
+        """Indices of the rows that pass the filter, in list order."""
+        if self.filter == ALL:
+            return list(range(len(self.cases)))
+        return [i for i in range(len(self.cases)) if self.matches(i)]
 
     # -- moving ----------------------------------------------------------------------------
     def step(self, delta: int) -> int:
@@ -192,21 +175,25 @@ class CaseList:
         shown cases that are not analysed yet (those after the last wrap to the start)."""
         if not 0 <= self.current < len(self.cases):
             return []
-        shown = [i for i in self.visible() if i != self.current]
-        later = [i for i in shown if i > self.current] + [i for i in shown if i < self.current]
-        todo = [i for i in later if self.cases[i].state in (NEW, QUEUED)]
-        return [self.current] + todo[:ahead]
+        n, todo = len(self.cases), []
+        for k in range(1, n):
+            i = (self.current + k) % n
+            if self.cases[i].state in (NEW, QUEUED) and self.matches(i):
+                todo.append(i)
+                if len(todo) == ahead:
+                    break
+        return [self.current] + todo
 
     def classes(self) -> list[str]:
         """Every top class and diagnosis seen, sorted (for the class filter)."""
-        names = {c.top for c in self.cases if c.top} | {c.diagnosis.strip() for c in
-                                                         self.cases if c.diagnosis.strip()}
+        names = {r.top for r in self.cases if r.top} | {
+            r.diagnosis.strip() for r in self.cases if r.diagnosis and r.diagnosis.strip()}
         return sorted(names, key=str.lower)
 
     def counts(self) -> dict[str, int]:
-        """How many cases are in each state, and how many are read."""
+        """How many rows are in each state, and how many are read (of those looked up)."""
         out = {s: 0 for s in (NEW, QUEUED, ANALYSING, ANALYSED, FAILED)}
-        for c in self.cases:
-            out[c.state] = out.get(c.state, 0) + 1
-        out["read"] = sum(1 for c in self.cases if c.diagnosis.strip())
+        for r in self.cases:
+            out[r.state] = out.get(r.state, 0) + 1
+        out["read"] = sum(1 for r in self.cases if r.diagnosis and r.diagnosis.strip())
         return out

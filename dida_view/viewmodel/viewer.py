@@ -22,7 +22,8 @@ import numpy as np
 
 from dida_view.method.analysis import Settings
 from dida_view.method.dida import DidaResult
-from dida_view.render import figure, maps
+from dida_view.render import maps
+from dida_view.render.scoretext import shown_score
 from dida_view.viewmodel.events import Event
 from dida_view.viewmodel.volume import VolumeModel
 
@@ -185,6 +186,7 @@ class ViewerModel:
         self._gain, self._opacity, self._view, self._shared_scale = 1.0, 0.6, MIXED, True
         self._square, self._cursor, self._diagnosis, self._activity = 24, None, "", IDLE
         self._note = ""
+        self.space_note: str | None = None  # why the set's maps are in a log space
         self._quiz, self._revealed = False, False
         self.marks: tuple[Mark, ...] = ()
         self._cells: dict[tuple, np.ndarray] = {}
@@ -292,9 +294,10 @@ class ViewerModel:
         return self.view if isinstance(self.view, int) else None
 
     def score_text(self, k: int) -> str:
-        """Class ``k``'s score as captions and the class list show it."""
+        """Class ``k``'s score as captions and the class list show it: its probability,
+        as in every other view (the maps' unit is said on the legend)."""
         assert self.result is not None
-        return figure.format_score(float(self.result.scores[k]), self.result.score_space)
+        return shown_score(self.result, k)
 
     def figure_view(self) -> maps.View:
         """Gain and opacity for core's figure and exports."""

@@ -17,9 +17,8 @@ import numpy as np
 from dida_view.io.scan import Scan
 from dida_view.method.dida import DidaResult
 from dida_view.render import enface
+from dida_view.session import names
 from dida_view.viewmodel.events import Event
-
-ANONYMOUS_FORMATS = ("image", "tiff-pages")  # formats whose case id is the file's stem
 
 
 class VolumeModel:
@@ -41,6 +40,7 @@ class VolumeModel:
         self.labels: tuple[str, ...] = ()
         self.space = "score"
         self.show_identifiers = False
+        self.keep_names = False  # name DICOM and vendor files by their file names
         self._emap: Any = None
 
     # -- the scan -----------------------------------------------------------------------
@@ -79,19 +79,23 @@ class VolumeModel:
         return self.scan.image(self.index)
 
     def case_id(self) -> str:
-        """The name exports use: the scan's anonymous case id (the file's stem for a
-        plain image); ``"dida"`` without a scan."""
-        return self.scan.case_id if self.scan is not None and self.scan.case_id else "dida"
+        """The scan's anonymous case id, as every export names it
+        (:func:`dida_view.session.names.case_id`); ``"dida"`` without a scan."""
+        return names.case_id(self.scan, self.keep_names) if self.scan is not None else "dida"
 
     def stem(self) -> str:
         """The file stem of the B-scan on screen, as the CLI names it: the case id, with
         ``_s007`` for B-scan 7 of a volume."""
-        return self.case_id() + (f"_s{self.index + 1:03d}" if self.is_volume() else "")
+        return names.bscan_id(self.case_id(), self.index, self.count())
 
     def anonymous_name(self) -> bool:
-        """Whether the file's own name may be shown (not for DICOM or vendor files, whose
-        names often carry a patient's name or UID)."""
-        return self.scan is None or self.scan.format in ANONYMOUS_FORMATS
+        """Whether the file's own name may be shown on screen (not for DICOM or vendor
+        files, whose names often carry a patient's name or UID)."""
+        return names.shows_file_name(self.scan, self.keep_names)
+
+    def display_name(self) -> str:
+        """The scan as the window names it: its file name, or its anonymous case id."""
+        return "" if self.scan is None else names.display_name(self.scan, self.keep_names)
 
     def set_show_identifiers(self, on: bool) -> None:
         """View > Show Patient Identifiers."""
@@ -128,15 +132,20 @@ class VolumeModel:
         self.results_event.emit(None)
 
     def add_result(self, index: int, result: DidaResult) -> None:
-        """B-scan ``index`` is analysed: keep its profile and scores for the map."""
+        """B-scan ``index`` is analysed: keep its profile and probabilities for the map.
+
+        A result of other labels or another score space than those kept drops them: the
+        map never mixes two models or two units."""
         if self.scan is None or not result.complete or not 0 <= index < len(self.scan):
             return
-        if self.labels and tuple(result.labels) != self.labels:
+        if self.labels and (tuple(result.labels) != self.labels or
+                            result.score_space != self.space):
             self._drop()
         self.labels, self.space = tuple(result.labels), result.score_space
         self.results[index] = result
         self.profiles[index] = enface.bscan_profile(result, self.scan.image(index).shape[:2])
-        self.scores[index] = np.asarray(result.scores, dtype=np.float64)
+        probs = result.probabilities if result.probabilities is not None else result.scores
+        self.scores[index] = np.asarray(probs, dtype=np.float64)
         self._emap = None
         self.results_event.emit(index)
 
@@ -157,7 +166,7 @@ class VolumeModel:
             return None
         if self._emap is None:
             order = sorted(self.profiles)
-            self._emap = enface.evidence_map([self.profiles[i] for i in order],
-                                             np.stack([self.scores[i] for i in order]),
-                                             self.labels, order, score_space=self.space)
+            self._emap = enface.evidence_map(
+                [self.profiles[i] for i in order], np.stack([self.scores[i] for i in order]),
+                self.labels, order, score_space=[self.results[i].score_space for i in order])
         return self._emap

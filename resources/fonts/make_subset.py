@@ -47,11 +47,12 @@ def jis_x0208(rows: range) -> set[str]:
 
 
 def report_characters() -> set[str]:
-    """Every character of the report's Japanese strings (level-2 kanji included)."""
+    """Every character of the catalogue's Japanese messages (level-2 kanji included): the
+    report, the figures' captions and every note a report or picture may carry."""
     sys.path.insert(0, str(HERE.parent.parent))
-    from dida_view.report import text as report_text
+    from dida_view import catalogue
 
-    return set("".join(report_text.all_texts("ja")))
+    return set("".join(catalogue.translations("ja")))
 
 
 def characters() -> str:

@@ -33,7 +33,7 @@ def scan(tmp_path):
 
 def test_analyze_writes_figure_panels_npz_and_json(tmp_path, model, scan, capsys):
     out = tmp_path / "out"
-    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2,4,8",
+    rc = main(["analyze", str(scan), "--keep-names", "--model", str(model), "--grids", "2,4,8",
                "--out", str(out), "--json", "--batch-size", "5"])
     assert rc == 0
     rec = json.loads(capsys.readouterr().out.strip())
@@ -60,7 +60,7 @@ def test_analyze_writes_figure_panels_npz_and_json(tmp_path, model, scan, capsys
 
 
 def test_chosen_classes_and_text_output(tmp_path, model, scan, capsys):
-    rc = main(["analyze", str(scan), "--model", str(model), "--grids", "2",
+    rc = main(["analyze", str(scan), "--keep-names", "--model", str(model), "--grids", "2",
                "--class", "corner", "--out", str(tmp_path / "o")])
     assert rc == 0
     assert "top left" in capsys.readouterr().out
@@ -158,7 +158,7 @@ def test_a_batch_has_one_score_space_and_always_probabilities(tmp_path):
     assert r.returncode == 0, r.stderr
     assert [rec["score_space"] for rec in recs] == ["log-odds", "log-odds"]
     assert all(rec["score_space_requested"] == "auto" for rec in recs)
-    assert "whole batch" in recs[0]["note"]
+    assert "whole set" in recs[0]["note"]
     for rec in recs:
         assert set(rec["probabilities"]) == set(LABELS)
         assert abs(sum(rec["probabilities"].values()) - 1) < 1e-5
@@ -177,3 +177,27 @@ def test_a_score_no_space_can_resolve_is_flagged_in_the_json(tmp_path):
     r, (rec,) = _analyze_json(tmp_path, soft, p, extra=["--no-cache"])
     assert r.returncode == 0, r.stderr
     assert rec["top"][0]["label"] in rec["saturated"] and "no map possible" in rec["note"]
+
+
+def test_analyze_pictures_name_the_model_and_say_not_for_diagnosis(tmp_path, model, scan,
+                                                                   capsys, monkeypatch):
+    """Every picture analyze writes ends with the model line (issue 17): the figure and
+    each class panel, whose scan stays untouched above it."""
+    from dida_view.render import figure
+
+    lines = []
+    real = figure.assemble_figure
+
+    def spy(*args, **kw):
+        lines.append(kw.get("model"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(figure, "assemble_figure", spy)
+    out = tmp_path / "out"
+    assert main(["analyze", str(scan), "--model", str(model), "--grids", "2,4", "--keep-names",
+                 "--out", str(out)]) == 0
+    assert lines == [figure.model_line(model, "unknown training data")]
+    assert lines[0].startswith("Not for diagnosis. Model: m.onnx")
+    panel = np.asarray(Image.open(out / "scan_top_left.png").convert("RGB"))
+    assert panel.shape[0] > 192 + 40  # the scan (enlarged to 192 high), its caption, the line
+    assert (panel[-12:] < 120).any()  # the model line's letters in the last rows

@@ -1,6 +1,7 @@
 """``dida-view analyze`` on volumes and DICOM: --slices, slice numbers, privacy."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -42,7 +43,7 @@ def _run(capsys, *argv):
 def test_slices_all_gives_one_result_per_b_scan(tmp_path, model, capsys):
     vol = _tiff(tmp_path / "vol.tif", _pages(3))
     rc, out, _ = _run(capsys, vol, "--model", model, "--out", tmp_path / "o", "--json",
-                      "--slices", "all")
+                      "--slices", "all", "--keep-names")
     assert rc == 0
     lines = [json.loads(line) for line in out.splitlines()]
     recs = [r for r in lines if "evidence_map" not in r]
@@ -103,9 +104,17 @@ def test_slices_all_writes_the_volume_evidence_map(tmp_path, model, capsys):
     rc, out, _ = _run(capsys, vol, "--model", model, "--out", tmp_path / "o", "--json",
                       "--slices", "all")
     assert rc == 0
-    last = json.loads(out.splitlines()[-1])["evidence_map"]
+    lines = [json.loads(line) for line in out.splitlines()]
+    last = lines[-1]["evidence_map"]
     assert last["slices"] == 4 and last["label"] == "upper"
-    npz = np.load(tmp_path / "o" / "vol_evidence.npz")
+    png, npz_path = last["outputs"]
+    npz = np.load(npz_path)
     assert npz["red"].shape == (4, 32) and list(npz["slices"]) == [1, 2, 3, 4]
     assert npz["red"][:, :16].sum() > 0 and str(npz["label"]) == "upper"
-    assert Image.open(tmp_path / "o" / "vol_evidence.png").width == 32
+    assert Path(png).name.startswith(lines[0]["case"]) and Image.open(png).width >= 6 * 32
+    # one score space: every B-scan's record, the map's record and its npz
+    spaces = {r["score_space"] for r in lines[:-1]} | {last["score_space"],
+                                                         str(npz["score_space"])}
+    assert len(spaces) == 1, spaces
+    shown = Image.open(png)  # under its title, with its legend and the model line
+    assert shown.height > 6 * 24 + 80

@@ -46,7 +46,7 @@ def test_same_stem_in_other_formats_and_folders_gets_distinct_names(tmp_path, mo
 def test_non_latin_class_names_stay_whole_and_get_distinct_files(tmp_path, model, capsys):
     rc = main(["analyze", str(_img(tmp_path / "s.png", 200)), "--model", str(model),
                "--grids", "2", "--out", str(tmp_path / "o"), "--json", "--top", "4",
-               "--no-cache"])
+               "--no-cache", "--keep-names"])
     assert rc == 0
     rec = json.loads(capsys.readouterr().out)
     assert sorted(rec["shown"]) == sorted(LABELS) and set(rec["scores"]) == set(LABELS)

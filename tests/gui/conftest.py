@@ -70,6 +70,8 @@ def make_window(qtbot):
         win = MainWindow()
         win.errors = []
         win.error_handler = lambda title, msg: win.errors.append(msg)
+        win.questions = []  # a question (unsaved readings on close) is answered "discard"
+        win.ask_handler = lambda title, text: win.questions.append(text) or "discard"
         win.set_analysis_settings(Settings(grid_sizes=grids, batch_size=batch_size))
         qtbot.addWidget(win)
         win.resize(*size)

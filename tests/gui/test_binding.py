@@ -31,7 +31,7 @@ def test_panels_follow_the_model_without_a_run(make_window, qtbot, model_path, s
     wait_done(qtbot, win)
     m, run = win.model, win.run_id
     m.view = 3
-    assert "grid 3 x 3" in win.area.panels[1].header
+    assert "grid {} x {}".format(*m.result.cell_shape(3)) in win.area.panels[1].header
     assert win.controls.view_value() == 3
     m.view = ALL_GRIDS
     assert len(win.area.panels) == 2 + len(m.result.grid_sizes)

@@ -99,7 +99,7 @@ def test_moving_to_a_case_whose_look_ahead_run_is_going_shows_its_grids_so_far(
     class OnGrid(QObject):  # a receiver in the GUI thread: the slot runs there
         @Slot(int, int, object)
         def grid(self, job, n, _d):
-            if not seen and job in q.look_ahead and q.runs.get(job) == 1:
+            if not seen and job in [j.id for j in q.look_ahead()] and q.runs.get(job) == 1:
                 win.cases.go(1)  # while case 1's run is going (a grid done, more to come)
                 res = win.model.result
                 seen.append((win.run_id == job, n, None if res is None else sorted(res.d)))

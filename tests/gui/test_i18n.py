@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view import catalogue
 from dida_view.gui import app, i18n
 from dida_view.gui.viewer.menus import MENUS
 
-TS = Path(i18n.__file__).parent / "dida_view_ja.ts"
+TS = catalogue.ts_path("ja")
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_menus_are_japanese(make_window, japanese):
 
 def test_no_english_left_on_the_japanese_window(make_window, japanese, qtbot, model_path,
                                                  scan_path):
-    win = make_window()
+    win = make_window(size=(1600, 1000))  # large: the controls side by side, not in tabs
     win.open_model(model_path)
     win.open_image(scan_path)
     wait_done(qtbot, win)
@@ -93,8 +94,8 @@ def test_no_english_left_on_the_japanese_window(make_window, japanese, qtbot, mo
             or any(re.search(rf"\b{m}\b", t) for m in menu_titles)]
     assert left == []
     # and no English word outside the .ts either (a string never marked for translation):
-    # only the model's labels, the paper's "Mixed Image" and names stay in Latin letters
-    keep = {*LABELS, "Mixed Image", "DiDA View", "English"}
+    # only the model's labels and names stay in Latin letters
+    keep = {*LABELS, "DiDA View", "English"}
     words = [t for t in texts if re.fullmatch(r"[A-Za-z][A-Za-z &]{3,}", t)
              and t.replace("&", "") not in keep]
     assert words == []
@@ -170,25 +171,23 @@ def test_screenshot_in_japanese(model_path, scan_path, tmp_path, capsys):
 
 
 def test_result_notes_are_translated(japanese):
-    note = ("probability saturated (top p = 0.999): showing log-odds, where masking a cell "
-            "can still move the score; something the viewer does not know")
-    ja = i18n.note_words(note)
-    assert ja.startswith("確率が飽和しています（最大 p = 0.999）。")
-    assert "スコアが動く対数オッズで表示" in ja
-    assert ja.endswith("; something the viewer does not know")  # unknown text stays
-    # the core's own sentences (a change of their wording must show here)
+    """Core's notes are structured (catalogue Notes): the viewer renders each from the
+    catalogue in its language, fields included (a change of their wording must show here)."""
     import numpy as np
 
     from dida_view.method.analysis import CONSTANT_NOTE
     from dida_view.model.scores import pinned_note, resolve_space
 
-    assert i18n.note_words(CONSTANT_NOTE).startswith("一様な画像です")
+    assert i18n.words(CONSTANT_NOTE).startswith("一様な画像です")
     _space, saturated = resolve_space(np.array([0.9999, 0.0001]), "auto", True)
-    assert i18n.note_words(saturated).startswith("確率が飽和しています（最大 p = ")
+    ja = i18n.words(saturated)
+    assert ja.startswith("確率が飽和しています（最大 p = ")
+    assert "スコアが動く対数オッズで表示" in ja
     pinned = pinned_note((1,), ["Normal", "DME"])
-    assert i18n.note_words(pinned).startswith("DME はマップを作れません")
+    assert i18n.words(pinned).startswith("DME はマップを作れません")
+    assert i18n.words("a text of no catalogue") == "a text of no catalogue"
     i18n.install_language("en")
-    assert i18n.note_words(note) == note
+    assert i18n.words(saturated) == saturated and saturated.startswith("probability saturated")
 
 
 CHILD = r"""

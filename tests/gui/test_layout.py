@@ -80,3 +80,26 @@ def test_projector_window_without_controls_switches_to_two_rows(make_window, qtb
     win.dock.setVisible(False)  # the presenter hides the controls
     qtbot.waitUntil(lambda: win.area.grid.rows == 2, timeout=1000)
     assert win.area.grid.columns == 2 and win.area.panels[1].title_px >= 13
+
+
+@pytest.mark.parametrize("image", [(1024, 496), (768, 496), (512, 496)])
+def test_four_panels_are_one_row_or_two_by_two_never_three_and_one(image):
+    # at 1920 x 1080 the panel area is about 1900 x 500..700 (the controls take the rest):
+    # 3 + 1 left a third of it empty around rank 3 alone
+    for w in range(600, 2600, 25):
+        for h in range(250, 1400, 25):
+            g = choose_grid(w, h, *image, 4)
+            assert g.columns * g.rows == 4, (w, h, g.columns, g.rows)
+            if w > h:
+                assert (g.columns, g.rows) in ((4, 1), (2, 2)), (w, h)
+
+
+def test_at_most_one_hole_and_only_where_no_full_grid_exists():
+    from dida_view.gui.viewer.layout import allowed_columns
+
+    assert allowed_columns(4) == [1, 2, 4]
+    assert allowed_columns(3) == [1, 3]  # never 2 + 1
+    assert allowed_columns(10) == [1, 2, 5, 10]
+    assert allowed_columns(11) == [1, 2, 3, 4, 6, 11]  # 6 + 5, 4 + 4 + 3, ...
+    g = choose_grid(1900, 700, 1024, 496, 11)
+    assert g.rows * g.columns - 11 <= 1

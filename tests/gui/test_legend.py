@@ -26,3 +26,48 @@ def test_legend_gives_full_colour_in_the_score_unit(make_window, qtbot, model_pa
     wait_done(qtbot, win)
     assert win.model.result.score_space == "log-odds"
     assert "log-odds when that region is hidden" in win.legend.scale.text()
+
+
+NOTE = ("probability saturated (top p = 0.999): showing log-odds, where masking a cell can "
+        "still move the score")
+
+
+def _note_label(legend):
+    from PySide6.QtWidgets import QLabel
+
+    (label,) = [w for w in legend.findChildren(QLabel) if "probability saturated" in w.text()]
+    return label
+
+
+def _whole(label, legend) -> bool:
+    """The label is shown whole: inside the legend, as tall as its wrapped text."""
+    from PySide6.QtCore import QRect
+
+    inside = QRect(label.mapTo(legend, label.rect().topLeft()), label.size())
+    need = label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+    return legend.rect().contains(inside) and label.height() >= need
+
+
+def test_the_score_space_note_gets_the_legends_width_not_a_column(make_window, qtbot):
+    """Issue 17: the note was squeezed into a column about 70 pixels wide, 12 lines tall."""
+    from dida_view.gui.i18n import full_colour_words
+
+    win = make_window(size=(1280, 720))
+    win.legend.set_state("log-odds", NOTE, full_colour_words(2.3, "log-odds"))
+    qtbot.wait(20)
+    label = _note_label(win.legend)
+    assert label.width() >= 0.6 * win.legend.width()
+    assert label.height() <= 3 * label.fontMetrics().height() + 8
+    assert _whole(label, win.legend)
+
+
+def test_teaching_mode_shows_the_note_whole(make_window, qtbot):
+    """Teaching mode fixed the legend at five lines: the note was cut mid-sentence."""
+    from dida_view.gui.i18n import full_colour_words
+
+    win = make_window(size=(1024, 768))
+    win.teaching.set_active(True, full_screen=False)
+    win.legend.set_state("log-odds", NOTE, full_colour_words(2.3, "log-odds"))
+    qtbot.wait(30)
+    assert _whole(_note_label(win.legend), win.legend)
+    win.teaching.set_active(False)

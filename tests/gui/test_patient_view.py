@@ -54,6 +54,7 @@ def test_patient_view_speaks_plainly_about_one_chosen_class(
     assert view.current_class() == top[0]
     assert plain_name(res.labels[top[0]]) in view.page().red
     assert "not a diagnosis" in view.page().footer
+    assert view.page().date.endswith("model region.onnx")  # the page names its model
     for text in all_texts(view):
         low = text.lower()
         assert not [w for w in FORBIDDEN if w in low], text
@@ -75,6 +76,7 @@ def test_the_patient_page_is_one_pdf_page_with_text(make_window, qtbot, model_pa
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert "not a diagnosis" in " ".join(text.split())
+        assert "model region.onnx" in " ".join(text.split())  # which model made it
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # what Print sends, as a PDF
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))

@@ -10,13 +10,16 @@ import pytest
 from guitools import wait_model
 from test_cases_browser import wait_idle, write_cases
 
-from dida_view.gui.cases import reading_editor
+from dida_view.session import reading as reading_module
 from dida_view.session.reading import load_reading
 
 
 def sidecar(path):
-    f = path.with_suffix(".json")
-    return json.loads(f.read_text()) if f.exists() else {}
+    """The scan's sidecar as the program reads it: <name>.json, else the older <stem>.json."""
+    for f in (path.with_name(path.name + ".json"), path.with_suffix(".json")):
+        if f.exists():
+            return json.loads(f.read_text())
+    return {}
 
 
 @pytest.fixture
@@ -75,7 +78,7 @@ def test_a_failed_save_says_so_and_keeps_the_text(opened, qtbot, monkeypatch):
     def read_only(path, reading):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(reading_editor, "save_reading", read_only)
+    monkeypatch.setattr(reading_module, "save_reading", read_only)
     ed = win.cases.browser.editor
     qtbot.keyClicks(ed.note, "important")
     qtbot.waitUntil(lambda: bool(win.errors), timeout=5000)
@@ -87,7 +90,7 @@ def test_a_failed_save_says_so_and_keeps_the_text(opened, qtbot, monkeypatch):
     monkeypatch.undo()
     qtbot.keyClicks(ed.note, "!")
     qtbot.waitUntil(lambda: load_reading(paths[0]).note == "important!", timeout=5000)
-    assert not win.cases.keeper.unsaved
+    assert not win.cases.keeper.unsaved()
     wait_idle(qtbot, win)
 
 
@@ -108,7 +111,7 @@ def test_a_read_only_folder(opened, qtbot):
 
 def test_a_sidecar_that_cannot_be_replaced_is_a_real_failure(opened, qtbot):
     win, paths = opened
-    blocker = paths[1].with_suffix(".json")
+    blocker = paths[1].with_name(paths[1].name + ".json")
     blocker.mkdir()  # the sidecar's name is taken by a folder (fails as root too)
     (blocker / "x").write_text("")
     win.cases.go(1)
@@ -133,8 +136,12 @@ def test_the_figure_export_carries_the_reading(opened, qtbot, tmp_path):
     with_note = exports.figure_array(win.model)
     assert with_note.shape[1] == plain.shape[1] and with_note.shape[0] > plain.shape[0]
     ed.diagnosis.setEditText("")
-    no_diagnosis = exports.figure_array(win.model)  # the box on the original is gone
-    assert not (no_diagnosis[:40, :80] == with_note[:40, :80]).all()
+    no_diagnosis = exports.figure_array(win.model)  # the original's caption is gone
+    from dida_view.render.figure import figure_panels
+
+    first = figure_panels(win.model.image, win.model.result, list(win.model.panel_classes))[0][0]
+    h, w = first.shape[:2]
+    assert not (no_diagnosis[:h, :w] == with_note[:h, :w]).all()
     out = exports.export_figure(win.model, tmp_path / "fig.png")
     assert Image.open(out).size[1] == with_note.shape[0]
     wait_idle(qtbot, win)
@@ -142,11 +149,45 @@ def test_the_figure_export_carries_the_reading(opened, qtbot, tmp_path):
 
 def test_the_bundled_samples_are_never_written_to(opened, qtbot):
     win, paths = opened
-    before = paths[1].with_suffix(".json").exists()
-    win.cases.keeper.protected = paths[1].parent.resolve()  # as if these were the samples
+    before = sorted(p.name for p in paths[1].parent.iterdir())
+    win.readings.protected_folder = paths[1].parent.resolve()  # as if these were samples
     win.cases.go(1)
     qtbot.keyClicks(win.cases.browser.editor.note, "teaching")
     assert not win.cases.keeper.pending() and win.cases.keeper.flush()
-    assert paths[1].with_suffix(".json").exists() == before
+    assert sorted(p.name for p in paths[1].parent.iterdir()) == before
     assert "not saved" in win.cases.browser.editor.state.text()
+    wait_idle(qtbot, win)
+
+
+def test_closing_with_a_reading_that_cannot_be_saved_asks_first(opened, qtbot, monkeypatch):
+    """Closing the window after a failed save lost the note without asking."""
+    win, paths = opened
+
+    def read_only(path, reading):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(reading_module, "save_reading", read_only)
+    qtbot.keyClicks(win.cases.browser.editor.note, "do not lose me")
+    asked = []
+    win.ask_handler = lambda title, text: asked.append(text) or "cancel"
+    win.close()
+    assert win.isVisible() and len(asked) == 1 and "case000.png" in asked[0]
+    monkeypatch.undo()  # the folder can be written again: "Retry" saves it
+    win.ask_handler = lambda title, text: asked.append(text) or "retry"
+    win.close()
+    assert not win.isVisible() and load_reading(paths[0]).note == "do not lose me"
+    assert len(asked) == 1  # the save succeeded: nothing more to ask
+
+
+def test_the_report_takes_the_reading_typed_last(opened, qtbot, tmp_path):
+    """The report took the note from disk but the diagnosis from the screen: a note typed
+    in the last 0.8 s was missing."""
+    from dida_view.gui.dialogs import report as report_dialog
+
+    win, _paths = opened
+    ed = win.cases.browser.editor
+    qtbot.keyClicks(ed.note, "typed just now")
+    assert win.cases.keeper.pending()  # not saved yet
+    out = report_dialog.export_report(win.model, tmp_path / "r.html")
+    assert "typed just now" in out.read_text(encoding="utf-8")
     wait_idle(qtbot, win)

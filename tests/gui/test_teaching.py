@@ -178,9 +178,14 @@ def test_pen_marks_show_on_every_panel_and_in_the_exported_figure(
         assert (colour.red(), colour.green(), colour.blue()) == MARK_COLOUR
     out = export_figure(win.model, tmp_path / "fig.png")
     fig = np.asarray(Image.open(out).convert("RGB"))
-    w = win.model.image.shape[1]
+    from dida_view.render.figure import MIN_CELL_WIDTH, figure_scale
+
+    h, w = win.model.image.shape[:2]
+    f = figure_scale(h, w)  # the scan at the figure's size, centred in its column
+    cell = max(MIN_CELL_WIDTH, round(w * f))
     for i in range(1 + len(win.model.panel_classes)):
-        assert tuple(fig[30, i * (w + GAP) + 60]) == MARK_COLOUR
+        x = i * (cell + GAP) + (cell - round(w * f)) // 2 + round(60 * f)
+        assert tuple(fig[round(30 * f), x]) == MARK_COLOUR
     win.actions_.clear_marks.trigger()
     assert win.model.marks == () and all(p.marks == () for p in win.area.panels)
     win.actions_.pen.trigger()  # pen off: a drag pans again

@@ -134,12 +134,14 @@ def test_analyse_all_fills_the_evidence_map_and_exports_it(make_window, qtbot, m
     win.actions_.analyse_all.trigger()
     assert win.volumes.bar.progress.isVisible()
     qtbot.waitUntil(vol.all_done, timeout=20000)
-    qtbot.waitUntil(lambda: not win.volumes.batch, timeout=5000)
+    qtbot.waitUntil(lambda: not win.volumes.batch(), timeout=5000)
     assert not win.volumes.bar.progress.isVisible()
     assert win.volumes.localizer.title.startswith("Evidence")
     emap = vol.evidence_map()
     assert emap.red.shape == (N, 128) and emap.slices == tuple(range(N))
-    png, npz = win.volumes.export(tmp_path / "x.png")
+    from dida_view.gui.viewer.exports import export_evidence
+
+    png, npz = export_evidence(win.model, tmp_path / "x.png")
     assert png.exists() and npz.exists()
     with np.load(npz) as z:
         assert z["red"].shape == (N, 128) and list(z["slices"]) == [1, 2, 3, 4, 5]
@@ -158,9 +160,9 @@ def test_cancel_stops_analyse_all_and_keeps_what_is_done(make_window, qtbot, mod
     win = opened(make_window, qtbot, model_path, tiff_volume,
                  SlowClassifier(OnnxClassifier(model_path), 0.02))
     win.actions_.analyse_all.trigger()
-    assert win.volumes.batch
+    assert win.volumes.batch()
     win.actions_.cancel.trigger()
-    assert not win.volumes.batch and not win.volumes.bar.progress.isVisible()
+    assert not win.volumes.batch() and not win.volumes.bar.progress.isVisible()
     qtbot.waitUntil(lambda: not win.busy(), timeout=5000)
     qtbot.wait(200)  # the run that was going stops within a batch; the rest never start
     assert not win.model.volume.all_done() and 2 in win.model.volume.results
@@ -241,10 +243,37 @@ def test_the_stacked_evidence_map_without_a_localizer(make_window, qtbot, model_
     loc = win.volumes.localizer
     assert not loc.isVisible()  # no localizer, nothing analysed: no panel
     win.actions_.analyse_all.trigger()
-    qtbot.waitUntil(lambda: win.model.volume.all_done() and not win.volumes.batch,
+    qtbot.waitUntil(lambda: win.model.volume.all_done() and not win.volumes.batch(),
                     timeout=20000)
     assert loc.isVisible() and loc.stacked_rows == N and not loc.lines
     r = loc.image_rect()
     qtbot.mouseClick(loc, Qt.MouseButton.LeftButton,
                      pos=r.topLeft().toPoint() + (r.bottomRight() - r.topLeft()).toPoint() / 10)
     assert win.model.volume.index == 0
+
+
+def test_export_evidence_map_writes_the_map_with_its_words(make_window, qtbot, model_path,
+                                                           with_localizer, tmp_path,
+                                                           monkeypatch):
+    """File > Export Evidence Map (issue 17): the PNG has a title, a legend, the class and
+    the model line around the map, not the bare map; the .npz beside it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from dida_view.render.enface import draw_evidence_map, evidence_words
+
+    win = opened(make_window, qtbot, model_path, with_localizer)
+    vol = win.model.volume
+    win.actions_.analyse_all.trigger()
+    qtbot.waitUntil(vol.all_done, timeout=20000)
+    qtbot.waitUntil(lambda: not win.volumes.batch(), timeout=5000)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "map"), ""))
+    win.actions_.export_evidence.trigger()
+    assert win.errors == []
+    png, npz = tmp_path / "map.png", tmp_path / "map.npz"
+    assert png.is_file() and npz.is_file()
+    bare = draw_evidence_map(vol.evidence_map(), vol.scan.localizer, gain=win.model.gain)
+    shown = np.asarray(Image.open(png).convert("RGB"))
+    assert shown.shape[0] > bare.shape[0] + 80 and shown.shape[1] >= 560
+    title, below = evidence_words(vol.evidence_map(), True, model=exports.model_words(win.model))
+    assert vol.evidence_map().label in title[0] and below[-1].startswith("Not for diagnosis.")

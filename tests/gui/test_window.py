@@ -50,7 +50,7 @@ def test_choosing_a_class_is_instant_and_rendering_controls_do_not_rerun(
     win.controls.gain.setValue(20)
     assert win.area.panels[1]._qimage != before
     win.controls.view.setCurrentIndex(win.controls.view.findData(3))
-    assert "grid 3 x 3" in win.area.panels[1].header
+    assert "grid {} x {}".format(*win.model.result.cell_shape(3)) in win.area.panels[1].header
     win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
     assert len(win.area.panels) == 1 + 2 + 1  # original, grids 2 and 3, Mixed Image
     win.controls.weights.setText("1,3")
@@ -108,9 +108,10 @@ def test_saturated_probability_note_is_shown(make_window, qtbot, tmp_path):
     win.open_model(model)
     win.open_image(tmp_path / "bright.png")
     wait_done(qtbot, win)
-    assert win.model.result.score_space == "logit"
-    assert "saturated" in win.legend.space.text()
-    assert "logit" in win.area.panels[1].caption
+    assert win.model.result.score_space == "logit"  # the maps' unit, on the legend ...
+    assert "saturated" in win.legend.note.text() and win.legend.note.isVisible()
+    assert "logit" in win.legend.note.text() or "logit" in win.legend.space.text()
+    assert win.area.panels[1].caption.endswith(">0.999")  # ... the score a probability
 
 
 def test_empty_window_shows_a_hint(make_window):
@@ -120,7 +121,11 @@ def test_empty_window_shows_a_hint(make_window):
     assert not panel.has_picture()
 
 
-def test_image_without_model_then_model(make_window, qtbot, model_path, scan_path):
+def test_image_without_model_then_model(make_window, qtbot, model_path, scan_path,
+                                        monkeypatch):
+    from dida_view import paths
+
+    monkeypatch.setattr(paths, "default_model_path", lambda: None)  # none installed
     win = make_window()
     win.open_image(scan_path)
     assert not win.busy() and "No model" in win.area.panels[1].hint
@@ -200,8 +205,9 @@ def test_no_arguments_open_the_default_model_and_sample(monkeypatch, model_path,
 
     from dida_view.gui import app
 
-    monkeypatch.setattr(app.paths, "model_for_image", lambda _image: model_path)
-    monkeypatch.setattr(app.paths, "default_sample", lambda: scan_path)
+    monkeypatch.setattr(app.models, "model_for_case",
+                        lambda _image, chosen=None: chosen or model_path)
+    monkeypatch.setattr(app.models, "default_sample", lambda: scan_path)
     out = tmp_path / "demo.png"
     assert app.main(["--screenshot", str(out), "--size", "1000x600"]) == 0
     shot = np.asarray(Image.open(out).convert("RGB"))
@@ -248,7 +254,8 @@ def test_all_grid_sizes_view_shows_the_top_class_until_a_panel_is_chosen(
     win.controls.view.setCurrentIndex(win.controls.view.findData(ALL_GRIDS))
     assert win.model.focus_class() == top
     assert len(win.area.panels) == 2 + len(win.model.result.grid_sizes)
-    assert win.area.panels[1].caption.startswith(LABELS[top])  # the class: in the caption
+    # the class: in the Mixed Image's caption (said once; the grid panels keep their titles)
+    assert win.area.panels[-1].caption.startswith(LABELS[top])
     win.controls.view.setCurrentIndex(0)  # back to the Mixed Image, pick the third panel
     win.area.panel_clicked.emit(3)
     assert win.model.focus_class() == third

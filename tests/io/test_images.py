@@ -1,13 +1,11 @@
 """Image reading and diagnosis sidecars."""
 
-import json
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from dida_view.errors import ImageError
-from dida_view.io.images import read_diagnosis
 from dida_view.io.reader import load_image
 
 
@@ -40,12 +38,3 @@ def test_bad_images_name_the_file(tmp_path):
         assert name in str(exc.value) and "\n" not in str(exc.value)
     with pytest.raises(ImageError, match="folder"):
         load_image(tmp_path)
-
-
-def test_diagnosis_sidecar(tmp_path):
-    img = tmp_path / "scan.png"
-    assert read_diagnosis(img) is None
-    (tmp_path / "scan.json").write_text(json.dumps({"diagnosis": "CME"}))
-    assert read_diagnosis(img) == "CME"
-    (tmp_path / "scan.json").write_text("{broken")
-    assert read_diagnosis(img) is None

@@ -94,3 +94,46 @@ def test_broken_vendor_file_is_one_line(tmp_path):
     with pytest.raises(ImageError) as exc:
         load_scan(tmp_path / "bad.vol")
     assert "bad.vol" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_pages_of_different_types_each_get_their_own_rule(tmp_path):
+    # 16-bit pages (12-bit data) around an 8-bit centre page: the centre's rule (8-bit, as
+    # it is) applied to the others turned them 83-86 % white
+    rng = np.random.default_rng(0)
+    wide = [rng.integers(0, 4096, (20, 30)).astype(np.uint16) for _ in range(4)]
+    centre = rng.integers(0, 256, (20, 30)).astype(np.uint8)
+    pages = [wide[0], wide[1], centre, wide[2], wide[3]]
+    write_tiff_pages(tmp_path / "mixed.tif", pages)
+    scan = load_scan(tmp_path / "mixed.tif")
+    assert len(scan) == 5 and np.array_equal(scan.slices[2], centre)
+    top = max(int(p.max()) for p in wide)
+    for i in (0, 1, 3, 4):
+        expect = np.clip(pages[i].astype(np.float64) * 255 / 4095 + 0.5, 0, 255).astype(
+            np.uint8)
+        assert np.array_equal(scan.slices[i], expect), i
+        assert (scan.slices[i] == 255).mean() < 0.05
+    assert top < 4096
+    notes = " | ".join(scan.notes)
+    assert "pages of different types" in notes
+    assert "pages 1-2, 4-5 (16-bit)" in notes and "12-bit" in notes
+    assert "page 3 (8-bit)" in notes and "as it is" in notes
+
+
+def test_pages_of_one_type_still_share_one_rule(tmp_path):
+    pages = [np.full((8, 8), v, np.uint16) for v in (100, 3000, 200)]
+    write_tiff_pages(tmp_path / "same.tif", pages)
+    scan = load_scan(tmp_path / "same.tif")
+    assert [int(scan.slices[i][0, 0]) for i in range(3)] == [
+        round(v / 4095 * 255) for v in (100, 3000, 200)]
+    assert not any("different types" in n for n in scan.notes)
+
+
+def test_float_and_8_bit_pages(tmp_path):
+    f = np.linspace(-1, 1, 64, dtype=np.float32).reshape(8, 8)
+    g = np.arange(64, dtype=np.uint8).reshape(8, 8)
+    ims = [Image.fromarray(g), Image.fromarray(f, "F"), Image.fromarray(g)]
+    ims[0].save(tmp_path / "fl.tif", save_all=True, append_images=ims[1:])
+    scan = load_scan(tmp_path / "fl.tif")
+    assert np.array_equal(scan.slices[0], g) and np.array_equal(scan.slices[2], g)
+    assert scan.slices[1].min() == 0 and scan.slices[1].max() == 255
+    assert any(n.startswith("page 2 (float)") and "percentiles" in n for n in scan.notes)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from onnx_models import make_region_model
 
+from dida_view.errors import ModelError
 from dida_view.method.analysis import Settings, analyze
 from dida_view.method.cache import ResultCache
 from dida_view.model.onnx import OnnxClassifier
@@ -127,3 +128,42 @@ def test_each_save_writes_through_its_own_temporary_file(tmp_path, monkeypatch):
     assert dst1 == dst2 == entry and src1 != src2
     assert src1.parent == src2.parent == entry.parent  # same folder: the rename is atomic
     assert sorted(p.name for p in entry.parent.iterdir()) == [entry.name]  # no leftovers
+
+
+def test_a_preprocessing_edit_or_another_version_is_not_served_stale_maps(tmp_path,
+                                                                          monkeypatch):
+    """The key held the model file's hash but not the preprocessing: a sidecar edit of the
+    preprocessing (the model file unchanged) was served the old maps."""
+    path = make_region_model(tmp_path / "m.onnx", REGIONS)
+    img = np.random.default_rng(1).integers(0, 255, (40, 60), dtype=np.uint8)
+    cache = ResultCache(tmp_path / "cache")
+    s = Settings(grid_sizes=(2,))
+    assert not analyze(OnnxClassifier(path), img, s, cache=cache).from_cache
+    assert analyze(OnnxClassifier(path), img, s, cache=cache).from_cache
+    opened = OnnxClassifier(path)
+    (tmp_path / "m.dida.json").write_text(json.dumps({"preprocessing": {"mean": [0.3]}}))
+    with pytest.raises(ModelError, match="changed on disk"):  # edited while open
+        analyze(opened, img, s, cache=cache)
+    edited = OnnxClassifier(path)
+    assert not analyze(edited, img, s, cache=cache).from_cache
+    from dida_view.method import analysis
+
+    monkeypatch.setattr(analysis, "METHOD_VERSION", analysis.METHOD_VERSION + 1)
+    assert not analyze(edited, img, s, cache=cache).from_cache
+
+
+def test_a_run_cancelled_after_its_last_batch_gives_no_result(tmp_path):
+    """Cancel was checked only between batches: a run cancelled while its last batch ran
+    handed its result on, as if it had not been cancelled."""
+    from dida_view.errors import Cancelled
+
+    clf = OnnxClassifier(make_region_model(tmp_path / "m.onnx", REGIONS))
+    img = np.random.default_rng(2).integers(0, 255, (40, 40), dtype=np.uint8)
+    state = {"done": False}
+
+    def on_grid(n, d):
+        state["done"] = True  # the last grid is done: the user cancels now
+
+    with pytest.raises(Cancelled):
+        analyze(clf, img, Settings(grid_sizes=(2,), engine="full"), on_grid=on_grid,
+                cancel=lambda: state["done"])

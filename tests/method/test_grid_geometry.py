@@ -198,4 +198,4 @@ def test_cli_grid_geometry_and_json(tmp_path, capsys):
     rec = json.loads(capsys.readouterr().out)
     assert rec["grid_geometry"] == "square" and rec["grid_cells"] == [[2, 4]]
     assert rec["grid_box"] == [8, 24, 0, 32]
-    assert np.load(tmp_path / "wide_dida.npz")["d_4"].shape == (2, 2, 4)
+    assert np.load(rec["outputs"][-1])["d_4"].shape == (2, 2, 4)

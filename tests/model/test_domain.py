@@ -27,7 +27,7 @@ from dida_view.model.domainref import (
 def _reference(x, groups=None, contrast=None, flag=5.0, fingerprint="model A",
                aspects=None):
     groups = np.arange(len(x)) if groups is None else groups
-    return calibrate(x, groups, model_fingerprint=fingerprint, model_file="m.onnx",
+    return calibrate(x, groups, model_identity=fingerprint, model_file="m.onnx",
                      reference="test scans", cuts=["relu1", "relu2"], channel_groups=[1, 1],
                      flag_percent=flag, contrast=contrast, contrast_name="known outliers",
                      aspects=aspects)
@@ -200,3 +200,21 @@ def test_a_reference_for_other_weights_is_not_used(tmp_path):
     ref, note = reference_for(tmp_path / "m.onnx", "model B")
     assert ref is None and "another version of this model" in note
     assert reference_for(tmp_path / "other.onnx", "model A") == (None, None)
+
+
+def test_the_model_identity_ignores_how_a_value_is_written_not_what_it_is():
+    from types import SimpleNamespace
+
+    from dida_view.model.domainref import model_identity
+    from dida_view.model.preprocess import Preprocessing
+
+    def clf(digest="abc", **pre):
+        return SimpleNamespace(files=SimpleNamespace(digest=digest), labels=["a", "b"],
+                               output_name="logits", info=SimpleNamespace(output_kind="logits"),
+                               preprocessing=Preprocessing(input_size=(192, 192), **pre))
+
+    base = model_identity(clf(fill=0, squeeze_x=0.5))
+    assert model_identity(clf(fill=0.0, squeeze_x=0.5)) == base  # 0 and 0.0 alike
+    assert model_identity(clf(fill=0.0, squeeze_x=0.5, pad_before_resize=False)) == base
+    assert model_identity(clf(fill=0, squeeze_x=1.0)) != base  # another preprocessing
+    assert model_identity(clf("abd", fill=0, squeeze_x=0.5)) != base  # other weights

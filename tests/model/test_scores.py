@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from onnx_models import make_region_model
 
-from dida_view.method.analysis import Settings, analyze, batch_score_space
+from dida_view.method.analysis import Settings, analyze
 from dida_view.model.onnx import OnnxClassifier
 from dida_view.model.scores import pinned_classes, resolve_space, to_space
 
@@ -73,12 +73,3 @@ def test_a_score_no_space_can_resolve_is_flagged(tmp_path):
     assert pinned_classes(np.array([1.0, 0.0, 0.0]), True) == (0, 1, 2)
     assert pinned_classes(np.array([1.0, 1e-30, 0.0]), True) == (2,)
     assert pinned_classes(np.array([5.0, -3.0]), False) == ()
-
-
-def test_batch_space_is_one_space_when_any_image_saturates(tmp_path):
-    clf = softmax_model(tmp_path, 60.0)
-    grey = np.full((32, 32), 128, np.uint8)
-    assert batch_score_space(clf, [grey])[0] == "probability"
-    space, note = batch_score_space(clf, [grey, bright_top_left()])
-    assert space == "log-odds" and "whole batch" in note
-    assert batch_score_space(clf, [grey, bright_top_left()], "logit") == ("logit", None)

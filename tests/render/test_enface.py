@@ -64,3 +64,36 @@ def test_profiles_of_different_widths_are_refused():
 
     with pytest.raises(SettingsError, match="widths"):
         evidence_map([np.zeros((1, 2, 4)), np.zeros((1, 2, 5))], np.ones((2, 1)), ["x"])
+
+
+def test_the_exported_map_says_what_it_is_which_model_and_not_for_diagnosis():
+    """The PNG that leaves the program (issue 17): a title with the class and the B-scans,
+    the colour legend and its scale, the model line; the map itself untouched inside."""
+    from dida_view.render.enface import evidence_figure, evidence_words
+    from dida_view.render.figure import model_line
+
+    profiles = [np.ones((2, 2, 40)) * (i + 1) for i in range(4)]
+    emap = evidence_map(profiles, np.tile([0.2, 0.8], (4, 1)), ["NORMAL", "DME"],
+                        score_space="probability")
+    line = model_line("oct_kermany.onnx", "real OCT B-scans")
+    title, below = evidence_words(emap, False, model=line)
+    assert "DME" in title[0] and "4 B-scans" in title[0] and "stacked" in title[1]
+    assert "DME" in below[0] and "full colour" in below[0]
+    assert below[-1] == line and line.startswith("Not for diagnosis.")
+    from dida_view.render.figure import figure_scale
+
+    bare = draw_evidence_map(emap)
+    f = int(figure_scale(*bare.shape[:2]))  # a small map is enlarged by whole pixels
+    assert f == 6
+    bare = np.repeat(np.repeat(bare, f, axis=0), f, axis=1)
+    fig = evidence_figure(emap, model=line)
+    assert fig.shape[0] > bare.shape[0] + 80 and fig.shape[1] >= 560
+    h, w = bare.shape[:2]  # the map, whole, somewhere in the figure
+    found = [(y, x) for y in range(fig.shape[0] - h + 1) for x in range(fig.shape[1] - w + 1)
+             if np.array_equal(fig[y, x:x + w], bare[0]) and np.array_equal(fig[y:y + h, x:x + w],
+                                                                            bare)]
+    assert found
+    y0 = found[0][0]
+    assert (fig[:y0] < 100).any() and (fig[y0 + h:] < 100).any()  # words above and below
+    over = evidence_words(emap, True)[0][1]
+    assert "localizer" in over

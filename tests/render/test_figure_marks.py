@@ -29,21 +29,30 @@ def _result() -> DidaResult:
 
 
 def test_the_figure_has_the_marks_on_every_panel():
-    image = np.full((64, 64), 100, np.uint8)
-    marks = [((8, 20), (56, 20))]  # above the captions (bottom right)
+    image = np.full((256, 256), 100, np.uint8)  # at the figure's own size: no enlarging
+    marks = [((32, 80), (224, 80))]
     plain = compose_figure(image, _result(), [0, 1], legend=False)
     marked = compose_figure(image, _result(), [0, 1], legend=False, marks=marks)
     for i in range(3):  # the original and both class panels
-        x = i * (64 + GAP) + 32
-        assert tuple(marked[20, x]) == MARK_COLOUR
-        assert tuple(plain[20, x]) != MARK_COLOUR
+        x = i * (256 + GAP) + 128
+        assert tuple(marked[80, x]) == MARK_COLOUR
+        assert tuple(plain[80, x]) != MARK_COLOUR
+
+
+def test_marks_follow_a_tiny_scan_enlarged_for_the_figure():
+    image = np.full((64, 64), 100, np.uint8)  # enlarged 3 times (at least 192 pixels)
+    marked = compose_figure(image, _result(), [0, 1], legend=False, marks=[((8, 20), (56, 20))])
+    cell = (marked.shape[1] - 2 * GAP) // 3
+    for i in range(3):
+        x = i * (cell + GAP) + (cell - 192) // 2 + 96
+        assert tuple(marked[60, x]) == MARK_COLOUR
 
 
 def test_the_figure_has_both_the_marks_and_the_clinicians_note():
     """The merge of the pen (wip-teach) and the note (wip-cases): neither drops the other."""
-    image = np.full((64, 64), 100, np.uint8)
-    marks = [((8, 20), (56, 20))]
+    image = np.full((256, 256), 100, np.uint8)
+    marks = [((32, 80), (224, 80))]
     plain = compose_figure(image, _result(), [0, 1])
     both = compose_figure(image, _result(), [0, 1], note="small fluid pocket", marks=marks)
     assert both.shape[0] > plain.shape[0]  # the note is one more legend line
-    assert tuple(both[20, 32]) == MARK_COLOUR
+    assert tuple(both[80, 128]) == MARK_COLOUR

@@ -1,6 +1,7 @@
 """The report: case lists, anonymous ids, agreement, the PDF (rendered with poppler) and HTML."""
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -8,12 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dida_view import cli, paths
-from dida_view.errors import DidaError
+from dida_view import catalogue, cli, paths
+from dida_view.catalogue import terms
 from dida_view.render import figure
-from dida_view.report import html as report
 from dida_view.report import text as report_text
-from dida_view.session import cases
+from dida_view.session import cases, labels
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdffonts")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed "
@@ -22,7 +22,8 @@ needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not instal
 
 @pytest.fixture
 def folder(tmp_path):
-    """Two sample scans renamed as a patient might name them; the first one read as CNV."""
+    """Two sample scans renamed as a patient might name them; the first (Wet AMD) read as
+    CNV, the same finding; the second (CME) read as DME, another one."""
     src = paths.samples_dir()
     d = tmp_path / "scans"
     d.mkdir()
@@ -30,7 +31,7 @@ def folder(tmp_path):
     shutil.copy(src / "02_CME.png", d / "Suzuki_Hanako.png")
     (d / "Yamada_Taro.json").write_text(json.dumps(
         {"seed": 1, "reading": {"diagnosis": "CNV", "note": "fluid under the RPE"}}))
-    (d / "Suzuki_Hanako.json").write_text(json.dumps({"diagnosis": "CME"}))
+    (d / "Suzuki_Hanako.json").write_text(json.dumps({"diagnosis": "DME"}))
     return d
 
 
@@ -48,7 +49,7 @@ def test_case_lists_resolve_against_their_folder(tmp_path, folder):
     (tmp_path / "list.csv").write_text("path,diagnosis\nscans/Yamada_Taro.png,DME\n")
     (tmp_path / "list.json").write_text(json.dumps(
         ["scans/Suzuki_Hanako.png", {"path": "scans/Yamada_Taro.png", "diagnosis": "CNV"}]))
-    got = cases.expand([tmp_path / "list.csv", tmp_path / "list.json", folder])
+    got = cases.read_cases([tmp_path / "list.csv", tmp_path / "list.json", folder]).cases
     assert [c.path.name for c in got] == ["Yamada_Taro.png", "Suzuki_Hanako.png",
                                           "Yamada_Taro.png", "Suzuki_Hanako.png",
                                           "Yamada_Taro.png"]
@@ -60,44 +61,41 @@ def test_case_lists_resolve_against_their_folder(tmp_path, folder):
                                        ("a.json", "[1]"), ("a.json", "{broken")])
 def test_bad_case_list_is_one_message(tmp_path, name, body):
     (tmp_path / name).write_text(body)
-    with pytest.raises(DidaError, match=name):
-        cases.expand([tmp_path / name])
-
-
-def test_case_id_is_of_the_pixels_not_the_name():
-    a = np.zeros((4, 5), np.uint8)
-    b = a.copy()
-    b[0, 0] = 1
-    assert report.case_id(a) == report.case_id(a.copy()) != report.case_id(b)
-    assert report.case_id(a) != report.case_id(a.reshape(5, 4))
-    assert report.case_id(sop_instance_uid="1.2.3") == report.case_id(b, sop_instance_uid="1.2.3")
+    got = cases.read_cases([tmp_path / name])
+    assert got.cases == () and len(got.problems) == 1 and name in got.problems[0]
 
 
 @pytest.mark.parametrize("top,diagnosis,want", [
     ("CNV", "cnv", "agree"), ("CNV", "脈絡膜新生血管", "agree"), ("Wet AMD", "wet_amd", "agree"),
     ("CNV", "DME", "disagree"), ("CNV", " ", "not_read"), (None, "CNV", "disagree")])
 def test_agreement(top, diagnosis, want):
-    assert report.agreement(top, diagnosis) == want
+    assert labels.agreement(top, diagnosis) == want
 
 
 def test_japanese_terms():
-    assert report_text.term("CNV", "ja") == "脈絡膜新生血管（CNV）"
-    assert report_text.term("DME", "ja").startswith("糖尿病黄斑浮腫")
-    assert report_text.term("DRUSEN", "ja").startswith("ドルーゼン")
-    assert report_text.term("normal", "ja").startswith("正常")
-    assert report_text.term("CNV", "en") == "CNV"
-    assert set(report_text.STRINGS) and all(set(v) == {"en", "ja"}
-                                            for v in report_text.STRINGS.values())
+    assert terms.term("CNV", "ja") == "脈絡膜新生血管（CNV）"
+    assert terms.term("DME", "ja").startswith("糖尿病黄斑浮腫")
+    assert terms.term("DRUSEN", "ja").startswith("ドルーゼン")
+    assert terms.term("normal", "ja").startswith("正常")
+    assert terms.term("CNV", "en") == "CNV"
+    # every text of the report has its Japanese in the catalogue (a count may add its
+    # singular: "cases_one")
+    for key, english in report_text.TEXTS.items():
+        ja = catalogue.lookup(english.context, english, "ja")
+        assert ja != english or not any(c.isalpha() for c in english), key
+        assert key.removesuffix("_one") in report_text.TEXTS, key
 
 
-def test_bundled_font_has_every_report_character():
+def test_bundled_font_has_every_catalogue_character():
+    """Every Japanese message of the catalogue (report, figures, notes) draws with the
+    bundled font."""
     from PIL import ImageFont
 
     from dida_view.render.fonts import bundled_font_path
 
     f = ImageFont.truetype(str(bundled_font_path()), 24)
     notdef = np.asarray(f.getmask("\ue000")).tobytes()  # a private-use code: not in the font
-    missing = {c for c in "".join(report_text.all_texts("ja")) + "0123456789"
+    missing = {c for c in "".join(catalogue.translations("ja")) + "0123456789"
                if not c.isspace() and np.asarray(f.getmask(c)).tobytes() == notdef}
     assert not missing, f"rerun resources/fonts/make_subset.py: {sorted(missing)}"
     assert bundled_font_path().stat().st_size < 3_000_000
@@ -176,10 +174,30 @@ def test_report_bad_options_are_one_line(tmp_path, capsys):
     assert rc == 2 and cap.err.startswith("error: ") and "Traceback" not in cap.err
     (tmp_path / "empty").mkdir()
     rc, cap = run_report(capsys, tmp_path / "empty", "--out", tmp_path / "r.pdf")
-    assert rc == 2 and "no images" in cap.err
+    assert rc == 2 and "no scans" in cap.err
     rc, cap = run_report(capsys, folder_path_of_sample(), "--out", tmp_path / "no" / "r.pdf")
     assert rc == 2 and "cannot write" in cap.err and "Traceback" not in cap.err
 
 
 def folder_path_of_sample():
     return paths.samples_dir() / "01_Wet_AMD.png"
+
+
+def test_the_bundled_models_card_is_japanese_in_a_japanese_report():
+    """Issue 17: under 「学習データ：」 stood English. A bundled model's card is translated
+    (checked against its own metadata); another model's words stay as they are."""
+    from dida_view.model.onnx import OnnxClassifier
+    from dida_view.report.html import ModelCard, cover_html
+
+    for m in paths.BUNDLED_MODELS:
+        card = ModelCard.from_classifier(OnnxClassifier(m.path(), device="cpu"), m.path())
+        assert card.file == m.file and card.trained_on
+        ja = cover_html([], [card], "2026-12-03", "ja")
+        model_part = ja[ja.index("モデル"):]
+        assert "学習データ：" in model_part
+        after = model_part[model_part.index("学習データ："):]
+        assert not re.search(r"\b(trained|patients|(?<!\.)synthetic|Not for)\b", model_part), after
+        assert "trained" in cover_html([], [card], "2026-12-03", "en")
+    other = ModelCard(name="mine", description="A model trained on my scans.",
+                      trained_on="my scans", file="oct_kermany.onnx")
+    assert "my scans" in cover_html([], [other], "2026-12-03", "ja")

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.gui.cases.queue import THUMB_SIZE
 from dida_view.gui.cases.reading_editor import ReadingEditor
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, translate
+from dida_view.gui.i18n import class_name, translate
 from dida_view.session.caselist import (
     ALL,
     ANALYSED,
@@ -77,6 +78,8 @@ class CaseTable(QAbstractTableModel):
         self.cases = cases
         self.rows: list[int] = []
         self.icons: dict[str, QIcon] = {}
+        self.thumbnail_wanted = lambda _path: None  # asked for each row shown without one
+        self.names = lambda row: row.name  # how a row names its case (the controller's)
 
     def reset(self) -> None:
         """Apply the filter again."""
@@ -115,16 +118,20 @@ class CaseTable(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.rows):
             return None
         i = self.rows[index.row()]
-        case, col = self.cases.cases[i], index.column()
+        case, col = self.cases.row(i), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             state = STATE_TEXT.get(case.state)
-            return (case.name, f"{class_name(case.top) if case.top else ''} {case.score}".strip(),
-                    case.diagnosis, AGREE_TEXT[case.agree],
+            return (self.names(case), f"{class_name(case.top) if case.top else ''} "
+                    f"{case.score}".strip(), case.diagnosis, AGREE_TEXT[case.agree],
                     translate("CaseBrowser", state) if state else case.state)[col]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return self.icons.get(str(case.path))
+            icon = self.icons.get(str(case.path))
+            if icon is None:
+                self.thumbnail_wanted(str(case.path))
+            return icon
         if role == Qt.ItemDataRole.ToolTipRole:
-            return translate("CaseBrowser", AGREE_TIP[case.agree]) if col == 3 else str(case.path)
+            return translate("CaseBrowser", AGREE_TIP[case.agree]) if col == 3 else \
+                self.names(case)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ForegroundRole and col == 3 and case.agree is not None:

@@ -15,13 +15,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.gui.cases.browser import CaseBrowser
 from dida_view.gui.cases.queue import CaseQueue
 from dida_view.gui.cases.reading_editor import ReadingKeeper
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import plural, translate, words
 from dida_view.gui.teaching import FolderCases
-from dida_view.session.caselist import FAILED, CaseList, is_case_list, read_cases
-from dida_view.session.reading import Reading, load_reading
+from dida_view.session import names
+from dida_view.session.caselist import FAILED, CaseList
+from dida_view.session.cases import is_case_list, read_cases
+from dida_view.session.reading import Reading
 
 MAX_PROBLEM_LINES = 15
 DOCK_WIDTH = 560
@@ -33,10 +36,14 @@ class CaseController(QObject):
     def __init__(self, win) -> None:  # the MainWindow (it imports this module)
         super().__init__(win)
         self.win = win
-        self.cases = CaseList(on_change=self._case_changed)
-        self.keeper = ReadingKeeper(win.model, win.show_error, self)
-        self.queue = CaseQueue(win.host, win.model, self.cases, self)
+        self.cases = CaseList(on_change=self._case_changed,
+                              reading=lambda case: win.readings.reading(case).diagnosis)
+        self.keeper = ReadingKeeper(win.model, win.readings, win.show_error, self)
+        self.queue = CaseQueue(win, self.cases, self)
         self.browser = CaseBrowser(self.cases, win.model)
+        self._names: dict[Path, str] = {}
+        self.browser.table.names = self.row_name
+        self.browser.table.thumbnail_wanted = self.queue.want_thumbnail
         self.dock = QDockWidget(translate("CaseController", "Cases"), win)
         self.dock.setObjectName("cases-dock")
         self.dock.setWidget(self.browser)
@@ -83,35 +90,40 @@ class CaseController(QObject):
         """Open a folder or a CSV/JSON case list and show its first case (or ``first``);
         False when no case could be read (a dialog says why; bad rows are listed, the
         rest loads)."""
-        try:
-            cases, problems = read_cases(path)
-        except (OSError, ValueError) as exc:
-            self.win.show_error(translate("CaseController", "Cannot open cases"), str(exc))
-            return False
-        if problems:
-            lines = problems[:MAX_PROBLEM_LINES]
-            if len(problems) > len(lines):
+        got = read_cases([path])
+        if got.problems:
+            lines = list(got.problems[:MAX_PROBLEM_LINES])
+            if len(got.problems) > len(lines):
                 lines.append(translate("CaseController", "… and {0} more").format(
-                    len(problems) - len(lines)))
-            self.win.show_error(translate(
-                "CaseController", "Some cases were skipped"), "\n".join(lines))
-        if not cases:
-            if not problems:
-                self.win.show_error(translate("CaseController", "Cannot open cases"), translate(
-                    "CaseController", "{0}: no images in it").format(path))
+                    len(got.problems) - len(lines)))
+            title = translate("CaseController", "Some cases were skipped") if got.cases else \
+                translate("CaseController", "Cannot open cases")
+            self.win.show_error(title, "\n".join(lines))
+        if not got.cases:
             return False
         self.keeper.flush()
-        cases = [c.__class__(c.path, diagnosis=load_reading(c.path).diagnosis or c.diagnosis)
-                 for c in cases]
-        self.cases.set_cases(cases)
+        self.win.open_set(got.cases)  # one session: each case's model, one score space
+        self.cases.set_cases(list(got.cases))
+        self._names.clear()
         self.browser.fill_filters()
         self.show()
-        self.win.status.message(translate("CaseController", "{0} cases from {1}").format(
-            len(cases), Path(path).name))
+        message = plural("CaseController", len(got.cases),
+                         QT_TRANSLATE_NOOP("CaseController", "{0} case from {1}"),
+                         QT_TRANSLATE_NOOP("CaseController", "{0} cases from {1}"),
+                         Path(path).name)
+        self.win.status.message(" · ".join([message, *map(words, got.notes)]))
         self.cases.current = -1
         self.win.teaching.cases = ListCases(self)  # teaching mode steps through the list
         self.go(max(0, self.cases.index_of(first)) if first is not None else 0)
         return True
+
+    def row_name(self, row) -> str:
+        """How the table names a case: the file name of a plain image, the anonymous case
+        id of a DICOM or vendor file (their names often carry a patient's)."""
+        name = self._names.get(row.path)
+        if name is None:
+            name = self._names[row.path] = names.path_display_name(row.path)
+        return name
 
     # -- moving ------------------------------------------------------------------------------
     def go(self, index: int) -> bool:
@@ -130,8 +142,7 @@ class CaseController(QObject):
         elif ahead and self.win.run_id == ahead:
             self._show_progress(ahead)
             self.queue.adopt(ahead)
-        elif case.diagnosis and not self.win.model.diagnosis:
-            self.keeper.adopt(case.diagnosis)  # the case list's, until the user edits it
+
         self.browser.table.case_changed(index)
         self.browser.show_current()
         return True
@@ -168,9 +179,23 @@ class CaseController(QObject):
             "CaseController", "Queue cancelled: the next cases are analysed when you "
                                 "move to them"))
 
-    def close(self) -> None:
-        """The window closes: save the reading now."""
-        self.keeper.flush()
+    def close(self) -> bool:
+        """The window closes: save the readings now. When one cannot be saved, ask: save
+        again, discard it, or keep the window open (False)."""
+        left = self.keeper.save_all()
+        while left:
+            names_ = ", ".join(p.name for p in left[:3]) + ("…" if len(left) > 3 else "")
+            answer = self.win.ask(
+                translate("CaseController", "Readings not saved"),
+                translate("CaseController", "The reading of {0} could not be saved beside "
+                          "the scan. Try again, discard it, or keep DiDA View open (copy "
+                          "the text somewhere safe first)?").format(names_))
+            if answer == "cancel":
+                return False
+            if answer == "discard":
+                return True
+            left = self.keeper.save_all()
+        return True
 
     # -- model and list changes --------------------------------------------------------------
     def _on_image(self) -> None:
@@ -192,10 +217,11 @@ class CaseController(QObject):
         if line.text().strip() != text:
             line.setText(text)
 
-    def _on_saved(self, path: str, reading: Reading) -> None:
+    def _on_saved(self, path: str, reading: Reading, note: str) -> None:
         if Path(path) == self.win.model.image_path:
-            self.browser.editor.set_state(translate(
-                "CaseController", "Saved {0} beside the image").format(time.strftime('%H:%M:%S')))
+            state = translate("CaseController", "Saved {0} beside the image").format(
+                time.strftime('%H:%M:%S'))
+            self.browser.editor.set_state(f"{state} · {note}" if note else state)
 
     def _case_changed(self, index: int) -> None:
         if index < 0:
@@ -206,7 +232,9 @@ class CaseController(QObject):
 
     def _queue_line(self) -> None:
         n = self.cases.counts()
-        parts = [translate("CaseController", "{0} cases").format(len(self.cases)),
+        parts = [plural("CaseController", len(self.cases),
+                        QT_TRANSLATE_NOOP("CaseController", "{0} case"),
+                        QT_TRANSLATE_NOOP("CaseController", "{0} cases")),
                  translate("CaseController", "{0} analysed").format(n["analysed"])]
         if self.queue.pending():
             parts.append(translate("CaseController", "{0} queued").format(self.queue.pending()))

@@ -2,14 +2,15 @@
 
 Everything runs on the one worker thread (:mod:`dida_view.gui.worker`), whose jobs run
 one at a time in the order they were queued. The window's run of the current case is
-queued first (:meth:`WorkerHost.run` cancels every earlier job, look-ahead ones too);
-right behind it, :class:`CaseQueue` queues a run for each of the next few cases
-(:meth:`CaseList.queue_order <dida_view.session.caselist.CaseList.queue_order>`)
-and then the missing thumbnails. A look-ahead run loads its image on the worker thread
-and goes through the
-worker's result cache, so coming to that case later, or going back to one, finds its
-result at once. Every look-ahead job has a job id: moving on cancels them with the
-current run; Cancel Queue cancels them alone.
+queued first (it cancels every earlier job, look-ahead ones too); right behind it,
+:class:`CaseQueue` queues a run for each of the next few cases
+(:meth:`CaseList.queue_order <dida_view.session.caselist.CaseList.queue_order>`), each
+with the model that reads that case and the list's one score space. A look-ahead run
+loads its scan and its model on the worker thread and goes through the worker's result
+cache, so coming to that case later, or going back to one, finds its result at once.
+Every run is recorded in the window's run ledger (:mod:`dida_view.gui.viewer.runs`),
+which decides whether its result is still wanted. Thumbnails are made on demand, for the
+rows the table shows.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from dida_view.errors import DidaError
-from dida_view.gui.worker import AnalysisWorker, WorkerHost
-from dida_view.io.reader import load_image
-from dida_view.render import figure
+from dida_view.gui.worker import AnalysisWorker
+from dida_view.io.reader import load_image, load_scan
 from dida_view.session.caselist import (
     ANALYSED,
     ANALYSING,
@@ -33,7 +33,7 @@ from dida_view.session.caselist import (
     QUEUED,
     CaseList,
 )
-from dida_view.viewmodel.viewer import ViewerModel, work_of
+from dida_view.session.ledger import AHEAD, VIEW, Job
 
 THUMB_SIZE = (64, 44)
 
@@ -46,17 +46,16 @@ def thumbnail_array(image: np.ndarray, size: tuple[int, int] = THUMB_SIZE) -> np
 
 
 class FileJobs(QObject):
-    """Lives on the worker thread: loads a case's image, then runs it through the worker.
+    """Lives on the worker thread: opens a case's scan and model, then runs it.
 
     Signals
     -------
-    began(int, str)
-        A look-ahead job (id, image path) starts on the worker thread.
     thumbnail(str, object)
-        A small uint8 array of the image at this path.
+        A small uint8 array of the scan at this path.
+    thumbnails_done(int)
+        The thumbnail job of this id is done.
     """
 
-    began = Signal(int, str)
     thumbnail = Signal(str, object)
     thumbnails_done = Signal(int)
 
@@ -64,31 +63,34 @@ class FileJobs(QObject):
         super().__init__()
         self.worker = worker
 
-    @Slot(int, str, object, object)
-    def run_file(self, job: int, path: str, classifier: object, settings: object) -> None:
-        """Analyse the image at ``path`` as worker job ``job`` (its signals carry it)."""
+    @Slot(int, str, object, object, object, object)
+    def run_file(self, job: int, path: str, model: object, options: object, settings: object,
+                 space: object) -> None:
+        """Analyse the scan at ``path`` (its centre B-scan) with ``model`` (the classifier
+        on screen, or the file of the case's own model) as worker job ``job`` (its signals
+        carry it)."""
         w = self.worker
         if w.is_cancelled(job):
             w.cancelled.emit(job)
             return
-        self.began.emit(job, path)
         try:
-            image = load_image(path)
+            classifier = w.classifier(model, options) if isinstance(model, str) else model
+            image = load_scan(path).image()
         except DidaError as exc:
             w.failed.emit(job, str(exc))
             return
         self.thumbnail.emit(path, thumbnail_array(image))
-        w.run(job, classifier, image, settings)
+        w.run(job, classifier, image, settings, space)
 
     @Slot(int, object)
     def thumbnails(self, job: int, paths: object) -> None:
         """Make the thumbnails of ``paths`` (stops when job ``job`` is cancelled)."""
         for p in list(paths):  # type: ignore[call-overload]
             if self.worker.is_cancelled(job):
-                return
+                break
             try:
                 self.thumbnail.emit(p, thumbnail_array(load_image(p)))
-            except DidaError:
+            except (DidaError, MemoryError):
                 continue  # the case's own run says what is wrong with it
         self.thumbnails_done.emit(job)
 
@@ -100,97 +102,128 @@ class CaseQueue(QObject):
     -------
     thumbnail(str, object)
         A thumbnail (uint8 array) of the case at this path is ready.
+    drained()
+        No look-ahead run and no thumbnail job is left.
     """
 
     thumbnail = Signal(str, object)
     drained = Signal()
-    _file_requested = Signal(int, str, object, object)
+    _file_requested = Signal(int, str, object, object, object, object)
     _thumbs_requested = Signal(int, object)
 
-    def __init__(self, host: WorkerHost, model: ViewerModel, cases: CaseList,
-                 parent: QObject | None = None, ahead: int = QUEUE_AHEAD) -> None:
+    def __init__(self, win, cases: CaseList, parent: QObject | None = None,
+                 ahead: int = QUEUE_AHEAD) -> None:
         super().__init__(parent)
-        self.host, self.model, self.cases, self.ahead = host, model, cases, ahead
-        self.jobs = FileJobs(host.worker)
-        self.jobs.moveToThread(host.thread)
+        self.win, self.cases, self.ahead = win, cases, ahead
+        self.jobs = FileJobs(win.host.worker)
+        self.jobs.moveToThread(win.host.thread)
         self._file_requested.connect(self.jobs.run_file)
         self._thumbs_requested.connect(self.jobs.thumbnails)
         self.jobs.thumbnail.connect(self._on_thumbnail)
         self.jobs.thumbnails_done.connect(self._on_thumbnails_done)
-        self.runs: dict[int, int] = {}  # job id -> case index (the current run included)
-        self.look_ahead: list[int] = []  # queued look-ahead job ids, oldest first
         self.thumbs: set[str] = set()  # paths with a thumbnail
-        self._thumb_job = 0
+        self._wanted: list[str] = []  # thumbnails the table asked for, not requested yet
+        self._requested: set[str] = set()
+        self._thumb_jobs: set[int] = set()
         self._partials: dict[int, tuple[object, dict[int, np.ndarray]]] = {}
         self._requeue_soon = QTimer(self)
         self._requeue_soon.setSingleShot(True)
         self._requeue_soon.setInterval(0)
         self._requeue_soon.timeout.connect(self.requeue)
         self._requeue_soon.timeout.connect(self._maybe_drained)  # when nothing was queued
-        w = host.worker
-        host.run_queued.connect(self._on_run_queued)
-        w.started.connect(self._on_started)
-        w.grid_done.connect(self._on_grid_done)
-        w.finished.connect(self._on_finished)
-        w.failed.connect(self._on_failed)
-        w.cancelled.connect(self._on_cancelled)
-        model.events.model.connect(lambda _clf: self._forget_results())
-        self._work = work_of(model.settings)  # what d depends on
-        model.events.settings.connect(self._on_settings)
+        self._thumbs_soon = QTimer(self)
+        self._thumbs_soon.setSingleShot(True)
+        self._thumbs_soon.setInterval(0)
+        self._thumbs_soon.timeout.connect(self._request_thumbnails)
+        ev = win.model.events
+        ev.model.connect(lambda _clf: self._forget_results())
+        self._work = win.model.settings.work()  # what d depends on
+        ev.settings.connect(self._on_settings)
+
+    @property
+    def runs(self) -> dict[int, int]:
+        """Job id -> case index of the runs this list waits for (the current case's run
+        included)."""
+        out = {}
+        for job in self.win.runs.ledger.jobs():
+            i = self.cases.index_of(job.path)
+            if i >= 0 and job.purpose in (VIEW, AHEAD):
+                out[job.id] = i
+        return out
+
+    def look_ahead(self) -> list[Job]:
+        """The look-ahead runs queued or running, oldest first."""
+        return self.win.runs.ledger.jobs(AHEAD)
 
     # -- queueing ----------------------------------------------------------------------------
     def _current_case(self) -> int:
         """The current case when it is the image on screen, else -1."""
         c = self.cases
-        if 0 <= c.current < len(c) and c.cases[c.current].path == self.model.image_path:
+        if 0 <= c.current < len(c) and c.cases[c.current].path == self.win.model.image_path:
             return c.current
         return -1
 
-    def _on_run_queued(self, job: int) -> None:
-        """The window queued a run (every earlier job is cancelled): queue behind it."""
-        self.look_ahead.clear()
-        self._thumb_job = 0
+    def after_view_run(self) -> None:
+        """The window queued a run of the case on screen (every earlier one is cancelled):
+        queue the look-ahead behind it."""
         i = self._current_case()
         if i < 0:
             return
-        self.runs[job] = i
         if self.cases.cases[i].state != ANALYSED:
             self.cases.update(i, state=QUEUED)
         self._requeue_soon.start()  # after the caller is done, in case it queues more
 
     def requeue(self) -> None:
-        """Queue the next cases of :meth:`CaseList.queue_order` and missing thumbnails."""
-        m = self.model
-        if m.classifier is None or self._current_case() < 0 or self.look_ahead:
+        """Queue the next cases of :meth:`CaseList.queue_order`."""
+        win = self.win
+        if win.model.classifier is None or self._current_case() < 0 or self.look_ahead():
             return
+        options = win.model_options()
         for i in self.cases.queue_order(self.ahead)[1:]:
-            job = self.host.new_id()
-            self.runs[job] = i
-            self.look_ahead.append(job)
+            path = self.cases.cases[i].path
+            model = win.model_for_case(path)
+            if model is None:
+                continue
+            job = win.host.new_id()
+            win.runs.add(job, path, 0, model, AHEAD)
             self.cases.update(i, state=QUEUED)
-            self._file_requested.emit(job, str(self.cases.cases[i].path), m.classifier,
-                                      m.settings)
-        missing = [str(c.path) for c in self.cases.cases if str(c.path) not in self.thumbs]
-        if missing:
-            self._thumb_job = self.host.new_id()
-            self._thumbs_requested.emit(self._thumb_job, missing)
+            on_screen = win.model.model_path is not None and \
+                model == win.model.model_path.resolve()
+            self._file_requested.emit(job, str(path), win.model.classifier if on_screen
+                                      else str(model), options, win.model.settings,
+                                      win.session.space)
+
+    def want_thumbnail(self, path: str) -> None:
+        """The table shows the row of ``path``: make its thumbnail soon (once)."""
+        if path not in self.thumbs and path not in self._requested:
+            self._requested.add(path)
+            self._wanted.append(path)
+            self._thumbs_soon.start()
+
+    def _request_thumbnails(self) -> None:
+        if self._wanted:
+            job = self.win.host.new_id()
+            self._thumb_jobs.add(job)
+            self._thumbs_requested.emit(job, list(self._wanted))
+            self._wanted.clear()
 
     def cancel(self) -> None:
-        """Cancel the look-ahead runs and thumbnails (the current case's run goes on)."""
-        jobs = [*self.look_ahead, *([self._thumb_job] if self._thumb_job else [])]
-        self.host.worker.cancel_jobs(jobs)
-        self.look_ahead.clear()
-        self._thumb_job = 0
+        """Cancel the look-ahead runs (the current case's run goes on)."""
+        jobs = self.look_ahead()
+        self.win.runs.cancel([j.id for j in jobs])
+        for job in jobs:
+            self.on_ended(job, "cancelled")
         self._maybe_drained()
 
     def queued_run(self, index: int) -> int:
         """The look-ahead run of case ``index`` still queued or running (0: none)."""
-        return next((j for j in self.look_ahead if self.runs.get(j) == index), 0)
+        job = self.win.runs.ledger.find(self.cases.cases[index].path, 0, AHEAD)
+        return job.id if job is not None else 0
 
     def adopt(self, job: int) -> None:
         """Look-ahead run ``job`` became the current case's run (the window cancelled the
         jobs before it): queue the look-ahead again behind it."""
-        self.look_ahead.remove(job)
+        self.win.runs.ledger.retarget(job, VIEW)
         self._requeue_soon.start()  # (first: the queue is not idle meanwhile)
         self.cancel()
 
@@ -201,11 +234,11 @@ class CaseQueue(QObject):
 
     def pending(self) -> int:
         """How many look-ahead runs are queued or running."""
-        return len(self.look_ahead)
+        return len(self.look_ahead())
 
     def idle(self) -> bool:
         """No look-ahead run and no thumbnail job queued, running or about to be."""
-        return not self.look_ahead and not self._thumb_job and \
+        return not self.look_ahead() and not self._thumb_jobs and not self._wanted and \
             not self._requeue_soon.isActive()
 
     def _maybe_drained(self) -> None:
@@ -213,64 +246,62 @@ class CaseQueue(QObject):
             self.drained.emit()
 
     def _on_thumbnails_done(self, job: int) -> None:
-        if job == self._thumb_job:
-            self._thumb_job = 0
-            self._maybe_drained()
+        self._thumb_jobs.discard(job)
+        self._maybe_drained()
 
     def _on_settings(self, settings) -> None:
         """Settings that change d (not the blend weights alone) make every result old."""
-        work = work_of(settings)
+        work = settings.work()
         if work != self._work:
             self._work = work
             self._forget_results()
 
     def _forget_results(self) -> None:
         """A new model or new settings: every case's result is of the old ones."""
-        for i, c in enumerate(self.cases.cases):
-            if c.top or c.state != NEW:
-                self.cases.update(i, top="", score="", state=NEW)
+        for i, row in enumerate(self.cases.cases):
+            if row.top or row.state != NEW:
+                self.cases.update(i, top="", probability=None, state=NEW)
 
-    # -- the worker's answers ----------------------------------------------------------------
-    def _done(self, job: int) -> int:
-        """Forget job ``job``; its case index (-1: not ours)."""
-        if job in self.look_ahead:
-            self.look_ahead.remove(job)
-            QTimer.singleShot(0, self._maybe_drained)  # once its case shows the result
-        self._partials.pop(job, None)
-        return self.runs.pop(job, -1)
+    # -- results, from the window's run dispatch -------------------------------------------
+    def follows(self, job: Job) -> bool:
+        """Whether ``job`` analyses a case of this list."""
+        return self.cases.index_of(job.path) >= 0
 
-    def _show_scores(self, i: int, result, state: str) -> None:
-        if 0 <= i < len(self.cases) and result is not None and len(result.labels):
-            k = int(np.argmax(result.scores))
-            # one space down the list: each case's own score space differs where `auto`
-            # switched for a saturated case, so the list shows the probability
+    def _show_scores(self, job: Job, result, state: str) -> None:
+        i = self.cases.index_of(job.path)
+        if i >= 0 and result is not None and len(result.labels):
+            k = result.top(1)[0]
             probs = result.probabilities
-            score = (figure.format_score(float(probs[k]), "probability") if probs is not None
-                     else figure.format_score(float(result.scores[k]), result.score_space))
-            self.cases.update(i, top=result.labels[k], score=score, state=state)
+            p = float(probs[k]) if probs is not None else None
+            self.cases.update(i, top=result.labels[k], probability=p, state=state)
 
-    def _on_started(self, job: int, partial) -> None:
-        i = self.runs.get(job, -1)
+    def on_started(self, job: Job, partial) -> None:
+        self._partials[job.id] = (partial, {})
+        self._show_scores(job, partial, ANALYSING)
+
+    def on_grid_done(self, job: Job, n: int, d: np.ndarray) -> None:
+        if job.id in self._partials:
+            self._partials[job.id][1][n] = d
+
+    def on_result(self, job: Job, result) -> None:
+        self._partials.pop(job.id, None)
+        self._show_scores(job, result, ANALYSED)
+        if job.purpose == AHEAD:
+            QTimer.singleShot(0, self._maybe_drained)  # once its case shows the result
+
+    def on_ended(self, job: Job, how: str) -> None:
+        """A run of a case ended without a result to keep (``failed`` or ``cancelled``)."""
+        self._partials.pop(job.id, None)
+        i = self.cases.index_of(job.path)
         if i >= 0:
-            self._partials[job] = (partial, {})
-            self._show_scores(i, partial, ANALYSING)
-
-    def _on_grid_done(self, job: int, n: int, d: np.ndarray) -> None:
-        if job in self._partials:
-            self._partials[job][1][n] = d
-
-    def _on_finished(self, job: int, result) -> None:
-        self._show_scores(self._done(job), result, ANALYSED)
-
-    def _on_failed(self, job: int, _message: str) -> None:
-        i = self._done(job)
-        if i >= 0:
-            self.cases.update(i, state=FAILED)
-
-    def _on_cancelled(self, job: int) -> None:
-        i = self._done(job)
-        if i >= 0 and i not in self.runs.values() and self.cases.cases[i].state != ANALYSED:
-            self.cases.update(i, state=NEW)
+            others = any(j.id != job.id for j in self.win.runs.ledger.jobs()
+                         if j.path == job.path)
+            if how == "failed":
+                self.cases.update(i, state=FAILED)
+            elif not others and self.cases.cases[i].state != ANALYSED:
+                self.cases.update(i, state=NEW)
+        if job.purpose == AHEAD:
+            QTimer.singleShot(0, self._maybe_drained)
 
     def _on_thumbnail(self, path: str, array: np.ndarray) -> None:
         self.thumbs.add(path)

@@ -1,11 +1,12 @@
 """The clinician's reading of the case on screen: an editor, and the autosave behind it.
 
 :class:`ReadingEditor` edits the viewer model's ``diagnosis`` (an editable list of the
-model's labels: pick one or type free text) and ``note``. :class:`ReadingKeeper` writes
-them into the case's sidecar (:func:`dida_view.session.reading.save_reading`, atomic) a
-moment after the last edit, when another image is opened, and on close, so nothing typed
-is lost. A failed save (a read-only folder) shows one dialog; the text stays on screen
-and is kept in memory for that image until a later save succeeds.
+model's labels: pick one or type free text) and ``note``. :class:`ReadingKeeper` keeps
+them in the session's readings and writes them into the case's sidecar (the sidecar
+store: atomic, other keys and the file's mode kept) a moment after the last edit, when
+another image is opened, and on close, so nothing typed is lost. A failed save (a
+read-only folder) shows one dialog; the text stays on screen and in the session until a
+later save succeeds, and the window asks before it closes.
 """
 
 from __future__ import annotations
@@ -17,41 +18,45 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
 
-from dida_view import paths
-from dida_view.gui.i18n import translate
-from dida_view.session.reading import Reading, save_reading
+from dida_view.gui.i18n import translate, words
+from dida_view.session.reading import Reading, Readings
 from dida_view.viewmodel.viewer import ViewerModel
 
 AUTOSAVE_MS = 800  # after the last keystroke
 
 
 class ReadingKeeper(QObject):
-    """Saves the model's diagnosis and note into the image's sidecar, debounced.
+    """Keeps the model's diagnosis and note in the session's readings and saves them into
+    the scan's sidecar, debounced.
+
+    Every edit goes into :class:`~dida_view.session.reading.Readings` at once (so the
+    report, the case list and teaching see what was typed last, saved or not), and is
+    written a moment after the last keystroke, when another image is opened, and on close.
+    A failed save shows one dialog; the reading stays on screen and in the session,
+    unsaved, and the window asks about it before it closes.
 
     Signals
     -------
-    saved(str, object)
-        The reading (a :class:`Reading`) of the image at this path was written.
+    saved(str, object, str)
+        The reading (a :class:`Reading`) of the scan at this path was written; the last
+        argument is the store's note ("" or: an unreadable sidecar was backed up).
     skipped(str)
         An edit of a bundled sample scan's reading, which is not saved.
     """
 
-    saved = Signal(str, object)
+    saved = Signal(str, object, str)
     skipped = Signal(str)
 
-    def __init__(self, model: ViewerModel, show_error: Callable[[str, str], None],
-                 parent: QObject | None = None) -> None:
+    def __init__(self, model: ViewerModel, readings: Readings,
+                 show_error: Callable[[str, str], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.model, self.show_error = model, show_error
+        self.model, self.readings, self.show_error = model, readings, show_error
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.flush)
-        self._pending: tuple[Path, Reading] | None = None
+        self._pending: Path | None = None
         self._shown: Reading = Reading()  # as loaded or last saved, for the image on screen
-        self.unsaved: dict[Path, Reading] = {}  # readings whose save failed
-        samples = paths.samples_dir()  # the bundled scans are never written to
-        self.protected = samples.resolve() if samples is not None else None
         model.events.diagnosis.connect(lambda _text: self._edited())
         model.events.note.connect(lambda _text: self._edited())
         model.events.image.connect(lambda _image: self._on_image())
@@ -63,58 +68,64 @@ class ReadingKeeper(QObject):
         path = self.model.image_path
         if path is None:
             return
-        if self.protected is not None and path.resolve().parent == self.protected:
+        if self.readings.protected(path):
             self.skipped.emit(str(path))
             return
         now = self._current()
-        if (now.diagnosis, now.note) == (self._shown.diagnosis, self._shown.note) \
-                and path not in self.unsaved:
+        if now.same_text(self._shown) and not self.readings.is_unsaved(path):
             self._pending = None
             self.timer.stop()
             return
-        self._pending = (path, now)
+        self.readings.edit(path, now)
+        self._pending = path
         self.timer.start()
 
     def _on_image(self) -> None:
-        """Another image: save the last one's edits, then show what is kept for this one."""
+        """Another image: save the last one's edits; the new one's reading is the
+        session's (the window put it on screen)."""
         self.flush()
-        m = self.model
         self._shown = self._current()
-        kept = self.unsaved.get(m.image_path) if m.image_path is not None else None
-        if kept is not None:  # a save that failed: its text comes back, still to be saved
-            m.diagnosis, m.note = kept.diagnosis, kept.note
-
-    def adopt(self, diagnosis: str) -> None:
-        """Show ``diagnosis`` (from a case list) as the reading, without saving it."""
-        self._shown = Reading(str(diagnosis).strip(), self.model.note)
-        self.model.diagnosis = diagnosis
 
     def pending(self) -> bool:
         """Whether an edit waits to be saved."""
         return self._pending is not None
 
+    def unsaved(self) -> list[Path]:
+        """The scans whose reading is not saved (a failed save, or waiting)."""
+        return self.readings.unsaved()
+
     def flush(self) -> bool:
         """Save the waiting edit now; False when the save failed (a dialog said why)."""
         self.timer.stop()
-        if self._pending is None:
+        path, self._pending = self._pending, None
+        if path is None:
             return True
-        path, reading = self._pending
-        self._pending = None
         try:
-            done = save_reading(path, reading)
+            done = self.readings.save(path)
         except OSError as exc:
-            self.unsaved[path] = reading
             why = exc.strerror or str(exc)
             self.show_error(translate("ReadingEditor", "Reading not saved"),
                             translate("ReadingEditor", "The reading of {0} could not be saved "
                                       "beside it ({1}: {2}). It stays in the editor; the next "
                                       "edit tries again.").format(path.name, why, path.parent))
             return False
-        self.unsaved.pop(path, None)
+        if done is None:
+            return True
+        reading, outcome = done
         if path == self.model.image_path:
-            self._shown = done
-        self.saved.emit(str(path), done)
+            self._shown = reading
+        self.saved.emit(str(path), reading, words(outcome.note) if outcome.note else "")
         return True
+
+    def save_all(self) -> list[Path]:
+        """Try to save every unsaved reading again; returns those still unsaved."""
+        self.flush()
+        for path in self.readings.unsaved():
+            try:
+                self.readings.save(path)
+            except OSError:
+                continue
+        return self.readings.unsaved()
 
 
 class ReadingEditor(QWidget):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from dida_view.errors import DidaError, SettingsError
 from dida_view.gui.i18n import translate
-from dida_view.model.onnx import OnnxClassifier, sidecar_path
+from dida_view.model.config import sidecar_path
+from dida_view.model.onnx import OnnxClassifier
 from dida_view.model.preprocess import Preprocessing
 from dida_view.report import about
+from dida_view.session import sidecars
 
 CHOICES = {
     "resize": ("letterbox", "stretch"),
@@ -106,21 +107,20 @@ def sidecar_dict(labels_text: str, output: str, fields: dict[str, str],
 
 
 def write_sidecar(model_path: str | Path, data: dict[str, Any]) -> Path:
-    """Write ``data`` into the model's sidecar, keeping its other keys; returns its path."""
+    """Write ``data`` into the model's sidecar through the sidecar store: its other keys and
+    its mode kept, written atomically, an unreadable one backed up first; returns its path.
+
+    Raises
+    ------
+    DidaError
+        The folder cannot be written.
+    """
     path = sidecar_path(model_path)
-    merged: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-            merged = old if isinstance(old, dict) else {}
-        except (OSError, ValueError):
-            merged = {}
-    merged.update(data)
     try:
-        path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+        sidecars.update(path, data)
     except OSError as exc:
         raise DidaError(translate("ModelDialog", "{0}: cannot write ({1})").format(
-            path, exc.strerror)) from None
+            path, exc.strerror or exc)) from None
     return path
 
 

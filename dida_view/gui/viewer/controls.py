@@ -3,6 +3,10 @@
 Display settings (opacity, gain, view, square size, weights) only re-render; analysis
 settings (score space, mask fill, grid sizes, grid cells) re-run the model. The widget only emits
 signals; the window decides what each change costs.
+
+In a small window the groups go into tabs (:meth:`ControlsPanel.set_tabbed`), folded to
+their tab bar until one is clicked (:mod:`dida_view.gui.viewer.compact` decides when), so
+that the scans get the height.
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QStackedWidget,
+    QTabBar,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import translate
 from dida_view.method.dida import DEFAULT_GRID_SIZES, MASK_FILLS
 from dida_view.method.grids import DEFAULT_GRID_GEOMETRY
 from dida_view.model.scores import SCORE_SPACES
@@ -73,6 +80,7 @@ class ControlsPanel(QWidget):
     diagnosis_changed = Signal(str)
     reset_requested = Signal()
     view_choices_changed = Signal()  # the View list was refilled (quietly)
+    folded_changed = Signal(bool)  # tabbed: the pages were folded (True) or unfolded
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,10 +110,9 @@ class ControlsPanel(QWidget):
         self.classes.itemClicked.connect(self._on_class_item)
         self.classes.itemActivated.connect(self._on_class_item)
         bl.addWidget(self.classes)
-        lay.addWidget(box, 3)
-        middle = QVBoxLayout()
+        middle_w = QWidget()
+        middle = QVBoxLayout(middle_w)
         middle.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(middle, 2)
 
         disp = QGroupBox(translate("Controls", "Display (no re-run)"))
         fl = QFormLayout(disp)
@@ -195,13 +202,84 @@ class ControlsPanel(QWidget):
                                                "content"))
         reset.clicked.connect(self.reset_requested)
         al.addRow("", reset)
-        right = QVBoxLayout()
+        right_w = QWidget()
+        right = QVBoxLayout(right_w)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(diag)
         right.addWidget(ana)
         right.addStretch(1)
-        lay.addLayout(right, 2)
+        # the three groups, side by side (or stacked); in tabs when the window is small
+        self.groups = [(box, 3), (middle_w, 2), (right_w, 2)]
+        for w, stretch in self.groups:
+            lay.addWidget(w, stretch)
+        self._make_tabs()
         self._on_opacity(self.opacity.value())
         self._on_gain(self.gain.value())
+
+    def _make_tabs(self) -> None:
+        self.tabbed = False
+        self.folded = False
+        self.tab_bar = QTabBar()
+        self.tab_bar.setObjectName("controls-tabs")
+        self.tab_bar.setExpanding(False)
+        for name in (QT_TRANSLATE_NOOP("Controls", "Classes"),
+                     QT_TRANSLATE_NOOP("Controls", "Display"),
+                     QT_TRANSLATE_NOOP("Controls", "Diagnosis and analysis")):
+            self.tab_bar.addTab(translate("Controls", name))
+        self.tab_bar.setToolTip(translate("Controls", "Click a tab to show it; click it again "
+                                                      "to fold the controls away"))
+        self.tab_bar.tabBarClicked.connect(self._on_tab)
+        self.pages = QStackedWidget()
+        self.tab_box = QWidget()
+        tl = QVBoxLayout(self.tab_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        tl.addWidget(self.tab_bar)
+        tl.addWidget(self.pages, 1)
+        self.tab_box.hide()
+
+    def set_tabbed(self, on: bool) -> None:
+        """The groups in tabs, folded to the tab bar (``on``: a small window), or side by
+        side. Entering tabs folds them; the user unfolds one with a click."""
+        if on == self.tabbed:
+            return
+        self.tabbed = on
+        lay = self._layout
+        if on:
+            for w, _stretch in self.groups:
+                lay.removeWidget(w)
+                self.pages.addWidget(w)
+            lay.addWidget(self.tab_box, 1)
+            self.tab_box.show()
+            self.set_folded(True)
+        else:
+            lay.removeWidget(self.tab_box)
+            self.tab_box.hide()
+            for w, stretch in self.groups:
+                self.pages.removeWidget(w)
+                lay.addWidget(w, stretch)
+                w.show()
+            self.folded = False
+            self.folded_changed.emit(False)
+
+    def set_folded(self, folded: bool) -> None:
+        """Tabbed: show only the tab bar (``folded``) or the current tab's page too."""
+        self.folded = bool(folded) and self.tabbed
+        self.pages.setVisible(not self.folded)
+        self.folded_changed.emit(self.folded)
+
+    def _on_tab(self, index: int) -> None:
+        if index < 0:
+            return
+        same = index == self.tab_bar.currentIndex()
+        self.tab_bar.setCurrentIndex(index)
+        self.pages.setCurrentIndex(index)
+        self.set_folded(same and not self.folded)
+
+    def folded_height(self) -> int:
+        """The height the controls need folded: the tab bar and the margins."""
+        m = self._layout.contentsMargins()
+        return self.tab_bar.sizeHint().height() + m.top() + m.bottom()
 
     def set_horizontal(self, on: bool) -> None:
         """Lay the groups out side by side (dock at the bottom) or stacked (at a side)."""

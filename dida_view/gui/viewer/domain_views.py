@@ -4,7 +4,7 @@
   trained on (a bundled model: its domain from the registry, translated; another model: its
   metadata's ``domain``, or "unknown training data") and says "not for diagnosis".
 - The **domain banner** (above the panels) shows when the image and the model do not fit
-  (the rule is :func:`dida_view.session.domains.domain_note`) and offers the matching bundled
+  (the rule is :func:`dida_view.session.models.domain_note`) and offers the matching bundled
   model with a button that loads it.
 - **Model > <bundled model>**: one checkable action per bundled model, with its domain; the
   one in use is checked.
@@ -19,40 +19,25 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from dida_view import paths
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import translate, words
 from dida_view.paths import BundledModel
-from dida_view.session import domains
+from dida_view.session import models as domains
 
 
 def model_name(model: BundledModel) -> str:
-    """A bundled model's name, translated."""
-    names = {paths.REAL_MODEL_NAME: translate("DomainViews", "real OCT model"),
-             paths.DEMO_MODEL_NAME: translate("DomainViews", "synthetic demo model")}
-    return names.get(model.file, model.name)
+    """A bundled model's name, in the current language (the catalogue's)."""
+    return words(domains.model_name(model))
 
 
 def model_domain(model: BundledModel) -> str:
-    """A bundled model's domain in words, translated."""
-    names = {
-        paths.REAL_MODEL_NAME: translate("DomainViews",
-                                         "real Spectralis OCT B-scans from Kermany 2018"),
-        paths.DEMO_MODEL_NAME: translate("DomainViews",
-                                         "synthetic OCT B-scans from DiDA View's generator"),
-    }
-    return names.get(model.file, model.domain)
+    """A bundled model's domain in words, in the current language (the catalogue's)."""
+    return words(domains.model_domain(model))
 
 
 def model_line(model_path: str | Path | None, metadata: dict | None) -> str:
-    """``<file> — trained on <domain> — not for diagnosis``."""
-    if model_path is None:
-        return translate("DomainViews", "No model — not for diagnosis")
-    bundled = paths.bundled_model(model_path)  # ours: its domain in the UI's language
-    domain = model_domain(bundled) if bundled is not None else \
-        domains.trained_on(model_path, metadata)
-    if domain == "unknown training data":
-        domain = translate("DomainViews", "unknown training data")
-    text = translate("DomainViews", "{model} — trained on {domain} — not for diagnosis")
-    return text.format(model=Path(model_path).name, domain=domain)
+    """``<file> — trained on <domain> — not for diagnosis`` in the current language
+    (:func:`dida_view.session.models.model_line`, its screen form)."""
+    return words(domains.model_line(model_path, metadata, screen=True))
 
 
 def banner_text(note: domains.DomainNote) -> str:

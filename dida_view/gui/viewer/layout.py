@@ -64,9 +64,10 @@ def choose_grid(area_w: float, area_h: float, image_w: float, image_h: float, co
     """The grid of ``count`` panels in an ``area_w`` x ``area_h`` area that shows the
     ``image_w`` x ``image_h`` scans largest.
 
-    Every column count that leaves no row empty is tried (for four panels: 1x4, 2x2 and
-    4x1; 3 columns would leave a hole in a full row of 2 and still count). Ties go to
-    fewer rows. Each panel is as wide as its scan and as high as the scan plus its title.
+    Every column count of :func:`allowed_columns` is tried: for four panels 1x4, 2x2 and
+    (a portrait window) 4x1, never 3 + 1, which leaves a third of the area empty around
+    one lonely panel. Ties go to fewer rows. Each panel is as wide as its scan and as high
+    as the scan plus its title.
 
     Parameters
     ----------
@@ -87,10 +88,8 @@ def choose_grid(area_w: float, area_h: float, image_w: float, image_h: float, co
     if count < 1:
         raise ValueError(f"need at least one panel, got {count}")
     best: PanelGrid | None = None
-    for cols in range(1, count + 1):
+    for cols in allowed_columns(count):
         rows = math.ceil(count / cols)
-        if rows * cols - count >= cols:  # a whole row would be empty
-            continue
         cell_w = max(1.0, (area_w - spacing * (cols - 1)) / cols)
         cell_h = max(1.0, (area_h - spacing * (rows - 1)) / rows)
         if image_w <= 0 or image_h <= 0:
@@ -105,6 +104,24 @@ def choose_grid(area_w: float, area_h: float, image_w: float, image_h: float, co
             best = grid
     assert best is not None
     return best
+
+
+def allowed_columns(count: int) -> list[int]:
+    """The column counts a layout of ``count`` panels may have.
+
+    Full grids only (the columns divide ``count``: 1x4, 2x2, 4x1 for four panels) where
+    such a grid has more than one row and more than one column; otherwise (two or three
+    panels, a prime number of them in the all-grid-sizes view) also grids whose last row
+    lacks exactly one panel (11 panels as 6 + 5), never more: a row of one panel under
+    a row of three wastes the space the scans need.
+    """
+    if count < 1:
+        raise ValueError(f"need at least one panel, got {count}")
+    full = [c for c in range(1, count + 1) if count % c == 0]
+    if any(1 < c < count for c in full) or count <= 3:
+        return full
+    return sorted(set(full) | {c for c in range(2, count)
+                                if math.ceil(count / c) * c - count == 1})
 
 
 def _cell_area(g: PanelGrid) -> float:

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import translate
+from dida_view.gui.viewer.compact import CompactControls
 from dida_view.io.images import IMAGE_SUFFIXES, SCAN_SUFFIXES
 from dida_view.method.analysis import Settings
 
@@ -153,6 +155,7 @@ def make_dock(win: QMainWindow, controls: QWidget) -> QDockWidget:
     win.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     placed(Qt.DockWidgetArea.BottomDockWidgetArea)
     win.resizeDocks([dock], [228], Qt.Orientation.Vertical)
+    dock.compact = CompactControls(win, dock, controls)  # small windows: folded into tabs
     return dock
 
 
@@ -244,11 +247,16 @@ def language_menu(parent: QMenu, choose: Callable[[str], object]) -> QMenu:
 
 
 def fill_files(menu: QMenu, images: list[str], models: list[str],
-               open_image: Callable[[str], object], open_model: Callable[[str], object]) -> None:
-    """Rebuild File > Open Recent (or Open Sample, with no models) from lists of paths."""
+               open_image: Callable[[str], object], open_model: Callable[[str], object],
+               name: Callable[[str], str] | None = None) -> None:
+    """Rebuild File > Open Recent (or Open Sample, with no models) from lists of paths;
+    ``name(path)``: how an image is named there (default: its path; a DICOM file's
+    anonymous case id, never its name)."""
     menu.clear()
     for p in images:
-        menu.addAction(Path(p).name, lambda p=p: open_image(p)).setToolTip(str(p))
+        shown = name(p) if name is not None else Path(p).name
+        menu.addAction(shown, lambda p=p: open_image(p)).setToolTip(
+            str(p) if name is None else shown)
     if images and models:
         menu.addSeparator()
     for p in models:

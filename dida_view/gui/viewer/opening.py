@@ -1,8 +1,11 @@
 """Opening files in the main window: File > Open, Open Recent, Open Sample, drag and drop.
 
-:class:`FileOpening` is a part of :class:`~dida_view.gui.viewer.window.MainWindow` (a mix-in):
-loading an image (with its reading) and starting its run, or taking over a run the case
-queue already has going; loading a model in the worker; the recent-file menus.
+:class:`FileOpening` is a part of :class:`~dida_view.gui.viewer.window.MainWindow` (a
+mix-in): loading a scan with the session's reading and starting its run with the model
+that reads it (:func:`dida_view.session.models.model_for_case`: the model the user chose,
+else the scan's own bundled model, else the real-data one), or taking over a run the case
+queue already has going; loading a model in the worker; the recent-file menus, which
+never keep a DICOM or vendor file's path (their names often carry a patient's).
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from dida_view.gui.i18n import translate
 from dida_view.gui.qsettings import push_recent, recent_files
 from dida_view.gui.viewer import menus
 from dida_view.io.reader import load_scan
-from dida_view.session.reading import load_reading
+from dida_view.session import models, names
+from dida_view.session.cases import Case
+from dida_view.session.ledger import VIEW
 
 
 class FileOpening:
     """The opening flow of the main window (it needs the window's ``model``, ``host``,
-    ``store``, ``status``, ``cases``, ``actions_`` and its run methods)."""
+    ``runs``, ``session``, ``readings``, ``store``, ``status``, ``cases``, ``actions_``
+    and its run methods)."""
 
     # -- opening files --------------------------------------------------------------------
     def _ask_open(self, kind: str) -> None:
@@ -35,11 +41,11 @@ class FileOpening:
             self.open_image(path) if kind == "image" else self.open_model(path)
 
     def open_image(self, path: str | Path, remember: bool = True, run_id: int = 0) -> bool:
-        """Load an image or scan and analyse it (the old run is cancelled; of a volume,
-        the centre B-scan). False on error.
+        """Load a scan and analyse it (the old run is cancelled; of a volume, the centre
+        B-scan) with the model that reads it. False on error.
 
         ``remember``: list it in File > Open Recent (not for a case of a case list).
-        ``run_id``: a run of this image already queued with the current model and settings
+        ``run_id``: a run of this scan already queued with the right model and settings
         (the case queue's look-ahead), shown instead of starting a new one; every job
         queued before it is cancelled.
         """
@@ -49,19 +55,28 @@ class FileOpening:
         except DidaError as exc:
             self.show_error(translate("Opening", "Cannot open image"), str(exc))
             return False
-        run_id = run_id if run_id and not self.model_job else 0
-        self.host.worker.cancel_upto(run_id - 1) if run_id else self.host.cancel_all()
+        path = Path(path)
+        target = models.model_for_case(path, self.chosen_model)
+        m = self.model
+        switch = target is not None and (m.model_path is None or
+                                         target.resolve() != m.model_path.resolve())
+        run_id = run_id if run_id and not self.model_job and not switch else 0
+        self.runs.cancel_before(run_id) if run_id else self.runs.cancel_all()
         self.run_id = 0
         self._set_activity(running=False)
-        reading = load_reading(path)
+        case = next((c for c in self.session.cases if c.path == path), None)
+        if case is None:  # not a case of the open list: a set of its own (its B-scans)
+            case = Case(path)
+            self.open_set([case], scan=scan)
+        reading = self.readings.reading(case)
         self.model.volume.set_scan(scan)
         self.model.set_image(image, path, reading.diagnosis, reading.note)
         if remember:
-            push_recent(self.store, "images", path)
-            self.store.setValue("dirs/image", str(Path(path).resolve().parent))
-            self._fill_file_menus()
-        if run_id:
-            self.volumes.runs[run_id] = self.model.volume.index  # its B-scan's result is kept
+            self._remember(path, scan)
+        if switch:
+            self.open_model(target, chosen=False)  # the run starts once it is loaded
+        elif run_id:
+            self.runs.ledger.retarget(run_id, VIEW)
             self.run_id = run_id
             self._set_activity(running=True)
             self.status.start(self.model.settings.grid_sizes)
@@ -69,26 +84,50 @@ class FileOpening:
             self.start_run()
         return True
 
-    def open_model(self, path: str | Path, options: dict | None = None) -> None:
-        """Load a model in the worker; the current run is cancelled, the result kept."""
-        self.host.cancel_all()
-        device = "cpu" if self.cpu_only() else "auto"
-        self.model_job = self.host.load_model(path, {"device": device, **dict(options or {})})
+    def _remember(self, path: Path, scan) -> None:
+        """Open Recent: a plain image's path is kept between sessions; a DICOM or vendor
+        file's only until the program closes, named by its case id."""
+        if names.shows_file_name(scan):
+            push_recent(self.store, "images", path)
+            self.store.setValue("dirs/image", str(path.resolve().parent))
+        else:
+            self.private_recent = [path] + [p for p in self.private_recent if p != path][:7]
+        self._fill_file_menus()
+
+    def open_model(self, path: str | Path, options: dict | None = None,
+                   chosen: bool = True) -> None:
+        """Load a model in the worker; the current run is cancelled, the result kept.
+
+        ``chosen``: the user chose it (File > Open Model, the Model menu, a dropped file,
+        ``--model``): it then reads every case. Otherwise each case is read by its own
+        model (:meth:`open_image` loads it when the case needs it)."""
+        if chosen:
+            self.chosen_model = Path(path)
+            self.session.choose_model(self.chosen_model)
+        self.runs.cancel_all()
+        self.model_job = self.host.load_model(path, {**self.model_options(),
+                                                     **dict(options or {})})
         self.status.message(translate("Opening", "Loading model {0}…").format(Path(path).name))
         self._set_activity()
 
+    def model_options(self) -> dict:
+        """How the viewer opens models (CPU only or not)."""
+        return {"device": "cpu" if self.cpu_only() else "auto"}
+
     def open_paths(self, paths_: list[str]) -> None:
         """Open dropped or given files: models first, then the first image."""
-        models = [p for p in paths_ if p.lower().endswith(".onnx")]
+        models_ = [p for p in paths_ if p.lower().endswith(".onnx")]
         images = [p for p in paths_ if not p.lower().endswith(".onnx")]
-        if models:
-            self.open_model(models[0])
+        if models_:
+            self.open_model(models_[0])
         if images:
             self.open_image(images[0])
 
     def _fill_file_menus(self) -> None:
-        menus.fill_files(self.actions_.recent, recent_files(self.store, "images"),
-                         recent_files(self.store, "models"), self.open_image, self.open_model)
+        private = [str(p) for p in self.private_recent if p.is_file()]
+        menus.fill_files(self.actions_.recent, private + recent_files(self.store, "images"),
+                         recent_files(self.store, "models"), self.open_image, self.open_model,
+                         name=names.path_display_name)
         menus.fill_files(self.actions_.samples, [str(p) for p in paths.sample_images()], [],
                          self.open_image, self.open_model)
 

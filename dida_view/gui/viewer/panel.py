@@ -4,6 +4,10 @@ A panel paints an RGB array (from core) scaled into its area with the shared zoo
 :class:`~dida_view.gui.viewer.cursor.ZoomModel`, and draws the square of the shared
 :class:`~dida_view.gui.viewer.cursor.CursorModel` at the same *image* position as every other
 panel. It knows nothing about DiDA: the window tells it what to show.
+
+Its captions (the class and score, the diagnosis) are written in its title bar, right of
+the title, never on the scan: evidence in a scan's bottom band (a device's export band, as
+in ``00_kermany_DME_2``) stays visible. The caption keeps its words; the title gives way.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QMouseEvent,
     QPainter,
@@ -37,6 +42,7 @@ TARGET_TEXT = QColor(20, 20, 20)
 SPACING = 4
 SQUARE = QColor(255, 235, 59)
 DRAG_THRESHOLD = 4
+MAX_TEXT = 300  # longer texts (a pasted megabyte of diagnosis) are cut before Qt measures them
 
 
 def to_qimage(arr: np.ndarray) -> QImage:
@@ -125,6 +131,8 @@ class ImagePanel(QWidget):
     def set_texts(self, header: str, caption: str = "", top_caption: str = "",
                   hint: str = "") -> None:
         """Set the header above the picture and the captions drawn on it."""
+        header, caption, top_caption = (t if len(t) <= MAX_TEXT else t[:MAX_TEXT - 1] + "…"
+                                        for t in (header, caption, top_caption))
         changed = (header, caption, top_caption, hint) != (
             self.header, self.caption, self.top_caption, self.hint)
         self.header, self.caption, self.top_caption, self.hint = header, caption, top_caption, hint
@@ -199,13 +207,7 @@ class ImagePanel(QWidget):
         header = QRectF(0, 0, self.width(), self.header_h)
         p.fillRect(header, TARGET_FRAME if self.target else HEADER_BG)
         p.setPen(TARGET_TEXT if self.target else QColor(255, 255, 255))
-        f = self._title_font()
-        p.setFont(f)
-        elided = p.fontMetrics().elidedText(self.header, Qt.TextElideMode.ElideRight,
-                                            max(10, self.width() - 16))
-        p.drawText(header.adjusted(8, 0, -8, 0),
-                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
-        p.setFont(self.font())
+        self._draw_header(p, header)
         p.setClipRect(area)
         if self._qimage is None:
             p.setPen(QColor(200, 200, 200))
@@ -218,8 +220,6 @@ class ImagePanel(QWidget):
                         target.width() < self._qimage.width())
         p.drawImage(target, self._qimage, QRectF(self._qimage.rect()))
         visible = target.intersected(area)
-        self._draw_caption(p, visible, self.top_caption, top=True)
-        self._draw_caption(p, visible, self.caption, top=False)
         self._draw_marks(p)
         self._draw_scale_bar(p, visible)
         sq = self.square_rect()
@@ -262,21 +262,36 @@ class ImagePanel(QWidget):
         f.setBold(True)
         return f
 
-    def _draw_caption(self, p: QPainter, box: QRectF, text: str, top: bool) -> None:
-        if not text or box.width() < 20:
-            return
-        p.setFont(self._title_font(1.1))
-        fm = p.fontMetrics()
-        tw = min(fm.horizontalAdvance(text) + 20, int(box.width()) - 4)
-        th = fm.height() + 6
-        if top:
-            r = QRectF(box.left() + 4, box.top() + 4, tw, th)
-        else:
-            r = QRectF(box.right() - tw - 4, box.bottom() - th - 4, tw, th)
-        p.fillRect(r, QColor(0, 0, 0, 200))
-        p.setPen(QColor(255, 255, 255))
-        elided = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(r.width()) - 8)
-        p.drawText(r, Qt.AlignmentFlag.AlignCenter, elided)
+    def caption_text(self) -> str:
+        """What the title bar shows right of the title: the caption (class and score) and
+        the top caption (the diagnosis)."""
+        return " · ".join(t for t in (self.top_caption, self.caption) if t)
+
+    def header_texts(self) -> tuple[str, str]:
+        """(title, caption) as drawn in the title bar, elided to fit: both whole when they
+        fit; else the caption (the class and score: the answer) whole and the title cut to
+        what is left; the caption is cut only when it alone is wider than the bar."""
+        room = max(10.0, self.width() - 16.0)
+        title_fm = QFontMetricsF(self._title_font())
+        caption_fm = QFontMetricsF(self._title_font(1.05))
+        caption = self.caption_text()
+        gap = title_fm.height() * 0.6 if caption and self.header else 0.0
+        need_c = caption_fm.horizontalAdvance(caption)
+        title_room = room if not caption else max(0.0, room - need_c - gap)
+        title = title_fm.elidedText(self.header, Qt.TextElideMode.ElideRight, title_room)
+        used = title_fm.horizontalAdvance(title) if title else 0.0
+        cap = caption_fm.elidedText(caption, Qt.TextElideMode.ElideRight,
+                                    max(0.0, room - used - gap)) if caption else ""
+        return title, cap
+
+    def _draw_header(self, p: QPainter, header: QRectF) -> None:
+        title, cap = self.header_texts()
+        box = header.adjusted(8, 0, -8, 0)
+        p.setFont(self._title_font())
+        p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        if cap:
+            p.setFont(self._title_font(1.05))
+            p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, cap)
         p.setFont(self.font())
 
     # -- mouse ----------------------------------------------------------------------------

@@ -16,14 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.gui.i18n import (
-    QT_TRANSLATE_NOOP,
     class_name,
     class_title,
     flag_words,
     full_colour_words,
-    note_words,
     translate,
+    words,
 )
 from dida_view.gui.teaching import show_hidden
 from dida_view.gui.viewer.controls import ControlsPanel
@@ -31,7 +31,7 @@ from dida_view.gui.viewer.legend import LegendStrip
 from dida_view.gui.viewer.panel import PanelArea
 from dida_view.gui.viewer.picture_cache import PictureCache
 from dida_view.gui.viewer.probe import ProbePanel
-from dida_view.render.scoretext import score_flags
+from dida_view.render.scoretext import result_flags
 from dida_view.viewmodel.viewer import ALL_GRIDS, LOADING, N_CLASS_PANELS, RUNNING, ViewerModel
 
 NO_MODEL_HINT = QT_TRANSLATE_NOOP("Presenter", "No model loaded.\n\nOpen an ONNX image "
@@ -40,6 +40,13 @@ NO_MODEL_HINT = QT_TRANSLATE_NOOP("Presenter", "No model loaded.\n\nOpen an ONNX
 NO_IMAGE_HINT = QT_TRANSLATE_NOOP("Presenter", "No image.\n\nOpen an image (a retinal OCT "
                                   "B-scan, for example) with\nFile ▸ Open Image… (Ctrl+O)\n"
                                   "or drop it on the window.")
+
+
+def grid_title(result, n: int) -> str:
+    """``grid 16 x 17``: grid size ``n`` as the cells it has, rows x columns (as the probe
+    names them), which differ from ``n x n`` with square cells."""
+    rows, cols = result.cell_shape(n)
+    return translate("Presenter", "grid {0} x {1}").format(rows, cols)
 
 
 class Presenter(QObject):
@@ -173,8 +180,7 @@ class Presenter(QObject):
         # a grid view is scaled by that grid's own largest |d|, not the Mixed Image's
         scale = c.scale(m.panel_classes, grid) if m.shared_scale else None
         top = res.top(len(res.labels))
-        what = (translate("Presenter", "Mixed Image") if grid is None
-                else translate("Presenter", "grid {0} x {0}").format(grid))
+        what = translate("Presenter", "Mixed Image") if grid is None else grid_title(res, grid)
         if grid is None and not res.complete:
             what += translate("Presenter", " ({0}/{1} grid sizes)").format(len(res.d),
                                                                            len(res.grid_sizes))
@@ -206,9 +212,10 @@ class Presenter(QObject):
             done = n in res.d
             pic = c.overlay(k, c.scale([k], n), m.gain, m.opacity, n) if done else None
             p.set_picture(pic, size)
-            # the class is in the caption: short titles
-            p.set_texts(translate("Presenter", "grid {0} x {0}").format(n),
-                        caption=label, hint="" if done else translate("Presenter", "Analysing…"))
+            # the class is said once, by the Mixed Image's caption (and the class list's
+            # "all panels"): the narrow grid panels keep their titles whole
+            p.set_texts(grid_title(res, n),
+                        hint="" if done else translate("Presenter", "Analysing…"))
             p.set_target(False)
         mixed, mixed_scale = panels[-1], c.scale([k])
         pic = c.overlay(k, mixed_scale, m.gain, m.opacity) if res.d else None
@@ -235,14 +242,15 @@ class Presenter(QObject):
             full = full_colour_words(scale / gain, res.score_space)
         else:
             full = None
-        self.legend.set_state(res.score_space, note_words(res.note), full)
+        notes = [words(n) for n in (self.model.space_note, *res.notes) if n]
+        self.legend.set_state(res.score_space, "; ".join(notes) if notes else None, full)
 
     def _class_list(self) -> None:
         m, res = self.model, self.model.result
         if res is None:
             self.controls.fill_classes([])
             return
-        flags = score_flags(res.scores, res.score_space)
+        flags = result_flags(res)
         fig3 = m.focus_class() if m.view == ALL_GRIDS else None
         rows = []
         for k in np.argsort(-res.scores, kind="stable"):

@@ -12,7 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, class_name, space_words, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import class_name, space_words, translate
 from dida_view.viewmodel.viewer import N_CLASS_PANELS, Probe
 
 HINT = QT_TRANSLATE_NOOP("Probe", "Move the mouse over a scan to read its d here.")

@@ -12,7 +12,8 @@ from types import SimpleNamespace
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QStyle, QToolBar
 
-from dida_view.gui.i18n import QT_TRANSLATE_NOOP, translate
+from dida_view.catalogue import QT_TRANSLATE_NOOP
+from dida_view.gui.i18n import translate
 from dida_view.gui.viewer.controls import ControlsPanel
 from dida_view.viewmodel.viewer import ViewerModel
 

@@ -26,7 +26,7 @@ from dida_view.gui.cases.controller import CaseController
 from dida_view.gui.dialogs import model as dialogs
 from dida_view.gui.dialogs import model_editing
 from dida_view.gui.dialogs import report as report_dialog
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import translate, words
 from dida_view.gui.qsettings import make_settings, push_recent
 from dida_view.gui.viewer import clipboard, menus, state
 from dida_view.gui.viewer.binding import ControlsBinding
@@ -39,6 +39,7 @@ from dida_view.gui.viewer.opening import FileOpening
 from dida_view.gui.viewer.panel import PanelArea
 from dida_view.gui.viewer.presenter import Presenter
 from dida_view.gui.viewer.probe import LegendAndProbe, ProbePanel
+from dida_view.gui.viewer.runs import RunDispatch
 from dida_view.gui.viewer.statusbar import RunStatus
 from dida_view.gui.viewer.toolbar import make_toolbar
 from dida_view.gui.volume.controller import VolumeController
@@ -46,6 +47,10 @@ from dida_view.gui.worker import WorkerHost
 from dida_view.method.analysis import Settings
 from dida_view.method.dida import DidaResult
 from dida_view.model.onnx import OnnxClassifier
+from dida_view.session import models
+from dida_view.session.ledger import VIEW
+from dida_view.session.reading import Readings
+from dida_view.session.session import ReadingSession, Unit
 from dida_view.viewmodel.viewer import IDLE, LOADING, RUNNING, ViewerModel
 
 
@@ -72,6 +77,12 @@ class MainWindow(FileOpening, QMainWindow):
         self.cursor = CursorModel(parent=self)
         self.zoom = ZoomModel(self)
         self.host = WorkerHost(self)
+        self.readings = Readings()  # the clinician's readings, saved or not, for every set
+        self.chosen_model: Path | None = None  # None: each case is read by its own model
+        self.session = ReadingSession([], readings=self.readings)  # what is open
+        self.private_recent: list[Path] = []  # DICOM/vendor files: never in QSettings
+        self.ask_handler: Callable[[str, str], str] | None = None  # tests answer questions
+        self.runs = RunDispatch(self)  # every run's result goes through its ledger
         self._connect_worker()
 
         central = QWidget()
@@ -119,12 +130,6 @@ class MainWindow(FileOpening, QMainWindow):
         w = self.host.worker
         w.model_loaded.connect(self._on_model_loaded)
         w.model_failed.connect(self._on_model_failed)
-        w.started.connect(self._on_started)
-        w.progress.connect(self._on_progress)
-        w.grid_done.connect(self._on_grid_done)
-        w.finished.connect(self._on_finished)
-        w.failed.connect(self._on_failed)
-        w.cancelled.connect(self._on_cancelled)
 
     def _bind_model(self) -> None:
         """Controls, cursor and panels change the model; the model updates them back."""
@@ -156,7 +161,7 @@ class MainWindow(FileOpening, QMainWindow):
             "export_figure": self.exporter.ask_figure,
             "export_panels": self.exporter.ask_panels,
             "export_arrays": self.exporter.ask_arrays, "quit": self.close,
-            "export_evidence": self.volumes.ask_export,
+            "export_evidence": self.exporter.ask_evidence,  # the map with its words
             "analyse_all": self.volumes.analyse_all,
             "next_bscan": lambda: self.volumes.step(1),
             "prev_bscan": lambda: self.volumes.step(-1),
@@ -201,6 +206,19 @@ class MainWindow(FileOpening, QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def ask(self, title: str, question: str) -> str:
+        """A question with three answers: ``"retry"``, ``"discard"`` or ``"cancel"``."""
+        if self.ask_handler is not None:
+            return self.ask_handler(title, question)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, question,
+                          QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Retry)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Retry: "retry",
+                QMessageBox.StandardButton.Discard: "discard"}.get(
+            QMessageBox.StandardButton(answer), "cancel")
+
     def busy(self) -> bool:
         """Whether a model is loading or an analysis is running."""
         return self.running or self.model_job != 0
@@ -221,16 +239,24 @@ class MainWindow(FileOpening, QMainWindow):
         if self.model.model_path is not None:
             self.open_model(self.model.model_path)
 
-    def set_classifier(self, clf: OnnxClassifier) -> None:
-        """Use ``clf`` from now on and analyse the current image with it."""
+    def set_classifier(self, clf: OnnxClassifier, chosen: bool = True) -> None:
+        """Use ``clf`` from now on and analyse the current image with it. ``chosen``: the
+        user chose it, so it reads every case (else it is the current case's own model)."""
         path = Path(clf.path)
+        if chosen and self.chosen_model != path:
+            self.chosen_model = path
+            self.session.choose_model(path)
         self.model.set_classifier(clf, path)
-        push_recent(self.store, "models", path)
-        self.store.setValue("dirs/model", str(path.resolve().parent))
-        self._fill_file_menus()
+        if self.chosen_model is not None and path == self.chosen_model:
+            push_recent(self.store, "models", path)
+            self.store.setValue("dirs/model", str(path.resolve().parent))
+            self._fill_file_menus()
         device = clf.info.providers[0].replace("ExecutionProvider", "")
-        self.status.set_model(translate("MainWindow", "· {0} classes, {1}").format(
-            len(clf.labels), device))
+        text = translate("MainWindow", "· {0} classes, {1}").format(len(clf.labels), device)
+        if clf.info.notes:  # what of its configuration was not used: the tooltip says what
+            text += " · " + translate("MainWindow", "{0} model note(s)").format(
+                len(clf.info.notes))
+        self.status.set_model(text, "\n".join(map(words, clf.info.notes)))
         if self.model.image is not None:
             self.start_run()
         else:
@@ -267,7 +293,8 @@ class MainWindow(FileOpening, QMainWindow):
             return
         self.model_job = 0
         self._set_activity()
-        self.set_classifier(clf)
+        self.set_classifier(clf, chosen=self.chosen_model is not None and
+                            Path(clf.path) == self.chosen_model)
         self._maybe_settled()
 
     def _on_model_failed(self, job: int, message: str) -> None:
@@ -288,9 +315,12 @@ class MainWindow(FileOpening, QMainWindow):
         m = self.model
         if m.classifier is None or m.image is None or self.model_job:
             return
-        self.run_id = self.host.run(m.classifier, m.image, m.settings)
+        self.run_id = self.host.run(m.classifier, m.image, m.settings, self.session.space)
+        self.runs.cancel_before(self.run_id)
+        self.runs.add(self.run_id, m.image_path, m.volume.index, m.model_path, VIEW)
         self._set_activity(running=True)
         self.status.start(m.settings.grid_sizes)
+        self.cases.queue.after_view_run()
 
     def cancel(self) -> None:
         """Stop the running analysis (and Analyse All B-scans); what is done so far stays
@@ -299,51 +329,67 @@ class MainWindow(FileOpening, QMainWindow):
             self.status.message(QCoreApplication.translate(
                 "Volume", "Cancelled: the B-scans analysed so far are kept"))
         if self.running:
-            self.host.cancel_all()
+            self.runs.cancel_all()
             self.status.message(translate("MainWindow", "Cancelling…"))
 
-    def _mine(self, run_id: int) -> bool:
-        return run_id == self.run_id and self.running
+    # -- the run of the case on screen (from RunDispatch, its result still wanted) ---------
+    def on_run_started(self, partial: DidaResult) -> None:
+        self.status.started(partial)
+        self.model.set_result(partial)
 
-    def _on_started(self, run_id: int, partial: DidaResult) -> None:
-        if self._mine(run_id):
-            self.status.started(partial)
-            self.model.set_result(partial)
-
-    def _on_progress(self, run_id: int, done: int, total: int) -> None:
-        if self._mine(run_id):
-            self.status.progress(done, total)
-
-    def _on_grid_done(self, run_id: int, n: int, d: np.ndarray) -> None:
-        if self._mine(run_id) and self.model.result is not None:
+    def on_grid_done(self, n: int, d: np.ndarray) -> None:
+        if self.model.result is not None:
             self.status.grid_done(n)
             self.model.add_grid(n, d)  # its pictures are made on the render thread
 
-    def _on_finished(self, run_id: int, result: DidaResult) -> None:
-        if not self._mine(run_id):
-            return
+    def on_run_finished(self, result: DidaResult) -> None:
         self._set_activity(running=False)
+        self.model.space_note = self.space_note()
         self.model.set_result(result)
         self.status.done(result)
         self._maybe_settled()
 
-    def _on_failed(self, run_id: int, message: str) -> None:
-        if not self._mine(run_id):
-            return
+    def on_run_ended(self, how: str, message: str = "") -> None:
+        """The run of the case on screen ended with no result to show."""
         self._set_activity(running=False)
-        self.status.finish(translate("MainWindow", "Analysis failed"))
-        self.show_error(translate("MainWindow", "Analysis failed"), message)
+        if how == "failed":
+            self.status.finish(translate("MainWindow", "Analysis failed"))
+            self.show_error(translate("MainWindow", "Analysis failed"), message)
+        else:
+            res = self.model.result
+            shown = ", ".join(str(n) for n in sorted(res.d)) if res is not None and res.d \
+                else ""
+            self.status.finish(translate(
+                "MainWindow", "Cancelled: showing the grid sizes done so far ({0})").format(
+                shown or translate("MainWindow", "none")))
         self._maybe_settled()
 
-    def _on_cancelled(self, run_id: int) -> None:
-        if not self._mine(run_id):
-            return
-        self._set_activity(running=False)
-        res = self.model.result
-        shown = ", ".join(str(n) for n in sorted(res.d)) if res is not None and res.d else ""
-        self.status.finish(translate("MainWindow", "Cancelled: showing the grid sizes done so far "
-                                     "({0})").format(shown or translate("MainWindow", "none")))
-        self._maybe_settled()
+    def space_note(self) -> str | None:
+        """Why the set's maps are in a log space, once the set's space is known."""
+        known = self.session.space.known
+        return known.note if known is not None else None
+
+    # -- the set of cases open --------------------------------------------------------------
+    def open_set(self, cases, scan=None) -> None:
+        """A new set of cases (a case list, or one scan whose B-scans are the set): one
+        session for it, with each case's model and one score space."""
+        options = self.model_options()
+        worker = self.host.worker
+        self.session = ReadingSession(
+            cases, chosen_model=self.chosen_model, settings=self.model.settings,
+            readings=self.readings, open_model=lambda p: worker.classifier(p, options))
+        if scan is not None and scan.is_volume:
+            self.session.units = tuple(Unit(cases[0], i, len(scan)) for i in range(len(scan)))
+
+    def model_for_case(self, path) -> Path | None:
+        """The model that reads the case at ``path`` now: the one on screen for the image
+        on screen, else the session's rule."""
+        m = self.model
+        if path is not None and m.image_path is not None and Path(path) == m.image_path \
+                and m.model_path is not None and not self.model_job:
+            return m.model_path.resolve()
+        target = models.model_for_case(path, self.chosen_model)
+        return None if target is None else target.resolve()
 
     def _maybe_settled(self) -> None:
         if not self.busy():
@@ -353,6 +399,7 @@ class MainWindow(FileOpening, QMainWindow):
     def set_analysis_settings(self, settings: Settings) -> None:
         """Use ``settings`` (shown in the controls); re-runs when the model's work changes."""
         rerun = self.model.set_settings(settings)
+        self.session.use_settings(settings)
         state.save_analysis(self.store, settings)
         if rerun:
             self.start_run()
@@ -409,16 +456,21 @@ class MainWindow(FileOpening, QMainWindow):
             self.restoreGeometry(geo)
         if dock is not None:
             self.restoreState(dock)
+        self.cases.dock.hide()  # shown when a case list opens, not left from the last one
         state.restore(self.store, self.model)
         self.binding.display_to_controls()
         self.binding.square_to_controls(self.model.square)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.cases.close()  # the reading is saved first
+        if not self.cases.close():  # the readings are saved first; the user kept one open
+            event.ignore()
+            return
         self.store.setValue("window/geometry", self.saveGeometry())
         self.store.setValue("window/state", self.saveState())
         state.save(self.store, self.model)
         self.store.sync()
+        self.runs.ledger.cancel_all()  # what is still on its way is for nobody now
+        self.run_id = 0
         self.presenter.shutdown()
         if not self.host.shutdown(10000):
             print("warning: waiting for the model to finish loading", file=sys.stderr)

@@ -15,15 +15,14 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from dida_view.errors import DidaError
 from dida_view.gui.i18n import translate
 from dida_view.gui.volume.widgets import LocalizerView, ScanBar
 from dida_view.method.analysis import CONSTANT_NOTE
 from dida_view.method.dida import DidaResult
-from dida_view.render import enface, export
-from dida_view.viewmodel.viewer import work_of
+from dida_view.render import enface
+from dida_view.session.ledger import VIEW, VOLUME, Job
 
 
 class VolumeController(QObject):
@@ -34,13 +33,6 @@ class VolumeController(QObject):
         self.win, self.vol = win, win.model.volume
         self.bar, self.localizer = ScanBar(), LocalizerView()
         self.localizer.hide()
-        self.runs: dict[int, int] = {}  # job id -> B-scan index
-        self.batch: set[int] = set()  # the queued jobs of Analyse All B-scans
-        host, w = win.host, win.host.worker
-        host.run_queued.connect(self._on_run_queued)
-        w.finished.connect(self._on_finished)
-        w.failed.connect(self._on_failed)
-        w.cancelled.connect(self._on_ended)
         self.bar.index_changed.connect(self.go_to)
         self.localizer.line_clicked.connect(self.go_to)
         self.vol.scan_event.connect(lambda _scan: self._on_scan())
@@ -55,9 +47,11 @@ class VolumeController(QObject):
             (CONSTANT_NOTE,) if res is not None and res.meta.get("constant") else ()))
 
     # -- the scan and its B-scans -----------------------------------------------------------
+    def batch(self) -> list[Job]:
+        """The runs of Analyse All B-scans still queued or running."""
+        return self.win.runs.ledger.jobs(VOLUME)
+
     def _on_scan(self) -> None:
-        self.runs.clear()
-        self.batch.clear()
         v = self.vol
         self.bar.show_scan(v.count(), v.index, v.scan.notes if v.scan is not None else ())
         self._show_progress()
@@ -89,58 +83,50 @@ class VolumeController(QObject):
         self.bar.show_index(v.index, v.count())
         self.localizer.set_current(v.index)
         m = win.model
-        win.host.worker.cancel_jobs([win.run_id])  # the previous B-scan's run, not the batch
+        if win.run_id and win.runs.ledger.get(win.run_id) is not None and \
+                win.runs.ledger.get(win.run_id).purpose != VOLUME:
+            win.runs.cancel([win.run_id])  # the previous B-scan's run, not the batch
         win.run_id = 0
         win._set_activity(running=False)
         m.set_image(image, m.image_path, m.diagnosis, m.note)
         kept = v.results.get(v.index)
-        waiting = [job for job, i in self.runs.items() if i == v.index and job in self.batch]
+        waiting = win.runs.is_for(v.scan.path, v.index, VOLUME)
         if kept is not None:
             m.set_result(kept)
             win.status.message(translate("Volume", "B-scan {0}: analysed before").format(
                 v.index + 1))
-        elif waiting:  # Analyse All has it queued: show that run when it comes
-            win.run_id = waiting[0]
+        elif waiting is not None:  # Analyse All has it queued: show that run when it comes
+            win.run_id = waiting.id
             win._set_activity(running=True)
             win.status.start(m.settings.grid_sizes)
         elif m.classifier is not None and not win.model_job:
-            job = win.host.queue(m.classifier, image, m.settings)
-            self.runs[job] = v.index
+            job = win.host.queue(m.classifier, image, m.settings, win.session.space)
+            win.runs.add(job, v.scan.path, v.index, m.model_path, VIEW)
             win.run_id = job
             win._set_activity(running=True)
             win.status.start(m.settings.grid_sizes)
         win._maybe_settled()
 
-    # -- runs -------------------------------------------------------------------------------
-    def _on_run_queued(self, job: int) -> None:
-        """The window queued a run of the image on screen (every earlier one cancelled)."""
-        if self.vol.scan is not None:
-            self.runs[job] = self.vol.index
-
-    def _on_finished(self, job: int, result: DidaResult) -> None:
-        i = self.runs.pop(job, None)
-        if i is None:
-            return
-        in_batch = job in self.batch
-        self.batch.discard(job)
-        self.vol.add_result(i, result)
-        m, win = self.win.model, self.win
-        if in_batch and i == self.vol.index and not win.running and \
-                (m.result is None or not m.result.complete):
-            m.set_result(result)  # the B-scan on screen, done by Analyse All
+    # -- runs, from the window's run dispatch -----------------------------------------------
+    def on_result(self, job: Job, result: DidaResult) -> None:
+        """A B-scan of the scan on screen is analysed: keep it for the evidence map."""
+        if self.vol.scan is not None and job.path == Path(self.vol.scan.path):
+            self.vol.add_result(job.index, result)
         self._show_progress()
 
-    def _on_failed(self, job: int, message: str) -> None:
-        i = self.runs.get(job)
-        if job in self.batch and i is not None:  # the window reports its own run's failure
-            self.win.status.message(translate(
-                "Volume", "B-scan {0} not analysed: {1}").format(i + 1, message))
-        self._on_ended(job)
+    def show_if_on_screen(self, job: Job, result: DidaResult) -> None:
+        """An Analyse All result of the B-scan on screen, while nothing else runs there."""
+        m, win = self.win.model, self.win
+        if job.index == self.vol.index and not win.running and \
+                (m.result is None or not m.result.complete):
+            m.set_result(result)
 
-    def _on_ended(self, job: int) -> None:
-        if self.runs.pop(job, None) is not None:
-            self.batch.discard(job)
-            self._show_progress()
+    def on_ended(self, job: Job, how: str, message: str = "") -> None:
+        """A run ended with no result to keep (``failed`` or ``cancelled``)."""
+        if job.purpose == VOLUME and how == "failed":
+            self.win.status.message(translate(
+                "Volume", "B-scan {0} not analysed: {1}").format(job.index + 1, message))
+        self._show_progress()
 
     def _drop_results(self) -> None:
         self.vol.clear_results()
@@ -148,7 +134,7 @@ class VolumeController(QObject):
     def _on_settings(self, settings) -> None:
         """New weights re-make the evidence map; settings that change d drop the results."""
         old, self._settings = self._settings, settings
-        if work_of(old) == work_of(settings):
+        if old.work() == settings.work():
             self.vol.reweight(settings.blend_weights())
         else:
             self.vol.clear_results()
@@ -164,38 +150,36 @@ class VolumeController(QObject):
             win.show_error(translate("Volume", "No model"),
                            translate("Volume", "Open a model first (File ▸ Open Model…)."))
             return
-        busy = set(self.runs.values())
+        ledger = win.runs.ledger
+        busy = {j.index for j in ledger.jobs() if j.path == Path(v.scan.path)}
         for i in v.missing():
             if i in busy:
                 continue
             # read on the worker thread (Slices are thread-safe), not here
-            job = win.host.queue(m.classifier, lambda i=i, s=v.scan: s.image(i), m.settings)
-            self.runs[job] = i
-            self.batch.add(job)
+            job = win.host.queue(m.classifier, lambda i=i, s=v.scan: s.image(i), m.settings,
+                                 win.session.space)
+            win.runs.add(job, v.scan.path, i, m.model_path, VOLUME)
         self._show_progress()
 
     def cancel(self) -> bool:
         """Cancel Analyse All B-scans (the B-scans done so far are kept); True if any."""
-        if not self.batch:
+        jobs = [j.id for j in self.batch() if j.id != self.win.run_id]
+        if not self.batch():
             return False
-        self.win.host.worker.cancel_jobs([j for j in self.batch if j != self.win.run_id])
-        for job in list(self.batch):
-            if job != self.win.run_id:
-                self.runs.pop(job, None)
-        self.batch.clear()
+        self.win.runs.cancel(jobs)
         self._show_progress()
         return True
 
     def _show_progress(self) -> None:
         v = self.vol
-        self.bar.show_progress(len(v.profiles), v.count(), bool(self.batch))
+        self.bar.show_progress(len(v.profiles), v.count(), bool(self.batch()))
 
     # -- the localizer and the evidence map -------------------------------------------------
     def _on_results(self) -> None:
         self._show_progress()
         if self.vol.all_done():
             self.show_localizer()
-            if not self.batch:
+            if not self.batch():
                 self.win.status.message(translate(
                     "Volume", "Every B-scan analysed: the volume evidence map is in the localizer "
                     "panel"))
@@ -228,34 +212,3 @@ class VolumeController(QObject):
             self.localizer.set_picture(None)
         self.localizer.set_current(v.index)
         self.localizer.setVisible(self.localizer.has_picture())
-
-    def ask_export(self) -> None:
-        """File > Export Evidence Map: ``<case>_evidence.png`` and ``.npz``."""
-        if self.vol.evidence_map() is None:
-            self.win.show_error(translate("Volume", "No evidence map"), translate(
-                "Volume", "Open a volume and analyse all its B-scans first (Analysis ▸ Analyse All "
-                "B-scans)."))
-            return
-        folder = self.win.exporter._folder() or "."
-        path, _ = QFileDialog.getSaveFileName(
-            self.win, translate("Volume", "Export evidence map"),
-            str(Path(folder) / f"{self.vol.case_id()}_evidence.png"),
-            translate("Volume", "PNG images (*.png)"))
-        if path:
-            try:
-                png, _npz = self.export(path)
-            except OSError as exc:
-                self.win.show_error(translate("Volume", "Cannot export"), translate(
-                    "Volume", "{0}: cannot write ({1})").format(exc.filename or path,
-                                                               exc.strerror or exc))
-                return
-            self.win.status.message(translate("Volume", "Saved {0} and its .npz").format(png))
-
-    def export(self, path: str | Path) -> tuple[Path, Path]:
-        """Write the evidence map as ``path`` (PNG) and the same stem ``.npz``."""
-        emap, picture = self.vol.evidence_map(), self.evidence_picture()
-        assert emap is not None and picture is not None
-        png = export.save_png(picture, Path(path).with_suffix(".png"))
-        npz = png.with_suffix(".npz")
-        np.savez_compressed(npz, **enface.npz_arrays(emap, self.vol.scan.localizer))
-        return png, npz

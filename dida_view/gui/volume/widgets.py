@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dida_view.gui.i18n import translate
+from dida_view.gui.i18n import translate, words
 from dida_view.gui.viewer.panel import to_qimage
 
 
@@ -51,13 +51,22 @@ class ScanBar(QWidget):
         self.slider.valueChanged.connect(self.index_changed)
         self.position = QLabel()
         self.position.setObjectName("bscan-position")
+        # the words beside a slim bar, not inside it: a bar's text is cut to the bar
+        # ("4 of 1... an...") while a label keeps the width its words need
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setFormat(translate("Volume", "%v of %m B-scans analysed"))
+        self.progress.setObjectName("bscan-progress")
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(160)
+        self.progress.setMinimumWidth(60)
+        self.progress_text = QLabel()
+        self.progress_text.setObjectName("bscan-progress-text")
+        self.progress_text.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.progress.hide()
+        self.progress_text.hide()
         row.addWidget(self.position)
         row.addWidget(self.slider, 1)
         row.addWidget(self.progress)
+        row.addWidget(self.progress_text)
         self.slider_row = QWidget()
         self.slider_row.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -91,7 +100,7 @@ class ScanBar(QWidget):
         """The scan's notes and ``more`` (the result's, e.g. a constant image's)."""
         if more is not None:
             self._result_notes = tuple(more)
-        notes = self._scan_notes + self._result_notes
+        notes = [words(n) for n in self._scan_notes + self._result_notes]
         self.notes.setText(translate("Volume", "Note: ") + "  ·  ".join(notes) if notes else "")
         self.notes.setVisible(bool(notes))
         self._update_visible()
@@ -108,7 +117,10 @@ class ScanBar(QWidget):
         """``done`` of ``total`` B-scans analysed (the bar shows while a run of all goes)."""
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
+        self.progress_text.setText(translate("Volume", "{0} of {1} B-scans analysed").format(
+            done, total))
         self.progress.setVisible(running)
+        self.progress_text.setVisible(running)
 
     def show_identifiers(self, text: str) -> None:
         """The patient identifiers (empty: hidden)."""

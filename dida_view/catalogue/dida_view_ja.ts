@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name>Analyze</name>
+    <message>
+        <source>a volume of {n} B-scans; analysing the centre one, {centre} (--slices all|center|3,7,9 for others)</source>
+        <translation>{n} 枚の B スキャンからなるボリュームです。中央の {centre} 枚目を解析します（ほかは --slices all|center|3,7,9 で）</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>No bundled model installed: open a model (Ctrl+Shift+O)</source>
@@ -122,8 +129,8 @@
         <translation>一部の症例を読み飛ばしました</translation>
     </message>
     <message>
-        <source>{0}: no images in it</source>
-        <translation>{0}: 画像がありません</translation>
+        <source>{0} case from {1}</source>
+        <translation>{1} の {0} 症例</translation>
     </message>
     <message>
         <source>{0} cases from {1}</source>
@@ -134,8 +141,20 @@
         <translation>待機列を中止しました。次の症例は移動したときに解析します</translation>
     </message>
     <message>
+        <source>Readings not saved</source>
+        <translation>読影が保存されていません</translation>
+    </message>
+    <message>
+        <source>The reading of {0} could not be saved beside the scan. Try again, discard it, or keep DiDA View open (copy the text somewhere safe first)?</source>
+        <translation>{0} の読影をスキャンの横に保存できませんでした。もう一度試しますか、破棄しますか、それとも DiDA View を開いたままにしますか（先に本文を安全な場所に写してください）？</translation>
+    </message>
+    <message>
         <source>Saved {0} beside the image</source>
         <translation>{0} に画像の横へ保存しました</translation>
+    </message>
+    <message>
+        <source>{0} case</source>
+        <translation>{0} 症例</translation>
     </message>
     <message>
         <source>{0} cases</source>
@@ -266,7 +285,7 @@
     </message>
     <message>
         <source>Blend weights of the Mixed Image, one per grid size, coarse to fine; empty = the paper&apos;s</source>
-        <translation>Mixed Image の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
+        <translation>合成画像（Mixed Image）の合成重み。グリッドサイズごとに粗い順で 1 つずつ。空欄は論文の値</translation>
     </message>
     <message>
         <source>Weights</source>
@@ -313,8 +332,24 @@
         <translation>グリッドサイズ 7, 9, …, 21、論文の重み、黒マスク、自動スコア、内容領域に n x n のセル</translation>
     </message>
     <message>
+        <source>Classes</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>Diagnosis and analysis</source>
+        <translation>診断と解析</translation>
+    </message>
+    <message>
+        <source>Click a tab to show it; click it again to fold the controls away</source>
+        <translation>タブをクリックすると表示し、もう一度クリックするとコントロールを畳みます</translation>
+    </message>
+    <message>
         <source>Mixed Image (all grid sizes blended)</source>
-        <translation>Mixed Image（全グリッドサイズの合成）</translation>
+        <translation>合成画像（全グリッドサイズを重み付きで合成）</translation>
     </message>
     <message>
         <source>Grid image {0} x {0}</source>
@@ -326,35 +361,42 @@
     </message>
 </context>
 <context>
+    <name>Domain</name>
+    <message>
+        <source>typical</source>
+        <translation>典型的</translation>
+    </message>
+    <message>
+        <source>unlike the model&apos;s reference scans</source>
+        <translation>モデルの参照スキャンと異なる</translation>
+    </message>
+    <message>
+        <source>this scan is unlike the model&apos;s reference scans ({reference}): its domain score {score} is higher than that of {share} of them; the model may not be trusted on it</source>
+        <translation>このスキャンはモデルの参照スキャン（{reference}）と異なります：ドメインスコア {score} は参照スキャンの {share} より高く、このスキャンではモデルを信頼できない可能性があります</translation>
+    </message>
+    <message>
+        <source>this scan&apos;s shape is unlike that of the model&apos;s reference scans ({reference}): after the model&apos;s resize its content is {aspect} times as wide as high, outside their {lo}-{hi}; the model may not be trusted on it</source>
+        <translation>このスキャンの形はモデルの参照スキャン（{reference}）と異なります：モデルの縮小後、内容の幅は高さの {aspect} 倍で、参照の {lo}-{hi} の範囲外です。このスキャンではモデルを信頼できない可能性があります</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>{atypical} of {total} B-scans are unlike the model&apos;s reference scans</source>
+        <translation>B スキャン {total} 枚のうち {atypical} 枚がモデルの参照スキャンと異なります</translation>
+    </message>
+    <message>
+        <source>{name} was made for another version of this model (other weights or preprocessing): no domain check until dida-view calibrate is run again</source>
+        <translation>{name} はこのモデルの別の版（重みまたは前処理が異なる）のために作られました：dida-view calibrate をやり直すまでドメインチェックは行いません</translation>
+    </message>
+    <message>
+        <source>no domain check: {problem}</source>
+        <translation>ドメインチェックなし：{problem}</translation>
+    </message>
+</context>
+<context>
     <name>DomainViews</name>
-    <message>
-        <source>real OCT model</source>
-        <translation>実データOCTモデル</translation>
-    </message>
-    <message>
-        <source>synthetic demo model</source>
-        <translation>合成デモモデル</translation>
-    </message>
-    <message>
-        <source>real Spectralis OCT B-scans from Kermany 2018</source>
-        <translation>Kermany 2018 の実際の Spectralis OCT Bスキャン</translation>
-    </message>
-    <message>
-        <source>synthetic OCT B-scans from DiDA View&apos;s generator</source>
-        <translation>DiDA View の生成器による合成 OCT Bスキャン</translation>
-    </message>
-    <message>
-        <source>No model — not for diagnosis</source>
-        <translation>モデルなし — 診断用ではありません</translation>
-    </message>
-    <message>
-        <source>unknown training data</source>
-        <translation>学習データ不明</translation>
-    </message>
-    <message>
-        <source>{model} — trained on {domain} — not for diagnosis</source>
-        <translation>{model} — 学習データ：{domain} — 診断用ではありません</translation>
-    </message>
     <message>
         <source>The {model} was trained on {domain} only and has never seen a real scan; this image&apos;s domain is unknown. For a real scan, use the {other}.</source>
         <translation>{model}は{domain}だけで学習しており、実際のスキャンを見たことがありません。この画像のドメインは不明です。実際のスキャンには{other}を使ってください。</translation>
@@ -383,12 +425,20 @@
         <translation>画像とモデルを開き、少なくとも 1 つのグリッドサイズの解析が終わるまでお待ちください。</translation>
     </message>
     <message>
+        <source>{0}: this export writes {1} files; name it …{1}</source>
+        <translation>{0}: この書き出しは {1} ファイルを作ります。名前を …{1} にしてください</translation>
+    </message>
+    <message>
         <source>Cannot export</source>
         <translation>書き出せません</translation>
     </message>
     <message>
         <source>{0}: cannot write ({1})</source>
         <translation>{0}: 書き込めません（{1}）</translation>
+    </message>
+    <message>
+        <source>{0}: not enough memory to make this picture</source>
+        <translation>{0}: この画像を作るためのメモリが足りません</translation>
     </message>
     <message>
         <source> and {0} more</source>
@@ -417,6 +467,77 @@
     <message>
         <source>NumPy archives (*.npz)</source>
         <translation>NumPy アーカイブ (*.npz)</translation>
+    </message>
+</context>
+<context>
+    <name>Figure</name>
+    <message>
+        <source>Volume evidence map: {label} (the volume&apos;s top class), {n} B-scans</source>
+        <translation>ボリュームのエビデンスマップ：{label}（ボリュームの第 1 位の分類）、B スキャン {n} 枚</translation>
+    </message>
+    <message>
+        <source>over the localizer: each B-scan&apos;s band along its line</source>
+        <translation>ローカライザー上：各 B スキャンの帯をその走査線に沿って表示</translation>
+    </message>
+    <message>
+        <source>B-scans stacked, B-scan 1 at the top (no localizer)</source>
+        <translation>B スキャンを積み重ね、1 枚目が上（ローカライザーなし）</translation>
+    </message>
+    <message>
+        <source>each band: that B-scan&apos;s Mixed Image of {label} summed along depth; full colour = {top} ({space} d x pixels)</source>
+        <translation>各帯：その B スキャンの {label} の合成画像を深さ方向に合計したもの。最大の色 = {top}（{space} の d × 画素）</translation>
+    </message>
+    <message>
+        <source>Not for diagnosis. Model: {model}, trained on {domain}. DiDA View {version}.</source>
+        <translation>診断用ではありません。モデル：{model}、学習データ：{domain}。DiDA View {version}。</translation>
+    </message>
+    <message>
+        <source>Not for diagnosis. Model: not recorded. DiDA View {version}.</source>
+        <translation>診断用ではありません。モデル：記録なし。DiDA View {version}。</translation>
+    </message>
+    <message>
+        <source>{model} — trained on {domain} — not for diagnosis</source>
+        <translation>{model} — 学習データ：{domain} — 診断用ではありません</translation>
+    </message>
+    <message>
+        <source>No model — not for diagnosis</source>
+        <translation>モデルなし — 診断用ではありません</translation>
+    </message>
+    <message>
+        <source>unknown training data</source>
+        <translation>学習データ不明</translation>
+    </message>
+    <message>
+        <source>Clinician&apos;s note: {note}</source>
+        <translation>医師のメモ：{note}</translation>
+    </message>
+    <message>
+        <source>Diagnosis: {diagnosis}</source>
+        <translation>診断：{diagnosis}</translation>
+    </message>
+    <message>
+        <source>red: supports the class, blue: argues against it, no colour: no effect.</source>
+        <translation>赤：分類を支持、青：分類に反する、色なし：影響なし。</translation>
+    </message>
+    <message>
+        <source>{full}.</source>
+        <translation>{full}。</translation>
+    </message>
+    <message>
+        <source>Scores: probabilities; maps in {unit}; grids {grids}; mask {mask}.</source>
+        <translation>スコア：確率。マップの単位：{unit}。グリッド {grids}。マスク：{mask}。</translation>
+    </message>
+    <message>
+        <source>{summary}.</source>
+        <translation>{summary}。</translation>
+    </message>
+    <message>
+        <source>against</source>
+        <translation>否定</translation>
+    </message>
+    <message>
+        <source>for the class</source>
+        <translation>肯定</translation>
     </message>
 </context>
 <context>
@@ -463,6 +584,10 @@
     <message>
         <source>· {0} classes, {1}</source>
         <translation>· {0} 分類, {1}</translation>
+    </message>
+    <message>
+        <source>{0} model note(s)</source>
+        <translation>モデルの注意 {0} 件</translation>
     </message>
     <message>
         <source>Model {0} loaded: open an image</source>
@@ -833,6 +958,29 @@
     </message>
 </context>
 <context>
+    <name>ModelCards</name>
+    <message>
+        <source>DiDA View real-data OCT model: a compact CNN trained on real Spectralis B-scans (Kermany 2018), 4 classes. Not for clinical use.</source>
+        <translation>DiDA View の実データ OCT モデル：実際の Spectralis B スキャン（Kermany 2018）で学習した小型の CNN、4 分類。臨床には使用できません。</translation>
+    </message>
+    <message>
+        <source>real Spectralis OCT B-scans (Heidelberg), Kermany 2018</source>
+        <translation>実際の Spectralis OCT B スキャン（Heidelberg）、Kermany 2018</translation>
+    </message>
+    <message>
+        <source>471 B-scans of 316 patients of Kermany 2018 (CNV, DME, DRUSEN, NORMAL), synthetic pretraining (dida_view.synthetic) then fine-tuning; 131 scans of 79 other patients held out for validation</source>
+        <translation>Kermany 2018 の患者 316 人の B スキャン 471 枚（CNV、DME、DRUSEN、NORMAL）。合成データ（dida_view.synthetic）で事前学習した後に微調整。別の患者 79 人の 131 枚は検証用に学習から除外</translation>
+    </message>
+    <message>
+        <source>DiDA View demo: a compact CNN trained on synthetic OCT B-scans (generator 1.0). Not for clinical use.</source>
+        <translation>DiDA View のデモ：合成 OCT B スキャン（生成器 1.0）で学習した小型の CNN。臨床には使用できません。</translation>
+    </message>
+    <message>
+        <source>synthetic OCT B-scans (generator 1.0)</source>
+        <translation>合成 OCT B スキャン（生成器 1.0）</translation>
+    </message>
+</context>
+<context>
     <name>ModelDialog</name>
     <message>
         <source>expected numbers separated by commas, got {0}</source>
@@ -948,22 +1096,189 @@
     </message>
 </context>
 <context>
+    <name>Models</name>
+    <message>
+        <source>real OCT model</source>
+        <translation>実データOCTモデル</translation>
+    </message>
+    <message>
+        <source>synthetic demo model</source>
+        <translation>合成デモモデル</translation>
+    </message>
+    <message>
+        <source>real Spectralis OCT B-scans from Kermany 2018</source>
+        <translation>Kermany 2018 の実際の Spectralis OCT Bスキャン</translation>
+    </message>
+    <message>
+        <source>synthetic OCT B-scans from DiDA View&apos;s generator</source>
+        <translation>DiDA View の生成器による合成 OCT Bスキャン</translation>
+    </message>
+</context>
+<context>
     <name>Notes</name>
-    <message>
-        <source>probability saturated (top p = {0}): showing {1}, where masking a cell can still move the score</source>
-        <translation>確率が飽和しています（最大 p = {0}）。セルのマスクでもスコアが動く{1}で表示します</translation>
-    </message>
-    <message>
-        <source>probability saturated: showing {0}</source>
-        <translation>確率が飽和しています。{0}で表示します</translation>
-    </message>
-    <message>
-        <source>no map possible for {0}: the model outputs exactly 1 or 0 there (float32 rounding), so masking cannot move the score measurably in any space; a blank map means &apos;cannot tell&apos;, not &apos;no evidence&apos;</source>
-        <translation>{0} はマップを作れません。モデルの出力がちょうど 1 か 0 で（float32 の丸め）、どのスコアでもマスクによる変化を測れないためです。空のマップは「根拠なし」ではなく「判断できない」ことを示します</translation>
-    </message>
     <message>
         <source>constant image (every pixel the same): no structure to explain, so every map is 0 and no masked inference was run</source>
         <translation>一様な画像です（全画素が同じ値）。説明すべき構造がないため、マップはすべて 0 で、マスク推論は実行していません</translation>
+    </message>
+    <message>
+        <source>MONOCHROME1: inverted, so that white is high signal</source>
+        <translation>MONOCHROME1：白が高信号になるよう反転しました</translation>
+    </message>
+    <message>
+        <source>palette colour DICOM: its colour LUT applied</source>
+        <translation>パレットカラーの DICOM：カラー LUT を適用しました</translation>
+    </message>
+    <message>
+        <source>DICOM VOI LUT applied</source>
+        <translation>DICOM の VOI LUT を適用しました</translation>
+    </message>
+    <message>
+        <source>DICOM window applied (centre {centre}, width {width})</source>
+        <translation>DICOM のウィンドウを適用しました（中心 {centre}、幅 {width}）</translation>
+    </message>
+    <message>
+        <source>pages of different types ({types}): each type is windowed by its own rule, so pages of different types do not compare</source>
+        <translation>種類の異なるページがあります（{types}）。種類ごとに別の規則で表示範囲を決めたため、種類の異なるページどうしは比較できません</translation>
+    </message>
+    <message>
+        <source>{pages} ({kind}): {rule}</source>
+        <translation>{pages}（{kind}）：{rule}</translation>
+    </message>
+    <message>
+        <source>used as it is</source>
+        <translation>そのまま使用</translation>
+    </message>
+    <message>
+        <source>animated image: only its first of {frames} frames is analysed</source>
+        <translation>アニメーション画像です。{frames} フレームのうち最初のフレームだけを解析します</translation>
+    </message>
+    <message>
+        <source>{rule} (decided on {on}, for all {count} pages)</source>
+        <translation>{rule}（{on}で決定し、全 {count} ページに適用）</translation>
+    </message>
+    <message>
+        <source>{rule} (decided on page {page})</source>
+        <translation>{rule}（{page} ページ目で決定）</translation>
+    </message>
+    <message>
+        <source>all pages</source>
+        <translation>全ページ</translation>
+    </message>
+    <message>
+        <source>page {page}</source>
+        <translation>{page} ページ目</translation>
+    </message>
+    <message>
+        <source>pages {pages}</source>
+        <translation>{pages} ページ目</translation>
+    </message>
+    <message>
+        <source>signed data scaled by its range {lo}..{hi}</source>
+        <translation>符号付きのデータを範囲 {lo}..{hi} で拡大縮小しました</translation>
+    </message>
+    <message>
+        <source>stated</source>
+        <translation>記載値</translation>
+    </message>
+    <message>
+        <source>{bits}-bit data ({source}) scaled 0..{top} -&gt; 0..255</source>
+        <translation>{bits} ビットのデータ（{source}）を 0..{top} → 0..255 に拡大縮小しました</translation>
+    </message>
+    <message>
+        <source>no bit depth stored: scaled as {bits}-bit data, 0..{top} -&gt; 0..255 (largest value {hi})</source>
+        <translation>ビット深度の記載がないため {bits} ビットのデータとして 0..{top} → 0..255 に拡大縮小しました（最大値 {hi}）</translation>
+    </message>
+    <message>
+        <source>float data windowed by its {p0}-{p1} percentiles, {lo}..{hi} -&gt; 0..255</source>
+        <translation>浮動小数点データを {p0}–{p1} パーセンタイル（{lo}..{hi}）で 0..255 に変換しました</translation>
+    </message>
+    <message>
+        <source>{note}; {bad} NaN/infinite pixel(s) ignored (NaN, -inf black; +inf white)</source>
+        <translation>{note}。NaN・無限大の画素 {bad} 個は無視しました（NaN と -inf は黒、+inf は白）</translation>
+    </message>
+    <message>
+        <source>transparency composited on black ({share} of pixels not opaque)</source>
+        <translation>透明部分を黒の上に合成しました（不透明でない画素 {share}）</translation>
+    </message>
+    <message>
+        <source>B-scan lines on the localizer placed by its {field}° field of view, approximately: the pixel size the file gives ({scale} mm) does not fit its {width} x {height} pixel image</source>
+        <translation>ローカライザー上の B スキャンの線は、その {field}° の画角からおおよその位置に置きました。ファイルの画素サイズ（{scale} mm）が {width} × {height} 画素の画像に合わないためです</translation>
+    </message>
+    <message>
+        <source>B-scan positions on the localizer unknown ({why}): no lines are drawn on it, and the evidence map stacks the B-scans</source>
+        <translation>ローカライザー上の B スキャンの位置が不明です（{why}）。線は描かず、根拠マップは B スキャンを積み重ねて表示します</translation>
+    </message>
+    <message>
+        <source>B-scan lines on the localizer placed as eyepy reads .e2e files, taking the localizer to span 30°</source>
+        <translation>ローカライザー上の B スキャンの線は、eyepy が .e2e ファイルを読む方法に従い、ローカライザーの画角を 30° として置きました</translation>
+    </message>
+    <message>
+        <source>the file gives none</source>
+        <translation>ファイルに記載がありません</translation>
+    </message>
+    <message>
+        <source>positions in {unit} without a scale</source>
+        <translation>位置が {unit} 単位で、縮尺がありません</translation>
+    </message>
+    <message>
+        <source>the file puts them at x {x0} to {x1}, y {y0} to {y1}, outside its {w} x {h} pixels</source>
+        <translation>ファイル上の位置は x {x0}〜{x1}、y {y0}〜{y1} で、{w} × {h} 画素の外です</translation>
+    </message>
+    <message>
+        <source>intensities as eyepy shows them ({transform} transform, the vendor&apos;s contrast)</source>
+        <translation>輝度は eyepy の表示どおりです（{transform} 変換、装置メーカーのコントラスト）</translation>
+    </message>
+    <message>
+        <source>{source} not used ({problem}); labels and preprocessing come from {other}</source>
+        <translation>{source} は使用しません（{problem}）。ラベルと前処理は {other} から取ります</translation>
+    </message>
+    <message>
+        <source>{key} ({source}) ignored: expected text, got {got}</source>
+        <translation>{key}（{source}）は無視しました：文字列が必要ですが、{got} でした</translation>
+    </message>
+    <message>
+        <source>preprocessing input_size {asked} ignored: the model needs {needs}</source>
+        <translation>前処理の input_size {asked} は無視しました：モデルは {needs} を必要とします</translation>
+    </message>
+    <message>
+        <source>probability saturated (top p = {top}): showing {space}, where masking a cell can still move the score</source>
+        <translation>確率が飽和しています（最大 p = {top}）。セルのマスクでもスコアが動く{space}で表示します</translation>
+    </message>
+    <message>
+        <source>probability saturated: showing {space}</source>
+        <translation>確率が飽和しています。{space}で表示します</translation>
+    </message>
+    <message>
+        <source>no map possible for {names}: the model outputs exactly 1 or 0 there (float32 rounding), so masking cannot move the score measurably in any space; a blank map means &apos;cannot tell&apos;, not &apos;no evidence&apos;</source>
+        <translation>{names} はマップを作れません。モデルの出力がちょうど 1 か 0 で（float32 の丸め）、どのスコアでもマスクによる変化を測れないためです。空のマップは「根拠なし」ではなく「判断できない」ことを示します</translation>
+    </message>
+    <message>
+        <source>{names} and {n} more</source>
+        <translation>{names} ほか {n} 件</translation>
+    </message>
+    <message>
+        <source>{folder}: {n} files that are not scans were left out ({names})</source>
+        <translation>{folder}：検査画像でないファイル {n} 個は除きました（{names}）</translation>
+    </message>
+    <message>
+        <source>the {model} ({file}) was trained on {domain} only; this image&apos;s domain is unknown: for a real scan use the {other} ({other_file})</source>
+        <translation>{model}（{file}）は{domain}だけで学習しています。この画像のドメインは不明です。実際のスキャンには{other}（{other_file}）を使ってください</translation>
+    </message>
+    <message>
+        <source>this scan belongs to the {other} ({other_file}, trained on {other_domain}); the {model} ({file}) was trained on {domain}</source>
+        <translation>このスキャンは{other}（{other_file}、学習データ：{other_domain}）用です。{model}（{file}）は{domain}で学習しています</translation>
+    </message>
+    <message>
+        <source>{name}: the {key} is not text ({value}); it was not read</source>
+        <translation>{name}：{key} が文字列ではないため（{value}）、読み込みませんでした</translation>
+    </message>
+    <message>
+        <source>{name} could not be read ({why}); it was kept as {backup}</source>
+        <translation>{name} を読めませんでした（{why}）。{backup} として残しました</translation>
+    </message>
+    <message>
+        <source>one score space for the whole set: {space}, as {case} saturates ({why})</source>
+        <translation>全体で 1 つのスコア空間を使います：{case} が飽和するため{space}です（{why}）</translation>
     </message>
 </context>
 <context>
@@ -1068,8 +1383,8 @@
         <translation>この図は検査画像の説明を助けるもので、診断ではありません。あなたにとっての意味は医師にお尋ねください。</translation>
     </message>
     <message>
-        <source>Made with DiDA View on {0}</source>
-        <translation>DiDA View で作成（{0}）</translation>
+        <source>Made with DiDA View on {0}, model {1}</source>
+        <translation>DiDA View で作成（{0}、モデル {1}）</translation>
     </message>
     <message>
         <source>{0}: cannot write</source>
@@ -1143,6 +1458,10 @@ or drop it on the window.</source>
 ウィンドウにドロップしてください。</translation>
     </message>
     <message>
+        <source>grid {0} x {1}</source>
+        <translation>グリッド {0} × {1}</translation>
+    </message>
+    <message>
         <source>Original · {0}</source>
         <translation>元画像 · {0}</translation>
     </message>
@@ -1156,11 +1475,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>Mixed Image</source>
-        <translation>Mixed Image</translation>
-    </message>
-    <message>
-        <source>grid {0} x {0}</source>
-        <translation>グリッド {0} × {0}</translation>
+        <translation>合成画像</translation>
     </message>
     <message>
         <source> ({0}/{1} grid sizes)</source>
@@ -1180,7 +1495,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>; Mixed Image: </source>
-        <translation>。Mixed Image: </translation>
+        <translation>。合成画像：</translation>
     </message>
     <message>
         <source>panel {0}</source>
@@ -1250,6 +1565,177 @@ or drop it on the window.</source>
     </message>
 </context>
 <context>
+    <name>Report</name>
+    <message>
+        <source>DiDA View report</source>
+        <translation>DiDA View レポート</translation>
+    </message>
+    <message>
+        <source>{n} cases. Model: {model}. Made on {date}.</source>
+        <translation>{n} 症例。モデル：{model}。作成日：{date}。</translation>
+    </message>
+    <message>
+        <source>{n} case. Model: {model}. Made on {date}.</source>
+        <translation>{n} 症例。モデル：{model}。作成日：{date}。</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>症例</translation>
+    </message>
+    <message>
+        <source>Anonymous case id</source>
+        <translation>匿名症例 ID</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Model&apos;s top class</source>
+        <translation>モデルの第 1 候補</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <source>Clinician&apos;s diagnosis</source>
+        <translation>医師の診断</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>agree</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>disagree</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <source>not read</source>
+        <translation>未読影</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>元画像</translation>
+    </message>
+    <message>
+        <source>Evidence for {label} (score {score})</source>
+        <translation>{label} の根拠（スコア {score}）</translation>
+    </message>
+    <message>
+        <source>How to read the colours</source>
+        <translation>色の見方</translation>
+    </message>
+    <message>
+        <source>Red areas made the model more sure of the class named under the picture; blue areas made it less sure; dark or uncoloured areas made no difference. The brighter the colour, the stronger the effect. All three pictures use the same colour scale, so their brightness can be compared.</source>
+        <translation>赤い部分は、画像の下に書かれた分類についてモデルの確信を強めた領域です。青い部分は確信を弱めた領域、暗い部分や色のない部分は影響がなかった領域です。色が明るいほど影響が大きいことを示します。3 枚の画像は同じ色の尺度を使うため、明るさを互いに比べることができます。</translation>
+    </message>
+    <message>
+        <source>against</source>
+        <translation>否定</translation>
+    </message>
+    <message>
+        <source>for the class</source>
+        <translation>肯定</translation>
+    </message>
+    <message>
+        <source>Clinician&apos;s reading</source>
+        <translation>医師の読影</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>所見メモ</translation>
+    </message>
+    <message>
+        <source>No reading recorded.</source>
+        <translation>読影の記録はありません。</translation>
+    </message>
+    <message>
+        <source>Model and clinician agree.</source>
+        <translation>モデルと医師の診断は一致しています。</translation>
+    </message>
+    <message>
+        <source>Model and clinician disagree.</source>
+        <translation>モデルと医師の診断は一致していません。</translation>
+    </message>
+    <message>
+        <source>Not compared: no clinician&apos;s diagnosis.</source>
+        <translation>医師の診断がないため比較していません。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Trained on {what}.</source>
+        <translation>学習データ：{what}</translation>
+    </message>
+    <message>
+        <source>Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; map unit: {space}). Scores are the model&apos;s probabilities.</source>
+        <translation>マップ：DiDA 多重グリッド符号付き遮蔽法（グリッド {grids}、マスク {mask}、マップの単位：{space}）。スコアはモデルの確率です。</translation>
+    </message>
+    <message>
+        <source>Note from the program</source>
+        <translation>プログラムからの注記</translation>
+    </message>
+    <message>
+        <source>Close call: {a} leads {b} by only {margin} in probability (less than 0.05).</source>
+        <translation>僅差：{a} と {b} の確率の差は {margin} しかありません（0.05 未満）。</translation>
+    </message>
+    <message>
+        <source>Tie: {a} and {b} have the same probability at the shown precision.</source>
+        <translation>同点：{a} と {b} の確率は表示の精度で同じです。</translation>
+    </message>
+    <message>
+        <source>Not a medical device. Not for diagnosis. For research and teaching only.</source>
+        <translation>医療機器ではありません。診断には使用できません。研究・教育目的専用です。</translation>
+    </message>
+    <message>
+        <source>This case could not be analysed: {why}</source>
+        <translation>この症例は解析できませんでした：{why}</translation>
+    </message>
+    <message>
+        <source>Page {i} of {n}</source>
+        <translation>{i} / {n} ページ</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>確率</translation>
+    </message>
+    <message>
+        <source>logit</source>
+        <translation>ロジット</translation>
+    </message>
+    <message>
+        <source>log-odds</source>
+        <translation>対数オッズ</translation>
+    </message>
+    <message>
+        <source>black</source>
+        <translation>黒</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均値</translation>
+    </message>
+    <message>
+        <source>blur</source>
+        <translation>ぼかし</translation>
+    </message>
+    <message>
+        <source>noise</source>
+        <translation>ノイズ</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
         <source>PDF report (*.pdf);;HTML handout (*.html)</source>
@@ -1303,10 +1789,6 @@ or drop it on the window.</source>
         <translation>ロジット</translation>
     </message>
     <message>
-        <source>full red = the class&apos;s score drops by {0} when that region is hidden (full blue: rises by {0})</source>
-        <translation>最も濃い赤 = その領域を隠すと分類のスコアが {0} 下がる（最も濃い青：{0} 上がる）</translation>
-    </message>
-    <message>
         <source>black</source>
         <translation>黒</translation>
     </message>
@@ -1322,6 +1804,22 @@ or drop it on the window.</source>
         <source>noise</source>
         <translation>ノイズ</translation>
     </message>
+    <message>
+        <source>full red = the class&apos;s score drops by {amount} when that region is hidden (full blue: rises by {amount})</source>
+        <translation>最も濃い赤 = その領域を隠すと分類のスコアが {amount} 下がる（最も濃い青：{amount} 上がる）</translation>
+    </message>
+    <message>
+        <source>{number} {unit}</source>
+        <translation>{number} {unit}</translation>
+    </message>
+    <message>
+        <source>Tie: {a} and {b} have the same score at the shown precision</source>
+        <translation>同点：{a} と {b} は表示の精度で同じスコアです</translation>
+    </message>
+    <message>
+        <source>Close call: {a} leads {b} by {amount} (&lt; {limit})</source>
+        <translation>僅差：{a} が {b} を {amount} 上回るのみです（{limit} 未満）</translation>
+    </message>
 </context>
 <context>
     <name>Status</name>
@@ -1334,12 +1832,20 @@ or drop it on the window.</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <source>Done: from cache in {0} s (computed earlier: {1} masked images in {2} s, {3} mask)</source>
-        <translation>完了：キャッシュから {0} 秒（以前の計算：マスク画像 {1} 枚を {2} 秒、{3}マスク）</translation>
+        <source>{0} masked image</source>
+        <translation>マスク画像 {0} 枚</translation>
     </message>
     <message>
-        <source>Done: {0} masked images in {1} s ({2} mask)</source>
-        <translation>完了：マスク画像 {0} 枚を {1} 秒（{2}マスク）</translation>
+        <source>{0} masked images</source>
+        <translation>マスク画像 {0} 枚</translation>
+    </message>
+    <message>
+        <source>Done: from cache in {0} s (computed earlier: {1} in {2} s, {3} mask)</source>
+        <translation>完了：キャッシュから {0} 秒（以前の計算：{1}を {2} 秒、{3}マスク）</translation>
+    </message>
+    <message>
+        <source>Done: {0} in {1} s ({2} mask)</source>
+        <translation>完了：{0}を {1} 秒（{2}マスク）</translation>
     </message>
     <message>
         <source>{0}, full engine</source>
@@ -1422,6 +1928,61 @@ or drop it on the window.</source>
     </message>
 </context>
 <context>
+    <name>Terms</name>
+    <message>
+        <source>CNV</source>
+        <translation>脈絡膜新生血管</translation>
+    </message>
+    <message>
+        <source>DME</source>
+        <translation>糖尿病黄斑浮腫</translation>
+    </message>
+    <message>
+        <source>DRUSEN</source>
+        <translation>ドルーゼン</translation>
+    </message>
+    <message>
+        <source>NORMAL</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Early AMD</source>
+        <translation>早期加齢黄斑変性</translation>
+    </message>
+    <message>
+        <source>Wet AMD</source>
+        <translation>滲出型加齢黄斑変性</translation>
+    </message>
+    <message>
+        <source>Dry AMD</source>
+        <translation>萎縮型加齢黄斑変性</translation>
+    </message>
+    <message>
+        <source>CME</source>
+        <translation>嚢胞様黄斑浮腫</translation>
+    </message>
+    <message>
+        <source>ME</source>
+        <translation>黄斑浮腫</translation>
+    </message>
+    <message>
+        <source>SRD</source>
+        <translation>漿液性網膜剥離</translation>
+    </message>
+    <message>
+        <source>ERM</source>
+        <translation>黄斑上膜</translation>
+    </message>
+    <message>
+        <source>MH</source>
+        <translation>黄斑円孔</translation>
+    </message>
+    <message>
+        <source>RA</source>
+        <translation>網膜萎縮</translation>
+    </message>
+</context>
+<context>
     <name>Toolbar</name>
     <message>
         <source>Image</source>
@@ -1445,7 +2006,7 @@ or drop it on the window.</source>
     </message>
     <message>
         <source>What the panels show: the Mixed Image, one grid size, or all grid sizes of one class (the paper&apos;s Fig. 3)</source>
-        <translation>パネルの表示内容：Mixed Image、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
+        <translation>パネルの表示内容：合成画像、1 つのグリッドサイズ、または 1 分類の全グリッドサイズ（論文の図 3）</translation>
     </message>
     <message>
         <source>Main toolbar</source>
@@ -1519,28 +2080,16 @@ or drop it on the window.</source>
         <translation>PNG 画像 (*.png)</translation>
     </message>
     <message>
-        <source>Cannot export</source>
-        <translation>書き出せません</translation>
-    </message>
-    <message>
-        <source>{0}: cannot write ({1})</source>
-        <translation>{0}: 書き込めません（{1}）</translation>
-    </message>
-    <message>
-        <source>Saved {0} and its .npz</source>
-        <translation>{0} と .npz を保存しました</translation>
-    </message>
-    <message>
-        <source>%v of %m B-scans analysed</source>
-        <translation>B スキャン %v / %m 解析済み</translation>
-    </message>
-    <message>
         <source>Note: </source>
         <translation>注: </translation>
     </message>
     <message>
         <source>B-scan {0} of {1}</source>
         <translation>B スキャン {0} / {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} B-scans analysed</source>
+        <translation>B スキャン {0} / {1} 解析済み</translation>
     </message>
     <message>
         <source>Patient identifiers (shown on request, never exported): </source>

@@ -12,7 +12,7 @@ from PIL import Image
 
 from dida_view import paths
 from dida_view.cli import main
-from dida_view.session import domains
+from dida_view.session import models
 
 REAL, DEMO = paths.REAL_MODEL_NAME, paths.DEMO_MODEL_NAME
 needs_models = pytest.mark.skipif(
@@ -28,7 +28,7 @@ def _plain_image(tmp_path, sidecar: dict | None = None):
     p = tmp_path / "mine.png"
     Image.fromarray(np.full((60, 100), 90, np.uint8)).save(p)
     if sidecar is not None:
-        p.with_suffix(".json").write_text(json.dumps(sidecar))
+        p.with_name(p.name + ".json").write_text(json.dumps(sidecar))
     return p
 
 
@@ -37,41 +37,42 @@ def test_the_registry_and_the_default_view():
     real, demo = paths.BUNDLED_MODELS  # the real-data model first: the default
     assert (real.file, demo.file) == (REAL, DEMO) and real.real and not demo.real
     assert paths.default_model_path() == real.path()
-    assert paths.default_sample().name == "00_kermany_CNV_1.jpeg"
-    assert [p.suffix for p in real.samples()] == [".jpeg"] * 8
-    assert len(demo.samples()) >= 10 and all(p.suffix == ".png" for p in demo.samples())
+    assert models.default_sample().name == "00_kermany_CNV_1.jpeg"
+    assert [p.suffix for p in models.samples_of(real)] == [".jpeg"] * 8
+    demo_samples = models.samples_of(demo)
+    assert len(demo_samples) >= 10 and all(p.suffix == ".png" for p in demo_samples)
 
 
 @needs_models
 def test_the_default_model_of_an_image(tmp_path):
-    assert paths.model_for_image(_sample("01_Wet_AMD")).name == DEMO
-    assert paths.model_for_image(_sample("00_kermany_DME")).name == REAL
+    assert models.model_for_case(_sample("01_Wet_AMD")).name == DEMO
+    assert models.model_for_case(_sample("00_kermany_DME")).name == REAL
     # an image of the user's (no sidecar, or one that names no bundled model): the real one
-    assert paths.model_for_image(_plain_image(tmp_path)).name == REAL
-    assert paths.model_for_image(_plain_image(tmp_path, {"model": "x.onnx"})).name == REAL
-    assert paths.model_for_image(None).name == REAL
+    assert models.model_for_case(_plain_image(tmp_path)).name == REAL
+    assert models.model_for_case(_plain_image(tmp_path, {"model": "x.onnx"})).name == REAL
+    assert models.model_for_case(None).name == REAL
 
 
 @needs_models
 def test_the_mismatch_rule(tmp_path):
     real, demo = paths.BUNDLED_MODELS
     synthetic, kermany = _sample("01_Wet_AMD"), _sample("00_kermany_CNV")
-    assert domains.domain_note(real.path(), kermany) is None
-    assert domains.domain_note(demo.path(), synthetic) is None
-    note = domains.domain_note(real.path(), synthetic)  # a sample of the other model
+    assert models.domain_note(real.path(), kermany) is None
+    assert models.domain_note(demo.path(), synthetic) is None
+    note = models.domain_note(real.path(), synthetic)  # a sample of the other model
     assert (note.model, note.image_model, note.suggested) == (real, demo, demo)
-    note = domains.domain_note(demo.path(), kermany)  # the synthetic model on a real scan
+    note = models.domain_note(demo.path(), kermany)  # the synthetic model on a real scan
     assert (note.model, note.image_model, note.suggested) == (demo, real, real)
     assert "real Spectralis" in note.text and "synthetic" in note.text
     mine = _plain_image(tmp_path)  # unknown domain: a note only for the synthetic model
-    assert domains.domain_note(real.path(), mine) is None
-    note = domains.domain_note(demo.path(), mine)
+    assert models.domain_note(real.path(), mine) is None
+    note = models.domain_note(demo.path(), mine)
     assert note.image_model is None and note.suggested == real
     assert "unknown" in note.text
     # a third-party model: we do not know what it was trained on
-    assert domains.domain_note(tmp_path / "mine.onnx", kermany) is None
-    assert domains.trained_on(tmp_path / "mine.onnx", {}) == "unknown training data"
-    assert domains.trained_on(tmp_path / "m.onnx", {"domain": "fundus"}) == "fundus"
+    assert models.domain_note(tmp_path / "mine.onnx", kermany) is None
+    assert models.trained_on(tmp_path / "mine.onnx", {}) == "unknown training data"
+    assert models.trained_on(tmp_path / "m.onnx", {"domain": "fundus"}) == "fundus"
 
 
 def _analyze(capsys, image, tmp_path, *extra):
