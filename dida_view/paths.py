@@ -153,15 +153,17 @@ def icon_path(suffix: str = ".png") -> Path | None:
 # What a wheel or a frozen app carries from a checkout. setup.py and build.spec both load
 # this file by its path (it needs only the standard library) so they ship the same files.
 SHIPPED_DIRS = ("models", "resources")
-MODEL_SUFFIXES = (".onnx", ".data", ".json", ".txt", ".md")  # not the training scripts
+# not the training scripts; ".json": sidecars <stem>.dida.json, metrics and the domain
+# check's reference statistics <stem>.domain.json (dida_view.model.domainref)
+MODEL_SUFFIXES = (".onnx", ".data", ".json", ".txt", ".md")
 
 
 def shipped_data_files(root: str | Path) -> list[tuple[Path, str]]:
     """(file, path relative to ``root``) for the data to ship from the checkout ``root``.
 
-    ``models/``: the models, their sidecars and the model card (``.onnx``, ``.data``,
-    ``.json``, ``.txt``, ``.md``); ``resources/``: everything but Python scripts. Hidden
-    files and ``__pycache__`` are left out everywhere.
+    ``models/``: the models, their sidecars, domain references and the model card
+    (``.onnx``, ``.data``, ``.json``, ``.txt``, ``.md``); ``resources/``: everything but
+    Python scripts. Hidden files and ``__pycache__`` are left out everywhere.
     """
     root = Path(root)
     out = []

@@ -117,16 +117,54 @@ def build_model(n_classes: int):
 # ---------------------------------------------------------------- augmentation
 
 
-def augment(xb: np.ndarray, boxes: np.ndarray, rng: np.random.Generator):
+BAND_LEVEL = 230  # a pixel of the white export band (model space, before augmentation)
+
+
+def band_heights(img: np.ndarray, box) -> np.ndarray:
+    """Per column of the content box, how many rows of the white export band sit at its
+    bottom (the run of pixels >= BAND_LEVEL from the bottom row up; 0: no band there)."""
+    y0, y1, x0, x1 = (int(v) for v in box)
+    white = img[y0:y1, x0:x1][::-1] >= BAND_LEVEL  # bottom row first
+    run = np.argmin(white, axis=0)  # first non-white row from the bottom
+    return np.where(white.all(axis=0), y1 - y0, run)
+
+
+def toggle_band(img: np.ndarray, box, rng: np.random.Generator) -> np.ndarray:
+    """The scan with its white export band blacked out when it has one (as the
+    letterbox), or with a white band drawn at the bottom when it has none: a straight or
+    gently curved top edge, 3-30 % of the content height at each end."""
+    y0, y1, x0, x1 = (int(v) for v in box)
+    out = img.copy()
+    heights = band_heights(img, box)
+    rows = np.arange(y1 - y0)[::-1][:, None]  # distance from the bottom row
+    if np.median(heights) >= 2:  # present: black it out (and its soft edge, one row)
+        out[y0:y1, x0:x1][rows < np.where(heights > 0, heights + 1, 0)[None, :]] = 0
+        return out
+    ch, cw = y1 - y0, x1 - x0
+    left, right = rng.uniform(0.03, 0.3, 2) * ch
+    t = np.linspace(0.0, 1.0, cw)
+    sag = rng.uniform(-0.08, 0.08) * ch * 4 * t * (1 - t)  # a gentle curve
+    top = left + (right - left) * t + sag
+    out[y0:y1, x0:x1][rows < np.maximum(top, 1)[None, :]] = 255
+    return out
+
+
+def augment(xb: np.ndarray, boxes: np.ndarray, rng: np.random.Generator, band: float = 0.0):
     """Augment a batch of uint8 (B, H, W) model-space images; returns float32 0..255 tensor.
 
-    Geometry (mirror, shift, tilt, scale, horizontal stretch) by one affine resampling,
-    the outside filled with the letterbox fill (0); then white or black corner wedges at
-    the content box; then contrast, gamma, brightness and multiplicative speckle.
+    With ``band`` > 0, each scan first has its white export band toggled with that
+    probability (:func:`toggle_band`: blacked out where present, drawn where absent), so
+    that the band says nothing about the class. Then geometry (mirror, shift, tilt,
+    scale, horizontal stretch) by one affine resampling, the outside filled with the
+    letterbox fill (0); then white or black corner wedges at the content box; then
+    contrast, gamma, brightness and multiplicative speckle.
     """
     import torch
     import torch.nn.functional as F
 
+    if band > 0:  # only then: the recipe without it draws the same random numbers as before
+        xb = np.stack([toggle_band(im, bx, rng) if rng.random() < band else im
+                       for im, bx in zip(xb, boxes, strict=True)])
     b, h, w = xb.shape
     x = torch.from_numpy(xb.astype(np.float32))[:, None]
     ang = np.deg2rad(rng.uniform(-8, 8, b))

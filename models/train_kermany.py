@@ -15,6 +15,8 @@ Stages (each cached in ``--work``, so a rerun skips what is done)::
 3. ``export``: the shipped model is the fold-0 model of the better arm (trained on the
    patients of the other folds), exported to ONNX with its metadata, and evaluated on the
    fold-0 patients through DiDA View's own adapter and preprocessing.
+4. ``domain``: the domain check's reference statistics, ``<out stem>.domain.json``, from
+   the fold-0 scans the exported model never trained on (``domain_kermany.py``).
 
 Training images go through ``dida_view.model.preprocess.prepare`` exactly as the app does;
 augmentation (shift, tilt, scale, mirror, contrast, gamma, speckle, corner wedges) is
@@ -51,7 +53,8 @@ from dida_view.model.preprocess import prepare
 
 
 def train(data: dict, idx: np.ndarray, n_classes: int, *, epochs: int, seed: int,
-          init: dict | None = None, lr: float = 3e-3, batch: int = 32, log=print):
+          init: dict | None = None, lr: float = 3e-3, batch: int = 32, band: float = 0.0,
+          log=print):
     import torch
     import torch.nn as nn
 
@@ -75,7 +78,7 @@ def train(data: dict, idx: np.ndarray, n_classes: int, *, epochs: int, seed: int
         correct = seen = 0
         for s in range(per_epoch):
             bi = order[s * batch : (s + 1) * batch]
-            xt = normalise(augment(x[bi], boxes[bi], rng))
+            xt = normalise(augment(x[bi], boxes[bi], rng, band=band))
             yt = torch.from_numpy(y[bi])
             opt.zero_grad()
             out = model(xt)
@@ -146,10 +149,12 @@ def stage_pretrain(work: Path, args) -> Path:
 def stage_cv(work: Path, data: dict, arm: str, args) -> dict:
     import torch
 
+    init = torch.load(work / "pretrain.pt") if arm == "synthetic" else None
+    if args.band_augment > 0:  # its own caches: the recipe's are kept apart
+        arm = f"{arm}_band{args.band_augment:g}"
     out = work / f"cv_{arm}.json"
     if out.exists():
         return json.loads(out.read_text())
-    init = torch.load(work / "pretrain.pt") if arm == "synthetic" else None
     folds = patient_folds(data["patient"], data["y"], args.folds)
     logits = np.zeros((len(data["y"]), len(CLASSES)), np.float32)
     t0 = time.perf_counter()
@@ -163,7 +168,7 @@ def stage_cv(work: Path, data: dict, arm: str, args) -> dict:
             print(f"cv {arm}: fold {f + 1}/{args.folds}")
             tr = np.flatnonzero(folds != f)
             model = train(data, tr, len(CLASSES), epochs=args.epochs, seed=args.seed + f,
-                          init=init, lr=args.lr)
+                          init=init, lr=args.lr, band=args.band_augment)
             logits[va] = predict(model, data["x"][va])
             if f == 0:
                 torch.save(model.state_dict(), work / f"fold0_{arm}.pt")
@@ -278,7 +283,8 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/kermany-oct")
     ap.add_argument("--out", default="models/oct_kermany.onnx")
     ap.add_argument("--work", default="/tmp/kermany_work", help="cache folder for the stages")
-    ap.add_argument("--stage", choices=["pretrain", "cv", "export", "all"], default="all")
+    ap.add_argument("--stage", choices=["pretrain", "cv", "export", "domain", "all"],
+                    default="all")
     ap.add_argument("--arm", choices=["scratch", "synthetic", "both"], default="both")
     ap.add_argument("--ship", choices=["auto", "scratch", "synthetic"], default="auto",
                     help="which arm's fold-0 model to export (auto: the better CV top-1, "
@@ -292,6 +298,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--band-augment", type=float, default=0.0, metavar="P",
+                    help="toggle the white export band at the bottom of a training scan with "
+                    "probability P (blacked out where present, drawn where absent; "
+                    "models/README.md, 'The export band'); its folds are cached apart")
     args = ap.parse_args()
 
     import torch
@@ -317,6 +327,10 @@ def main() -> None:
             print(json.dumps({k: v for k, v in results[arm].items() if k != "confusion"}))
     if args.stage in ("export", "all"):
         stage_export(work, root, data, args)
+    if args.stage in ("domain", "all"):
+        from domain_kermany import make_reference  # models/, next to this script
+
+        make_reference(Path(args.out), root)
 
 
 def stage_export(work: Path, root: Path, data: dict, args) -> None:

@@ -118,14 +118,15 @@ def test_shipped_files_leave_out_scripts_and_caches(tmp_path):
     _data_tree(tmp_path)
     for name in ("models/train_demo.py", "models/checkpoint.pt", "models/.hidden.onnx",
                  "resources/icons/make_icons.py", "resources/__pycache__/x.pyc",
-                 "resources/icons/dida_view.png", "models/dida_demo_oct.dida.json"):
+                 "resources/icons/dida_view.png", "models/dida_demo_oct.dida.json",
+                 "models/oct_kermany.domain.json"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
     rels = [rel for _src, rel in paths.shipped_data_files(tmp_path)]
     assert rels == sorted(rels)
     assert set(rels) == {"models/README.md", f"models/{DEMO}",
-                         "models/dida_demo_oct.dida.json", "resources/icons/dida_view.png",
-                         "resources/samples/01_Wet_AMD.json",
+                         "models/dida_demo_oct.dida.json", "models/oct_kermany.domain.json",
+                         "resources/icons/dida_view.png", "resources/samples/01_Wet_AMD.json",
                          "resources/samples/01_Wet_AMD.png"}
 
 

@@ -361,6 +361,41 @@
     </message>
 </context>
 <context>
+    <name>Domain</name>
+    <message>
+        <source>typical</source>
+        <translation>典型的</translation>
+    </message>
+    <message>
+        <source>unlike the model&apos;s reference scans</source>
+        <translation>モデルの参照スキャンと異なる</translation>
+    </message>
+    <message>
+        <source>this scan is unlike the model&apos;s reference scans ({reference}): its domain score {score} is higher than that of {share} of them; the model may not be trusted on it</source>
+        <translation>このスキャンはモデルの参照スキャン（{reference}）と異なります：ドメインスコア {score} は参照スキャンの {share} より高く、このスキャンではモデルを信頼できない可能性があります</translation>
+    </message>
+    <message>
+        <source>this scan&apos;s shape is unlike that of the model&apos;s reference scans ({reference}): after the model&apos;s resize its content is {aspect} times as wide as high, outside their {lo}-{hi}; the model may not be trusted on it</source>
+        <translation>このスキャンの形はモデルの参照スキャン（{reference}）と異なります：モデルの縮小後、内容の幅は高さの {aspect} 倍で、参照の {lo}-{hi} の範囲外です。このスキャンではモデルを信頼できない可能性があります</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>{atypical} of {total} B-scans are unlike the model&apos;s reference scans</source>
+        <translation>B スキャン {total} 枚のうち {atypical} 枚がモデルの参照スキャンと異なります</translation>
+    </message>
+    <message>
+        <source>{name} was made for another version of this model (other weights or preprocessing): no domain check until dida-view calibrate is run again</source>
+        <translation>{name} はこのモデルの別の版（重みまたは前処理が異なる）のために作られました：dida-view calibrate をやり直すまでドメインチェックは行いません</translation>
+    </message>
+    <message>
+        <source>no domain check: {problem}</source>
+        <translation>ドメインチェックなし：{problem}</translation>
+    </message>
+</context>
+<context>
     <name>DomainViews</name>
     <message>
         <source>The {model} was trained on {domain} only and has never seen a real scan; this image&apos;s domain is unknown. For a real scan, use the {other}.</source>

@@ -1,4 +1,5 @@
-"""The command line, one module per command: ``dida-view analyze|report|synth|check-model``,
+"""The command line, one module per command: ``dida-view
+analyze|report|synth|check-model|calibrate``,
 ``--self-test``, or the viewer. Commands share :mod:`~dida_view.cli.common` (model
 options, progress bar) and :mod:`~dida_view.cli.messages` (``error:`` / ``note:`` lines).
 Nothing here draws or decides: the commands ask the session and the method."""
@@ -12,7 +13,7 @@ import warnings
 from dida_view import __version__
 from dida_view.cli import analyze, messages, synth
 
-SUBCOMMANDS = ("analyze", "report", "synth", "check-model")
+SUBCOMMANDS = ("analyze", "report", "synth", "check-model", "calibrate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +54,10 @@ def _run(argv: list[str]) -> int:
         from dida_view.cli.check_model import run as check_model
 
         return check_model(argv[1:])
+    if argv and argv[0] == "calibrate":
+        from dida_view.cli.calibrate import run as calibrate
+
+        return calibrate(argv[1:])
     if argv and argv[0] == "--self-test":
         from dida_view.cli.self_test import run as self_test
 

@@ -3,7 +3,8 @@ its line on stdout (or JSON record), and a volume's evidence map.
 
 :class:`AnalyzeRun` holds what the whole batch shares: the arguments, the reading session
 (models, the set's score space, names, readings), the output folder and its names, the
-result cache and the batch-size tuners.
+result cache and the batch-size tuners, and each model's domain check (issue 18) with the
+atypical B-scans counted per case.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dida_view.io.limits import reduce_for_display
 from dida_view.method import analysis
 from dida_view.method.batching import BatchTuner
 from dida_view.method.cache import ResultCache, default_cache_dir
+from dida_view.model.domain import VOLUME_NOTE, domain_check
+from dida_view.model.domainref import BROKEN_NOTE
 from dida_view.render import enface, export, figure
 from dida_view.render.maps import View
 from dida_view.render.scoretext import FLAGS, result_flags, shown_score, word
@@ -47,6 +50,8 @@ class AnalyzeRun:
         self.settings = None
         self.space = None
         self.stems: dict[tuple, str] = {}
+        self.domains: dict[str, object] = {}  # per model: its DomainCheck, or None
+        self.atypical: dict[object, list[int]] = {}  # per case: [B-scans checked, atypical]
 
     def reserve(self, units, scans) -> None:
         """Claim the file stems of every output of the run before any is written, and
@@ -73,6 +78,26 @@ class AnalyzeRun:
     def tuner(self, classifier) -> BatchTuner:
         return self.tuners.setdefault(getattr(classifier, "fingerprint", "") or
                                       str(id(classifier)), BatchTuner())
+
+    def check_domain(self, classifier, case, image):
+        """The domain check of one B-scan (README, "Is this scan in the model's domain?"),
+        counted per case; None when the model has no reference (or the check cannot be
+        made for it: said once, as a note)."""
+        key = getattr(classifier, "fingerprint", "") or str(id(classifier))
+        if key not in self.domains:
+            try:
+                self.domains[key] = domain_check(classifier)
+            except DidaError as exc:
+                note(BROKEN_NOTE.note(problem=str(exc)))
+                self.domains[key] = None
+        check = self.domains[key]
+        if check is None:
+            return None
+        found = check.check(image)
+        seen = self.atypical.setdefault(case.path, [0, 0])
+        seen[0] += 1
+        seen[1] += 0 if found.typical else 1
+        return found
 
 
 def shown_classes(names: list[str], classifier, model_path) -> list[int]:
@@ -134,6 +159,7 @@ def analyze_unit(run: AnalyzeRun, scan, unit):
                          tuner=run.tuner(classifier))
         took = time.perf_counter() - t0
         bar.close()
+        domain = run.check_domain(classifier, case, image)  # the image the model read
         image = reduce_for_display(image)  # the figures' size; a huge original is let go
         classes = shown or result.top(min(args.top, len(result.labels)))
         reading = session.reading(case)
@@ -158,7 +184,7 @@ def analyze_unit(run: AnalyzeRun, scan, unit):
         bar.close()
         error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
         return None
-    report(run, scan, unit, result, classes, diagnosis, took, outputs)
+    report(run, scan, unit, result, classes, diagnosis, took, outputs, domain)
     return result
 
 
@@ -188,10 +214,15 @@ def write_outputs(run: AnalyzeRun, image, result, classes, diagnosis, stem: str,
     return outputs
 
 
-def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, outputs) -> None:
-    """One line per result: the JSON record (``--json``) or a summary on stdout."""
+def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, outputs,
+           domain=None) -> None:
+    """One line per result: the JSON record (``--json``) or a summary on stdout.
+    ``domain``: the domain check's answer, or None; an atypical scan gets a note in both
+    modes (it is a warning)."""
     args, session = run.args, run.session
     name = session.public_path(scan)
+    if domain is not None and not domain.typical:
+        note(domain.note, f"{name} [B-scan {unit.index + 1}]" if scan.is_volume else name)
     own = run.space.note if run.space is not None and run.space.units <= 1 else None
     for text in (own, *result.notes):
         if text and not args.json:
@@ -202,6 +233,9 @@ def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, output
     run.engine_notes.add(engine_note)
     if args.json:
         record = json_record(run, scan, unit, result, classes, diagnosis, took, outputs)
+        record["domain_check"] = domain.to_json() if domain is not None else None
+        if domain is not None and not domain.typical:
+            record["notes"].append(str(domain.note))
         print(json.dumps(record), flush=True)
         return
     top = ", ".join(f"{term(result.labels[k], args.lang)} {shown_score(result, k)}"
@@ -299,10 +333,14 @@ def write_evidence_map(run: AnalyzeRun, scan, case, results) -> bool:
         error(f"{exc.filename or run.args.out}: cannot write ({exc.strerror})")
         return False
     where = "over the localizer" if scan.localizer is not None else "B-scans stacked"
+    checked, atypical = run.atypical.get(case.path, (0, 0))
+    if atypical:
+        note(VOLUME_NOTE.note(atypical=atypical, total=checked), name)
     if run.args.json:
         print(json.dumps({"image": name, "case": session.case_id(scan), "evidence_map": {
             "label": emap.label, "slices": len(profiles), "drawn": where,
-            "score_space": emap.score_space, "outputs": [str(png), str(npz)]}}), flush=True)
+            "score_space": emap.score_space, "outputs": [str(png), str(npz)],
+            "atypical_bscans": atypical if checked else None}}), flush=True)
     else:
         print(f"{name}: evidence map of {emap.label!r} over {len(profiles)} B-scans "
               f"({where}) -> {png}")

@@ -295,3 +295,12 @@ def extract(model: onnx.ModelProto, inputs: str, output: str, *,
         dims[vi.name] = new
     return update_model_dims.update_inputs_outputs_dims(
         sub, {inputs: dims[inputs]}, {output: dims[output]})
+
+
+def extract_outputs(model: onnx.ModelProto, inputs: str, outputs: list[str]) -> onnx.ModelProto:
+    """The subgraph from tensor ``inputs`` to every tensor of ``outputs`` (of ``model``,
+    shapes inferred at batch 1, see :func:`fixed_size_model`), for one run that returns
+    them all: the feature maps at several cuts (the domain check). Batch 1, fixed sizes."""
+    sub = Extractor(model).extract_model([inputs], list(outputs))
+    del sub.graph.value_info[:]
+    return sub

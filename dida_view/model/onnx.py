@@ -12,6 +12,7 @@ Where labels and preprocessing come from, first match wins per key:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from dida_view.model.config import (
     read_config,
     sidecar_path,
 )
+from dida_view.model.domainref import model_identity, reference_for, reference_path
 from dida_view.model.files import fingerprint_model
 from dida_view.model.jsonvalues import check_input_size
 from dida_view.model.preprocess import Preprocessing
@@ -224,6 +226,11 @@ class OnnxClassifier:
             label_source=label_source,
             notes=tuple(notes),
         )
+        # the domain check's reference statistics beside the model (dida_view.model.domain)
+        self._reference_stat = _file_stat(reference_path(self.path))  # before it is read
+        self.domain_reference, ref_note = reference_for(self.path, model_identity(self))
+        if ref_note:
+            self.info = dataclasses.replace(self.info, notes=(*self.info.notes, ref_note))
 
     @property
     def fingerprint(self) -> str:
@@ -235,12 +242,22 @@ class OnnxClassifier:
             self._fingerprint = self.files.digest + json.dumps(config, sort_keys=True)
         return self._fingerprint
 
+    @property
+    def reference_fingerprint(self) -> str:
+        """The fingerprint of the domain check's reference read with the model
+        (``<stem>.domain.json``), or "" when it has none: with :attr:`fingerprint`, what
+        a cached result's domain check depends on."""
+        ref = self.domain_reference
+        return ref.fingerprint if ref is not None else ""
+
     def changed_on_disk(self) -> bool:
-        """Whether a file of the model, or its sidecar, changed (size or mtime) since it
-        was opened: then the session still runs the old weights or preprocessing and the
-        fingerprint no longer names what is on disk. A few ``stat`` calls."""
+        """Whether a file of the model, its sidecar or its domain reference changed (size
+        or mtime) since it was opened: then the session still runs the old weights or
+        preprocessing, or the check the old reference, and the fingerprints no longer name
+        what is on disk. A few ``stat`` calls."""
         return self.files.changed_on_disk() or \
-            _file_stat(sidecar_path(self.path)) != self._sidecar_stat
+            _file_stat(sidecar_path(self.path)) != self._sidecar_stat or \
+            _file_stat(reference_path(self.path)) != self._reference_stat
 
     # -- loading --------------------------------------------------------------------------
     def _open_session(self, device: str, threads: int | None, spinning: bool):
