@@ -59,6 +59,7 @@ AGREE_TIP = {True: QT_TRANSLATE_NOOP("CaseBrowser", "model and reading agree"),
              None: QT_TRANSLATE_NOOP("CaseBrowser", "not analysed or not read yet")}
 AGREE_COLOUR = {True: QColor(30, 140, 60), False: QColor(200, 40, 40)}
 Index = QModelIndex | QPersistentModelIndex
+RESIZE_PRECISION = 50  # rows beyond those on screen that a column's width looks at
 
 
 def _icon(array: np.ndarray) -> QIcon:
@@ -195,6 +196,9 @@ class CaseBrowser(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # columns fit the rows on screen and a few more, not every row: a 5,000-row list
+        # would be measured whole on every change
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.queue_line = QLabel("")
         self.queue_line.setWordWrap(True)
