@@ -38,6 +38,22 @@
         <translation>状態</translation>
     </message>
     <message>
+        <source>Domain</source>
+        <translation>ドメイン</translation>
+    </message>
+    <message>
+        <source>typical of the model&apos;s reference scans</source>
+        <translation>モデルの参照スキャンに典型的</translation>
+    </message>
+    <message>
+        <source>unlike the model&apos;s reference scans: its explanation may not mean much</source>
+        <translation>モデルの参照スキャンと異なります。説明はあまり意味を持たない可能性があります</translation>
+    </message>
+    <message>
+        <source>no domain check (not analysed yet, or the model has no reference)</source>
+        <translation>ドメインチェックなし（未解析、またはモデルに参照がありません）</translation>
+    </message>
+    <message>
         <source>queued</source>
         <translation>待機中</translation>
     </message>
@@ -100,6 +116,10 @@
     <message>
         <source>Not read yet</source>
         <translation>未読影</translation>
+    </message>
+    <message>
+        <source>Unlike the model&apos;s reference scans</source>
+        <translation>モデルの参照スキャンと異なる</translation>
     </message>
     <message>
         <source>Class: {0}</source>
@@ -381,6 +401,10 @@
     <message>
         <source>all</source>
         <translation>すべて</translation>
+    </message>
+    <message>
+        <source>This scan is unlike the scans the model was trained on: its explanation may not mean much.</source>
+        <translation>このスキャンはモデルの学習に使われたスキャンと異なります。説明はあまり意味を持たない可能性があります。</translation>
     </message>
     <message>
         <source>{atypical} of {total} B-scans are unlike the model&apos;s reference scans</source>
@@ -1359,6 +1383,10 @@
         <translation>コンピューターが知っている {0} 種類の所見のうち、これを {1} 番目と判断しました。</translation>
     </message>
     <message>
+        <source>This scan does not look like the scans the computer learned from, so this picture may not mean much.</source>
+        <translation>このスキャンはコンピューターが学習したスキャンと似ていないため、この図はあまり意味を持たない可能性があります。</translation>
+    </message>
+    <message>
         <source>Your eye scan, explained</source>
         <translation>あなたの目の検査画像の説明</translation>
     </message>
@@ -1681,6 +1709,10 @@ or drop it on the window.</source>
     <message>
         <source>Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; map unit: {space}). Scores are the model&apos;s probabilities.</source>
         <translation>マップ：DiDA 多重グリッド符号付き遮蔽法（グリッド {grids}、マスク {mask}、マップの単位：{space}）。スコアはモデルの確率です。</translation>
+    </message>
+    <message>
+        <source>unlike the scans the model was trained on: its explanation may not mean much (its page says why)</source>
+        <translation>モデルの学習に使われたスキャンと異なります。説明はあまり意味を持たない可能性があります（理由は各症例のページに記載）</translation>
     </message>
     <message>
         <source>Note from the program</source>

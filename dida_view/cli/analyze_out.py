@@ -3,8 +3,8 @@ its line on stdout (or JSON record), and a volume's evidence map.
 
 :class:`AnalyzeRun` holds what the whole batch shares: the arguments, the reading session
 (models, the set's score space, names, readings), the output folder and its names, the
-result cache and the batch-size tuners, and each model's domain check (issue 18) with the
-atypical B-scans counted per case.
+result cache and the batch-size tuners, and the B-scans each case's domain check (the
+result's, issue 18) found atypical.
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ from dida_view.io.limits import reduce_for_display
 from dida_view.method import analysis
 from dida_view.method.batching import BatchTuner
 from dida_view.method.cache import ResultCache, default_cache_dir
-from dida_view.model.domain import VOLUME_NOTE, domain_check
-from dida_view.model.domainref import BROKEN_NOTE
+from dida_view.model.domain import VOLUME_NOTE
 from dida_view.render import enface, export, figure
 from dida_view.render.maps import View
 from dida_view.render.scoretext import FLAGS, result_flags, shown_score, word
@@ -50,7 +49,6 @@ class AnalyzeRun:
         self.settings = None
         self.space = None
         self.stems: dict[tuple, str] = {}
-        self.domains: dict[str, object] = {}  # per model: its DomainCheck, or None
         self.atypical: dict[object, list[int]] = {}  # per case: [B-scans checked, atypical]
 
     def reserve(self, units, scans) -> None:
@@ -79,25 +77,12 @@ class AnalyzeRun:
         return self.tuners.setdefault(getattr(classifier, "fingerprint", "") or
                                       str(id(classifier)), BatchTuner())
 
-    def check_domain(self, classifier, case, image):
-        """The domain check of one B-scan (README, "Is this scan in the model's domain?"),
-        counted per case; None when the model has no reference (or the check cannot be
-        made for it: said once, as a note)."""
-        key = getattr(classifier, "fingerprint", "") or str(id(classifier))
-        if key not in self.domains:
-            try:
-                self.domains[key] = domain_check(classifier)
-            except DidaError as exc:
-                note(BROKEN_NOTE.note(problem=str(exc)))
-                self.domains[key] = None
-        check = self.domains[key]
-        if check is None:
-            return None
-        found = check.check(image)
-        seen = self.atypical.setdefault(case.path, [0, 0])
-        seen[0] += 1
-        seen[1] += 0 if found.typical else 1
-        return found
+    def count_domain(self, case, result) -> None:
+        """Count a B-scan's domain check (the result's) for its case."""
+        if result.domain is not None:
+            seen = self.atypical.setdefault(case.path, [0, 0])
+            seen[0] += 1
+            seen[1] += 0 if result.domain.typical else 1
 
 
 def shown_classes(names: list[str], classifier, model_path) -> list[int]:
@@ -159,7 +144,7 @@ def analyze_unit(run: AnalyzeRun, scan, unit):
                          tuner=run.tuner(classifier))
         took = time.perf_counter() - t0
         bar.close()
-        domain = run.check_domain(classifier, case, image)  # the image the model read
+        run.count_domain(case, result)
         image = reduce_for_display(image)  # the figures' size; a huge original is let go
         classes = shown or result.top(min(args.top, len(result.labels)))
         reading = session.reading(case)
@@ -184,7 +169,7 @@ def analyze_unit(run: AnalyzeRun, scan, unit):
         bar.close()
         error(f"{exc.filename or args.out}: cannot write ({exc.strerror})")
         return None
-    report(run, scan, unit, result, classes, diagnosis, took, outputs, domain)
+    report(run, scan, unit, result, classes, diagnosis, took, outputs)
     return result
 
 
@@ -214,13 +199,12 @@ def write_outputs(run: AnalyzeRun, image, result, classes, diagnosis, stem: str,
     return outputs
 
 
-def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, outputs,
-           domain=None) -> None:
-    """One line per result: the JSON record (``--json``) or a summary on stdout.
-    ``domain``: the domain check's answer, or None; an atypical scan gets a note in both
-    modes (it is a warning)."""
+def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, outputs) -> None:
+    """One line per result: the JSON record (``--json``) or a summary on stdout. A scan
+    the domain check finds atypical gets a note in both modes (it is a warning)."""
     args, session = run.args, run.session
     name = session.public_path(scan)
+    domain = result.domain
     if domain is not None and not domain.typical:
         note(domain.note, f"{name} [B-scan {unit.index + 1}]" if scan.is_volume else name)
     own = run.space.note if run.space is not None and run.space.units <= 1 else None
@@ -233,9 +217,6 @@ def report(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took, output
     run.engine_notes.add(engine_note)
     if args.json:
         record = json_record(run, scan, unit, result, classes, diagnosis, took, outputs)
-        record["domain_check"] = domain.to_json() if domain is not None else None
-        if domain is not None and not domain.typical:
-            record["notes"].append(str(domain.note))
         print(json.dumps(record), flush=True)
         return
     top = ", ".join(f"{term(result.labels[k], args.lang)} {shown_score(result, k)}"
@@ -293,8 +274,10 @@ def json_record(run: AnalyzeRun, scan, unit, result, classes, diagnosis, took,
                      result.grid_box.x1],
         "weights": [float(w) for w in result.weights],
         "note": "; ".join(n for n in (set_note, result.note) if n) or None,
-        "notes": [*scan.notes, *(n for n in (set_note, result.note) if n)],
+        "notes": [*scan.notes, *(n for n in (set_note, result.note) if n),
+                  *([result.domain.note] if result.domain and result.domain.note else [])],
         "domain_note": mismatch.text if mismatch is not None else None,
+        "domain_check": result.domain.to_json() if result.domain is not None else None,
         "mask": result.mask_fill,
         "from_cache": result.from_cache,
         "seconds": round(took, 3),

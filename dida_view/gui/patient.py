@@ -108,6 +108,11 @@ def make_page(model: ViewerModel, k: int | None = None) -> PatientPage | None:
     else:
         how = translate("PatientView", "Of the {0} findings the computer knows, it placed this "
                         "one number {1}.").format(len(order), rank)
+    lines = [how]
+    if res.domain is not None and not res.domain.typical:  # the domain check, in plain words
+        lines.append(translate(
+            "PatientView", "This scan does not look like the scans the computer learned "
+            "from, so this picture may not mean much."))
     return PatientPage(
         original=image, evidence=evidence,
         title=translate("PatientView", "Your eye scan, explained"),
@@ -115,7 +120,7 @@ def make_page(model: ViewerModel, k: int | None = None) -> PatientPage | None:
         right=translate("PatientView", "What the computer looked at"),
         red=translate("PatientView", "Red areas: what made the computer think of {0}.").format(
             name),
-        blue=translate("PatientView", "Blue areas: what speaks against it."), lines=[how],
+        blue=translate("PatientView", "Blue areas: what speaks against it."), lines=lines,
         footer=translate("PatientView", "This picture helps explain the scan; it is not a "
                          "diagnosis. Please ask your doctor what it means for you."),
         # the page leaves the program: which model made it (its file), as every picture says

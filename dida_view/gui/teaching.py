@@ -31,11 +31,12 @@ from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
 from dida_view.gui import theme
-from dida_view.gui.i18n import class_name, translate
+from dida_view.gui.i18n import class_name, translate, words
 from dida_view.gui.viewer.domain_views import model_line
 from dida_view.gui.viewer.panel import ImagePanel
 from dida_view.gui.viewer.panel_area import PanelArea
 from dida_view.io.images import IMAGE_SUFFIXES
+from dida_view.model.domain import HEADLINE
 from dida_view.render.figure import font
 from dida_view.viewmodel.viewer import N_CLASS_PANELS, ViewerModel
 
@@ -321,6 +322,9 @@ class TeachingMode(QObject):
                 class_name(res.labels[k]), m.score_text(k))
             if m.diagnosis:
                 what += " · " + translate("Teaching", "Diagnosis: <b>{0}</b>").format(m.diagnosis)
+            if res.domain is not None and not res.domain.typical:  # the domain check's badge
+                what += (" &nbsp;<span style='background:#b42318; color:#ffffff'>&nbsp;⚠ "
+                         f"{html.escape(words(HEADLINE), quote=False)}&nbsp;</span>")
         keys = translate("Teaching", "R: answer · →/Space: next · ←: back · P: pen · C: clear · "
                                      "Ctrl+T: leave")
         clf = m.classifier

@@ -14,7 +14,7 @@ import numpy as np
 
 from dida_view import __version__
 from dida_view.catalogue import QT_TRANSLATE_NOOP
-from dida_view.errors import Cancelled, ModelError, SettingsError
+from dida_view.errors import Cancelled, DidaError, ModelError, SettingsError
 from dida_view.io.intensity import is_constant
 from dida_view.method import blend, engines
 from dida_view.method.batching import BatchTuner
@@ -33,6 +33,8 @@ from dida_view.method.masking import (
     ProgressCallback,
     make_fill,
 )
+from dida_view.model.domain import DomainResult, domain_check
+from dida_view.model.domainref import BROKEN_NOTE
 from dida_view.model.onnx import Classifier
 from dida_view.model.preprocess import Prepared, prepare
 from dida_view.model.scores import (
@@ -206,6 +208,7 @@ def _start(classifier: Classifier, image: np.ndarray, settings: Settings) -> _St
     constant = is_constant(image)
     if constant:
         notes.append(CONSTANT_NOTE.note())
+    domain = _domain(classifier, image, notes)
     fields = {
         "labels": list(classifier.labels),
         "score_space": space,
@@ -213,6 +216,7 @@ def _start(classifier: Classifier, image: np.ndarray, settings: Settings) -> _St
         "probabilities": to_space(base_raw[None], "probability", probs)[0],
         "notes": tuple(notes),
         "saturated": pinned,
+        "domain": domain,
     }
     meta = {
         "score_space_requested": settings.score_space,
@@ -221,6 +225,17 @@ def _start(classifier: Classifier, image: np.ndarray, settings: Settings) -> _St
     }
     return _Start(prep, space, to_space(base_raw[None], space, probs)[0], fields, meta,
                   constant)
+
+
+def _domain(classifier: Classifier, image: np.ndarray, notes: list) -> DomainResult | None:
+    """The domain check of the image as loaded (one inference to the reference's layers),
+    or None without a reference; a reference that does not fit the model is a note."""
+    try:
+        check = domain_check(classifier)
+    except DidaError as exc:
+        notes.append(BROKEN_NOTE.note(problem=str(exc)))
+        return None
+    return check.check(image) if check is not None else None
 
 
 def _masked_run(classifier: Classifier, start: _Start, settings: Settings,
@@ -271,6 +286,7 @@ def cache_settings(classifier: Classifier, settings: Settings) -> dict:
         "preprocessing": classifier.preprocessing.to_dict(),
         "input": [list(classifier.input_size or ()), int(classifier.channels)],
         "code": f"{__version__}/{METHOD_VERSION}",
+        "domain": getattr(classifier, "reference_fingerprint", ""),  # the check's reference
     }
 
 

@@ -33,9 +33,10 @@ from dida_view.catalogue import Note
 from dida_view.io.jsonfile import parse_json
 from dida_view.method.dida import DidaResult
 from dida_view.method.grids import GRID_GEOMETRIES, grid_shape
+from dida_view.model.domain import DomainResult
 from dida_view.model.preprocess import Box
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _STALE_TMP_SECONDS = 3600  # a temporary file this old was left by a crashed writer
 
 
@@ -117,6 +118,7 @@ class ResultCache:
             "score_space": r.score_space,
             "notes": [n.to_json() if isinstance(n, Note) else str(n) for n in r.notes],
             "saturated": list(r.saturated),
+            "domain": r.domain.to_dict() if r.domain is not None else None,
             "meta": dict(r.meta), "grid_geometry": r.grid_geometry,
             "grid_box": [r.grid_box.y0, r.grid_box.y1, r.grid_box.x0, r.grid_box.x1],
         }
@@ -210,7 +212,8 @@ def _read_entry(p: Path) -> DidaResult | None:
         input_size=tuple(header["input_size"]), labels=labels,
         score_space=str(header["score_space"]), probabilities=probs,
         notes=tuple(Note.from_json(n) for n in header.get("notes", [])),
-        saturated=tuple(header["saturated"]), meta=meta)
+        saturated=tuple(header["saturated"]), meta=meta,
+        domain=DomainResult.from_dict(header.get("domain")))
 
 
 def _jsonable(v):

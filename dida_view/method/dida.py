@@ -34,6 +34,7 @@ from dida_view.method.masking import (
     ProgressCallback,
     make_fill,
 )
+from dida_view.model.domain import DomainResult
 from dida_view.model.preprocess import Box
 
 GridCallback = Callable[[int, np.ndarray], None]
@@ -101,6 +102,10 @@ class DidaResult:
         with every other class exactly 0, or p == 0): masking cannot move it measurably
         in any space, so their maps are blank or truncated for lack of precision, *not*
         for lack of evidence.
+    domain
+        The domain check's answer for the scan (:class:`~dida_view.model.domain.DomainResult`:
+        typical, or unlike the model's reference scans), or None when the model has no
+        reference. Every view shows this one answer.
     from_cache, lookup_seconds
         Whether this result came from the result cache, and how long the lookup took.
     meta
@@ -126,6 +131,7 @@ class DidaResult:
     probabilities: np.ndarray | None = None
     notes: tuple[str, ...] = ()
     saturated: tuple[int, ...] = ()
+    domain: DomainResult | None = None
     from_cache: bool = False
     lookup_seconds: float = 0.0
     meta: Mapping[str, Any] = field(default_factory=dict)

@@ -39,6 +39,7 @@ The shape
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,11 @@ SHAPE_NOTE = QT_TRANSLATE_NOOP(
     "high, outside their {lo}-{hi}; the model may not be trusted on it")
 ALL_OF_THEM = QT_TRANSLATE_NOOP("Domain", "all")
 PERCENT = "{value} %"
+# what every view says first about an atypical scan (the viewer's banner, the report's line,
+# teaching mode's badge); the detail is :attr:`DomainResult.note`
+HEADLINE = QT_TRANSLATE_NOOP(
+    "Domain", "This scan is unlike the scans the model was trained on: its explanation may "
+    "not mean much.")
 VOLUME_NOTE = QT_TRANSLATE_NOOP(
     "Domain", "{atypical} of {total} B-scans are unlike the model's reference scans")
 
@@ -118,6 +124,23 @@ class DomainResult:
         """The ``domain_check`` object of the JSON record."""
         return {"typical": self.typical, "score": round(self.score, 3),
                 "percentile": round(self.percentile, 1), "reference": self.reference}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, for the result cache (:meth:`from_dict` reads it back)."""
+        return {"typical": self.typical, "score": self.score, "percentile": self.percentile,
+                "reference": self.reference, "aspect": self.aspect,
+                "aspect_range": list(self.aspect_range) if self.aspect_range else None}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> DomainResult | None:
+        """A result from :meth:`to_dict`, or None for anything else."""
+        try:
+            rng = d.get("aspect_range")
+            return cls(bool(d["typical"]), float(d["score"]), float(d["percentile"]),
+                       str(d["reference"]), float(d.get("aspect", 0.0)),
+                       (float(rng[0]), float(rng[1])) if rng else None)
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+            return None
 
 
 # ---------------------------------------------------------------- statistics
@@ -287,11 +310,24 @@ class DomainCheck:
         return self.result(*self.features.features_and_aspect(image))
 
 
+_CHECKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # classifier -> check
+
+
 def domain_check(classifier) -> DomainCheck | None:
     """The check for ``classifier`` when it has a usable reference (read with the model,
-    ``classifier.domain_reference``), else None."""
+    ``classifier.domain_reference``), else None; made once per classifier (it opens a
+    session of its own). :class:`~dida_view.errors.ModelError` when the reference does
+    not fit the model's layers."""
     ref = getattr(classifier, "domain_reference", None)
-    return DomainCheck(classifier, ref) if ref is not None else None
+    if ref is None:
+        return None
+    try:
+        known = _CHECKS.get(classifier)
+    except TypeError:  # not weakly referable (a test's stand-in): made each time
+        return DomainCheck(classifier, ref)
+    if known is None or known.reference is not ref:
+        known = _CHECKS[classifier] = DomainCheck(classifier, ref)
+    return known
 
 
 def extract_features(cut: FeatureCut, images, progress: Callable[[int, int], None] | None

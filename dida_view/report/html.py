@@ -93,6 +93,8 @@ class CaseEntry:
     method: str = ""
     summary: str = ""
     domain_note: str = ""
+    atypical: str = ""  # the domain check's headline and detail, for a scan unlike the
+    # model's reference scans (empty: typical, or no check)
     error: str = ""
     notes: tuple[str, ...] = field(default=())
 
@@ -124,7 +126,8 @@ COLOUR = {AGREE: "#1a7f37", DISAGREE: "#b42318"}
 def cover_html(entries: list[CaseEntry], cards: list[ModelCard], date: str,
                lang: str) -> str:
     """The cover page: every case with the model's top class and its probability, the
-    clinician's diagnosis and whether they agree; the models' cards."""
+    clinician's diagnosis and whether they agree (▲ after a case unlike the model's
+    reference scans, said under the table); the models' cards."""
     head = "".join(f"<th align='left'>{_e(text(k, lang))}</th>"
                    for k in ("case_id", "model_top", "score", "clinician", "agreement"))
     rows = []
@@ -132,7 +135,8 @@ def cover_html(entries: list[CaseEntry], cards: list[ModelCard], date: str,
         label, score = (term(e.top[0][0], lang), e.top[0][1]) if e.top else ("—", "")
         colour = COLOUR.get(e.agreement, "#555555")
         rows.append(
-            f"<tr><td>{i}. {_e(e.case_id)}</td><td>{_e(label)}</td><td>{_e(score)}</td>"
+            f"<tr><td>{i}. {_e(e.case_id)}{' ▲' if e.atypical else ''}</td><td>{_e(label)}</td>"
+            f"<td>{_e(score)}</td>"
             f"<td>{_e(term(e.reading.diagnosis, lang) or '—')}</td>"
             f"<td><font color='{colour}'><b>{_e(text(VERDICT[e.agreement], lang))}</b>"
             f"</font></td></tr>")
@@ -143,7 +147,9 @@ def cover_html(entries: list[CaseEntry], cards: list[ModelCard], date: str,
         f"<table width='100%' cellspacing='0' cellpadding='5' border='1' "
         f"style='border-collapse: collapse; border-color: #999999'>"
         f"<tr bgcolor='#eeeeee'>{head}</tr>{''.join(rows)}</table>"
-        f"{''.join(model_html(c, lang) for c in cards)}{_disclaimer(lang)}")
+        + (f"<p>▲ {_e(text('atypical_key', lang))}</p>" if any(e.atypical for e in entries)
+           else "")
+        + f"{''.join(model_html(c, lang) for c in cards)}{_disclaimer(lang)}")
 
 
 def model_html(card: ModelCard | None, lang: str) -> str:
@@ -195,7 +201,8 @@ def case_html(entry: CaseEntry, date: str, lang: str, *, src: dict[str, str],
                     "</font>" for n in entry.notes)
     if notes:
         legend = legend[:-len("</p>")] + notes + "</p>"
-    return (title + _warning(entry.domain_note) + grid + summary + legend
+    return (title + _warning(entry.domain_note) + _warning(entry.atypical) + grid + summary
+            + legend
             + reading_html(entry, lang) + model_html(entry.model, lang) + _disclaimer(lang))
 
 

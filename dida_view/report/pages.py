@@ -18,6 +18,7 @@ from PIL import Image
 from dida_view.catalogue import render
 from dida_view.catalogue.terms import term
 from dida_view.method.dida import DidaResult
+from dida_view.model.domain import HEADLINE
 from dida_view.render.figure import figure_panels
 from dida_view.render.maps import View
 from dida_view.render.scoretext import plain_number, result_flags, shown_score
@@ -66,7 +67,17 @@ def make_entry(image: np.ndarray, result: DidaResult, reading: Reading, *, case_
     return CaseEntry(case_id=case_id, reading=reading, agreement=agreement, model=card,
                      top=top, images=tuple(files), method=method,
                      summary=close_call_words(result, lang), domain_note=domain_note,
-                     notes=tuple(render(n, lang) for n in (*notes, *result.notes) if n))
+                     notes=tuple(render(n, lang) for n in (*notes, *result.notes) if n),
+                     atypical=atypical_words(result, lang))
+
+
+def atypical_words(result: DidaResult, lang: str) -> str:
+    """The domain check's headline and detail for a scan unlike the model's reference
+    scans, in ``lang`` (empty when typical or unchecked)."""
+    domain = result.domain
+    if domain is None or domain.typical:
+        return ""
+    return f"{render(HEADLINE, lang)} {render(domain.note, lang)}"
 
 
 def close_call_words(result: DidaResult, lang: str) -> str:

@@ -77,6 +77,9 @@ TEXTS: dict[str, Template] = {
     "method": QT_TRANSLATE_NOOP(
         "Report", "Maps: DiDA multi-grid signed occlusion (grids {grids}; mask {mask}; map unit: "
         "{space}). Scores are the model's probabilities."),
+    "atypical_key": QT_TRANSLATE_NOOP(
+        "Report", "unlike the scans the model was trained on: its explanation may not mean "
+        "much (its page says why)"),
     "program_note": QT_TRANSLATE_NOOP(
         "Report", "Note from the program"),
     "close_call": QT_TRANSLATE_NOOP(

@@ -23,7 +23,8 @@ from dida_view.session.cases import Case
 from dida_view.session.labels import AGREE, DISAGREE, NOT_READ, agreement, norm
 
 NEW, QUEUED, ANALYSING, ANALYSED, FAILED = "", "queued", "analysing", "analysed", "failed"
-ALL, UNREAD = "all", "unread"  # filters (and DISAGREE); a class filter is its label
+ALL, UNREAD, ATYPICAL = "all", "unread", "atypical"  # filters (and DISAGREE); a class
+# filter is its label
 QUEUE_AHEAD = 5  # cases analysed ahead of the current one
 
 _AGREES = {AGREE: True, DISAGREE: False, NOT_READ: None}
@@ -43,6 +44,9 @@ class Row:
         The model's top class and its probability (``""``/None before the analysis).
     state
         :data:`NEW`, :data:`QUEUED`, :data:`ANALYSING`, :data:`ANALYSED` or :data:`FAILED`.
+    typical
+        The domain check's answer (the result's): True typical, False unlike the model's
+        reference scans, None not known (not analysed, or the model has no reference).
     """
 
     case: Case
@@ -50,6 +54,7 @@ class Row:
     top: str = ""
     probability: float | None = None
     state: str = NEW
+    typical: bool | None = None
 
     @property
     def path(self) -> Path:
@@ -133,7 +138,8 @@ class CaseList:
 
     # -- filters ---------------------------------------------------------------------------
     def set_filter(self, name: str) -> None:
-        """:data:`ALL`, :data:`DISAGREE`, :data:`UNREAD` or a class label."""
+        """:data:`ALL`, :data:`DISAGREE`, :data:`UNREAD`, :data:`ATYPICAL` or a class
+        label."""
         if name != self.filter:
             self.filter = name
             self._changed(-1)
@@ -147,6 +153,8 @@ class CaseList:
             return row.agree is False
         if self.filter == UNREAD:
             return not (row.diagnosis or "").strip()
+        if self.filter == ATYPICAL:
+            return row.typical is False
         return norm(row.top) == norm(self.filter) or norm(row.diagnosis or "") == norm(
             self.filter)
 

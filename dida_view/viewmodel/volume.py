@@ -149,6 +149,11 @@ class VolumeModel:
         self._emap = None
         self.results_event.emit(index)
 
+    def domain_counts(self) -> tuple[int, int]:
+        """(B-scans analysed with a domain check, those the check found atypical)."""
+        checked = [r.domain for r in self.results.values() if r.domain is not None]
+        return len(checked), sum(1 for d in checked if not d.typical)
+
     def missing(self) -> list[int]:
         """The B-scans not analysed yet, from the current one outwards."""
         n, c = self.count(), self.index

@@ -38,6 +38,7 @@ from dida_view.session.caselist import (
     ALL,
     ANALYSED,
     ANALYSING,
+    ATYPICAL,
     DISAGREE,
     FAILED,
     QUEUED,
@@ -48,7 +49,15 @@ from dida_view.viewmodel.viewer import ViewerModel
 
 COLUMNS = (QT_TRANSLATE_NOOP("CaseBrowser", "Case"), QT_TRANSLATE_NOOP("CaseBrowser", "Model"),
            QT_TRANSLATE_NOOP("CaseBrowser", "Reading"), QT_TRANSLATE_NOOP("CaseBrowser", "Agree"),
-           QT_TRANSLATE_NOOP("CaseBrowser", "State"))
+           QT_TRANSLATE_NOOP("CaseBrowser", "State"), QT_TRANSLATE_NOOP("CaseBrowser", "Domain"))
+DOMAIN_COLUMN = 5
+# the domain check's answer (issue 18): a mark, a tooltip in words
+DOMAIN_TEXT = {True: "", False: "⚠", None: ""}
+DOMAIN_TIP = {True: QT_TRANSLATE_NOOP("CaseBrowser", "typical of the model's reference scans"),
+              False: QT_TRANSLATE_NOOP("CaseBrowser", "unlike the model's reference scans: its "
+                                       "explanation may not mean much"),
+              None: QT_TRANSLATE_NOOP("CaseBrowser", "no domain check (not analysed yet, or "
+                                      "the model has no reference)")}
 STATE_TEXT = {"": "", QUEUED: QT_TRANSLATE_NOOP("CaseBrowser", "queued"),
               ANALYSING: QT_TRANSLATE_NOOP("CaseBrowser", "analysing…"),
               ANALYSED: QT_TRANSLATE_NOOP("CaseBrowser", "analysed"),
@@ -58,6 +67,7 @@ AGREE_TIP = {True: QT_TRANSLATE_NOOP("CaseBrowser", "model and reading agree"),
              False: QT_TRANSLATE_NOOP("CaseBrowser", "model and reading differ"),
              None: QT_TRANSLATE_NOOP("CaseBrowser", "not analysed or not read yet")}
 AGREE_COLOUR = {True: QColor(30, 140, 60), False: QColor(200, 40, 40)}
+DOMAIN_COLOUR = QColor(179, 89, 0)
 Index = QModelIndex | QPersistentModelIndex
 RESIZE_PRECISION = 50  # rows beyond those on screen that a column's width looks at
 
@@ -124,17 +134,22 @@ class CaseTable(QAbstractTableModel):
             state = STATE_TEXT.get(case.state)
             return (self.names(case), f"{class_name(case.top) if case.top else ''} "
                     f"{case.score}".strip(), case.diagnosis, AGREE_TEXT[case.agree],
-                    translate("CaseBrowser", state) if state else case.state)[col]
+                    translate("CaseBrowser", state) if state else case.state,
+                    DOMAIN_TEXT[case.typical])[col]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             icon = self.icons.get(str(case.path))
             if icon is None:
                 self.thumbnail_wanted(str(case.path))
             return icon
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == DOMAIN_COLUMN:
+                return translate("CaseBrowser", DOMAIN_TIP[case.typical])
             return translate("CaseBrowser", AGREE_TIP[case.agree]) if col == 3 else \
                 self.names(case)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, DOMAIN_COLUMN):
             return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ForegroundRole and col == DOMAIN_COLUMN:
+            return QBrush(DOMAIN_COLOUR)
         if role == Qt.ItemDataRole.ForegroundRole and col == 3 and case.agree is not None:
             return QBrush(AGREE_COLOUR[case.agree])
         if role == Qt.ItemDataRole.FontRole and i == self.cases.current:
@@ -230,6 +245,7 @@ class CaseBrowser(QWidget):
         box.addItem(translate("CaseBrowser", "All cases"), ALL)
         box.addItem(translate("CaseBrowser", "Model and reading differ"), DISAGREE)
         box.addItem(translate("CaseBrowser", "Not read yet"), UNREAD)
+        box.addItem(translate("CaseBrowser", "Unlike the model's reference scans"), ATYPICAL)
         for name in self.cases.classes():
             box.addItem(translate("CaseBrowser", "Class: {0}").format(class_name(name)), name)
         at = box.findData(keep)

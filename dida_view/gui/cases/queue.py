@@ -260,7 +260,7 @@ class CaseQueue(QObject):
         """A new model or new settings: every case's result is of the old ones."""
         for i, row in enumerate(self.cases.cases):
             if row.top or row.state != NEW:
-                self.cases.update(i, top="", probability=None, state=NEW)
+                self.cases.update(i, top="", probability=None, state=NEW, typical=None)
 
     # -- results, from the window's run dispatch -------------------------------------------
     def follows(self, job: Job) -> bool:
@@ -273,7 +273,9 @@ class CaseQueue(QObject):
             k = result.top(1)[0]
             probs = result.probabilities
             p = float(probs[k]) if probs is not None else None
-            self.cases.update(i, top=result.labels[k], probability=p, state=state)
+            typical = result.domain.typical if result.domain is not None else None
+            self.cases.update(i, top=result.labels[k], probability=p, state=state,
+                              typical=typical)
 
     def on_started(self, job: Job, partial) -> None:
         self._partials[job.id] = (partial, {})

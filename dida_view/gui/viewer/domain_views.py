@@ -6,12 +6,16 @@
 - The **domain banner** (above the panels) shows when the image and the model do not fit
   (the rule is :func:`dida_view.session.models.domain_note`) and offers the matching bundled
   model with a button that loads it.
+- The **scan banner** (above the panels) shows when the result's domain check finds the scan
+  unlike the model's reference scans (:attr:`dida_view.method.dida.DidaResult.domain`): the
+  headline, and the check's detail (its score against the reference's) below it.
 - **Model > <bundled model>**: one checkable action per bundled model, with its domain; the
   one in use is checked.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QMenu, QP
 
 from dida_view import paths
 from dida_view.gui.i18n import translate, words
+from dida_view.model.domain import HEADLINE
 from dida_view.paths import BundledModel
 from dida_view.session import models as domains
 
@@ -98,6 +103,34 @@ class DomainBanner(QFrame):
             self._use_model(path)
 
 
+class ScanBanner(QFrame):
+    """The domain check's banner: shown while the result on screen is of a scan unlike the
+    model's reference scans."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scan-banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#scan-banner { background: #fde2e1; border: 1px solid #b42318; }"
+                           " #scan-banner QLabel { color: #7a1a12; }")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        lay.addWidget(self.label, 1)
+        self.hide()
+
+    def show_result(self, result) -> None:
+        """Show the banner for ``result``'s domain check (hidden when typical or unknown)."""
+        domain = getattr(result, "domain", None)
+        if domain is None or domain.typical:
+            self.hide()
+            return
+        self.label.setText(f"<b>{html.escape(words(HEADLINE), quote=False)}</b><br>"
+                           f"{html.escape(words(domain.note), quote=False)}")
+        self.show()
+
+
 class DomainViews:
     """The model line, the banner and the Model menu's bundled models of a main window
     (it needs the window's ``model``, ``status``, ``open_model`` and the Model menu); the
@@ -107,6 +140,8 @@ class DomainViews:
         self.win = win
         self.banner = DomainBanner(win.open_model)
         layout.insertWidget(0, self.banner)
+        self.scan_banner = ScanBanner()
+        layout.insertWidget(1, self.scan_banner)
         self.group = QActionGroup(win)
         self.group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.actions: dict[str, QAction] = {}
@@ -123,7 +158,15 @@ class DomainViews:
             self.actions[m.file] = a
         win.model.events.model.connect(lambda _clf: self.refresh())
         win.model.events.image.connect(lambda _image: self.refresh())
+        win.model.events.result.connect(lambda _r: self.show_scan_check())
+        win.model.events.teaching.connect(lambda _v: self.show_scan_check())
         self.refresh()
+
+    def show_scan_check(self) -> None:
+        """The scan banner for the result on screen; none in teaching mode, whose banner
+        carries the check as a badge once the answer is revealed."""
+        m = self.win.model
+        self.scan_banner.show_result(None if m.quiz else m.result)
 
     def _choose(self, m: BundledModel) -> None:
         path = m.path()

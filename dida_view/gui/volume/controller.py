@@ -21,6 +21,7 @@ from dida_view.gui.i18n import translate
 from dida_view.gui.volume.widgets import LocalizerView, ScanBar
 from dida_view.method.analysis import CONSTANT_NOTE
 from dida_view.method.dida import DidaResult
+from dida_view.model.domain import VOLUME_NOTE
 from dida_view.render import enface
 from dida_view.session.ledger import VIEW, VOLUME, Job
 
@@ -43,8 +44,7 @@ class VolumeController(QObject):
         self._settings = win.model.settings
         ev.settings.connect(self._on_settings)
         ev.display.connect(lambda _v: self.show_localizer())
-        ev.result.connect(lambda res: self.bar.show_notes(
-            (CONSTANT_NOTE,) if res is not None and res.meta.get("constant") else ()))
+        ev.result.connect(lambda _res: self._result_notes())
 
     # -- the scan and its B-scans -----------------------------------------------------------
     def batch(self) -> list[Job]:
@@ -175,8 +175,19 @@ class VolumeController(QObject):
         self.bar.show_progress(len(v.profiles), v.count(), bool(self.batch()))
 
     # -- the localizer and the evidence map -------------------------------------------------
+    def _result_notes(self) -> None:
+        """The bar's notes of the results: a constant B-scan's, and how many B-scans of
+        the volume the domain check found atypical."""
+        res = self.win.model.result
+        notes = [CONSTANT_NOTE] if res is not None and res.meta.get("constant") else []
+        checked, atypical = self.vol.domain_counts()
+        if self.vol.is_volume() and atypical:
+            notes.append(VOLUME_NOTE.note(atypical=atypical, total=checked))
+        self.bar.show_notes(tuple(notes))
+
     def _on_results(self) -> None:
         self._show_progress()
+        self._result_notes()
         if self.vol.all_done():
             self.show_localizer()
             if not self.batch():
