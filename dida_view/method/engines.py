@@ -145,6 +145,7 @@ class MaskedRunner:
         self.state: ImageState | None = None
         self.shift = 0.0
         self.timings: list[tuple[float, float]] = []  # seconds per cell: (full, incremental)
+        self._buffer: np.ndarray | None = None  # full inference's masked images
 
     def __call__(self, rects: Sequence[Rect]) -> np.ndarray:
         if self.future is None and self.cells >= self.split_after:
@@ -165,7 +166,19 @@ class MaskedRunner:
         return self.to_scores(self.state.raw_cells(rects)) + self.shift
 
     def _full(self, rects: Sequence[Rect]) -> np.ndarray:
-        return self.to_scores(self.classifier.raw(_masked(self.pixels, self.fill, rects)))
+        """Full inference of the masked images, drawn in one reused buffer (as ``run_dida``
+        draws them) and restored after."""
+        k = len(rects)
+        if self._buffer is None or len(self._buffer) < k:
+            self._buffer = np.repeat(self.pixels[None], k, axis=0)
+        batch = self._buffer[:k]
+        for b, (y0, y1, x0, x1) in enumerate(rects):
+            batch[b, y0:y1, x0:x1] = self.fill[y0:y1, x0:x1]
+        try:
+            return self.to_scores(self.classifier.raw(batch))
+        finally:
+            for b, (y0, y1, x0, x1) in enumerate(rects):
+                batch[b, y0:y1, x0:x1] = self.pixels[y0:y1, x0:x1]
 
     def _measure(self, rects: Sequence[Rect]) -> np.ndarray:
         t0 = time.perf_counter()

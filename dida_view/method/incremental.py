@@ -69,7 +69,7 @@ class IncrementalPlan:
     preprocess: Callable[[np.ndarray], np.ndarray]
     decision: ModelDecision = field(default_factory=lambda: ModelDecision())
     prefer: dict[int, bool] = field(default_factory=dict)  # batch size -> auto's choice
-    workers: int = 1  # threads sharing a batch, each running one-thread sessions
+    workers: int = 1  # threads sharing a batch (the caller, the pool's): one-thread sessions
     pool: ThreadPoolExecutor | None = None
 
     def describe(self) -> str:
@@ -127,16 +127,19 @@ class ImageState:
     def raw_cells(self, rects: Sequence[Rect]) -> np.ndarray:
         """Raw scores of the image with each rectangle masked, ``(len(rects), classes)``.
 
-        With several workers (one-thread sessions) the batch is shared among them: the
-        crops are small, so one thread per core beats several threads per small operation,
-        and one worker's Python (crops, pastes) overlaps another's onnxruntime run.
+        With several workers (one-thread sessions) the batch is shared among them, the
+        calling thread being one of them: the crops are small, so one thread per core beats
+        several threads per small operation, and one worker's Python (crops, pastes)
+        overlaps another's onnxruntime run.
         """
-        pool, n = self.plan.pool, self.plan.workers
-        if pool is None or len(rects) < 2 * n:
+        pool, n = self.plan.pool, min(self.plan.workers, len(rects))
+        if pool is None or n < 2:
             return self._raw_cells(rects, 0)
         parts = [rects[i * len(rects) // n:(i + 1) * len(rects) // n] for i in range(n)]
-        futures = [pool.submit(self._raw_cells, part, i) for i, part in enumerate(parts)]
-        return np.concatenate([f.result() for f in futures])
+        futures = [pool.submit(self._raw_cells, part, i) for i, part in enumerate(parts)
+                   if i > 0]
+        first = self._raw_cells(parts[0], 0)
+        return np.concatenate([first, *(f.result() for f in futures)])
 
     def _raw_cells(self, rects: Sequence[Rect], worker: int) -> np.ndarray:
         k = len(rects)
@@ -374,7 +377,7 @@ def build_plan(classifier) -> IncrementalPlan | str:
                            _session(suffix, providers, workers, threads, spinning),
                            classifier.output_name, gain, _model_input(classifier),
                            decision=decision, prefer=prefer, workers=workers,
-                           pool=ThreadPoolExecutor(workers) if workers > 1 else None)
+                           pool=ThreadPoolExecutor(workers - 1) if workers > 1 else None)
 
 
 def _model_input(classifier) -> Callable[[np.ndarray], np.ndarray]:
