@@ -281,3 +281,26 @@ def test_a_model_that_cannot_run_incrementally_is_split_once(tmp_path, monkeypat
     assert res.meta["engine"] == "full" and reason in res.meta["engine_note"]
     other = stretch(make_net(tmp_path / "m.onnx", "plain", size=SIZE))  # another model
     assert "split again" in incremental.plan_for(other)  # (a failed split is a reason too)
+
+
+def test_a_model_opened_again_is_neither_checked_nor_measured_again(tmp_path, monkeypatch):
+    """The split check and auto's measured choice are kept by the model's fingerprint (for
+    the same session set-up), not by the classifier object."""
+    path = make_net(tmp_path / "m.onnx", "fire", size=SIZE)
+    settings = Settings(grid_sizes=(3, 5, 7), batch_size=4, engine="auto")
+    clf = stretch(path)
+    incremental.plan_for(clf)  # ready before the run: the run checks and measures it
+    first = analyze(clf, image(), settings)
+    plan = incremental.plan_for(stretch(path))
+    assert plan.decision.verified and 4 in plan.prefer
+
+    def fail(*args, **kwargs):
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(engines, "verify", fail)
+    monkeypatch.setattr(engines.MaskedRunner, "_measure", fail)
+    again = analyze(stretch(path), image(), settings)
+    assert again.meta["engine"] == first.meta["engine"]
+    other = OnnxClassifier(path, device="cpu", threads=1, preprocessing=stretch(path)
+                           .preprocessing)  # another session set-up: measured for itself
+    assert 4 not in incremental.plan_for(other).prefer
