@@ -5,6 +5,7 @@ inference. Run by hand (`pip install '.[bench]'`; PyTorch only for Captum's netw
     python benchmarks/speed.py                       # every model below, about 6 minutes
     python benchmarks/speed.py --models efficientnet,squeezenet
     python benchmarks/speed.py --quick               # one timed round, a smoke test
+    python benchmarks/speed.py --models demo --setups   # also the viewer's session set-ups
 
 Models: the demo model; the real OCT model (models/oct_kermany.onnx) when it is there;
 EfficientNet-B0, SqueezeNet 1.1 and ResNet-18 shapes from ``nets.py`` (random weights,
@@ -160,6 +161,10 @@ def bench(name: str, model: Path, image, args, torch_model=None) -> dict:
     row["cpu_full"], row["cpu_incremental"] = timing.cpu_work(model, image)
     if torch_model is not None:
         row["captum"], row["captum_ppe"] = captum_rate(torch_model, image, args.captum_count)
+    if args.setups:
+        setups = timing.session_setups(model, row["ceiling_batch"], args.seconds)
+        print(f"session set-ups at batch {row['ceiling_batch']}: "
+              + ", ".join(f"{k}: {v:.1f}/s" for k, v in setups.items()))
     c = row["cold"]
     print(f"split: {row['split']}")
     print(f"fresh process, default engine (auto), first analysis: {c['seconds']:.2f} s "
@@ -242,6 +247,8 @@ def main() -> int:
     ap.add_argument("--cold-child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--no-captum", action="store_true")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive loop")
+    ap.add_argument("--setups", action="store_true",
+                    help="also time the session set-ups weighed for the viewer")
     ap.add_argument("--rounds", type=int, default=ROUNDS,
                     help=f"rounds per model (default {ROUNDS}; the first is not timed)")
     ap.add_argument("--naive-count", type=int, default=200,

@@ -166,3 +166,30 @@ def peak_rss_mib() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def session_setups(model: Path, batch: int, seconds: float) -> dict[str, float]:
+    """Plain ``session.run`` throughput at ``batch`` for the session set-ups weighed: one
+    session with spinning threads (the CLI), one without (the viewer), and two sessions of
+    one thread each, side by side in two threads."""
+    import threading
+
+    from dida_view.model.onnx import OnnxClassifier
+
+    out = {}
+    for name, kw in (("1 session, spinning", {"spinning": True}),
+                     ("1 session, no spinning", {"spinning": False})):
+        out[name] = ceiling_rate(OnnxClassifier(model, device="cpu", **kw), batch, seconds)
+    clfs = [OnnxClassifier(model, device="cpu", threads=1) for _ in range(2)]
+    rates = [0.0, 0.0]
+
+    def loop(i):
+        rates[i] = ceiling_rate(clfs[i], batch, seconds)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out["2 sessions x 1 thread"] = sum(rates)
+    return out
