@@ -20,6 +20,10 @@ ENGINES: tuple[str, ...] = ("auto", "full", "incremental")
 MIN_GAIN = 1.25  # auto: estimated speed-up below which incremental is not even measured
 FULL_FASTER = "full inference: measured faster than incremental for this model"
 MEASURED_BATCHES = 2  # auto: batches run both ways, timed, before the choice
+# ... and up to this many before full inference is kept against the FLOP model's promise
+# (on a loaded machine, two batches of SqueezeNet once found full inference faster, and the
+# choice is kept for the model)
+CONFIRM_BATCHES = 6
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,9 @@ class MaskedRunner:
     as with the full engine; then :func:`choose_engine` decides. ``incremental`` waits for the plan
     instead. ``auto``, the first time for a model and batch size, runs the next
     ``MEASURED_BATCHES`` batches both ways, timed (real work: the full results are used),
-    and keeps incremental inference if it was at least 5 % faster per cell. Incremental
+    and keeps incremental inference if it was at least 5 % faster per cell (best batch of
+    each); a verdict for full inference, against the FLOP model's estimate, is confirmed
+    over up to ``CONFIRM_BATCHES`` batches. Incremental
     scores are shifted by the difference of the two engines' unmasked scores, so that
     ``d`` is always taken against one base, ``base_scores``.
     """
@@ -189,7 +195,10 @@ class MaskedRunner:
         self.timings.append(((t1 - t0) / len(rects), (t2 - t1) / len(rects)))
         if len(self.timings) >= MEASURED_BATCHES:
             full, inc = (min(t) for t in zip(*self.timings, strict=True))
-            prefer = self.state.plan.prefer[self.batch] = inc < 0.95 * full
+            prefer = inc < 0.95 * full
+            if not prefer and len(self.timings) < CONFIRM_BATCHES:
+                return scores
+            self.state.plan.prefer[self.batch] = prefer
             self.engine = "incremental" if prefer else "full"
             self.note = None if prefer else FULL_FASTER
             if not prefer:

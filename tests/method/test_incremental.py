@@ -304,3 +304,37 @@ def test_a_model_opened_again_is_neither_checked_nor_measured_again(tmp_path, mo
     other = OnnxClassifier(path, device="cpu", threads=1, preprocessing=stretch(path)
                            .preprocessing)  # another session set-up: measured for itself
     assert 4 not in incremental.plan_for(other).prefer
+
+
+class _Clock:
+    """``time`` for engines.py: each measured batch takes (full, incremental) seconds."""
+
+    def __init__(self, costs):
+        self.t, self.calls, self.costs = 0.0, 0, costs
+
+    def perf_counter(self):
+        batch, phase = divmod(self.calls, 3)
+        self.calls += 1
+        if phase:
+            self.t += self.costs[min(batch, len(self.costs) - 1)][phase - 1]
+        return self.t
+
+
+@pytest.mark.parametrize("later", ["faster", "slower"])
+def test_auto_confirms_a_verdict_for_full_inference_before_keeping_it(tmp_path, monkeypatch,
+                                                                      later):
+    """Two batches that find full inference faster (a busy moment) are not enough against
+    the FLOP model's promise: auto measures on, up to six batches, and keeps full
+    inference only if incremental never came out ahead."""
+    clf = stretch(make_net(tmp_path / "m.onnx", "fire", size=SIZE))
+    plan = incremental.plan_for(clf)
+    plan.estimated_gain = 2.0
+    inc = 0.4 if later == "faster" else 8.0
+    clock = _Clock([(4.0, 8.0), (4.0, 8.0), (4.0, inc)])
+    monkeypatch.setattr(engines, "time", clock)
+    settings = dict(grid_sizes=(3, 5, 7), batch_size=4, score_space="probability")
+    res = analyze(clf, image(), Settings(engine="auto", **settings))
+    assert plan.prefer[4] is (later == "faster")
+    assert clock.calls == (9 if later == "faster" else 18)  # 3 or 6 batches measured
+    assert res.meta["engine"] == ("incremental" if later == "faster" else "full")
+    assert_same_d(analyze(clf, image(), Settings(engine="full", **settings)), res)
