@@ -13,20 +13,25 @@ held out: nothing was tuned on them; EfficientNet's squeeze-excitation makes the
 incremental engine fall back to full inference).
 
 Each model is opened once, as the CLI opens it (all cores, spinning threads), and timed in
-rounds; each round runs, one after the other on the same image:
+rounds over the paper's 8 grids (1,736 masked images) of the same image. A round goes grid
+by grid, and for each grid n runs, one after the other (the order reversed every grid):
 (d) ceiling: plain ``session.run`` on a ready-made batch of the best size (found first by
-    an interleaved sweep of 1-32);
-(a) naive: one masked image per ``session.run``, the first ``--naive-count`` cells;
-(b) full: ``analyze(engine="full")``, the paper's 8 grids (1,736 masked images), batch
-    size chosen by measurement (the tuner is kept, as the CLI keeps it over its images);
-(e) incremental: ``analyze(engine="incremental")``, when the model can run it.
-Round 1 also tunes the batch size and builds the split, so it is reported but not used in
-the ratios; the ratios take the best of rounds 2 and 3 for each (alternating, so that the
-load of a shared machine weighs on all of them alike). A fresh process then runs the
-default engine (``auto``) once, cold, as a user's first analysis: its time, its first
-7 x 7 grid, what it chose and its peak RSS. Also printed: each engine's CPU milliseconds
-per masked image on one thread (what a busy machine changes least), max |d_e - d_b| over
-max |d_b|, and the load average (1 minute, every user's processes) before and after.
+    an interleaved sweep of 1-32), n x n images;
+(a) naive: one masked image per ``session.run``, the first cells of the grid (in all,
+    ``--naive-count`` of the 1,736);
+(b) full: grid n of ``analyze(engine="full")``, batch size chosen by measurement (the
+    tuner is kept from round to round, as the CLI keeps it from image to image);
+(e) incremental: grid n of ``analyze(engine="incremental")``, when the model can run it.
+Each analysis is one whole analysis, run in its own thread and paused at the end of each
+grid (in its ``on_grid`` callback) while the others take their turn; its time is the sum
+of its turns. So each is timed within a second or so of the others, and a shared machine's
+changing load weighs on all of them alike. Round 1 also tunes the batch size and builds
+the split, so it is reported but not used in the ratios; the ratios take the best of
+rounds 2 and 3. A fresh process then runs the default engine (``auto``) once, cold, as a
+user's first analysis: its time, its first 7 x 7 grid, what it chose and its peak RSS.
+Also printed: each engine's CPU milliseconds per masked image on one thread (what a busy
+machine changes least), max |d_e - d_b| over max |d_b|, and the load average (1 minute,
+every user's processes) at each round.
 """
 
 from __future__ import annotations
@@ -84,48 +89,69 @@ def cold(model: Path, image) -> dict:
 
 
 def rounds(model: Path, image, args) -> dict:
-    """The alternating rounds: ceiling, naive, full, incremental; each one's runs."""
+    """The alternating rounds: grid by grid, the ceiling, the naive loop, full and
+    incremental inference; each one's images and seconds per round."""
     from dida_view.method import incremental
+    from dida_view.method.analysis import analyze
     from dida_view.method.batching import BatchTuner
+    from dida_view.method.dida import DEFAULT_GRID_SIZES
+    from dida_view.model.preprocess import prepare
 
     clf = OnnxClassifier(model, device="cpu")
     sweep = timing.ceiling_sweep(clf, args.seconds / 4)
     best = max(sweep, key=sweep.get)
     print("ceiling by batch size (interleaved sweep): "
           + ", ".join(f"{b}: {r:.1f}/s" for b, r in sweep.items()), flush=True)
+    x = timing.ready_batch(clf, best)
+    prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
     plan = incremental.plan_for(clf)
     engines = ["full"] if isinstance(plan, str) else ["full", "incremental"]
     tuners = {e: BatchTuner() for e in engines}
-    runs: dict[str, list] = {k: [] for k in ("ceiling", "naive", *engines)}
+    kinds = ["ceiling", *([] if args.no_naive else ["naive"]), *engines]
+    rates: dict[str, list[float]] = {k: [] for k in kinds}
+    cpu: dict[str, list[float]] = {e: [] for e in engines}
+    d: dict[str, dict] = {e: {} for e in engines}
     for r in range(args.rounds):
-        line = [f"round {r + 1} (load {timing.loadavg()})"]
-        runs["ceiling"].append(timing.ceiling_rate(clf, best, args.seconds))
-        line.append(f"ceiling {runs['ceiling'][-1]:.1f}/s")
-        if not args.no_naive:
-            runs["naive"].append(timing.naive_rate(clf, image, args.naive_count))
-            line.append(f"naive {runs['naive'][-1]:.1f}/s")
-        for e in engines:
-            run = timing.analysis(clf, image, e, tuners[e])
-            runs[e].append(run)
-            line.append(f"{e} {run['rate']:.1f}/s = {run['seconds']:.2f} s (CPU "
-                        f"{run['cpu']:.1f} s, batch {run['batch']}"
-                        + ("" if run["engine"] == e else f", ran {run['engine']}") + ")")
-        print(", ".join(line) + (" [tuning, split: not in the ratios]" if r == 0 else ""),
-              flush=True)
+        load = timing.loadavg()
+        sums = {k: [0.0, 0] for k in kinds if k not in engines}
+        steps = {e: timing.GridSteps(lambda on_grid, e=e: analyze(
+            clf, image, timing.paper_settings(e), tuner=tuners[e], on_grid=on_grid))
+            for e in engines}
+        for i, n in enumerate([*DEFAULT_GRID_SIZES, None]):  # None: the analyses' ends
+            for k in (kinds if i % 2 == 0 else kinds[::-1]):  # no one always goes first
+                if k in steps:
+                    steps[k].step()
+                elif n is not None:
+                    seconds, count = (timing.ceiling_seconds(clf, x, n * n) if k == "ceiling"
+                                      else timing.naive_seconds(clf, prep, n, max(
+                                          1, n * n * args.naive_count // timing.TOTAL)))
+                    sums[k][0] += seconds
+                    sums[k][1] += count
+        for k in kinds:
+            if k in steps:
+                res = steps[k].result
+                rates[k].append(res.evaluations / steps[k].seconds)
+                cpu[k].append(steps[k].cpu)
+                d[k] = dict(res.d)
+                if res.meta["engine"] != k:
+                    print(f"  {k} ran {res.meta['engine']}: {res.meta['engine_note']}")
+            else:
+                rates[k].append(sums[k][1] / sums[k][0])
+        print(f"round {r + 1} (load {load} -> {timing.loadavg()}): " + ", ".join(
+            f"{k} {rates[k][-1]:.1f}/s" + (f" = {timing.TOTAL / rates[k][-1]:.2f} s (CPU "
+                                          f"{cpu[k][-1]:.1f} s)" if k in cpu else "")
+            for k in kinds) + (" [tuning, split: not in the ratios]" if r == 0 and
+                               args.rounds > 1 else ""), flush=True)
     timed = slice(1, None) if args.rounds > 1 else slice(None)
-    row = {"ceiling": max(runs["ceiling"][timed]), "ceiling_batch": best,
-           "split": plan if isinstance(plan, str) else plan.describe()}
-    if runs["naive"]:
-        row["naive"] = max(runs["naive"][timed])
+    row = {k: max(rates[k][timed]) for k in kinds}
+    row.update(ceiling_batch=best, split=plan if isinstance(plan, str) else plan.describe())
     for e in engines:
-        row[e] = max(run["rate"] for run in runs[e][timed])
-        row[f"{e}_seconds"] = min(run["seconds"] for run in runs[e][timed])
-        row[f"{e}_batch"] = runs[e][-1]["batch"]
-        row[f"{e}_first"] = runs[e][0]["rate"]
+        row[f"{e}_seconds"] = timing.TOTAL / row[e]
+        row[f"{e}_batch"] = tuners[e].chosen
     if "incremental" in engines:
-        d_b, d_e = runs["full"][-1]["d"], runs["incremental"][-1]["d"]
-        top = max(float(np.abs(v).max()) for v in d_b.values())
-        row["delta"] = max(float(np.abs(d_b[n] - d_e[n]).max()) for n in d_b) / top
+        top = max(float(np.abs(v).max()) for v in d["full"].values())
+        row["delta"] = max(float(np.abs(d["full"][n] - d["incremental"][n]).max())
+                           for n in d["full"]) / top
     return row
 
 

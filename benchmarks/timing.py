@@ -3,13 +3,15 @@ one analysis, the CPU work per masked image, and the machine's load.
 
 A ratio is only as good as the two times it divides, and on a shared machine the load
 moves within seconds. So the ceiling's batch sizes are tried in interleaved rounds, and
-speed.py alternates everything it compares, round after round, and keeps each one's best.
+speed.py alternates everything it compares grid by grid, so that each is timed within a
+second or so of the others.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import threading
 import time
 from pathlib import Path
 
@@ -56,14 +58,15 @@ def test_image() -> np.ndarray:
         return rng.integers(0, 255, (496, 512), dtype=np.uint8)
 
 
-def _ready(clf, batch: int) -> np.ndarray:
+def ready_batch(clf, batch: int) -> np.ndarray:
+    """A ready-made model input of ``batch`` random images."""
     shape = (batch, *clf.input_size, clf.channels)
     return clf.to_model_input(np.random.default_rng(0).uniform(0, 255, shape).astype(np.float32))
 
 
 def ceiling_rate(clf, batch: int, seconds: float) -> float:
     """Plain ``session.run`` on one ready-made batch, over and over: images/s."""
-    x = _ready(clf, batch)
+    x = ready_batch(clf, batch)
     clf.session.run(None, {clf.input_name: x})  # a new shape's allocations, untimed
     t0, n = time.perf_counter(), 0
     while time.perf_counter() - t0 < seconds:
@@ -81,9 +84,29 @@ def ceiling_sweep(clf, seconds: float, rounds: int = 2) -> dict[int, float]:
     return rates
 
 
-def masked_cells(pixels, box, limit: int):
+def ceiling_seconds(clf, x: np.ndarray, images: int) -> tuple[float, int]:
+    """Plain ``session.run`` on the ready-made batch ``x`` until ``images`` are done:
+    (seconds, images done)."""
+    t0, n = time.perf_counter(), 0
+    while n < images:
+        clf.session.run(None, {clf.input_name: x})
+        n += len(x)
+    return time.perf_counter() - t0, n
+
+
+def naive_seconds(clf, prep, grid: int, count: int) -> tuple[float, int]:
+    """One masked image per ``session.run``, the mask drawn in Python, for the first
+    ``count`` cells of grid ``grid``: (seconds, images done)."""
+    t0, n = time.perf_counter(), 0
+    for m in masked_cells(prep.pixels, prep.box, count, (grid,)):
+        clf.session.run(None, {clf.input_name: clf.to_model_input(m[None])})
+        n += 1
+    return time.perf_counter() - t0, n
+
+
+def masked_cells(pixels, box, limit: int, grids=DEFAULT_GRID_SIZES):
     """The first ``limit`` masked images in the engine's order (black fill)."""
-    for n in DEFAULT_GRID_SIZES:
+    for n in grids:
         ys = cell_edges(box.height, n) + box.y0
         xs = cell_edges(box.width, n) + box.x0
         for i in range(n):
@@ -96,17 +119,6 @@ def masked_cells(pixels, box, limit: int):
                 yield m
 
 
-def naive_rate(clf, image, count: int) -> float:
-    """One masked image per ``session.run``, the mask drawn in Python: images/s."""
-    prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
-    clf.raw(prep.pixels[None])
-    t0, n = time.perf_counter(), 0
-    for m in masked_cells(prep.pixels, prep.box, count):
-        clf.session.run(None, {clf.input_name: clf.to_model_input(m[None])})
-        n += 1
-    return n / (time.perf_counter() - t0)
-
-
 def paper_settings(engine: str, **kw):
     """The paper's 8 grids over the content (all 1,736 cells), logits."""
     from dida_view.method.analysis import Settings
@@ -114,18 +126,70 @@ def paper_settings(engine: str, **kw):
     return Settings(score_space="logit", grid_geometry="content", engine=engine, **kw)
 
 
-def analysis(clf, image, engine: str, tuner, on_grid=None) -> dict:
+def analysis(clf, image, engine: str, tuner, on_grid=None, grids=DEFAULT_GRID_SIZES) -> dict:
     """One analysis as the CLI runs it (the caller keeps the batch tuner): its rate,
     seconds, CPU seconds (every thread of the process), batch size, the engine that ran
     and why not incremental, and ``d``."""
     from dida_view.method.analysis import analyze
 
     t0, c0 = time.perf_counter(), time.process_time()
-    res = analyze(clf, image, paper_settings(engine), tuner=tuner, on_grid=on_grid)
+    res = analyze(clf, image, paper_settings(engine, grid_sizes=tuple(grids)), tuner=tuner,
+                  on_grid=on_grid)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {"rate": res.evaluations / seconds, "seconds": seconds, "cpu": cpu,
+            "evaluations": res.evaluations,
             "batch": res.meta["batch_size"], "engine": res.meta["engine"],
             "note": res.meta["engine_note"], "d": dict(res.d)}
+
+
+class GridSteps:
+    """One analysis in its own thread, run a grid at a time, so that several can take turns
+    grid by grid: :meth:`step` lets it run up to the end of its next grid (the first step:
+    its preparation and first grid; the last: what follows its last grid) and returns then.
+    ``seconds`` and ``cpu`` add up only its own turns (one thing runs at a time, so the
+    process's CPU time in a turn is its own)."""
+
+    def __init__(self, run) -> None:  # run(on_grid) -> result
+        self._go, self._done = threading.Event(), threading.Event()
+        self.seconds = self.cpu = 0.0
+        self.result = self.error = None
+        self.finished = False
+        self._thread = threading.Thread(target=self._main, args=(run,), daemon=True)
+
+    def _begin(self) -> None:
+        self._go.wait()
+        self._go.clear()
+        self._t, self._c = time.perf_counter(), time.process_time()
+
+    def _end(self) -> None:
+        self.seconds += time.perf_counter() - self._t
+        self.cpu += time.process_time() - self._c
+
+    def _on_grid(self, n, d) -> None:
+        self._end()
+        self._done.set()
+        self._begin()
+
+    def _main(self, run) -> None:
+        self._begin()
+        try:
+            self.result = run(self._on_grid)
+        except BaseException as exc:  # handed to the caller of step()
+            self.error = exc
+        self._end()
+        self.finished = True
+        self._done.set()
+
+    def step(self) -> None:
+        if self.finished:
+            return
+        if not self._thread.is_alive():
+            self._thread.start()
+        self._done.clear()
+        self._go.set()
+        self._done.wait()
+        if self.error is not None:
+            raise self.error
 
 
 def cpu_work(model: Path, image, every: int = 4) -> tuple[float, float]:
