@@ -2,7 +2,7 @@
 inference) against a naive loop and the runtime's ceiling, and incremental against full
 inference. Run by hand (`pip install '.[bench]'`; PyTorch only for Captum's network):
 
-    python benchmarks/speed.py                       # every model below, about 6 minutes
+    python benchmarks/speed.py --no-captum           # every model, about 7 min quiet
     python benchmarks/speed.py --models efficientnet,squeezenet
     python benchmarks/speed.py --quick               # one timed round, a smoke test
     python benchmarks/speed.py --models demo --setups   # also the viewer's session set-ups
@@ -16,7 +16,7 @@ Each model is opened once, as the CLI opens it (all cores, spinning threads), an
 rounds over the paper's 8 grids (1,736 masked images) of the same image. A round goes grid
 by grid, and for each grid n runs, one after the other (the order reversed every grid):
 (d) ceiling: plain ``session.run`` on a ready-made batch of the best size (found first by
-    an interleaved sweep of 1-32), n x n images;
+    an interleaved sweep of 1-32), half as many images as the grid has cells;
 (a) naive: one masked image per ``session.run``, the first cells of the grid (in all,
     ``--naive-count`` of the 1,736);
 (b) full: grid n of ``analyze(engine="full")``, batch size chosen by measurement (the
@@ -25,10 +25,10 @@ by grid, and for each grid n runs, one after the other (the order reversed every
 Each analysis is one whole analysis, run in its own thread and paused at the end of each
 grid (in its ``on_grid`` callback) while the others take their turn; its time is the sum
 of its turns. So each is timed within a second or so of the others, and a shared machine's
-changing load weighs on all of them alike. Round 1 also tunes the batch size and builds
-the split, so it is reported but not used in the ratios; the ratios take the best of
-rounds 2 and 3. A fresh process then runs the default engine (``auto``) once, cold, as a
-user's first analysis: its time, its first 7 x 7 grid, what it chose and its peak RSS.
+changing load weighs on all of them alike. Round 1 runs the analyses only, which tune the
+batch size and check the split; the ratios take the best of rounds 2 and 3. A fresh
+process then runs the default engine (``auto``) once, cold, as a user's first analysis:
+its time, its first 7 x 7 grid, what it chose and its peak RSS.
 Also printed: each engine's CPU milliseconds per masked image on one thread (what a busy
 machine changes least), max |d_e - d_b| over max |d_b|, and the load average (1 minute,
 every user's processes) at each round.
@@ -113,21 +113,24 @@ def rounds(model: Path, image, args) -> dict:
     d: dict[str, dict] = {e: {} for e in engines}
     for r in range(args.rounds):
         load = timing.loadavg()
-        sums = {k: [0.0, 0] for k in kinds if k not in engines}
+        warm_up = r == 0 and args.rounds > 1  # tunes and checks: the analyses only
+        now = [k for k in kinds if k in engines or not warm_up]
+        sums = {k: [0.0, 0] for k in now if k not in engines}
         steps = {e: timing.GridSteps(lambda on_grid, e=e: analyze(
             clf, image, timing.paper_settings(e), tuner=tuners[e], on_grid=on_grid))
             for e in engines}
         for i, n in enumerate([*DEFAULT_GRID_SIZES, None]):  # None: the analyses' ends
-            for k in (kinds if i % 2 == 0 else kinds[::-1]):  # no one always goes first
+            for k in (now if i % 2 == 0 else now[::-1]):  # no one always goes first
                 if k in steps:
                     steps[k].step()
-                elif n is not None:
-                    seconds, count = (timing.ceiling_seconds(clf, x, n * n) if k == "ceiling"
-                                      else timing.naive_seconds(clf, prep, n, max(
-                                          1, n * n * args.naive_count // timing.TOTAL)))
+                elif n is not None:  # the ceiling on half as many images: it varies less
+                    seconds, count = (timing.ceiling_seconds(clf, x, n * n // 2)
+                                      if k == "ceiling" else timing.naive_seconds(
+                                          clf, prep, n, max(1, n * n * args.naive_count
+                                                            // timing.TOTAL)))
                     sums[k][0] += seconds
                     sums[k][1] += count
-        for k in kinds:
+        for k in now:
             if k in steps:
                 res = steps[k].result
                 rates[k].append(res.evaluations / steps[k].seconds)
@@ -140,10 +143,10 @@ def rounds(model: Path, image, args) -> dict:
         print(f"round {r + 1} (load {load} -> {timing.loadavg()}): " + ", ".join(
             f"{k} {rates[k][-1]:.1f}/s" + (f" = {timing.TOTAL / rates[k][-1]:.2f} s (CPU "
                                           f"{cpu[k][-1]:.1f} s)" if k in cpu else "")
-            for k in kinds) + (" [tuning, split: not in the ratios]" if r == 0 and
-                               args.rounds > 1 else ""), flush=True)
+            for k in now) + (" [tunes the batch size, checks the split: not in the ratios]"
+                             if warm_up else ""), flush=True)
     timed = slice(1, None) if args.rounds > 1 else slice(None)
-    row = {k: max(rates[k][timed]) for k in kinds}
+    row = {k: max(rates[k][timed] if k in engines else rates[k]) for k in kinds}
     row.update(ceiling_batch=best, split=plan if isinstance(plan, str) else plan.describe())
     for e in engines:
         row[f"{e}_seconds"] = timing.TOTAL / row[e]
