@@ -52,12 +52,12 @@ def choose_engine(classifier, pixels: np.ndarray, fill: np.ndarray, box, request
     if isinstance(plan, str):
         return EngineChoice("full", f"full inference: {plan}")
     state = plan.image(pixels, fill)
-    if not plan.decision.verified:
+    if plan.providers not in plan.decision.verified:
         problem = verify(state, classifier, pixels, fill, box)
         if problem:
             incremental.forget(classifier, problem)
             return EngineChoice("full", f"full inference: {problem}")
-        plan.decision.verified = True
+        plan.decision.verified.add(plan.providers)
     if requested == "incremental":
         return EngineChoice("incremental", None, state)
     if batch not in plan.prefer and plan.estimated_gain < MIN_GAIN:

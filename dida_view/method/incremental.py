@@ -68,6 +68,7 @@ class IncrementalPlan:
     # is kept while the classifier lives, and must not keep it alive itself
     preprocess: Callable[[np.ndarray], np.ndarray]
     decision: ModelDecision = field(default_factory=lambda: ModelDecision())
+    providers: tuple[str, ...] = ("CPUExecutionProvider",)  # what the sessions run on
     prefer: dict[int, bool] = field(default_factory=dict)  # batch size -> auto's choice
     workers: int = 1  # threads sharing a batch (the caller, the pool's): one-thread sessions
     pool: ThreadPoolExecutor | None = None
@@ -241,12 +242,12 @@ def choose_cuts(split: GraphSplit, size: tuple[int, int],
 class ModelDecision:
     """What one model has shown, kept by its fingerprint for every classifier that opens
     it (a model opened again, by the viewer or a script, is a new classifier): why it
-    cannot run incrementally (then no later classifier of it splits the graph again),
-    whether its split reproduced full inference, and ``auto``'s measured choice per
-    session set-up (providers, threads, spinning) and batch size."""
+    cannot run incrementally (then no later classifier of it splits the graph again), on
+    which execution providers its split reproduced full inference, and ``auto``'s
+    measured choice per session set-up (providers, threads, spinning) and batch size."""
 
     reason: str | None = None
-    verified: bool = False
+    verified: set[tuple[str, ...]] = field(default_factory=set)  # providers checked under
     prefer: dict[tuple, dict[int, bool]] = field(default_factory=dict)
 
 
@@ -376,7 +377,8 @@ def build_plan(classifier) -> IncrementalPlan | str:
     return IncrementalPlan(split, tuple(stages),
                            _session(suffix, providers, workers, threads, spinning),
                            classifier.output_name, gain, _model_input(classifier),
-                           decision=decision, prefer=prefer, workers=workers,
+                           decision=decision, providers=tuple(providers), prefer=prefer,
+                           workers=workers,
                            pool=ThreadPoolExecutor(workers - 1) if workers > 1 else None)
 
 
