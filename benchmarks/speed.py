@@ -206,7 +206,8 @@ def bench(name: str, model: Path, image, args, torch_model=None) -> dict:
     print("best of the timed rounds: " + ", ".join(
         f"{k} {row[k]:.1f}/s" for k in ("ceiling", "naive", "full", "incremental", "captum")
         if k in row) + f"; batch: ceiling {row['ceiling_batch']}, full {row['full_batch']}")
-    print("ratios: " + "   ".join(f"{label} {v:.2f}" for label, v in ratios(row)))
+    print("ratios: " + "   ".join(f"{label} {v:.2f}" for label, v in ratios(row))
+          + (f"; max |d_e - d_b| / max |d_b| = {row['delta']:.0e}" if "delta" in row else ""))
     return row
 
 
