@@ -1,36 +1,43 @@
-"""Speed of DiDA on this machine: our engine, full and incremental, against a naive loop,
-Captum and the runtime's ceiling, all in one run on the same image. Run by hand
-(`pip install '.[bench]'`; PyTorch only for Captum's network):
+"""Speed of DiDA on this machine, as ratios from one run: our engine (full and incremental
+inference) against a naive loop and the runtime's ceiling, and incremental against full
+inference. Run by hand (`pip install '.[bench]'`; PyTorch only for Captum's network):
 
-    python benchmarks/speed.py              # every model below
-    python benchmarks/speed.py --models demo,squeezenet --no-naive
-    python benchmarks/speed.py --quick      # fewer evaluations, a smoke test
+    python benchmarks/speed.py --no-captum           # every model, about 7 min quiet
+    python benchmarks/speed.py --models efficientnet,squeezenet
+    python benchmarks/speed.py --quick               # one timed round, a smoke test
+    python benchmarks/speed.py --models demo --setups   # also the viewer's session set-ups
 
 Models: the demo model; the real OCT model (models/oct_kermany.onnx) when it is there;
-ResNet-18, SqueezeNet 1.1 and EfficientNet-B0 shapes from ``nets.py`` (random weights;
-EfficientNet's squeeze-excitation makes the incremental engine fall back).
+EfficientNet-B0, SqueezeNet 1.1 and ResNet-18 shapes from ``nets.py`` (random weights,
+held out: nothing was tuned on them; EfficientNet's squeeze-excitation makes the
+incremental engine fall back to full inference).
 
-(a) naive: one masked image per ``session.run``;
-(b) full: ``analyze(engine="full")``, batch size chosen by measurement during the run, in a
-    fresh process so that its peak RSS is its own;
-(e) incremental: ``analyze(engine="incremental")`` in a fresh process (its first run
-    waits for the graph to be split and the split checked on a few cells; the default,
-    ``auto``, runs full inference meanwhile: its first grid is timed on its own);
-(c) Captum ``Occlusion`` on the same network in PyTorch, ``perturbations_per_eval`` tuned
-    (the PyTorch EfficientNet only);
-(d) ceiling: plain ``session.run`` throughput on ready-made batches, best batch size.
-It prints evaluations/s, seconds for the 8-grid analysis (1,736 evaluations), time to the
-first (7 x 7) grid image, peak RSS, the incremental engine's split, max |d_e - d_b| over
-max |d_b|, auto's pick, the CPU time per masked image of each engine on one thread (what
-a busy machine distorts least), and the ratios b/a, b/c, b/d, e/b, e/d.
+Each model is opened once, as the CLI opens it (all cores, spinning threads), and timed in
+rounds over the paper's 8 grids (1,736 masked images) of the same image. A round goes grid
+by grid, and for each grid n runs, one after the other (the order reversed every grid):
+(d) ceiling: plain ``session.run`` on a ready-made batch of the best size (found first by
+    an interleaved sweep of 1-32), half as many images as the grid has cells;
+(a) naive: one masked image per ``session.run``, the first cells of the grid (in all,
+    ``--naive-count`` of the 1,736);
+(b) full: grid n of ``analyze(engine="full")``, batch size chosen by measurement (the
+    tuner is kept from round to round, as the CLI keeps it from image to image);
+(e) incremental: grid n of ``analyze(engine="incremental")``, when the model can run it.
+Each analysis is one whole analysis, run in its own thread and paused at the end of each
+grid (in its ``on_grid`` callback) while the others take their turn; its time is the sum
+of its turns. So each is timed within a second or so of the others, and a shared machine's
+changing load weighs on all of them alike. Round 1 runs the analyses only, which tune the
+batch size and check the split; the ratios take the best of rounds 2 and 3. A fresh
+process then runs the default engine (``auto``) once, cold, as a user's first analysis:
+its time, its first 7 x 7 grid, what it chose and its peak RSS.
+Also printed: each engine's CPU milliseconds per masked image on one thread (what a busy
+machine changes least), max |d_e - d_b| over max |d_b|, and the load average (1 minute,
+every user's processes) at each round.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -42,213 +49,118 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import timing  # noqa: E402
+
 from dida_view import paths  # noqa: E402
-from dida_view.method.dida import DEFAULT_GRID_SIZES, count_cells  # noqa: E402
-from dida_view.method.grids import cell_edges  # noqa: E402
 from dida_view.model.onnx import OnnxClassifier  # noqa: E402
-from dida_view.model.preprocess import prepare  # noqa: E402
 
-TOTAL = count_cells(DEFAULT_GRID_SIZES)  # 1,736
-
-
-def test_image() -> np.ndarray:
-    try:
-        from dida_view import synthetic
-
-        return synthetic.generate_scan("CME", 1).image
-    except Exception:  # the generator is optional here
-        rng = np.random.default_rng(0)
-        return rng.integers(0, 255, (496, 512), dtype=np.uint8)
+MODELS = ("efficientnet", "squeezenet", "demo", "oct", "resnet18")
+ROUNDS = 3  # the first tunes and splits; the others are timed
 
 
-def masked_cells(pixels, box, limit):
-    """The first ``limit`` masked images in the engine's order (black fill)."""
-    for n in DEFAULT_GRID_SIZES:
-        ys = cell_edges(box.height, n) + box.y0
-        xs = cell_edges(box.width, n) + box.x0
-        for i in range(n):
-            for j in range(n):
-                if limit <= 0:
-                    return
-                m = pixels.copy()
-                m[ys[i]:ys[i + 1], xs[j]:xs[j + 1]] = 0
-                limit -= 1
-                yield m
-
-
-def naive(model: Path, image, count: int) -> float:
-    clf = OnnxClassifier(model, device="cpu")
-    prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
-    clf.raw(prep.pixels[None])
-    t0 = time.perf_counter()
-    n = 0
-    for m in masked_cells(prep.pixels, prep.box, count):
-        x = clf.to_model_input(m[None])
-        clf.session.run(None, {clf.input_name: x})
-        n += 1
-    return n / (time.perf_counter() - t0)
-
-
-def ceiling(model: Path, seconds: float) -> tuple[float, int, dict]:
-    clf = OnnxClassifier(model, device="cpu")
-    rates = {}
-    for b in (1, 2, 4, 8, 16, 32):
-        x = np.random.default_rng(0).random((b, *clf.to_model_input(
-            np.zeros((1, *clf.input_size, clf.channels), np.float32)).shape[1:]),
-            dtype=np.float32)
-        clf.session.run(None, {clf.input_name: x})
-        t0 = time.perf_counter()
-        n = 0
-        while time.perf_counter() - t0 < seconds:
-            clf.session.run(None, {clf.input_name: x})
-            n += b
-        rates[b] = n / (time.perf_counter() - t0)
-    best = max(rates, key=rates.get)
-    return rates[best], best, rates
-
-
-def session_options(model: Path, batch: int, seconds: float) -> dict:
-    """Plain session.run throughput at ``batch`` for the session set-ups we weighed:
-    one session with spinning threads (the CLI), one without (the viewer), and two
-    sessions of one thread each running side by side in two threads."""
-    import threading
-
-    out = {}
-    for name, kw in (("1 session, spinning", {"spinning": True}),
-                     ("1 session, no spinning", {"spinning": False})):
-        clf = OnnxClassifier(model, device="cpu", **kw)
-        x = clf.to_model_input(np.zeros((batch, *clf.input_size, clf.channels), np.float32))
-        clf.session.run(None, {clf.input_name: x})
-        t0, n = time.perf_counter(), 0
-        while time.perf_counter() - t0 < seconds:
-            clf.session.run(None, {clf.input_name: x})
-            n += batch
-        out[name] = n / (time.perf_counter() - t0)
-    clfs = [OnnxClassifier(model, device="cpu", threads=1) for _ in range(2)]
-    counts = [0, 0]
-
-    def loop(i):
-        c = clfs[i]
-        x = c.to_model_input(np.zeros((batch, *c.input_size, c.channels), np.float32))
-        c.session.run(None, {c.input_name: x})
-        t0 = time.perf_counter()
-        while time.perf_counter() - t0 < seconds:
-            c.session.run(None, {c.input_name: x})
-            counts[i] += batch
-
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(2)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    out["2 sessions x 1 thread"] = sum(counts) / (time.perf_counter() - t0)
-    return out
-
-
-def peak_rss_mib() -> float:
-    """This process's peak resident memory. VmHWM, not getrusage's ru_maxrss: on Linux
-    ru_maxrss survives fork + exec, so a child would report its parent's peak (here the
-    parent holds PyTorch)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def engine_child(model: str, image_path: str, engine: str) -> None:
-    """Runs in a fresh process: one analysis with ``engine``, then a second one (batch
-    size tuned, plan built), then prints JSON and saves ``d`` beside the image."""
-    from dida_view.method import engines, incremental
-    from dida_view.method.analysis import Settings, analyze
+def cold_child(model: str, image_path: str) -> None:
+    """In a fresh process: one analysis with the default engine (auto), as a user's first;
+    prints JSON."""
+    from dida_view.method import incremental
     from dida_view.method.batching import BatchTuner
-    from dida_view.method.masking import make_fill
 
     image = np.load(image_path)
-    clf = OnnxClassifier(model, device="cpu")
     t0 = time.perf_counter()
-    first = {}
-
-    def on_grid(n, d):
-        first.setdefault("t", time.perf_counter() - t0)
-
-    tuner = BatchTuner()  # kept by the caller: the second run uses the size it found
-    # the paper's n x n over the content: all 1,736 cells
-    paper = Settings(score_space="logit", grid_geometry="content", engine=engine)
-    res = analyze(clf, image, paper, on_grid=on_grid, tuner=tuner)
-    total = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    res2 = analyze(clf, image, paper, tuner=tuner)  # tuned, warm
-    again = time.perf_counter() - t1
-    rss = peak_rss_mib()
-    np.savez(f"{image_path}.{engine}.npz", **{f"d_{n}": v for n, v in res.d.items()})
-    out = {"seconds": total, "evaluations": res.evaluations, "first_grid": first["t"],
-           "batch": res.meta["batch_size"], "seconds_again": again,
-           "evaluations_again": res2.evaluations, "rss_mib": rss,
-           "engine": res.meta["engine"], "engine_note": res.meta["engine_note"]}
+    clf = OnnxClassifier(model, device="cpu")
+    opened = time.perf_counter() - t0
+    first: dict = {}
+    t0 = time.perf_counter()
+    run = timing.analysis(clf, image, "auto", BatchTuner(),
+                          on_grid=lambda n, d: first.setdefault("t", time.perf_counter() - t0))
     plan = incremental.plan_for(clf)
-    out["split"] = plan if isinstance(plan, str) else plan.describe()
-    if engine == "incremental" and not isinstance(plan, str):
-        prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
-        fill = make_fill(prep.pixels, prep.box, "black")
-        out["auto"] = engines.choose_engine(clf, prep.pixels, fill, prep.box, "auto",
-                                                16).engine
-    print(json.dumps(out))
+    print(json.dumps({"seconds": run["seconds"], "rate": run["rate"], "first_grid": first["t"],
+                      "batch": run["batch"], "engine": run["engine"], "note": run["note"],
+                      "open": opened, "rss_mib": timing.peak_rss_mib(),
+                      "split": plan if isinstance(plan, str) else plan.describe()}))
 
 
-def auto_first_grid(model: str, image_path: str) -> None:
-    """Runs in a fresh process: the default engine (auto) on the 7 x 7 grid only; prints
-    when that first grid was done and which engine ran."""
-    from dida_view.method.analysis import Settings, analyze
+def cold(model: Path, image) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "image.npy"
+        np.save(p, image)
+        out = subprocess.run([sys.executable, __file__, "--cold-child", str(model), str(p)],
+                             check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
-    image = np.load(image_path)
+
+def rounds(model: Path, image, args) -> dict:
+    """The alternating rounds: grid by grid, the ceiling, the naive loop, full and
+    incremental inference; each one's images and seconds per round."""
+    from dida_view.method import incremental
+    from dida_view.method.analysis import analyze
+    from dida_view.method.batching import BatchTuner
+    from dida_view.method.dida import DEFAULT_GRID_SIZES
+    from dida_view.model.preprocess import prepare
+
     clf = OnnxClassifier(model, device="cpu")
-    t0 = time.perf_counter()
-    res = analyze(clf, image, Settings(score_space="logit", grid_sizes=(7,)))
-    print(json.dumps({"first_grid": time.perf_counter() - t0, "engine": res.meta["engine"]}))
-
-
-def cpu_work(model: Path, image, every: int = 4) -> tuple[float, float]:
-    """CPU milliseconds per masked image, one thread, full and incremental, on every
-    ``every``-th cell of the 8 grids: the work each engine does, which a busy machine
-    changes less than wall-clock rates (its other processes cost time, not CPU)."""
-    from dida_view.method import engines, incremental
-    from dida_view.method.masking import make_fill
-
-    clf = OnnxClassifier(model, device="cpu", threads=1)
+    sweep = timing.ceiling_sweep(clf, args.seconds / 4)
+    best = max(sweep, key=sweep.get)
+    print("ceiling by batch size (interleaved sweep): "
+          + ", ".join(f"{b}: {r:.1f}/s" for b, r in sweep.items()), flush=True)
+    x = timing.ready_batch(clf, best)
     prep = prepare(image, clf.preprocessing, clf.input_size, clf.channels)
-    fill = make_fill(prep.pixels, prep.box, "black")
     plan = incremental.plan_for(clf)
-    cells = [c for n in DEFAULT_GRID_SIZES for c in engines._grid_cells(prep.box, n)]
-    batches = [cells[i:i + 16] for i in range(0, len(cells), 16 * every)]
-    t = time.process_time()
-    for b in batches:
-        clf.raw(engines._masked(prep.pixels, fill, b))
-    full = (time.process_time() - t) / sum(map(len, batches)) * 1000
-    if isinstance(plan, str):
-        return full, float("nan")
-    state = plan.image(prep.pixels, fill)
-    t = time.process_time()
-    for b in batches:
-        state.raw_cells(b)
-    return full, (time.process_time() - t) / sum(map(len, batches)) * 1000
-
-
-def engine(model: Path, image, which: str, tmp: str) -> tuple[dict, dict]:
-    p = Path(tmp) / "image.npy"
-    np.save(p, image)
-    out = subprocess.run([sys.executable, __file__, "--engine-child", str(model), str(p),
-                          which], check=True, capture_output=True, text=True)
-    d = dict(np.load(f"{p}.{which}.npz"))
-    return json.loads(out.stdout.strip().splitlines()[-1]), d
+    engines = ["full"] if isinstance(plan, str) else ["full", "incremental"]
+    tuners = {e: BatchTuner() for e in engines}
+    kinds = ["ceiling", *([] if args.no_naive else ["naive"]), *engines]
+    rates: dict[str, list[float]] = {k: [] for k in kinds}
+    cpu: dict[str, list[float]] = {e: [] for e in engines}
+    d: dict[str, dict] = {e: {} for e in engines}
+    for r in range(args.rounds):
+        load = timing.loadavg()
+        warm_up = r == 0 and args.rounds > 1  # tunes and checks: the analyses only
+        now = [k for k in kinds if k in engines or not warm_up]
+        sums = {k: [0.0, 0] for k in now if k not in engines}
+        steps = {e: timing.GridSteps(lambda on_grid, e=e: analyze(
+            clf, image, timing.paper_settings(e), tuner=tuners[e], on_grid=on_grid))
+            for e in engines}
+        for i, n in enumerate([*DEFAULT_GRID_SIZES, None]):  # None: the analyses' ends
+            for k in (now if i % 2 == 0 else now[::-1]):  # no one always goes first
+                if k in steps:
+                    steps[k].step()
+                elif n is not None:  # the ceiling on half as many images: it varies less
+                    seconds, count = (timing.ceiling_seconds(clf, x, n * n // 2)
+                                      if k == "ceiling" else timing.naive_seconds(
+                                          clf, prep, n, max(1, n * n * args.naive_count
+                                                            // timing.TOTAL)))
+                    sums[k][0] += seconds
+                    sums[k][1] += count
+        for k in now:
+            if k in steps:
+                res = steps[k].result
+                rates[k].append(res.evaluations / steps[k].seconds)
+                cpu[k].append(steps[k].cpu)
+                d[k] = dict(res.d)
+                if res.meta["engine"] != k:
+                    print(f"  {k} ran {res.meta['engine']}: {res.meta['engine_note']}")
+            else:
+                rates[k].append(sums[k][1] / sums[k][0])
+        print(f"round {r + 1} (load {load} -> {timing.loadavg()}): " + ", ".join(
+            f"{k} {rates[k][-1]:.1f}/s" + (f" = {timing.TOTAL / rates[k][-1]:.2f} s (CPU "
+                                          f"{cpu[k][-1]:.1f} s)" if k in cpu else "")
+            for k in now) + (" [tunes the batch size, checks the split: not in the ratios]"
+                             if warm_up else ""), flush=True)
+    timed = slice(1, None) if args.rounds > 1 else slice(None)
+    row = {k: max(rates[k][timed] if k in engines else rates[k]) for k in kinds}
+    row.update(ceiling_batch=best, split=plan if isinstance(plan, str) else plan.describe())
+    for e in engines:
+        row[f"{e}_seconds"] = timing.TOTAL / row[e]
+        row[f"{e}_batch"] = tuners[e].chosen
+    if "incremental" in engines:
+        top = max(float(np.abs(v).max()) for v in d["full"].values())
+        row["delta"] = max(float(np.abs(d["full"][n] - d["incremental"][n]).max())
+                           for n in d["full"]) / top
+    return row
 
 
 def captum_rate(torch_model, image, count: int) -> tuple[float, int]:
+    import os
+
     import torch
     from captum.attr import Occlusion
 
@@ -271,78 +183,45 @@ def captum_rate(torch_model, image, count: int) -> tuple[float, int]:
     return best
 
 
-def describe_machine() -> str:
-    import onnxruntime as ort
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"onnxruntime {ort.__version__}, numpy {np.__version__}")
-
-
 def bench(name: str, model: Path, image, args, torch_model=None) -> dict:
-    print(f"\n## {name}", flush=True)
-    row: dict = {"model": name}
-    row["ceiling"], row["ceiling_batch"], rates = ceiling(model, args.seconds)
-    print("ceiling by batch size: " + ", ".join(f"{b}: {r:.1f}/s" for b, r in rates.items()))
-    if not args.no_naive:
-        row["naive"] = naive(model, image, args.naive_count)
-    with tempfile.TemporaryDirectory() as tmp:
-        for key in ("full", "incremental"):
-            e, row[f"d_{key}"] = engine(model, image, key, tmp)
-            row[key] = e["evaluations"] / e["seconds"]
-            row[f"{key}_again"] = e["evaluations_again"] / e["seconds_again"]
-            for k in ("seconds", "first_grid", "batch", "rss_mib", "engine", "engine_note",
-                      "split", "auto"):
-                row[f"{key}_{k}"] = e.get(k)
-        np.save(Path(tmp) / "image.npy", image)
-        out = subprocess.run([sys.executable, __file__, "--auto-first", str(model),
-                              str(Path(tmp) / "image.npy")], check=True, capture_output=True,
-                             text=True)
-        auto = json.loads(out.stdout.strip().splitlines()[-1])
-        row["auto_first_grid"], row["auto_first_engine"] = auto["first_grid"], auto["engine"]
-    row["cpu_full"], row["cpu_incremental"] = cpu_work(model, image)
-    top = max(float(np.abs(v).max()) for v in row["d_full"].values())
-    row["delta"] = max(float(np.abs(row["d_full"][k] - row["d_incremental"][k]).max())
-                       for k in row["d_full"]) / top
+    print(f"\n## {name} (load {timing.loadavg()})", flush=True)
+    row = {"model": name, **rounds(model, image, args)}
+    row["cold"] = cold(model, image)
+    row["cpu_full"], row["cpu_incremental"] = timing.cpu_work(model, image)
     if torch_model is not None:
         row["captum"], row["captum_ppe"] = captum_rate(torch_model, image, args.captum_count)
-    if not args.no_naive:
-        opts = session_options(model, row["ceiling_batch"], args.seconds)
+    if args.setups:
+        setups = timing.session_setups(model, row["ceiling_batch"], args.seconds)
         print(f"session set-ups at batch {row['ceiling_batch']}: "
-              + ", ".join(f"{k}: {v:.1f}/s" for k, v in opts.items()))
-    for k in ("naive", "full", "full_again", "incremental", "incremental_again", "ceiling",
-              "captum"):
-        if k in row:
-            print(f"{k:17s} {row[k]:7.1f} evaluations/s   -> {TOTAL / row[k]:6.1f} s per analysis")
-    print(f"split: {row['incremental_split']}")
-    print(f"incremental ran as {row['incremental_engine']}"
-          + (f" ({row['incremental_engine_note']})" if row["incremental_engine_note"] else "")
-          + f"; auto picks {row.get('incremental_auto') or 'full'}")
-    print(f"first 7x7 grid: full {row['full_first_grid']:.2f} s, incremental "
-          f"{row['incremental_first_grid']:.2f} s; batch full {row['full_batch']}, "
-          f"incremental {row['incremental_batch']}; peak RSS full {row['full_rss_mib']:.0f} "
-          f"MiB, incremental {row['incremental_rss_mib']:.0f} MiB")
-    print(f"first 7x7 grid with the default engine (auto, fresh process): "
-          f"{row['auto_first_grid']:.2f} s, ran {row['auto_first_engine']}")
-    print(f"CPU per masked image, one thread: full {row['cpu_full']:.2f} ms, incremental "
-          f"{row['cpu_incremental']:.2f} ms ({row['cpu_full'] / row['cpu_incremental']:.2f}x)")
-    print(f"e/b = {row['incremental'] / row['full']:.2f}   e/d = "
-          f"{row['incremental'] / row['ceiling']:.2f}   b/d = {row['full'] / row['ceiling']:.2f}"
-          f"   (warm: e/b = {row['incremental_again'] / row['full_again']:.2f})"
-          f"   max |d_e - d_b| / max |d_b| = {row['delta']:.1e}"
-          + (f"   b/a = {row['full'] / row['naive']:.2f}" if "naive" in row else "")
-          + (f"   b/c = {row['full'] / row['captum']:.2f}" if "captum" in row else ""))
+              + ", ".join(f"{k}: {v:.1f}/s" for k, v in setups.items()))
+    c = row["cold"]
+    print(f"split: {row['split']}")
+    print(f"fresh process, default engine (auto), first analysis: {c['seconds']:.2f} s "
+          f"({c['rate']:.1f}/s), first 7x7 grid {c['first_grid']:.2f} s, ran {c['engine']}"
+          + (f" ({c['note']})" if c["note"] else "") + f", batch {c['batch']}, peak RSS "
+          f"{c['rss_mib']:.0f} MiB (model opened in {c['open']:.2f} s)")
+    inc = row["cpu_incremental"]
+    print(f"CPU per masked image, one thread: full {row['cpu_full']:.2f} ms"
+          + (f", incremental {inc:.2f} ms ({row['cpu_full'] / inc:.2f}x)" if inc == inc else ""))
+    print("best of the timed rounds: " + ", ".join(
+        f"{k} {row[k]:.1f}/s" for k in ("ceiling", "naive", "full", "incremental", "captum")
+        if k in row) + f"; batch: ceiling {row['ceiling_batch']}, full {row['full_batch']}")
+    print("ratios: " + "   ".join(f"{label} {v:.2f}" for label, v in ratios(row))
+          + (f"; max |d_e - d_b| / max |d_b| = {row['delta']:.0e}" if "delta" in row else ""))
     return row
 
 
-MODELS = ("efficientnet", "demo", "oct", "resnet18", "squeezenet")
+def ratios(row: dict) -> list[tuple[str, float]]:
+    out = [("full/ceiling (b/d)", row["full"] / row["ceiling"])]
+    if "naive" in row:
+        out += [("full/naive (b/a)", row["full"] / row["naive"]),
+                ("ceiling/naive (d/a)", row["ceiling"] / row["naive"])]
+    if "incremental" in row:
+        out += [("incremental/full, wall (e/b)", row["incremental"] / row["full"]),
+                ("incremental/ceiling (e/d)", row["incremental"] / row["ceiling"])]
+    if "captum" in row:
+        out.append(("full/Captum (b/c)", row["full"] / row["captum"]))
+    return out
 
 
 def models(names, tmp: Path, no_captum: bool, oct_path: str):
@@ -370,56 +249,63 @@ def models(names, tmp: Path, no_captum: bool, oct_path: str):
                    nets.squeezenet11(tmp / "squeezenet11.onnx"), None)
 
 
+def table(rows: list[dict]) -> None:
+    print("\n| model | naive (a) | full (b) | incremental (e) | ceiling (d) | b/d | b/a "
+          "| e/b | s per analysis (b → e) | cold auto: s, first grid, ran | CPU ms per image, "
+          "1 thread (b → e) | max \\|Δd\\| / max \\|d\\| | peak RSS (cold auto) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        nv = f"{r['naive']:.1f}/s" if "naive" in r else "n/a"
+        has_inc = "incremental" in r
+        inc = f"{r['incremental']:.1f}/s" if has_inc else "(falls back)"
+        c = r["cold"]
+        print(f"| {r['model']} | {nv} | {r['full']:.1f}/s | {inc} | {r['ceiling']:.1f}/s "
+              f"(batch {r['ceiling_batch']}) | {r['full'] / r['ceiling']:.2f} | "
+              + (f"{r['full'] / r['naive']:.2f}" if "naive" in r else "n/a") + " | "
+              + (f"**{r['incremental'] / r['full']:.2f}**" if has_inc else "—") + " | "
+              f"{r['full_seconds']:.1f} → "
+              + (f"{r['incremental_seconds']:.1f}" if has_inc else "—") + " | "
+              f"{c['seconds']:.1f} s, {c['first_grid']:.2f} s, {c['engine']} | "
+              f"{r['cpu_full']:.2f} → "
+              + (f"{r['cpu_incremental']:.2f}" if has_inc else "—") + " | "
+              + (f"{r['delta']:.0e}" if has_inc else "—") + f" | {c['rss_mib']:.0f} MiB |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="DiDA speed benchmark")
     ap.add_argument("--quick", action="store_true", help="short runs (a smoke test)")
-    ap.add_argument("--engine-child", nargs=3, help=argparse.SUPPRESS)
-    ap.add_argument("--auto-first", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--cold-child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--no-captum", action="store_true")
-    ap.add_argument("--no-naive", action="store_true",
-                    help="skip the naive loop and the session set-ups")
+    ap.add_argument("--no-naive", action="store_true", help="skip the naive loop")
+    ap.add_argument("--setups", action="store_true",
+                    help="also time the session set-ups weighed for the viewer")
+    ap.add_argument("--rounds", type=int, default=ROUNDS,
+                    help=f"rounds per model (default {ROUNDS}; the first is not timed)")
+    ap.add_argument("--naive-count", type=int, default=200,
+                    help="masked images in each naive loop (default 200)")
     ap.add_argument("--oct", default=str(HERE.parent / "models" / "oct_kermany.onnx"),
                     metavar="M.onnx", help="the real OCT model (default: models/oct_kermany.onnx)")
     ap.add_argument("--models", default=",".join(MODELS),
                     help=f"comma-separated, of {', '.join(MODELS)} (default: all)")
     args = ap.parse_args()
-    if args.engine_child:
-        engine_child(*args.engine_child)
+    if args.cold_child:
+        cold_child(*args.cold_child)
         return 0
-    if args.auto_first:
-        auto_first_grid(*args.auto_first)
-        return 0
-    args.seconds = 0.5 if args.quick else 3.0
-    args.naive_count = 60 if args.quick else TOTAL
+    args.seconds = 0.5 if args.quick else 2.0
     args.captum_count = 50 if args.quick else 300
-    print(f"# DiDA speed, {time.strftime('%Y-%m-%d')}: {describe_machine()}")
-    image = test_image()
+    if args.quick:
+        args.rounds, args.naive_count = 1, 30
+    print(f"# DiDA speed, {time.strftime('%Y-%m-%d %H:%M')}: {timing.describe_machine()}; "
+          f"load average {timing.loadavg()}")
+    image = timing.test_image()
     rows = []
+    t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for name, path, torch_model in models(args.models.split(","), Path(tmp),
                                               args.no_captum, args.oct):
             rows.append(bench(name, path, image, args, torch_model))
-    print("\n| model | naive (a) | full (b) | incremental (e) | ceiling (d) | e/b | e/d | b/d "
-          "| s per analysis (b → e) | first grid (b, e, auto) | CPU ms per image, 1 thread "
-          "(b → e) | max \\|Δd\\| / max \\|d\\| | auto picks | peak RSS (b, e) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        nv = f"{r['naive']:.1f}/s" if "naive" in r else "n/a"
-        inc = f"{r['incremental']:.1f}/s" + ("" if r["incremental_engine"] == "incremental"
-                                             else " (fell back)")
-        print(f"| {r['model']} | {nv} | {r['full']:.1f}/s | {inc} | "
-              f"{r['ceiling']:.1f}/s (batch {r['ceiling_batch']}) | "
-              f"{r['incremental'] / r['full']:.2f} | {r['incremental'] / r['ceiling']:.2f} | "
-              f"{r['full'] / r['ceiling']:.2f} | {r['full_seconds']:.1f} → "
-              f"{r['incremental_seconds']:.1f} | {r['full_first_grid']:.2f}, "
-              f"{r['incremental_first_grid']:.2f}, {r['auto_first_grid']:.2f} s | "
-              f"{r['cpu_full']:.2f} → {r['cpu_incremental']:.2f} | {r['delta']:.1e} | "
-              f"{r.get('incremental_auto') or 'full'} | {r['full_rss_mib']:.0f}, "
-              f"{r['incremental_rss_mib']:.0f} MiB |")
-    for r in rows:
-        if "captum" in r:
-            print(f"Captum on {r['model']}: {r['captum']:.1f}/s "
-                  f"(b/c = {r['full'] / r['captum']:.2f})")
+    table(rows)
+    print(f"\n{time.perf_counter() - t0:.0f} s in all; load average now {timing.loadavg()}")
     return 0
 
 

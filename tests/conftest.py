@@ -13,3 +13,15 @@ import pytest  # noqa: E402
 def _own_result_cache(tmp_path, monkeypatch):
     """Each test gets an empty result cache folder (never the user's)."""
     monkeypatch.setenv("DIDA_VIEW_CACHE_DIR", str(tmp_path / "result-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _no_model_decisions(monkeypatch):
+    """Each test starts with no per-model decisions of the incremental engine: the same
+    generated network in two tests has one fingerprint, so one test's split check or
+    measured choice would otherwise carry over to the next."""
+    from collections import OrderedDict
+
+    from dida_view.method import incremental
+
+    monkeypatch.setattr(incremental, "_DECISIONS", OrderedDict())

@@ -20,6 +20,10 @@ ENGINES: tuple[str, ...] = ("auto", "full", "incremental")
 MIN_GAIN = 1.25  # auto: estimated speed-up below which incremental is not even measured
 FULL_FASTER = "full inference: measured faster than incremental for this model"
 MEASURED_BATCHES = 2  # auto: batches run both ways, timed, before the choice
+# ... and up to this many before full inference is kept against the FLOP model's promise
+# (on a loaded machine, two batches of SqueezeNet once found full inference faster, and the
+# choice is kept for the model)
+CONFIRM_BATCHES = 6
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,12 @@ def choose_engine(classifier, pixels: np.ndarray, fill: np.ndarray, box, request
     if isinstance(plan, str):
         return EngineChoice("full", f"full inference: {plan}")
     state = plan.image(pixels, fill)
-    if not plan.verified:
+    if plan.providers not in plan.decision.verified:
         problem = verify(state, classifier, pixels, fill, box)
         if problem:
             incremental.forget(classifier, problem)
             return EngineChoice("full", f"full inference: {problem}")
-        plan.verified = True
+        plan.decision.verified.add(plan.providers)
     if requested == "incremental":
         return EngineChoice("incremental", None, state)
     if batch not in plan.prefer and plan.estimated_gain < MIN_GAIN:
@@ -123,7 +127,9 @@ class MaskedRunner:
     as with the full engine; then :func:`choose_engine` decides. ``incremental`` waits for the plan
     instead. ``auto``, the first time for a model and batch size, runs the next
     ``MEASURED_BATCHES`` batches both ways, timed (real work: the full results are used),
-    and keeps incremental inference if it was at least 5 % faster per cell. Incremental
+    and keeps incremental inference if it was at least 5 % faster per cell (best batch of
+    each); a verdict for full inference, against the FLOP model's estimate, is confirmed
+    over up to ``CONFIRM_BATCHES`` batches. Incremental
     scores are shifted by the difference of the two engines' unmasked scores, so that
     ``d`` is always taken against one base, ``base_scores``.
     """
@@ -145,6 +151,7 @@ class MaskedRunner:
         self.state: ImageState | None = None
         self.shift = 0.0
         self.timings: list[tuple[float, float]] = []  # seconds per cell: (full, incremental)
+        self._buffer: np.ndarray | None = None  # full inference's masked images
 
     def __call__(self, rects: Sequence[Rect]) -> np.ndarray:
         if self.future is None and self.cells >= self.split_after:
@@ -165,7 +172,19 @@ class MaskedRunner:
         return self.to_scores(self.state.raw_cells(rects)) + self.shift
 
     def _full(self, rects: Sequence[Rect]) -> np.ndarray:
-        return self.to_scores(self.classifier.raw(_masked(self.pixels, self.fill, rects)))
+        """Full inference of the masked images, drawn in one reused buffer (as ``run_dida``
+        draws them) and restored after."""
+        k = len(rects)
+        if self._buffer is None or len(self._buffer) < k:
+            self._buffer = np.repeat(self.pixels[None], k, axis=0)
+        batch = self._buffer[:k]
+        for b, (y0, y1, x0, x1) in enumerate(rects):
+            batch[b, y0:y1, x0:x1] = self.fill[y0:y1, x0:x1]
+        try:
+            return self.to_scores(self.classifier.raw(batch))
+        finally:
+            for b, (y0, y1, x0, x1) in enumerate(rects):
+                batch[b, y0:y1, x0:x1] = self.pixels[y0:y1, x0:x1]
 
     def _measure(self, rects: Sequence[Rect]) -> np.ndarray:
         t0 = time.perf_counter()
@@ -176,7 +195,10 @@ class MaskedRunner:
         self.timings.append(((t1 - t0) / len(rects), (t2 - t1) / len(rects)))
         if len(self.timings) >= MEASURED_BATCHES:
             full, inc = (min(t) for t in zip(*self.timings, strict=True))
-            prefer = self.state.plan.prefer[self.batch] = inc < 0.95 * full
+            prefer = inc < 0.95 * full
+            if not prefer and len(self.timings) < CONFIRM_BATCHES:
+                return scores
+            self.state.plan.prefer[self.batch] = prefer
             self.engine = "incremental" if prefer else "full"
             self.note = None if prefer else FULL_FASTER
             if not prefer:

@@ -24,9 +24,11 @@ a whole-map suffix is cheaper than crops with halos.
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -62,10 +64,13 @@ class IncrementalPlan:
     suffix: Any
     output_name: str
     estimated_gain: float  # FLOP model: full inference / incremental, for the average cell
-    preprocess: Callable[[np.ndarray], np.ndarray]  # (N, H, W, C) pixels -> model input
-    verified: bool = False
+    # (N, H, W, C) pixels -> model input; never a bound method of the classifier: the plan
+    # is kept while the classifier lives, and must not keep it alive itself
+    preprocess: Callable[[np.ndarray], np.ndarray]
+    decision: ModelDecision = field(default_factory=lambda: ModelDecision())
+    providers: tuple[str, ...] = ("CPUExecutionProvider",)  # what the sessions run on
     prefer: dict[int, bool] = field(default_factory=dict)  # batch size -> auto's choice
-    workers: int = 1  # threads sharing a batch, each running one-thread sessions
+    workers: int = 1  # threads sharing a batch (the caller, the pool's): one-thread sessions
     pool: ThreadPoolExecutor | None = None
 
     def describe(self) -> str:
@@ -123,16 +128,19 @@ class ImageState:
     def raw_cells(self, rects: Sequence[Rect]) -> np.ndarray:
         """Raw scores of the image with each rectangle masked, ``(len(rects), classes)``.
 
-        With several workers (one-thread sessions) the batch is shared among them: the
-        crops are small, so one thread per core beats several threads per small operation,
-        and one worker's Python (crops, pastes) overlaps another's onnxruntime run.
+        With several workers (one-thread sessions) the batch is shared among them, the
+        calling thread being one of them: the crops are small, so one thread per core beats
+        several threads per small operation, and one worker's Python (crops, pastes)
+        overlaps another's onnxruntime run.
         """
-        pool, n = self.plan.pool, self.plan.workers
-        if pool is None or len(rects) < 2 * n:
+        pool, n = self.plan.pool, min(self.plan.workers, len(rects))
+        if pool is None or n < 2:
             return self._raw_cells(rects, 0)
         parts = [rects[i * len(rects) // n:(i + 1) * len(rects) // n] for i in range(n)]
-        futures = [pool.submit(self._raw_cells, part, i) for i, part in enumerate(parts)]
-        return np.concatenate([f.result() for f in futures])
+        futures = [pool.submit(self._raw_cells, part, i) for i, part in enumerate(parts)
+                   if i > 0]
+        first = self._raw_cells(parts[0], 0)
+        return np.concatenate([first, *(f.result() for f in futures)])
 
     def _raw_cells(self, rects: Sequence[Rect], worker: int) -> np.ndarray:
         k = len(rects)
@@ -229,15 +237,50 @@ def choose_cuts(split: GraphSplit, size: tuple[int, int],
     return chosen, cost
 
 
+# -- what is known per model --------------------------------------------------------------
+@dataclass
+class ModelDecision:
+    """What one model has shown, kept by its fingerprint for every classifier that opens
+    it (a model opened again, by the viewer or a script, is a new classifier): why it
+    cannot run incrementally (then no later classifier of it splits the graph again), on
+    which execution providers its split reproduced full inference, and ``auto``'s
+    measured choice per session set-up (providers, threads, spinning) and batch size."""
+
+    reason: str | None = None
+    verified: set[tuple[str, ...]] = field(default_factory=set)  # providers checked under
+    prefer: dict[tuple, dict[int, bool]] = field(default_factory=dict)
+
+
+MAX_DECISIONS = 64  # models remembered (a few hundred bytes each), least recent dropped
+_DECISIONS: OrderedDict[str, ModelDecision] = OrderedDict()
+
+
+def decision_for(classifier) -> ModelDecision:
+    """The decision of the classifier's model (by its ``fingerprint``); a fresh one, kept
+    nowhere, for a classifier without a fingerprint."""
+    key = getattr(classifier, "fingerprint", None)
+    if not isinstance(key, str) or not key:
+        return ModelDecision()
+    with _LOCK:
+        found = _DECISIONS.get(key)
+        if found is None:
+            found = _DECISIONS[key] = ModelDecision()
+            while len(_DECISIONS) > MAX_DECISIONS:
+                _DECISIONS.popitem(last=False)
+        _DECISIONS.move_to_end(key)
+        return found
+
+
 # -- building a plan ---------------------------------------------------------------------
 _PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # classifier -> Future
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 
 
 def plan_future(classifier) -> Future:
     """The classifier's plan (or why it cannot have one) as a future: built once, in a
     background thread (importing onnx and splitting the graph take a few tenths of a
-    second), and kept while the classifier lives."""
+    second), and kept while the classifier lives. A model known not to run incrementally
+    (:class:`ModelDecision`) gets its reason at once, without a thread."""
     with _LOCK:
         try:
             future = _PLANS.get(classifier)
@@ -246,6 +289,10 @@ def plan_future(classifier) -> Future:
             return _build_into(Future(), classifier)
         if future is None:
             future = _PLANS[classifier] = Future()
+            reason = decision_for(classifier).reason
+            if reason is not None:
+                future.set_result(reason)
+                return future
             # not a daemon: the interpreter waits for it at exit, since a thread killed in
             # the middle of onnxruntime's C++ code aborts the process
             threading.Thread(target=_build_into, args=(future, classifier), daemon=False,
@@ -267,11 +314,16 @@ def plan_for(classifier) -> IncrementalPlan | str:
 
 
 def forget(classifier, reason: str) -> None:
-    """Keep ``reason`` as the classifier's answer from now on (its plan failed a check)."""
+    """Keep ``reason`` as the answer for the classifier and its model from now on (its
+    plan failed a check)."""
     future: Future = Future()
     future.set_result(reason)
     with _LOCK:
-        _PLANS[classifier] = future
+        decision_for(classifier).reason = reason
+        try:
+            _PLANS[classifier] = future
+        except TypeError:
+            pass
 
 
 def _build_into(future: Future, classifier) -> Future:
@@ -279,6 +331,8 @@ def _build_into(future: Future, classifier) -> Future:
         plan = build_plan(classifier)
     except Exception as exc:  # onnx and onnxruntime raise many types; fall back, say why
         plan = f"the graph could not be split ({str(exc).strip().splitlines()[0][:200]})"
+    if isinstance(plan, str):
+        decision_for(classifier).reason = plan
     future.set_result(plan)
     return future
 
@@ -318,11 +372,24 @@ def build_plan(classifier) -> IncrementalPlan | str:
                                                      spinning)))
         prev = cut
     suffix = extract(model, prev.tensor, classifier.output_name, dynamic_space=False)
+    decision = decision_for(classifier)
+    prefer = decision.prefer.setdefault((tuple(providers), threads, spinning), {})
     return IncrementalPlan(split, tuple(stages),
                            _session(suffix, providers, workers, threads, spinning),
-                           classifier.output_name, gain, classifier.to_model_input,
+                           classifier.output_name, gain, _model_input(classifier),
+                           decision=decision, providers=tuple(providers), prefer=prefer,
                            workers=workers,
-                           pool=ThreadPoolExecutor(workers) if workers > 1 else None)
+                           pool=ThreadPoolExecutor(workers - 1) if workers > 1 else None)
+
+
+def _model_input(classifier) -> Callable[[np.ndarray], np.ndarray]:
+    """The classifier's pixels -> model input transform, without the classifier (a bound
+    method would keep it alive as long as its plan, which lives as long as it: a leak)."""
+    transform = getattr(classifier, "model_input", None)
+    if transform is not None and not inspect.ismethod(transform):
+        return transform
+    method = weakref.WeakMethod(classifier.to_model_input)
+    return lambda pixels: method()(pixels)
 
 
 def _session(model, providers, workers: int, threads: int | None, spinning: bool):

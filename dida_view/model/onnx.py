@@ -104,6 +104,39 @@ def available_providers(device: str = "auto") -> list[str]:
     return [p for p in preferred if p in have] + ["CPUExecutionProvider"]
 
 
+@dataclass(frozen=True)
+class ModelInput:
+    """(N, H, W, C) pixels 0..255 -> the tensor a model takes: its preprocessing's scale,
+    mean and std, in its layout and input type."""
+
+    preprocessing: Preprocessing
+    layout: str
+    input_dtype: Any
+
+    def __call__(self, pixels: np.ndarray) -> np.ndarray:
+        """Scale, mean and std folded into one multiply-add, written straight into the
+        model's layout (one pass over the batch)."""
+        if self.input_dtype == np.uint8:
+            x = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+            return np.ascontiguousarray(x.transpose(0, 3, 1, 2) if self.layout == "NCHW" else x)
+        pre = self.preprocessing
+        c = pixels.shape[3]
+        std = np.broadcast_to(np.asarray(pre.std, np.float32), (c,))
+        mean = np.broadcast_to(np.asarray(pre.mean, np.float32), (c,))
+        mul = np.float32(pre.scale) / std
+        add = -mean / std
+        if self.layout == "NCHW":
+            src = pixels.transpose(0, 3, 1, 2)
+            mul, add = mul[:, None, None], add[:, None, None]
+        else:
+            src = pixels
+        out = np.empty(src.shape, dtype=np.float32)
+        np.multiply(src, mul, out=out)
+        if np.any(add != 0):
+            out += add
+        return out if self.input_dtype == np.float32 else out.astype(self.input_dtype)
+
+
 class OnnxClassifier:
     """Any ONNX image classifier, seen as ``raw(pixels) -> (N, classes)``.
 
@@ -379,31 +412,16 @@ class OnnxClassifier:
         return cands[0].name
 
     # -- running --------------------------------------------------------------------------
-    def to_model_input(self, pixels: np.ndarray) -> np.ndarray:
-        """(N, H, W, C) pixels 0..255 -> the tensor the model takes.
+    @property
+    def model_input(self) -> ModelInput:
+        """The pixels -> model input transform on its own, holding no reference to this
+        classifier (what a cache of per-model helpers may keep without keeping the model
+        alive)."""
+        return ModelInput(self.preprocessing, self.layout, self.input_dtype)
 
-        Scale, mean and std are folded into one multiply-add, written straight into the
-        model's layout (one pass over the batch).
-        """
-        if self.input_dtype == np.uint8:
-            x = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
-            return np.ascontiguousarray(x.transpose(0, 3, 1, 2) if self.layout == "NCHW" else x)
-        pre = self.preprocessing
-        c = pixels.shape[3]
-        std = np.broadcast_to(np.asarray(pre.std, np.float32), (c,))
-        mean = np.broadcast_to(np.asarray(pre.mean, np.float32), (c,))
-        mul = np.float32(pre.scale) / std
-        add = -mean / std
-        if self.layout == "NCHW":
-            src = pixels.transpose(0, 3, 1, 2)
-            mul, add = mul[:, None, None], add[:, None, None]
-        else:
-            src = pixels
-        out = np.empty(src.shape, dtype=np.float32)
-        np.multiply(src, mul, out=out)
-        if np.any(add != 0):
-            out += add
-        return out if self.input_dtype == np.float32 else out.astype(self.input_dtype)
+    def to_model_input(self, pixels: np.ndarray) -> np.ndarray:
+        """(N, H, W, C) pixels 0..255 -> the tensor the model takes (:class:`ModelInput`)."""
+        return self.model_input(pixels)
 
     def raw(self, pixels: np.ndarray) -> np.ndarray:
         x = self.to_model_input(pixels)

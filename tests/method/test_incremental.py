@@ -210,7 +210,7 @@ def test_incremental_cells_run_in_the_runners_batches_not_the_full_tuners(tmp_pa
     tuner = BatchTuner([1, 2])
     res = analyze(clf, image(), Settings(grid_sizes=(5, 7, 9), engine="auto"), tuner=tuner)
     assert res.meta["engine"] == "incremental" and res.meta["batch_size"] == BATCH
-    assert tuner.chosen is None and not any(tuner._times.values())
+    assert tuner.chosen is None and tuner.throughput() == {}
 
 
 def test_leaving_while_the_plan_is_being_built_does_not_abort():
@@ -237,3 +237,104 @@ inside.wait(60)
     for _ in range(3):
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
+
+
+def test_a_classifier_dies_once_its_caller_drops_it(tmp_path):
+    """The plan cache keeps a classifier's plan while the classifier lives; the plan held
+    the classifier's bound ``to_model_input``, which kept its own weak key alive, so every
+    model ever opened stayed in memory (six loads took the RSS from 101 to 150 MiB)."""
+    import gc
+    import weakref
+
+    path = make_net(tmp_path / "m.onnx", "plain", size=SIZE)
+    refs = []
+    for engine in ("incremental", "auto", None):
+        clf = stretch(path)
+        if engine is not None:
+            res = analyze(clf, image(), Settings(grid_sizes=(3, 5), engine=engine))
+            assert res.meta["engine"] in ("full", "incremental")
+        plan = incremental.plan_future(clf).result()
+        assert not isinstance(plan, str)
+        refs.append(weakref.ref(clf))
+        del clf, plan
+    gc.collect()
+    assert [r() for r in refs] == [None, None, None]
+
+
+def test_a_model_that_cannot_run_incrementally_is_split_once(tmp_path, monkeypatch):
+    """The reason is kept by the model's fingerprint: the same model opened again gets it
+    at once, without splitting its graph again (auto tried the split on every load)."""
+    path = make_se_first(tmp_path / "se.onnx", size=SIZE)
+    first = stretch(path)
+    reason = incremental.plan_for(first)
+    assert "no useful local prefix" in reason
+
+    def build_plan(classifier):
+        raise AssertionError("split again")
+
+    monkeypatch.setattr(incremental, "build_plan", build_plan)
+    again = stretch(path)
+    assert again is not first and again.fingerprint == first.fingerprint
+    future = incremental.plan_future(again)
+    assert future.done() and future.result() == reason
+    res = analyze(again, image(), Settings(grid_sizes=(3, 5), engine="auto"))
+    assert res.meta["engine"] == "full" and reason in res.meta["engine_note"]
+    other = stretch(make_net(tmp_path / "m.onnx", "plain", size=SIZE))  # another model
+    assert "split again" in incremental.plan_for(other)  # (a failed split is a reason too)
+
+
+def test_a_model_opened_again_is_neither_checked_nor_measured_again(tmp_path, monkeypatch):
+    """The split check and auto's measured choice are kept by the model's fingerprint (for
+    the same session set-up), not by the classifier object."""
+    path = make_net(tmp_path / "m.onnx", "fire", size=SIZE)
+    settings = Settings(grid_sizes=(3, 5, 7), batch_size=4, engine="auto")
+    clf = stretch(path)
+    incremental.plan_for(clf)  # ready before the run: the run checks and measures it
+    first = analyze(clf, image(), settings)
+    plan = incremental.plan_for(stretch(path))
+    assert plan.providers in plan.decision.verified and 4 in plan.prefer
+
+    def fail(*args, **kwargs):
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(engines, "verify", fail)
+    monkeypatch.setattr(engines.MaskedRunner, "_measure", fail)
+    again = analyze(stretch(path), image(), settings)
+    assert again.meta["engine"] == first.meta["engine"]
+    other = OnnxClassifier(path, device="cpu", threads=1, preprocessing=stretch(path)
+                           .preprocessing)  # another session set-up: measured for itself
+    assert 4 not in incremental.plan_for(other).prefer
+
+
+class _Clock:
+    """``time`` for engines.py: each measured batch takes (full, incremental) seconds."""
+
+    def __init__(self, costs):
+        self.t, self.calls, self.costs = 0.0, 0, costs
+
+    def perf_counter(self):
+        batch, phase = divmod(self.calls, 3)
+        self.calls += 1
+        if phase:
+            self.t += self.costs[min(batch, len(self.costs) - 1)][phase - 1]
+        return self.t
+
+
+@pytest.mark.parametrize("later", ["faster", "slower"])
+def test_auto_confirms_a_verdict_for_full_inference_before_keeping_it(tmp_path, monkeypatch,
+                                                                      later):
+    """Two batches that find full inference faster (a busy moment) are not enough against
+    the FLOP model's promise: auto measures on, up to six batches, and keeps full
+    inference only if incremental never came out ahead."""
+    clf = stretch(make_net(tmp_path / "m.onnx", "fire", size=SIZE))
+    plan = incremental.plan_for(clf)
+    plan.estimated_gain = 2.0
+    inc = 0.4 if later == "faster" else 8.0
+    clock = _Clock([(4.0, 8.0), (4.0, 8.0), (4.0, inc)])
+    monkeypatch.setattr(engines, "time", clock)
+    settings = dict(grid_sizes=(3, 5, 7), batch_size=4, score_space="probability")
+    res = analyze(clf, image(), Settings(engine="auto", **settings))
+    assert plan.prefer[4] is (later == "faster")
+    assert clock.calls == (9 if later == "faster" else 18)  # 3 or 6 batches measured
+    assert res.meta["engine"] == ("incremental" if later == "faster" else "full")
+    assert_same_d(analyze(clf, image(), Settings(engine="full", **settings)), res)
