@@ -37,8 +37,23 @@ shot --screenshot docs/patient_view.png --size 1400x1000 --mode patient
 # the case browser on the bundled samples: each read by its own model, every case agrees
 shot "$S" --screenshot docs/case_browser.png --size 1600x900
 
-# the exported figure of the close call (dida-view analyze), reduced for the README
+# the domain check: a synthetic scan given to the real-data model (the banner), and a
+# folder of real and synthetic scans all read by it (the Domain column)
 out=$(mktemp -d)
+dida-view synth --count 2 --seed 11 --classes CME,SRD --out "$out/synth" >/dev/null
+mkdir -p "$out/mixed"
+cp "$S"/00_kermany_CNV_1.jpeg "$S"/00_kermany_DME_1.jpeg "$S"/00_kermany_NORMAL_1.jpeg \
+  "$out/mixed/"
+for f in "$out"/synth/*.png; do
+  case "$f" in *_mask.png) ;; *) cp "$f" "$out/mixed/synthetic_$(basename "$f")" ;; esac
+done
+first=$(ls "$out"/mixed/synthetic_*.png | head -1)
+shot "$first" --model models/oct_kermany.onnx --screenshot docs/viewer_atypical.png \
+  --size 1600x900
+shot "$out/mixed" --model models/oct_kermany.onnx --screenshot docs/case_browser_domain.png \
+  --size 1600x900
+
+# the exported figure of the close call (dida-view analyze), reduced for the README
 dida-view analyze "$S/00_kermany_DME_2.jpeg" --out "$out" --keep-names >/dev/null
 python - "$out/00_kermany_DME_2_dida.png" docs/analyze_close_call.png <<'EOF'
 import sys

@@ -33,6 +33,7 @@ from dida_view.model.domainref import model_identity, reference_for, reference_p
 from dida_view.model.files import fingerprint_model
 from dida_view.model.jsonvalues import check_input_size
 from dida_view.model.preprocess import Preprocessing
+from dida_view.model.signature import image_input, input_layout, score_output
 
 DEFAULT_INPUT_SIZE = (224, 224)
 INPUT_SIZE_IGNORED = QT_TRANSLATE_NOOP(
@@ -184,7 +185,7 @@ class OnnxClassifier:
         meta = config.values
         notes: list[str] = list(config.notes)
 
-        inp = self._image_input()
+        inp = image_input(self.session, self.path)
         self.input_name = inp.name
         self.input_dtype = _DTYPES.get(inp.type)
         if self.input_dtype is None:
@@ -194,7 +195,7 @@ class OnnxClassifier:
             )
         pre = preprocessing or self._preprocessing(config)
         shape = tuple(inp.shape)
-        self.layout = self._layout(shape, pre.layout)
+        self.layout = input_layout(shape, pre.layout, self.path)
         c_dim, h_dim, w_dim = (shape[1], shape[2], shape[3]) if self.layout == "NCHW" else (
             shape[3], shape[1], shape[2])
         self.channels = c_dim if isinstance(c_dim, int) else 3
@@ -218,7 +219,8 @@ class OnnxClassifier:
                 model=self.path, batch=self.fixed_batch, size=" x ".join(
                     str(v) for v in (*self.input_size, self.channels)),
                 limit=MAX_RUN_BYTES >> 20))
-        self.output_name = self._score_output(output or meta.get("score_output"))
+        self.output_name = score_output(self.session, output or meta.get("score_output"),
+                                        self.path)
         declared = next(o.shape for o in self.session.get_outputs() if o.name == self.output_name)
         if len(declared) >= 2 and isinstance(declared[1], int):
             self._check_classes(declared[1])  # before a probe allocates that many
@@ -353,63 +355,6 @@ class OnnxClassifier:
                 names = [ln.strip() for ln in lines if ln.strip()]
                 return names, cand.name
         return [f"class {i}" for i in range(n)], "default names"
-
-    def _image_input(self):
-        inputs = self.session.get_inputs()
-        images = [i for i in inputs if len(i.shape) == 4]
-        if not images:
-            desc = ", ".join(f"{i.name}{list(i.shape)}" for i in inputs) or "none"
-            raise ModelError(f"{self.path}: no image input of rank 4 (inputs: {desc})")
-        others = [i for i in inputs if i is not images[0]]
-        if others:
-            desc = ", ".join(f"{i.name}{list(i.shape)}" for i in others)
-            raise ModelError(f"{self.path}: needs inputs besides the image ({desc})")
-        return images[0]
-
-    def _layout(self, shape: tuple[Any, ...], wanted: str) -> str:
-        if wanted in ("NCHW", "NHWC"):
-            return wanted
-
-        def is_c(v: Any) -> bool:
-            return isinstance(v, int) and v in (1, 3)
-
-        if is_c(shape[1]) and not is_c(shape[3]):
-            return "NCHW"
-        if is_c(shape[3]) and not is_c(shape[1]):
-            return "NHWC"
-        if is_c(shape[1]) and is_c(shape[3]):  # e.g. a 3 x 3 image: the usual layout wins
-            return "NCHW"
-        if isinstance(shape[1], int) and isinstance(shape[3], int):
-            raise ModelError(
-                f"{self.path}: image input shape {list(shape)} has no channel axis of 1 or 3"
-            )
-        return "NCHW"
-
-    def _score_output(self, wanted: str | None) -> str:
-        outs = self.session.get_outputs()
-        names = [o.name for o in outs]
-        if wanted:
-            if wanted not in names:
-                raise ModelError(
-                    f"{self.path}: no output named '{wanted}' (outputs: {', '.join(names)})"
-                )
-            return wanted
-
-        def class_like(o) -> bool:
-            s = list(o.shape)
-            if len(s) == 2:
-                return True
-            return len(s) == 4 and all(v in (1, None) or isinstance(v, str) for v in s[2:]) and \
-                all(v == 1 for v in s[2:] if isinstance(v, int))
-
-        cands = [o for o in outs if class_like(o)]
-        if not cands:
-            desc = ", ".join(f"{o.name}{list(o.shape)}" for o in outs)
-            raise ModelError(
-                f"{self.path}: no output shaped like class scores [N, C] or [N, C, 1, 1] "
-                f"(outputs: {desc})"
-            )
-        return cands[0].name
 
     # -- running --------------------------------------------------------------------------
     @property
