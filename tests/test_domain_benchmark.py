@@ -1,5 +1,6 @@
 """benchmarks/domain_check.py's parts: its AUROC, its image generators and the methods it
-compares, on data with known answers (the benchmark itself needs ../shared)."""
+compares, on data with known answers (the benchmark itself needs the Kermany scans, which
+the repository does not hold)."""
 
 import importlib.util
 import sys
