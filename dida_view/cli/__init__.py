@@ -1,4 +1,4 @@
-"""The command line, one module per command: ``dida-view analyze|report|synth|check-model``,
+"""The command line, one module per command: ``dida-view analyze|report|audit|synth|check-model``,
 ``--self-test``, or the viewer. Commands share :mod:`~dida_view.cli.common` (model
 options, progress bar) and :mod:`~dida_view.cli.messages` (``error:`` / ``note:`` lines).
 Nothing here draws or decides: the commands ask the session and the method."""
@@ -12,7 +12,7 @@ import warnings
 from dida_view import __version__
 from dida_view.cli import analyze, messages, synth
 
-SUBCOMMANDS = ("analyze", "report", "synth", "check-model")
+SUBCOMMANDS = ("analyze", "report", "audit", "synth", "check-model")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +49,10 @@ def _run(argv: list[str]) -> int:
         from dida_view.cli.report import run_report
 
         return run_report(argv[1:])
+    if argv and argv[0] == "audit":
+        from dida_view.cli.audit import run_audit
+
+        return run_audit(argv[1:])
     if argv and argv[0] == "check-model":
         from dida_view.cli.check_model import run as check_model
 
