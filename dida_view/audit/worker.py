@@ -52,8 +52,8 @@ def settings_fingerprint(classifier, settings: Settings) -> str:
     key = {"analysis": cache_settings(classifier, settings),
            "weights": [round(float(w), 9) for w in settings.blend_weights()],
            "audit": AUDIT_VERSION,
-           "rules": [shortcuts.RUN_FRACTION, shortcuts.TOLERANCE, shortcuts.LONGEST,
-                     shortcuts.BORDER]}
+           "rules": [shortcuts.RUN_FRACTION, shortcuts.TOLERANCE, shortcuts.MIN_RUN,
+                     shortcuts.LONGEST, shortcuts.BORDER]}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -29,8 +29,11 @@ Regions (:func:`regions`)
 
 The rule for near-constant bands (:func:`band_mask`)
     A pixel of the original scan is in a band when it lies in a horizontal run of at least
-    5 % of the scan's width, or a vertical run of at least 5 % of its height, whose grey
-    values all lie within 4 levels (of 255) of each other. Export bands, registration
+    5 % of the scan's width, or a vertical run of at least 5 % of its height (and at least
+    4 pixels), whose grey values all lie within 4 levels (of 255) of each other. A scan
+    wider or taller than 1,024 pixels is read in blocks (of 2, 3, ... pixels square) whose
+    largest and smallest values stand for them, so a run is still within 4 levels pixel for
+    pixel, and a band thinner than a block is not found. Export bands, registration
     wedges and the flat background of a text bar are such runs. The speckle of even a very
     dark vitreous is not, at the original's resolution; at the model's grid it can average
     to an even black (on 602 real Spectralis exports, up to 40 % of a scan's pixels would
@@ -52,6 +55,7 @@ from dida_view.model.preprocess import Box, Preprocessing, prepare
 
 RUN_FRACTION = 0.05  # a band's run: at least this share of the scan's width (height)
 TOLERANCE = 4.0  # grey levels (of 255) a band's run may vary by
+MIN_RUN = 4  # pixels (of the reduced original): a tiny image's runs are never shorter
 LONGEST = 1024  # the rule reads the original reduced (by block max and min) to this side
 BORDER = 0.10  # the content's frame: this share of its height (width) on each side
 
@@ -130,8 +134,8 @@ def band_mask(image: np.ndarray) -> np.ndarray:
         hi, lo = blocks.max(axis=(1, 3)), blocks.min(axis=(1, 3))
     else:
         hi = lo = g
-    across = _runs(hi, lo, max(2, round(RUN_FRACTION * w)))
-    down = _runs(hi.T, lo.T, max(2, round(RUN_FRACTION * h))).T
+    across = _runs(hi, lo, max(MIN_RUN, round(RUN_FRACTION * w)))
+    down = _runs(hi.T, lo.T, max(MIN_RUN, round(RUN_FRACTION * h))).T
     mask = np.zeros((h0, w0), bool)
     mask[:h * f, :w * f] = np.repeat(np.repeat(across | down, f, axis=0), f, axis=1)
     return mask
