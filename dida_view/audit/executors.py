@@ -26,6 +26,7 @@ import os
 import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from dida_view.audit.worker import Outcome, Task, Worker, WorkerSpec
@@ -37,6 +38,8 @@ NO_RAY = ("--executor ray needs Ray: pip install 'dida-view[cluster]' (it is not
           "the packaged app)")
 RAY_START = "cannot start or reach Ray{where} ({why})"
 RAY_FAILED = "a Ray worker failed ({why}); is DiDA View installed on every node?"
+WORKER_DIED = ("a worker process died (out of memory?); the cases written so far are kept: "
+               "the same command resumes")
 
 
 def available_cores() -> int:
@@ -106,6 +109,8 @@ class LocalExecutor:
                     os.environ[k] = v
         try:
             yield from _stream(pool, iter(tasks), self.workers * IN_FLIGHT)
+        except BrokenProcessPool:  # a worker was killed (out of memory?): stop, keep the rest
+            raise DidaError(WORKER_DIED) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -173,7 +178,9 @@ class RayExecutor:
         ray = self.ray
         from ray.util import ActorPool
 
-        actor = ray.remote(num_cpus=self.spec.threads)(Worker)
+        # a lost actor (a node gone) comes back and its cases run again
+        actor = ray.remote(num_cpus=self.spec.threads, max_restarts=2,
+                           max_task_retries=2)(Worker)
         actors = [actor.remote(self.spec) for _ in range(self.workers)]
         pool = ActorPool(actors)
         try:
