@@ -172,3 +172,16 @@ def test_regions_of_a_real_export_put_its_band_on_the_models_grid():
     assert not w.bands[~np.pad(np.ones((prep.box.height, prep.box.width), bool), (
         (prep.box.y0, 192 - prep.box.y1), (prep.box.x0, 192 - prep.box.x1)))].any()
     assert not (w.changed & w.padding).any()  # the engine never masks the letterbox
+
+
+def test_input_mixed_d_normalises_weights_as_the_viewer_does():
+    rng = np.random.default_rng(1)
+    d = {2: rng.normal(size=(1, 2, 2)), 4: rng.normal(size=(1, 4, 4))}
+    r = hand_result(d, Box(0, 8, 0, 8), (8, 8), weights=[2.0, 6.0])
+    pos, neg = shortcuts.input_mixed_d(r, 0)
+    vp, vn = class_mixed_d(r, 0)
+    np.testing.assert_allclose(pos, vp)
+    np.testing.assert_allclose(neg, vn)
+    expect = 0.25 * np.maximum(np.kron(d[2][0], np.ones((4, 4))), 0) + 0.75 * np.maximum(
+        np.kron(d[4][0], np.ones((2, 2))), 0)
+    np.testing.assert_allclose(pos, expect)
