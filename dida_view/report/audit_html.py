@@ -44,8 +44,8 @@ INTRO = ("{units} cases or B-scans, read by {model} (grids {grids}, {mask} mask,
 MEANS_NOTE = ("The mean, over the scans the model called this class, of that class's Mixed "
               "Image on the model's input (the scan letterboxed as the model sees it), and "
               "the same laid over the mean of those scans: red where masking lowered the "
-              "class's score on average, blue where it raised it. One colour scale for all: "
-              "full colour is {scale} {unit}.")
+              "class's score on average, blue where it raised it. Each class on its own "
+              "colour scale, given under it: compare where, not how bright.")
 SHARES_NOTE = (
     "The share of the top class's positive evidence (the red of its Mixed Image, on the "
     "pixels a mask changes) that lies in each region. Near-constant bands: runs of at least "
@@ -87,14 +87,15 @@ def png_bytes(a: np.ndarray) -> bytes:
 
 def mean_pictures(means: dict[str, tuple], space: str = ""
                   ) -> tuple[list[tuple[str, bytes, str]], str]:
-    """The mean Mixed Images (label -> (red, blue, scans, mean picture or None)) on one
-    colour scale, each beside itself laid over the mean picture of its scans, enlarged by
-    whole pixels; and the note saying what full colour is."""
-    top = max([float(max(m[0].max(), m[1].max())) for m in means.values()] + [0.0])
-    scale = top if top > 0 else 1e-12
+    """The mean Mixed Images (label -> (red, blue, scans, mean picture or None)), each on
+    its own colour scale (a mean spreads what single scans have in different places: on
+    one scale the faintest class would be black), beside itself laid over the mean picture
+    of its scans, enlarged by whole pixels; and the note saying how to read them."""
+    unit = unit_words(space or "score")
     out = []
     for label, (pos, neg, count, picture) in means.items():
-        mixed = render.color_signed(pos, neg, scale)
+        top = float(max(pos.max(), neg.max()))
+        mixed = render.color_signed(pos, neg, top if top > 0 else 1e-12)
         shown = [render.to_uint8(mixed)]
         if picture is not None:
             grey = np.clip(np.rint(picture), 0, 255).astype(np.uint8)
@@ -103,9 +104,9 @@ def mean_pictures(means: dict[str, tuple], space: str = ""
         gap = np.full((pos.shape[0], max(1, 8 // f), 3), 255, np.uint8)
         row = np.concatenate([shown[0], *([gap, shown[1]] if len(shown) > 1 else [])], axis=1)
         big = np.repeat(np.repeat(row, f, axis=0), f, axis=1)
-        out.append((label, png_bytes(big), f"{count} scan{'s' if count != 1 else ''}"))
-    note = MEANS_NOTE.format(scale=plain_number(scale), unit=unit_words(space or "score"))
-    return out, note
+        words = f"{count} scan{'s' if count != 1 else ''}; full colour {plain_number(top)} {unit}"
+        out.append((label, png_bytes(big), words))
+    return out, MEANS_NOTE
 
 
 def figure_classes(result: DidaResult, reading: str | None) -> list[int]:
@@ -141,7 +142,7 @@ STYLE = ("body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#22
          "padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #bbb;"
          "padding:3px 8px;text-align:left}th{background:#eee}.num{text-align:right}"
          ".warn{color:#b42318;font-weight:bold}.muted{color:#666}.means{display:flex;"
-         "flex-wrap:wrap;gap:14px}.means figure{margin:0}figure img{max-width:100%}"
+         "flex-wrap:wrap;gap:14px}.means figure{margin:0;width:560px}figure img{max-width:100%}"
          ".case{margin:1.2em 0 2em}img{image-rendering:auto}")
 
 

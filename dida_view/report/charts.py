@@ -21,6 +21,7 @@ SHARE_TITLES = {
 NOT_MEASURED = "not measured on any scan: DiDA never masks the padding"
 CONFUSION_TITLE = "Clinician's reading (rows) against the model's top class (columns)"
 INK, GRID, MUTED = (40, 40, 40), (200, 200, 200), (110, 110, 110)
+MIN_TINT = 0.2  # the lightest shade of a cell that holds any case
 
 
 def _png(image) -> bytes:
@@ -96,6 +97,8 @@ def confusion_png(confusion: dict) -> bytes:
             for j in range(len(cols)):
                 v = m[i][j]
                 frac = v / total if total else 0.0
+                if v:  # a single case off the diagonal still shows
+                    frac = max(frac, MIN_TINT)
                 base = (26, 127, 55) if i == j else (180, 35, 24)
                 fill = [round(255 - (255 - b) * frac * 0.85) for b in base]
                 p.fillRect(QRectF(left + j * cell_w, y, cell_w, cell_h), QColor(*fill))
@@ -115,14 +118,14 @@ def confusion_png(confusion: dict) -> bytes:
 
 
 def nice_step(largest: int) -> int:
-    """A whole step for four guides that reach at least ``largest``: 1, 2 or 5 times a
-    power of ten."""
+    """A whole step for four guides that reach at least ``largest``: 1, 2, 2.5 or 5 times
+    a power of ten."""
     need = max(1.0, largest / 4)
     power = 1
     while True:
-        for m in (1, 2, 5):
-            if m * power >= need:
-                return m * power
+        for m in (1, 2, 2.5, 5):
+            if m * power >= need and float(m * power).is_integer():
+                return int(m * power)
         power *= 10
 
 
@@ -135,9 +138,9 @@ def _histogram(p, x0: float, y0: float, w: float, h: float, name: str, stats: di
         _text(p, x0, y0 + 26, w, 22, NOT_MEASURED if name == "padding" else
               "no scan with positive evidence", "l", MUTED, 13)
         return
-    _text(p, x0, y0 + 22, w, 20, f"{stats['measured']} scans; median {stats['median']:.0%}, "
-          f"90th percentile {stats['p90']:.0%}; {stats['at_least_quarter']} at 25 % or more",
-          "l", MUTED, 12)
+    _text(p, x0, y0 + 22, w, 20, f"{stats['measured']} scans; median "
+          f"{100 * stats['median']:.1f} %, 90th percentile {100 * stats['p90']:.1f} %; "
+          f"{stats['at_least_quarter']} at 25 % or more", "l", MUTED, 12)
     hist = stats["histogram"]
     left, bottom = x0 + 44, y0 + h - 26
     plot_w, plot_h = w - 54, h - 80
@@ -153,6 +156,8 @@ def _histogram(p, x0: float, y0: float, w: float, h: float, name: str, stats: di
         bh = plot_h * v / top_count
         p.fillRect(QRectF(left + i * bar_w + 1, bottom - bh, bar_w - 2, bh),
                    QColor(70, 100, 160))
+        if v:  # the count over the bar: a single scan in a bin is seen
+            _text(p, left + i * bar_w, bottom - bh - 16, bar_w, 15, str(v), "c", INK, 11)
     for t in range(5):
         x = left + plot_w * t / 4
         _text(p, x - 30, bottom + 4, 60, 18, f"{t * 25} %", "c", MUTED, 11)

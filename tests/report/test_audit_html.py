@@ -37,7 +37,8 @@ def test_confusion_chart_shades_each_cell_by_its_share_of_the_row():
 
 
 def test_histograms_and_nice_steps():
-    assert [charts.nice_step(n) for n in (0, 3, 4, 5, 9, 30, 101)] == [1, 1, 1, 2, 5, 10, 50]
+    assert [charts.nice_step(n) for n in (0, 3, 4, 5, 9, 30, 92, 101)] == [1, 1, 1, 2, 5, 10,
+                                                                            25, 50]
     ev = {s: share_stats([0.01, 0.02, 0.6]) for s in ("bands", "shortcut", "border")}
     ev["padding"] = share_stats([None, None])
     img = png(charts.histograms_png(ev))
@@ -48,20 +49,23 @@ def test_histograms_and_nice_steps():
     assert not bars[270:, 450:].any()  # padding, not measured: no bars
 
 
-def test_mean_pictures_share_one_scale():
+def test_mean_pictures_each_on_its_own_scale():
     red = np.zeros((4, 4))
     red[1, 1] = 2.0
+    red[2, 2] = 1.0
     half = red / 2
     pics, note = audit_html.mean_pictures({
         "A": (red, np.zeros((4, 4)), 3, np.full((4, 4), 100.0)),
         "B": (half, np.zeros((4, 4)), 1, None)}, "logit")
     (la, a, ca), (lb, b, cb) = pics
-    assert (la, ca, lb, cb) == ("A", "3 scans", "B", "1 scan")
+    assert (la, lb) == ("A", "B")
+    assert ca == "3 scans; full colour 2 logit units" and cb == "1 scan; full colour 1 logit units"
     a, b = png(a), png(b)
     f = audit_html.MEAN_SIDE // 4
-    assert a[f + 1, f + 1, 0] == 255 and b[f + 1, f + 1, 0] == 128  # half as red
+    assert a[f + 1, f + 1, 0] == b[f + 1, f + 1, 0] == 255  # each class's brightest
+    assert a[2 * f + 1, 2 * f + 1, 0] == b[2 * f + 1, 2 * f + 1, 0] == 128  # half of it
     assert a.shape[1] > 2 * 4 * f and b.shape[1] == 4 * f  # beside the mean scan, or alone
-    assert "2 logit units" in note
+    assert "own colour scale" in note
 
 
 def records():
