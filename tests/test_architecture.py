@@ -3,8 +3,8 @@
 - no import circles between modules, imports inside functions and ``TYPE_CHECKING``
   blocks included;
 - no module imports another module's private (``_name``) names;
-- nothing outside ``dida_view.gui`` imports Qt, but the report's PDF writer, which paints
-  with QtGui (``dida_view.report.pdf``);
+- nothing outside ``dida_view.gui`` imports Qt, but the report's PDF writer and the audit's
+  charts, which paint with QtGui (``dida_view.report.pdf``, ``dida_view.report.charts``);
 - nothing imports upward: each package imports only the packages below it.
 """
 
@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dida_view"
-QT_MODULES = ("dida_view.gui", "dida_view.report.pdf", "dida_view.__main__")
+QT_MODULES = ("dida_view.gui", "dida_view.report.pdf", "dida_view.report.charts",
+              "dida_view.__main__")
 
 # the layers, bottom first: a package may import its own modules and those of the layers
 # below it (a layer is one or more packages that never import each other's modules upward)
@@ -28,6 +29,7 @@ LAYERS = [
     {"dida_view.render"},
     {"dida_view.session"},
     {"dida_view.report"},
+    {"dida_view.audit"},
     {"dida_view.viewmodel"},
     {"dida_view.cli", "dida_view.gui", "dida_view.__main__"},
 ]

@@ -1,5 +1,5 @@
 """The command line, one module per command: ``dida-view
-analyze|report|synth|check-model|calibrate``,
+analyze|report|audit|synth|check-model|calibrate``,
 ``--self-test``, or the viewer. Commands share :mod:`~dida_view.cli.common` (model
 options, progress bar) and :mod:`~dida_view.cli.messages` (``error:`` / ``note:`` lines).
 Nothing here draws or decides: the commands ask the session and the method."""
@@ -13,7 +13,7 @@ import warnings
 from dida_view import __version__
 from dida_view.cli import analyze, messages, synth
 
-SUBCOMMANDS = ("analyze", "report", "synth", "check-model", "calibrate")
+SUBCOMMANDS = ("analyze", "report", "audit", "synth", "check-model", "calibrate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +50,10 @@ def _run(argv: list[str]) -> int:
         from dida_view.cli.report import run_report
 
         return run_report(argv[1:])
+    if argv and argv[0] == "audit":
+        from dida_view.cli.audit import run_audit
+
+        return run_audit(argv[1:])
     if argv and argv[0] == "check-model":
         from dida_view.cli.check_model import run as check_model
 
