@@ -75,5 +75,25 @@ dida-view report "$out/scans" --model models/dida_demo_oct.onnx --out "$out/r.pd
   --lang ja >/dev/null
 pdftoppm -r 60 -f 2 -l 2 -png "$out/r.pdf" "$out/page"
 mv "$out"/page*.png docs/report_page_ja.png
+
+# the audit page, opened in a real browser engine: the shipped model's 131 validation-fold
+# scans (the Kermany set is not in the repository: KERMANY=/path/to/kermany-oct bash
+# docs/screenshots.sh; Chromium's headless shell: apt install chromium-headless-shell)
+if [ -n "${KERMANY:-}" ] && command -v chromium-headless-shell >/dev/null; then
+  python - "$KERMANY" "$out/fold.csv" <<'EOF'
+import csv, json, sys
+from pathlib import Path
+val = set(json.load(open("models/oct_kermany.metrics.json"))["validation_patients"])
+rows = [(str(f.resolve()), f.parent.name) for f in sorted(Path(sys.argv[1]).glob("*/*.jpeg"))
+        if f.stem.split("-")[1] in val]
+with open(sys.argv[2], "w", newline="") as fh:
+    w = csv.writer(fh)
+    w.writerow(["path", "diagnosis"])
+    w.writerows(rows)
+EOF
+  dida-view audit "$out/fold.csv" --out "$out/audit" >/dev/null
+  chromium-headless-shell --no-sandbox --hide-scrollbars --window-size=900,1620 \
+    --screenshot="$PWD/docs/audit_html.png" "file://$out/audit/audit.html" 2>/dev/null
+fi
 rm -rf "$out" "$XDG_CONFIG_HOME"
 echo "docs/*.png made: look at each one"

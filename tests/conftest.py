@@ -25,3 +25,15 @@ def _no_model_decisions(monkeypatch):
     from dida_view.method import incremental
 
     monkeypatch.setattr(incremental, "_DECISIONS", OrderedDict())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_qt_application():
+    """The run's QApplication, made before any test. The report's and the audit's painters
+    (``report.pdf.ensure_app``) make a bare QGuiApplication when there is none, as the
+    command line needs; in this one test process the viewer's tests would then find an
+    application that cannot hold widgets."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["dida-view-tests"])
+    yield app

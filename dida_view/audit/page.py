@@ -21,6 +21,7 @@ from datetime import date
 import numpy as np
 from PIL import Image
 
+from dida_view.audit import text as T
 from dida_view.audit.summary import (
     DISCLAIMER,
     LISTED,
@@ -29,39 +30,19 @@ from dida_view.audit.summary import (
     reading_class,
     strongest_disagreements,
 )
+from dida_view.catalogue import render as render_message
+from dida_view.catalogue import say
 from dida_view.method.dida import DidaResult
+from dida_view.model.scores import SPACE_NAMES as SPACES
 from dida_view.render import images as render
 from dida_view.render.figure import assemble_figure, figure_panels
-from dida_view.render.scoretext import plain_number, unit_words
+from dida_view.render.scoretext import MASKS, plain_number, unit_words
 from dida_view.report.html import ModelCard, model_html
 
 FIGURE_WIDTH = 1100  # a listed case's figure, at most this wide (JPEG)
 MEAN_SIDE = 384  # a mean Mixed Image, enlarged by whole pixels to about this long side
 MEAN_OPACITY = 0.7  # the mean Mixed Image over the mean scan
 
-TITLE = "DiDA View cohort audit"
-INTRO = ("{units} cases or B-scans, read by {model} (grids {grids}, {mask} mask, maps in "
-         "{space}); made on {date}.")
-MEANS_NOTE = ("The mean, over the scans the model called this class, of that class's Mixed "
-              "Image on the model's input (the scan letterboxed as the model sees it), and "
-              "the same laid over the mean of those scans: red where masking lowered the "
-              "class's score on average, blue where it raised it. Each class on its own "
-              "colour scale, given under it: compare where, not how bright.")
-SHARES_NOTE = (
-    "The share of the top class's positive evidence (the red of its Mixed Image, on the "
-    "pixels a mask changes) that lies in each region. Near-constant bands: runs of at least "
-    "5 % of the scan's width (height) whose grey values stay within 4 levels, found on the "
-    "original (export bands, registration wedges, text bars). Border: the outer 10 % of "
-    "the scan on each side (36 % of its area: evenly spread evidence would put 36 % there). "
-    "Padding: never masked by DiDA, so never measured; reliance on where the scan ends "
-    "shows in the border.")
-CONFUSION_NOTE = ("Rows: the clinician's reading (the model class it names; 'other' when it "
-                  "names none). Columns: the model's top class. The diagonal is agreement.")
-ATYPICAL_NOTE = ("The domain check compares each scan's features inside the model with "
-                 "those of its reference scans ({reference}). A scan further from them than "
-                 "most of the held-out reference scans is outside the model's experience: "
-                 "its answer and its evidence may not mean much.")
-NO_FIGURE = "figure not available: the scan or its stored result could not be read again"
 
 
 @dataclass
@@ -90,13 +71,13 @@ def png_bytes(a: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def mean_pictures(means: dict[str, tuple], space: str = ""
+def mean_pictures(means: dict[str, tuple], space: str = "", lang: str = "en"
                   ) -> tuple[list[tuple[str, bytes, str]], str]:
     """The mean Mixed Images (label -> (red, blue, scans, mean picture or None)), each on
     its own colour scale (a mean spreads what single scans have in different places: on
     one scale the faintest class would be black), beside itself laid over the mean picture
     of its scans, enlarged by whole pixels; and the note saying how to read them."""
-    unit = unit_words(space or "score")
+    unit = render_message(unit_words(space or "score"), lang)
     out = []
     for label, (pos, neg, count, picture) in means.items():
         top = float(max(pos.max(), neg.max()))
@@ -109,9 +90,10 @@ def mean_pictures(means: dict[str, tuple], space: str = ""
         gap = np.full((pos.shape[0], max(1, 8 // f), 3), 255, np.uint8)
         row = np.concatenate([shown[0], *([gap, shown[1]] if len(shown) > 1 else [])], axis=1)
         big = np.repeat(np.repeat(row, f, axis=0), f, axis=1)
-        words = f"{count} scan{'s' if count != 1 else ''}; full colour {plain_number(top)} {unit}"
+        words = say(T.MEANS_CAPTION_ONE if count == 1 else T.MEANS_CAPTION, lang,
+                    count=count, value=plain_number(top), unit=unit)
         out.append((label, png_bytes(big), words))
-    return out, MEANS_NOTE
+    return out, say(T.MEANS_NOTE, lang)
 
 
 def figure_classes(result: DidaResult, reading: str | None) -> list[int]:
@@ -124,7 +106,8 @@ def figure_classes(result: DidaResult, reading: str | None) -> list[int]:
     return top
 
 
-def case_figure(image: np.ndarray, result: DidaResult, reading: str | None, line: str) -> bytes:
+def case_figure(image: np.ndarray, result: DidaResult, reading: str | None, line: str,
+                lang: str = "en") -> bytes:
     """A listed case's figure (the paper's layout, its model line last) as JPEG bytes, at
     most :data:`FIGURE_WIDTH` wide."""
     classes = figure_classes(result, reading)
@@ -133,8 +116,9 @@ def case_figure(image: np.ndarray, result: DidaResult, reading: str | None, line
     if im.width > wide:  # reduced first, so that the captions keep their size
         im = im.resize((wide, max(1, round(im.height * wide / im.width))),
                        Image.Resampling.LANCZOS)
-    panels, scale = figure_panels(np.asarray(im), result, classes, diagnosis=reading)
-    fig = Image.fromarray(assemble_figure(panels, result, scale, model=line))
+    panels, scale = figure_panels(np.asarray(im), result, classes, diagnosis=reading,
+                                  lang=lang)
+    fig = Image.fromarray(assemble_figure(panels, result, scale, model=line, lang=lang))
     if fig.width > FIGURE_WIDTH:
         fig = fig.resize((FIGURE_WIDTH, max(1, round(fig.height * FIGURE_WIDTH / fig.width))),
                          Image.Resampling.LANCZOS)
@@ -155,110 +139,115 @@ def _pct(v) -> str:
     return "—" if v is None else f"{100 * float(v):.1f} %"
 
 
-def _summary_table(s: dict) -> str:
-    rows = [("Cases or B-scans in the set", s["cases"]), ("Analysed", s["analysed"]),
-            ("Failed", s["failed"]), ("Skipped (already in cases.jsonl)", s["skipped"]),
-            ("Agree with the reading", s["agree"]), ("Disagree", s["disagree"]),
-            ("Not read (no diagnosis)", s["unread"]),
-            ("Accuracy (agree / read)", _pct(s["accuracy"])),
-            ("Close calls", s["close_calls"]),
-            ("Atypical scans (domain check)", "not checked: the model has no reference "
-             "scans" if s["atypical"] is None else
-             f"{s['atypical']} of {s['domain_checked']} checked")]
-    body = "".join(f"<tr><th>{_e(k)}</th><td class='num'>{_e(v)}</td></tr>" for k, v in rows)
+def _summary_table(s: dict, lang: str) -> str:
+    values = {k: s[k] for k in ("cases", "analysed", "failed", "skipped", "agree", "disagree",
+                                "unread", "close_calls")}
+    values["accuracy"] = _pct(s["accuracy"])
+    values["atypical"] = say(T.NOT_CHECKED, lang) if s["atypical"] is None else \
+        say(T.CHECKED, lang, atypical=s["atypical"], checked=s["domain_checked"])
+    body = "".join(f"<tr><th>{_e(say(label, lang))}</th><td class='num'>{_e(values[k])}</td>"
+                   "</tr>" for k, label in T.SUMMARY_ROWS.items())
     return f"<table>{body}</table>"
 
 
-def _per_class(s: dict) -> str:
-    head = ("<tr><th>Model's top class</th><th>scans</th><th>agree</th><th>disagree</th>"
-            "<th>mean bands share</th><th>mean border share</th></tr>")
+def _head(labels, lang: str) -> str:
+    return "<tr>" + "".join(f"<th>{_e(say(x, lang))}</th>" for x in labels) + "</tr>"
+
+
+def _per_class(s: dict, lang: str) -> str:
     rows = "".join(
         f"<tr><td>{_e(lab)}</td><td class='num'>{c['top']}</td><td class='num'>"
         f"{c['agree']}</td><td class='num'>{c['disagree']}</td><td class='num'>"
         f"{_pct(c['mean_bands'])}</td><td class='num'>{_pct(c['mean_border'])}</td></tr>"
         for lab, c in s["per_class"].items())
-    return f"<table>{head}{rows}</table>"
+    return f"<table>{_head(T.PER_CLASS_HEAD, lang)}{rows}</table>"
 
 
-def _atypical(records: list[dict]) -> str:
+def _atypical(records: list[dict], lang: str = "en") -> str:
     """The scans the domain check calls unlike the model's reference scans, least like
     them first (at most :data:`LISTED`)."""
     odd = sorted((r for r in records if (r.get("domain_check") or {}).get("typical") is False),
                  key=lambda r: -float(r["domain_check"].get("score", 0.0)))
     if not odd:
-        return "<p class='muted'>None.</p>"
+        return f"<p class='muted'>{_e(say(T.NONE, lang))}</p>"
     ref = odd[0]["domain_check"].get("reference", "")
-    head = ("<tr><th>Case</th><th>B-scan</th><th>model's top class</th><th>reading</th>"
-            "<th>score</th><th>reference scans scoring lower</th></tr>")
     rows = "".join(
         f"<tr><td>{_e(r['case'])}</td><td class='num'>{_e(r.get('slice') or '')}</td>"
         f"<td>{_e(r['top'])} {r['top_probability']:.3f}</td><td>{_e(r.get('reading') or '—')}"
         f"</td><td class='num'>{float(r['domain_check'].get('score', 0.0)):.1f}</td>"
         f"<td class='num'>{float(r['domain_check'].get('percentile', 0.0)):.1f} %</td></tr>"
         for r in odd[:LISTED])
-    more = f"<p class='muted'>and {len(odd) - LISTED} more in cases.jsonl.</p>" \
+    more = f"<p class='muted'>{_e(say(T.MORE, lang, count=len(odd) - LISTED))}</p>" \
         if len(odd) > LISTED else ""
-    return (f"<p>{_e(ATYPICAL_NOTE.format(reference=ref))}</p><table>{head}{rows}</table>"
-            f"{more}")
+    return (f"<p>{_e(say(T.ATYPICAL_NOTE, lang, reference=ref))}</p><table>"
+            f"{_head(T.ATYPICAL_HEAD, lang)}{rows}</table>{more}")
 
 
-def _case_block(i: int, r: dict, figure: bytes | None) -> str:
+def _case_block(i: int, r: dict, figure: bytes | None, lang: str = "en") -> str:
     ev = r.get("evidence") or {}
     areas = ev.get("areas") or {}
     labels = list(r.get("probabilities", {}))
     k = reading_class(r.get("reading"), labels)
     read_p = f", {labels[k]} {r['probabilities'][labels[k]]:.3f}" if k is not None and \
         labels[k] != r["top"] else ""
-    where = f" (B-scan {r['slice']} of {r['slices']})" if r.get("slice") else ""
-    close = " — close call" if r.get("close_call") else ""
-    line = (f"<b>{i}. {_e(r['case'])}</b>{_e(where)}: model {_e(r['top'])} "
-            f"{r['top_probability']:.3f}{_e(read_p)}{_e(close)}; reading "
-            f"{_e(r.get('reading') or '—')} ({_e(r.get('agreement') or '—')}). Evidence "
-            f"in bands {_pct(ev.get('bands'))} (bands cover {_pct(areas.get('bands'))} of "
-            f"the scan), in the border {_pct(ev.get('border'))}.")
-    pic = f"<img src='{data_uri(figure, 'jpeg')}' alt='figure of {_e(r['case'])}'>" \
-        if figure else f"<p class='muted'>{_e(NO_FIGURE)}</p>"
-    return f"<div class='case'><p>{line}</p><figure>{pic}</figure></div>"
+    where = say(T.WHERE, lang, index=r["slice"], count=r["slices"]) if r.get("slice") else ""
+    agreement = T.AGREEMENT.get(r.get("agreement") or "")
+    line = say(T.CASE_LINE, lang, top=r["top"], probability=f"{r['top_probability']:.3f}",
+               reading_class=read_p, close=say(T.CLOSE, lang) if r.get("close_call") else "",
+               reading=r.get("reading") or "—",
+               agreement=say(agreement, lang) if agreement else "—",
+               bands=_pct(ev.get("bands")), area=_pct(areas.get("bands")),
+               border=_pct(ev.get("border")))
+    alt = say(T.ALT["figure"], lang, case=r["case"])
+    pic = f"<img src='{data_uri(figure, 'jpeg')}' alt='{_e(alt)}'>" if figure else \
+        f"<p class='muted'>{_e(say(T.NO_FIGURE, lang))}</p>"
+    return (f"<div class='case'><p><b>{i}. {_e(r['case'])}</b>{_e(where)}: {_e(line)}</p>"
+            f"<figure>{pic}</figure></div>")
 
 
 def write_audit_html(out, summary: dict, records: list[dict], pictures: Pictures,
-                     card: ModelCard | None) -> None:
-    """Write the page to the text stream ``out`` (see the module)."""
+                     card: ModelCard | None, lang: str = "en") -> None:
+    """Write the page to the text stream ``out`` (see the module), its words in ``lang``."""
     st = summary.get("settings", {})
     model = summary.get("model", {}).get("file", "the model")
     w = out.write
-    w(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(TITLE)}"
+    title = _e(say(T.TITLE, lang))
+    w(f"<!DOCTYPE html><html lang='{_e(lang)}'><head><meta charset='utf-8'><title>{title}"
       f"</title><style>{STYLE}</style></head><body>")
-    w(f"<h1>{_e(TITLE)}</h1><p>{_e(INTRO.format(units=summary['cases'], model=model, grids=', '.join(str(n) for n in st.get('grids', [])), mask=st.get('mask', ''), space=st.get('score_space', ''), date=date.today().isoformat()))}</p>")  # noqa: E501
-    w(f"<p class='warn'>{_e(DISCLAIMER)}</p>")
+    space = st.get("score_space", "")
+    intro = say(T.INTRO, lang, units=summary["cases"], model=model,
+                grids=", ".join(str(n) for n in st.get("grids", [])),
+                mask=render_message(MASKS.get(st.get("mask", ""), st.get("mask", "")), lang),
+                space=render_message(SPACES.get(space, space), lang),
+                date=date.today().isoformat())
+    disclaimer = _e(render_message(DISCLAIMER, lang))
+    w(f"<h1>{title}</h1><p>{_e(intro)}</p><p class='warn'>{disclaimer}</p>")
     if st.get("score_space_note"):
-        w(f"<p class='muted'>{_e(st['score_space_note'])}</p>")
-    w(f"<h2>Summary</h2>{_summary_table(summary)}")
-    w(f"<h2>Agreement with the clinicians' readings</h2><p>{_e(CONFUSION_NOTE)}</p>")
+        w(f"<p class='muted'>{_e(render_message(st['score_space_note'], lang))}</p>")
+    h = {k: _e(say(v, lang, count=LISTED, floor=f"{100 * SHORTCUT_FLOOR:.0f}"))
+         for k, v in T.HEADINGS.items()}
+    w(f"<h2>{h['summary']}</h2>{_summary_table(summary, lang)}")
+    w(f"<h2>{h['agreement']}</h2><p>{_e(say(T.CONFUSION_NOTE, lang))}</p>")
     if pictures.confusion:
-        w(f"<img src='{data_uri(pictures.confusion)}' alt='confusion matrix'>")
-    w("<h2>Where the model looks: the mean Mixed Image per class</h2>")
-    w(f"<p>{_e(pictures.means_note)}</p><div class='means'>")
+        w(f"<img src='{data_uri(pictures.confusion)}' alt='{_e(say(T.ALT['confusion'], lang))}'>")
+    w(f"<h2>{h['means']}</h2><p>{_e(pictures.means_note)}</p><div class='means'>")
     for label, png, caption in pictures.means:
-        w(f"<figure><img src='{data_uri(png)}' alt='mean Mixed Image of {_e(label)}'>"
+        alt = _e(say(T.ALT["mean"], lang, label=label))
+        w(f"<figure><img src='{data_uri(png)}' alt='{alt}'>"
           f"<figcaption><b>{_e(label)}</b>: {_e(caption)}</figcaption></figure>")
-    w("</div><h2>Does it lean on what is not anatomy?</h2>")
-    w(f"<p>{_e(SHARES_NOTE)}</p>")
+    w(f"</div><h2>{h['shares']}</h2><p>{_e(say(T.SHARES_NOTE, lang))}</p>")
     if pictures.histograms:
-        w(f"<img src='{data_uri(pictures.histograms)}' alt='histograms of evidence shares'>")
-    w(f"<h3>By the model's top class</h3>{_per_class(summary)}")
+        alt = _e(say(T.ALT["histograms"], lang))
+        w(f"<img src='{data_uri(pictures.histograms)}' alt='{alt}'>")
+    w(f"<h3>{h['by_class']}</h3>{_per_class(summary, lang)}")
     if summary.get("atypical") is not None:
-        w(f"<h2>Scans outside the model's experience</h2>{_atypical(records)}")
-    for title, chosen in ((f"The {LISTED} strongest disagreements (the model surest of an "
-                           "answer the reading does not share)", strongest_disagreements(
-                               records)),
-                          (f"The {LISTED} highest shortcut shares (evidence in padding and "
-                           f"bands; {100 * SHORTCUT_FLOOR:.0f} % at least)", highest_shortcuts(
-                               records))):
-        w(f"<h2>{_e(title)}</h2>")
+        w(f"<h2>{h['atypical']}</h2>{_atypical(records, lang)}")
+    for key, chosen in (("disagreements", strongest_disagreements(records)),
+                        ("shortcuts", highest_shortcuts(records))):
+        w(f"<h2>{h[key]}</h2>")
         if not chosen:
-            w("<p class='muted'>None.</p>")
+            w(f"<p class='muted'>{_e(say(T.NONE, lang))}</p>")
         for i, r in enumerate(chosen, 1):
-            w(_case_block(i, r, pictures.figures.get(r["case"])))
-    w(f"<h2>Model</h2>{model_html(card, 'en')}")
-    w(f"<p class='warn' style='text-align:center'>{_e(DISCLAIMER)}</p></body></html>")
+            w(_case_block(i, r, pictures.figures.get(r["case"]), lang))
+    w(f"<h2>{h['model']}</h2>{model_html(card, lang)}")
+    w(f"<p class='warn' style='text-align:center'>{disclaimer}</p></body></html>")

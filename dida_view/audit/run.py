@@ -44,9 +44,9 @@ class AuditRun:
     ``error(text)`` say things to the user (the command line prints them)."""
 
     def __init__(self, session, out_dir: str | Path, *, model_path: Path, classifier, settings,
-                 note: Callable[[str], None] = print, error: Callable[[str], None] = print
-                 ) -> None:
-        self.session, self.out_dir = session, Path(out_dir)
+                 note: Callable[[str], None] = print, error: Callable[[str], None] = print,
+                 lang: str = "en") -> None:
+        self.session, self.out_dir, self.lang = session, Path(out_dir), lang
         self.model_path, self.classifier, self.settings = Path(model_path), classifier, settings
         self.note, self.error = note, error
         self.model_fp = model_fingerprint(classifier)
@@ -238,14 +238,14 @@ class AuditRun:
             if rec["case"] not in figures:
                 figures[rec["case"]] = self.figure(plan, rec)
         pictures, note = audit_html.mean_pictures(means.means(self.classifier.labels),
-                                                  self.settings.score_space)
+                                                  self.settings.score_space, self.lang)
         pictures = audit_html.Pictures(
-            confusion=charts.confusion_png(summary["confusion"]),
-            histograms=charts.histograms_png(summary["evidence"]),
+            confusion=charts.confusion_png(summary["confusion"], self.lang),
+            histograms=charts.histograms_png(summary["evidence"], self.lang),
             means=pictures, means_note=note, figures=figures)
         card = ModelCard.from_classifier(self.classifier, self.model_path)
         with atomic_file(self.out_dir / HTML) as tmp, open(tmp, "w", encoding="utf-8") as f:
-            audit_html.write_audit_html(f, summary, records, pictures, card)
+            audit_html.write_audit_html(f, summary, records, pictures, card, self.lang)
 
     def figure(self, plan: Plan, rec: dict) -> bytes | None:
         """The figure of a listed case (JPEG), or None when its scan or result cannot be
@@ -265,4 +265,4 @@ class AuditRun:
             return None
         line = model_line(self.model_path, trained_on(
             self.model_path, getattr(self.classifier, "metadata", None)))
-        return audit_html.case_figure(image, result, rec.get("reading"), line)
+        return audit_html.case_figure(image, result, rec.get("reading"), line, self.lang)

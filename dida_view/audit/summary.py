@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP
 from dida_view.session.labels import AGREE, DISAGREE, NOT_READ, same_finding
 
 OTHER = "other"  # the confusion row of readings that name no class of the model
@@ -23,7 +24,7 @@ BINS = 10  # histogram bins over 0..1
 QUARTER = 0.25  # a share at or above this is counted (a quarter of the evidence)
 LISTED = 20  # the strongest disagreements and highest shortcut shares listed
 SHORTCUT_FLOOR = 0.05  # a shortcut share listed among the highest is at least this
-DISCLAIMER = "Not a medical device. Not for diagnosis."
+DISCLAIMER = QT_TRANSLATE_NOOP("Audit", "Not a medical device. Not for diagnosis.")
 
 
 def reading_class(diagnosis: str | None, labels: Sequence[str]) -> int | None:

@@ -16,6 +16,257 @@
     </message>
 </context>
 <context>
+    <name>Audit</name>
+    <message>
+        <source>Not a medical device. Not for diagnosis.</source>
+        <translation>医療機器ではありません。診断には使用できません。</translation>
+    </message>
+    <message>
+        <source>Padding (letterbox)</source>
+        <translation>余白（レターボックス）</translation>
+    </message>
+    <message>
+        <source>Near-constant bands (export bands, wedges, text)</source>
+        <translation>ほぼ一様な帯（書き出し時の帯、くさび、文字）</translation>
+    </message>
+    <message>
+        <source>Outer 10 % border of the scan</source>
+        <translation>スキャンの外周 10 %</translation>
+    </message>
+    <message>
+        <source>Shortcut: padding and bands together</source>
+        <translation>近道：余白と帯の合計</translation>
+    </message>
+    <message>
+        <source>not measured on any scan: DiDA never masks the padding</source>
+        <translation>どのスキャンでも測定していません：DiDA は余白をマスクしません</translation>
+    </message>
+    <message>
+        <source>no scan with positive evidence</source>
+        <translation>正の根拠をもつスキャンはありません</translation>
+    </message>
+    <message>
+        <source>{count} scans; median {median} %, 90th percentile {p90} %; {quarter} at 25 % or more</source>
+        <translation>{count} 枚、中央値 {median} %、90 パーセンタイル {p90} %、25 % 以上は {quarter} 枚</translation>
+    </message>
+    <message>
+        <source>Clinician&apos;s reading (rows) against the model&apos;s top class (columns)</source>
+        <translation>医師の読影（行）とモデルの第 1 候補（列）</translation>
+    </message>
+    <message>
+        <source>model&apos;s top class</source>
+        <translation>モデルの第 1 候補</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>計</translation>
+    </message>
+    <message>
+        <source>DiDA View cohort audit</source>
+        <translation>DiDA View コホート監査</translation>
+    </message>
+    <message>
+        <source>{units} cases or B-scans, read by {model} (grids {grids}, {mask} mask, maps in {space}); made on {date}.</source>
+        <translation>症例または B スキャン {units} 件、{model} で解析（グリッド {grids}、マスク：{mask}、マップの単位：{space}）。作成日 {date}。</translation>
+    </message>
+    <message>
+        <source>The mean, over the scans the model called this class, of that class&apos;s Mixed Image on the model&apos;s input (the scan letterboxed as the model sees it), and the same laid over the mean of those scans: red where masking lowered the class&apos;s score on average, blue where it raised it. Each class on its own colour scale, given under it: compare where, not how bright.</source>
+        <translation>モデルがこの分類と判定したスキャンについて、その分類の合成画像をモデルの入力上（モデルが見るとおりレターボックスしたスキャン）で平均したもの、および同じものをそれらのスキャンの平均に重ねたもの。赤はマスクで分類のスコアが平均して下がった場所、青は上がった場所です。分類ごとに色の尺度が異なり、その値を下に示します。明るさではなく場所を比べてください。</translation>
+    </message>
+    <message>
+        <source>{count} scans; full colour {value} {unit}</source>
+        <translation>{count} 枚、最大の色 {value} {unit}</translation>
+    </message>
+    <message>
+        <source>1 scan; full colour {value} {unit}</source>
+        <translation>1 枚、最大の色 {value} {unit}</translation>
+    </message>
+    <message>
+        <source>The share of the top class&apos;s positive evidence (the red of its Mixed Image, on the pixels a mask changes) that lies in each region. Near-constant bands: runs of at least 5 % of the scan&apos;s width (height) whose grey values stay within 4 levels, found on the original (export bands, registration wedges, text bars). Border: the outer 10 % of the scan on each side (36 % of its area: evenly spread evidence would put 36 % there). Padding: never masked by DiDA, so never measured; reliance on where the scan ends shows in the border.</source>
+        <translation>第 1 候補の正の根拠（合成画像の赤。マスクで変わる画素について）のうち、各領域にある割合。ほぼ一様な帯：元画像上で、スキャンの幅（高さ）の 5 % 以上にわたり濃淡が 4 階調以内に収まる連なり（書き出し時の帯、位置合わせのくさび、文字の帯）。外周：スキャンの各辺から 10 %（面積の 36 %。根拠が一様に広がっていれば 36 % がここに入ります）。余白：DiDA はマスクしないため測定しません。スキャンの端への依存は外周に現れます。</translation>
+    </message>
+    <message>
+        <source>Rows: the clinician&apos;s reading (the model class it names; &apos;other&apos; when it names none). Columns: the model&apos;s top class. The diagonal is agreement.</source>
+        <translation>行：医師の読影（読影が指すモデルの分類。どれも指さない場合は「other」）。列：モデルの第 1 候補。対角線が一致です。</translation>
+    </message>
+    <message>
+        <source>The domain check compares each scan&apos;s features inside the model with those of its reference scans ({reference}). A scan further from them than most of the held-out reference scans is outside the model&apos;s experience: its answer and its evidence may not mean much.</source>
+        <translation>ドメインチェックは、モデル内部での各スキャンの特徴を参照スキャン（{reference}）の特徴と比べます。学習に使わなかった参照スキャンの大半よりも離れているスキャンはモデルの経験の外にあり、その答えと根拠はあまり意味を持たない可能性があります。</translation>
+    </message>
+    <message>
+        <source>figure not available: the scan or its stored result could not be read again</source>
+        <translation>図はありません：スキャンまたは保存した結果を読み直せませんでした</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>ありません。</translation>
+    </message>
+    <message>
+        <source>and {count} more in cases.jsonl.</source>
+        <translation>ほか {count} 件は cases.jsonl にあります。</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <source>Agreement with the clinicians&apos; readings</source>
+        <translation>医師の読影との一致</translation>
+    </message>
+    <message>
+        <source>Where the model looks: the mean Mixed Image per class</source>
+        <translation>モデルが見ている場所：分類ごとの平均合成画像</translation>
+    </message>
+    <message>
+        <source>Does it lean on what is not anatomy?</source>
+        <translation>解剖以外のものに頼っていないか</translation>
+    </message>
+    <message>
+        <source>By the model&apos;s top class</source>
+        <translation>モデルの第 1 候補ごと</translation>
+    </message>
+    <message>
+        <source>Scans outside the model&apos;s experience</source>
+        <translation>モデルの経験の外にあるスキャン</translation>
+    </message>
+    <message>
+        <source>The {count} strongest disagreements (the model surest of an answer the reading does not share)</source>
+        <translation>最も強い不一致 {count} 件（読影と異なる答えにモデルが最も確信しているもの）</translation>
+    </message>
+    <message>
+        <source>The {count} highest shortcut shares (evidence in padding and bands; {floor} % at least)</source>
+        <translation>近道の割合が最も高い {count} 件（余白と帯にある根拠。{floor} % 以上）</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Cases or B-scans in the set</source>
+        <translation>対象の症例または B スキャン</translation>
+    </message>
+    <message>
+        <source>Analysed</source>
+        <translation>解析済み</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Skipped (already in cases.jsonl)</source>
+        <translation>省略（cases.jsonl に記録済み）</translation>
+    </message>
+    <message>
+        <source>Agree with the reading</source>
+        <translation>読影と一致</translation>
+    </message>
+    <message>
+        <source>Disagree</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <source>Not read (no diagnosis)</source>
+        <translation>未読影（診断なし）</translation>
+    </message>
+    <message>
+        <source>Accuracy (agree / read)</source>
+        <translation>正解率（一致 / 読影済み）</translation>
+    </message>
+    <message>
+        <source>Close calls</source>
+        <translation>僅差</translation>
+    </message>
+    <message>
+        <source>Atypical scans (domain check)</source>
+        <translation>典型的でないスキャン（ドメインチェック）</translation>
+    </message>
+    <message>
+        <source>not checked: the model has no reference scans</source>
+        <translation>未確認：モデルに参照スキャンがありません</translation>
+    </message>
+    <message>
+        <source>{atypical} of {checked} checked</source>
+        <translation>確認した {checked} 件のうち {atypical} 件</translation>
+    </message>
+    <message>
+        <source>Model&apos;s top class</source>
+        <translation>モデルの第 1 候補</translation>
+    </message>
+    <message>
+        <source>scans</source>
+        <translation>枚数</translation>
+    </message>
+    <message>
+        <source>agree</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>disagree</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <source>mean bands share</source>
+        <translation>帯の割合の平均</translation>
+    </message>
+    <message>
+        <source>mean border share</source>
+        <translation>外周の割合の平均</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>症例</translation>
+    </message>
+    <message>
+        <source>B-scan</source>
+        <translation>B スキャン</translation>
+    </message>
+    <message>
+        <source>reading</source>
+        <translation>読影</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <source>reference scans scoring lower</source>
+        <translation>これより低いスコアの参照スキャン</translation>
+    </message>
+    <message>
+        <source>not read</source>
+        <translation>未読影</translation>
+    </message>
+    <message>
+        <source> (B-scan {index} of {count})</source>
+        <translation>（B スキャン {index} / {count}）</translation>
+    </message>
+    <message>
+        <source>: a close call</source>
+        <translation>、僅差</translation>
+    </message>
+    <message>
+        <source>model {top} {probability}{reading_class}{close}; reading {reading} ({agreement}). Evidence in bands {bands} (bands cover {area} of the scan), in the border {border}.</source>
+        <translation>モデル {top} {probability}{reading_class}{close}。読影 {reading}（{agreement}）。帯にある根拠 {bands}（帯はスキャンの {area}）、外周にある根拠 {border}。</translation>
+    </message>
+    <message>
+        <source>confusion matrix</source>
+        <translation>混同行列</translation>
+    </message>
+    <message>
+        <source>histograms of evidence shares</source>
+        <translation>根拠の割合のヒストグラム</translation>
+    </message>
+    <message>
+        <source>mean Mixed Image of {label}</source>
+        <translation>{label} の平均合成画像</translation>
+    </message>
+    <message>
+        <source>figure of {case}</source>
+        <translation>{case} の図</translation>
+    </message>
+</context>
+<context>
     <name>CaseBrowser</name>
     <message>
         <source>Case</source>

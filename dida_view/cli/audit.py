@@ -20,8 +20,10 @@ from dida_view.cli.common import (
     SLICES_IGNORED,
     Parser,
     ProgressBar,
+    add_lang_option,
     add_model_options,
     open_session,
+    set_language,
     slices_option,
 )
 from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, note
@@ -64,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="the Ray cluster (auto, or ray://HOST:10001; default: a local Ray "
                    "started for the run)")
     p.add_argument("--no-html", action="store_true", help="write no audit.html")
+    add_lang_option(p, "audit.html")
     add_model_options(p)
     return p
 
@@ -109,6 +112,7 @@ def run_audit(argv: list[str]) -> int:
     from dida_view.errors import DidaError
 
     args = _parser().parse_args(argv)
+    set_language(args)
     problem = check_counts(args)
     if problem:
         error(problem)
@@ -164,7 +168,7 @@ def _audit(args, session, units, scans, unreadable: int, t0: float) -> int:
         note(space.note)
     run = AuditRun(session, out, model_path=model_path, classifier=classifier,
                    settings=session.settings_for_set(), error=error,
-                   note=note)
+                   note=note, lang=args.lang)
     plan = run.plan(units, scans)
     spec = WorkerSpec(model=str(model_path.absolute()), fingerprint=run.model_fp,
                       output_name=args.output_name, device="cpu" if args.cpu else "auto",

@@ -147,11 +147,17 @@ def atomic_file(path: str | Path):
         tmp.unlink(missing_ok=True)
 
 
+# zlib level 3: on a real scan's figure 2.6 x faster than Pillow's default 6 (163 against
+# 433 ms) for a file 2 % larger; level 1 is faster still but 17 % larger. Encoding at 6 took
+# 12 of the 28 s of an 8-grid `analyze` of 12 real scans.
+PNG_LEVEL = 3
+
+
 def save_png(img: np.ndarray, path: str | Path) -> Path:
     """Write a uint8 picture as PNG, atomically."""
     p = Path(path)
     with atomic_file(p) as tmp:
-        Image.fromarray(img).save(tmp, format="PNG")
+        Image.fromarray(img).save(tmp, format="PNG", compress_level=PNG_LEVEL)
     return p
 
 

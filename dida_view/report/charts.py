@@ -10,16 +10,25 @@ numbers come from ``summary.json`` (:mod:`dida_view.audit.summary`): nothing her
 
 from __future__ import annotations
 
+from dida_view.catalogue import QT_TRANSLATE_NOOP, say
 from dida_view.report.pdf import ensure_app, report_font_family
 
+# the charts' words (the catalogue's, context "Audit"), drawn in the run's language
 SHARE_TITLES = {
-    "padding": "Padding (letterbox)",
-    "bands": "Near-constant bands (export bands, wedges, text)",
-    "border": "Outer 10 % border of the scan",
-    "shortcut": "Shortcut: padding and bands together",
+    "padding": QT_TRANSLATE_NOOP("Audit", "Padding (letterbox)"),
+    "bands": QT_TRANSLATE_NOOP("Audit", "Near-constant bands (export bands, wedges, text)"),
+    "border": QT_TRANSLATE_NOOP("Audit", "Outer 10 % border of the scan"),
+    "shortcut": QT_TRANSLATE_NOOP("Audit", "Shortcut: padding and bands together"),
 }
-NOT_MEASURED = "not measured on any scan: DiDA never masks the padding"
-CONFUSION_TITLE = "Clinician's reading (rows) against the model's top class (columns)"
+NOT_MEASURED = QT_TRANSLATE_NOOP("Audit", "not measured on any scan: DiDA never masks the padding")
+NO_POSITIVE = QT_TRANSLATE_NOOP("Audit", "no scan with positive evidence")
+HISTOGRAM_LINE = QT_TRANSLATE_NOOP(
+    "Audit", "{count} scans; median {median} %, 90th percentile {p90} %; {quarter} at 25 % "
+    "or more")
+CONFUSION_TITLE = QT_TRANSLATE_NOOP(
+    "Audit", "Clinician's reading (rows) against the model's top class (columns)")
+TOP_CLASS = QT_TRANSLATE_NOOP("Audit", "model's top class")
+TOTAL = QT_TRANSLATE_NOOP("Audit", "total")
 INK, GRID, MUTED = (40, 40, 40), (200, 200, 200), (110, 110, 110)
 MIN_TINT = 0.2  # the lightest shade of a cell that holds any case
 
@@ -72,7 +81,7 @@ def _text(painter, x: float, y: float, w: float, h: float, words: str, align: st
     painter.restore()
 
 
-def confusion_png(confusion: dict) -> bytes:
+def confusion_png(confusion: dict, lang: str = "en") -> bytes:
     """The confusion matrix (``summary["confusion"]``): counts in cells shaded by their
     share of the row, the diagonal (agreement) in green, the others in red; row totals."""
     from PySide6.QtCore import QRectF
@@ -85,11 +94,11 @@ def confusion_png(confusion: dict) -> bytes:
     height = top + cell_h * len(shown) + 30
     image, p = _canvas(width, height)
     try:
-        _text(p, 10, 6, width - 20, 24, CONFUSION_TITLE, "l", bold=True)
-        _text(p, left, 34, cell_w * len(cols), 20, "model's top class", "c", MUTED, 13)
+        _text(p, 10, 6, width - 20, 24, say(CONFUSION_TITLE, lang), "l", bold=True)
+        _text(p, left, 34, cell_w * len(cols), 20, say(TOP_CLASS, lang), "c", MUTED, 13)
         for j, c in enumerate(cols):
             _text(p, left + j * cell_w + 2, 56, cell_w - 4, 26, c, "c", bold=True)
-        _text(p, left + len(cols) * cell_w, 56, cell_w, 26, "total", "c", MUTED)
+        _text(p, left + len(cols) * cell_w, 56, cell_w, 26, say(TOTAL, lang), "c", MUTED)
         for r_i, i in enumerate(shown):
             y = top + r_i * cell_h
             total = sum(m[i])
@@ -129,18 +138,21 @@ def nice_step(largest: int) -> int:
         power *= 10
 
 
-def _histogram(p, x0: float, y0: float, w: float, h: float, name: str, stats: dict) -> None:
+def _histogram(p, x0: float, y0: float, w: float, h: float, name: str, stats: dict,
+               lang: str) -> None:
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QPen
 
-    _text(p, x0, y0, w, 22, SHARE_TITLES.get(name, name), "l", bold=True)
+    title = say(SHARE_TITLES[name], lang) if name in SHARE_TITLES else name
+    _text(p, x0, y0, w, 22, title, "l", bold=True)
     if not stats.get("measured"):
-        _text(p, x0, y0 + 26, w, 22, NOT_MEASURED if name == "padding" else
-              "no scan with positive evidence", "l", MUTED, 13)
+        _text(p, x0, y0 + 26, w, 22, say(NOT_MEASURED if name == "padding" else NO_POSITIVE,
+                                         lang), "l", MUTED, 13)
         return
-    _text(p, x0, y0 + 22, w, 20, f"{stats['measured']} scans; median "
-          f"{100 * stats['median']:.1f} %, 90th percentile {100 * stats['p90']:.1f} %; "
-          f"{stats['at_least_quarter']} at 25 % or more", "l", MUTED, 12)
+    _text(p, x0, y0 + 22, w, 20, say(HISTOGRAM_LINE, lang, count=stats["measured"],
+                                     median=f"{100 * stats['median']:.1f}",
+                                     p90=f"{100 * stats['p90']:.1f}",
+                                     quarter=stats["at_least_quarter"]), "l", MUTED, 12)
     hist = stats["histogram"]
     left, bottom = x0 + 44, y0 + h - 26
     plot_w, plot_h = w - 54, h - 80
@@ -163,7 +175,7 @@ def _histogram(p, x0: float, y0: float, w: float, h: float, name: str, stats: di
         _text(p, x - 30, bottom + 4, 60, 18, f"{t * 25} %", "c", MUTED, 11)
 
 
-def histograms_png(evidence: dict) -> bytes:
+def histograms_png(evidence: dict, lang: str = "en") -> bytes:
     """Histograms of the evidence shares (``summary["evidence"]``), two by two."""
     names = [n for n in ("bands", "shortcut", "border", "padding") if n in evidence]
     cols, panel_w, panel_h = 2, 440, 250
@@ -172,7 +184,7 @@ def histograms_png(evidence: dict) -> bytes:
     try:
         for i, name in enumerate(names):
             _histogram(p, 10 + (i % cols) * panel_w, 10 + (i // cols) * panel_h,
-                       panel_w - 20, panel_h - 10, name, evidence[name])
+                       panel_w - 20, panel_h - 10, name, evidence[name], lang)
     finally:
         p.end()
     return _png(image)

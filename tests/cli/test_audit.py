@@ -146,6 +146,28 @@ def test_a_reading_changed_since_counts_as_it_is_now(tmp_path, cohort, real_mode
     assert (s["skipped"], s["unread"], s["agree"]) == (2, 0, 2)
 
 
+def test_the_page_in_japanese(tmp_path, cohort, real_model):
+    """--lang ja: the page's words, the charts' and the figures' from the one catalogue;
+    the ledger and summary stay as they are (English keys, for scripts)."""
+    folder, truth = cohort
+    names = sorted(truth)[:2]
+    out = tmp_path / "audit"
+    case_list = write_list(folder, [(n, "drusen") for n in names])  # both disagree: figures
+    assert main(["audit", str(case_list), "--model", str(real_model), "--out", str(out),
+                 "--grids", "3", "--workers", "1", "--lang", "ja"]) == 0
+    page = (out / "audit.html").read_text(encoding="utf-8")
+    assert "<html lang='ja'>" in page
+    for words in ("DiDA View コホート監査", "医療機器ではありません。診断には使用できません。",
+                  "医師の読影との一致", "最も強い不一致", "モデルの経験の外にあるスキャン"):
+        assert words in page
+    for words in ("Agreement with the clinicians' readings", "Not for diagnosis",
+                  "strongest disagreements", "Does it lean on"):
+        assert words not in page
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["disclaimer"] == "Not a medical device. Not for diagnosis."
+    assert summary["disagree"] == 2
+
+
 def region_model(tmp_path):
     return make_region_model(tmp_path / "m.onnx", [(0, 16, 0, 32), (16, 32, 0, 32)],
                              metadata={"labels": ["top", "bottom"]})
