@@ -92,8 +92,15 @@ with open(sys.argv[2], "w", newline="") as fh:
     w.writerows(rows)
 EOF
   dida-view audit "$out/fold.csv" --out "$out/audit" >/dev/null
-  chromium-headless-shell --no-sandbox --hide-scrollbars --window-size=900,1620 \
-    --screenshot="$PWD/docs/audit_html.png" "file://$out/audit/audit.html" 2>/dev/null
+  chromium-headless-shell --no-sandbox --hide-scrollbars --window-size=1200,9000 \
+    --screenshot="$out/audit.png" "file://$out/audit/audit.html" 2>/dev/null
+  python - "$out/audit.png" <<'EOF'
+import sys
+from PIL import Image
+page = Image.open(sys.argv[1])  # the top, then the evidence shares and the first case
+page.crop((0, 0, 1200, 1700)).save("docs/audit_html.png")
+page.crop((0, 1700, 1200, 3400)).save("docs/audit_html_shares.png")
+EOF
 fi
 rm -rf "$out" "$XDG_CONFIG_HOME"
 echo "docs/*.png made: look at each one"

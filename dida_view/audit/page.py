@@ -37,7 +37,7 @@ from dida_view.model.scores import SPACE_NAMES as SPACES
 from dida_view.render import images as render
 from dida_view.render.figure import assemble_figure, figure_panels
 from dida_view.render.scoretext import MASKS, plain_number, unit_words
-from dida_view.report.html import ModelCard, model_html
+from dida_view.report.html import ModelCard, font_face, model_html
 
 FIGURE_WIDTH = 1100  # a listed case's figure, at most this wide (JPEG)
 MEAN_SIDE = 384  # a mean Mixed Image, enlarged by whole pixels to about this long side
@@ -127,7 +127,7 @@ def case_figure(image: np.ndarray, result: DidaResult, reading: str | None, line
     return buf.getvalue()
 
 
-STYLE = ("body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#222;"
+STYLE = ("body{max-width:1150px;margin:2em auto;color:#222;"
          "padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #bbb;"
          "padding:3px 8px;text-align:left}th{background:#eee}.num{text-align:right}"
          ".warn{color:#b42318;font-weight:bold}.muted{color:#666}.means{display:flex;"
@@ -212,8 +212,9 @@ def write_audit_html(out, summary: dict, records: list[dict], pictures: Pictures
     model = summary.get("model", {}).get("file", "the model")
     w = out.write
     title = _e(say(T.TITLE, lang))
+    face, family = font_face(lang)  # the Japanese font inside the page
     w(f"<!DOCTYPE html><html lang='{_e(lang)}'><head><meta charset='utf-8'><title>{title}"
-      f"</title><style>{STYLE}</style></head><body>")
+      f"</title><style>{face}body{{font-family:{family}}}{STYLE}</style></head><body>")
     space = st.get("score_space", "")
     intro = say(T.INTRO, lang, units=summary["cases"], model=model,
                 grids=", ".join(str(n) for n in st.get("grids", [])),

@@ -32,7 +32,7 @@ SEVERAL_MODELS = ("the audit reads its set with one model, and these cases need 
                   "give --model")
 DONE_LINE = ("{out}: {cases} cases or B-scans, {analysed} analysed ({computed} now, {skipped} "
              "skipped), {failed} failed; agree {agree}, disagree {disagree}, not read "
-             "{unread}; accuracy {accuracy}; {close} close calls")
+             "{unread}; accuracy {accuracy}; close calls {close}")
 
 
 def _parser() -> argparse.ArgumentParser:

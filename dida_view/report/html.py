@@ -232,17 +232,34 @@ def models_of(entries: list[CaseEntry]) -> list[ModelCard]:
 
 
 HEAD = ("<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}"
-        "</title><style>body {{ font-family: {font}; max-width: 760px; margin: 2em auto; }} "
+        "</title><style>{face}body {{ font-family: {font}; max-width: 760px; margin: 2em auto; }} "
         "img {{ max-width: 100%; }}</style></head><body>")
+
+
+def font_face(lang: str) -> tuple[str, str]:
+    """The CSS ``@font-face`` that puts the bundled Japanese font inside a page (a data
+    URI, about 1 MB: a self-contained page must not depend on the reader's fonts; without
+    one, Japanese is drawn as boxes), and the ``font-family`` list to use. English pages
+    take the reader's sans-serif and embed nothing."""
+    from dida_view.render.fonts import FAMILY, bundled_font_path
+
+    if lang != "ja":
+        return "", "sans-serif"
+    family = f"'{FAMILY}', 'Noto Sans CJK JP', sans-serif"
+    path = bundled_font_path()
+    if path is None:
+        return "", family
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f"@font-face {{ font-family: '{FAMILY}'; src: url(data:font/otf;base64,{data}) "
+            "format('opentype'); } ", family)
 
 
 def write_html(out, entries: list[CaseEntry], date: str, lang: str) -> None:
     """Write the whole report as one HTML file to the text stream ``out``: the pictures
     as data URIs, a page break before each case when printed; one case's pictures in
     memory at a time."""
-    font = "'DiDA Noto Sans JP', 'Noto Sans CJK JP', sans-serif" if lang == "ja" else (
-        "sans-serif")
-    out.write(HEAD.format(lang=lang, title=_e(text("title", lang)), font=font))
+    face, font = font_face(lang)
+    out.write(HEAD.format(lang=lang, title=_e(text("title", lang)), font=font, face=face))
     out.write(f"<section>{cover_html(entries, models_of(entries), date, lang)}</section>")
     legend = data_uri(legend_png())
     for e in entries:

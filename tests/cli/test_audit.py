@@ -111,6 +111,7 @@ def test_audit_of_real_scans_with_a_case_list(tmp_path, cohort, real_model, caps
         assert "smith" not in text and str(tmp_path) not in text
     html = (out / "audit.html").read_text()
     assert "Not for diagnosis" in html and "data:image/png;base64," in html
+    assert "@font-face" not in html  # an English page takes the reader's fonts
     assert "src='http" not in html and "src=\"http" not in html
     assert err.out.strip().startswith(str(out))
 
@@ -157,6 +158,9 @@ def test_the_page_in_japanese(tmp_path, cohort, real_model):
                  "--grids", "3", "--workers", "1", "--lang", "ja"]) == 0
     page = (out / "audit.html").read_text(encoding="utf-8")
     assert "<html lang='ja'>" in page
+    assert "data:font/otf;base64," in page  # the bundled Japanese font, inside the page
+    style = page.split("<style>")[1].split("</style>")[0]
+    assert style.count("{") == style.count("}")  # a stray brace drops the rules after it
     for words in ("DiDA View コホート監査", "医療機器ではありません。診断には使用できません。",
                   "医師の読影との一致", "最も強い不一致", "モデルの経験の外にあるスキャン"):
         assert words in page

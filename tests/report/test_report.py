@@ -167,6 +167,10 @@ def test_html_report_embeds_pictures_and_names_no_file(tmp_path, folder, capsys)
     assert page.count("data:image/png;base64,") == 2 * 4 + 2  # 4 panels + legend per case
     assert "脈絡膜新生血管" in page and "Yamada" not in page
     assert page.count("page-break-before") == 2
+    # the Japanese font is inside the page: a reader without one sees no boxes
+    assert page.count("@font-face") == 1 and "data:font/otf;base64," in page
+    style = page.split("<style>")[1].split("</style>")[0]
+    assert style.count("{") == style.count("}")  # a stray brace drops the rules after it
 
 
 def test_report_bad_options_are_one_line(tmp_path, capsys):
