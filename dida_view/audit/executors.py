@@ -8,7 +8,7 @@ driver alone writes the output folder.
 ``local``
     Worker processes (``spawn``: no onnxruntime threads are forked), each with its own
     inference session, their threads split so that workers x threads = the cores this
-    process may use. One worker runs in the driver's own process (no start-up cost).
+    process may use. With ``--workers 1`` the one worker runs in the driver's own process.
     A few tasks per worker are in flight at a time, so memory stays flat however large
     the cohort.
 ``ray``
