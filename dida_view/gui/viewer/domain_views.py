@@ -63,27 +63,37 @@ def banner_text(note: domains.DomainNote) -> str:
                        model=model_name(note.model), domain=model_domain(note.model))
 
 
-class DomainBanner(QFrame):
+class Banner(QFrame):
+    """A coloured strip above the panels with a wrapped sentence (``label``), hidden until
+    shown; ``colours``: background, border and text."""
+
+    def __init__(self, name: str, colours: tuple[str, str, str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        background, border, ink = colours
+        self.setStyleSheet(f"#{name} {{ background: {background}; border: 1px solid {border}; }}"
+                           f" #{name} QLabel {{ color: {ink}; }}")
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.row.addWidget(self.label, 1)
+        self.hide()
+
+
+class DomainBanner(Banner):
     """The mismatch banner: a sentence and a button "Use <matching model>"."""
 
     def __init__(self, use_model: Callable[[Path], object], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("domain-banner")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#domain-banner { background: #fff3cd; border: 1px solid #d39e00; }"
-                           " #domain-banner QLabel { color: #533f03; }")
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
+        super().__init__("domain-banner", ("#fff3cd", "#d39e00", "#533f03"), parent)
         self.button = QPushButton()
         self.button.setObjectName("domain-banner-use")
-        lay.addWidget(self.label, 1)
-        lay.addWidget(self.button)
+        self.row.addWidget(self.button)
         self._use_model = use_model
         self.note: domains.DomainNote | None = None
         self.button.clicked.connect(self._use)
-        self.hide()
 
     def show_note(self, note: domains.DomainNote | None) -> None:
         """Show ``note`` (None: hide the banner)."""
@@ -103,22 +113,12 @@ class DomainBanner(QFrame):
             self._use_model(path)
 
 
-class ScanBanner(QFrame):
+class ScanBanner(Banner):
     """The domain check's banner: shown while the result on screen is of a scan unlike the
     model's reference scans."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("scan-banner")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#scan-banner { background: #fde2e1; border: 1px solid #b42318; }"
-                           " #scan-banner QLabel { color: #7a1a12; }")
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        lay.addWidget(self.label, 1)
-        self.hide()
+        super().__init__("scan-banner", ("#fde2e1", "#b42318", "#7a1a12"), parent)
 
     def show_result(self, result) -> None:
         """Show the banner for ``result``'s domain check (hidden when typical or unknown)."""
