@@ -164,3 +164,28 @@ def test_two_runs_into_one_folder_keep_their_own_files(tmp_path, model):
             Image.open(png).load()  # none half-written
     left = [p.name for p in (tmp_path / "o").iterdir() if p.name.startswith(".")]
     assert left == []  # no lock or temporary file left behind
+
+
+def test_the_audit_and_analyze_give_one_answer_per_case(tmp_path, capsys):
+    """The same real scans through ``analyze --json`` and ``audit``: the same case ids,
+    probabilities, top class, score space and domain check (one session, one model rule,
+    one id, one result)."""
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for f in sorted(paths.samples_dir().glob("00_kermany_*_1.jpeg")):
+        shutil.copy(f, folder / f.name)  # with no sidecar: the default (real-data) model
+    rc = main(["analyze", str(folder), "--grids", "3,5", "--json", "--out",
+               str(tmp_path / "o")])
+    assert rc == 0
+    analysed = {r["case"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert main(["audit", str(folder), "--grids", "3,5", "--out", str(tmp_path / "a"),
+                 "--workers", "1", "--no-html"]) == 0
+    audited = {r["case"]: r for r in map(json.loads, (tmp_path / "a" / "cases.jsonl")
+                                          .read_text().splitlines())}
+    assert audited.keys() == analysed.keys() and len(audited) == 4
+    for case, a in audited.items():
+        r = analysed[case]
+        assert a["top"] == r["top"][0]["label"]
+        assert a["probabilities"] == pytest.approx(r["probabilities"], abs=1e-6)
+        assert a["score_space"] == r["score_space"]
+        assert a["domain_check"] == r["domain_check"]
