@@ -216,7 +216,8 @@ def write_audit_html(out, summary: dict, records: list[dict], pictures: Pictures
     w(f"<!DOCTYPE html><html lang='{_e(lang)}'><head><meta charset='utf-8'><title>{title}"
       f"</title><style>{face}body{{font-family:{family}}}{STYLE}</style></head><body>")
     space = st.get("score_space", "")
-    intro = say(T.INTRO, lang, units=summary["cases"], model=model,
+    intro = say(T.INTRO_ONE if summary["cases"] == 1 else T.INTRO, lang,
+                units=summary["cases"], model=model,
                 grids=", ".join(str(n) for n in st.get("grids", [])),
                 mask=render_message(MASKS.get(st.get("mask", ""), st.get("mask", "")), lang),
                 space=render_message(SPACES.get(space, space), lang),

@@ -12,6 +12,9 @@ TITLE = QT_TRANSLATE_NOOP("Audit", "DiDA View cohort audit")
 INTRO = QT_TRANSLATE_NOOP(
     "Audit", "{units} cases or B-scans, read by {model} (grids {grids}, {mask} mask, maps in "
     "{space}); made on {date}.")
+INTRO_ONE = QT_TRANSLATE_NOOP(
+    "Audit", "1 case or B-scan, read by {model} (grids {grids}, {mask} mask, maps in "
+    "{space}); made on {date}.")
 MEANS_NOTE = QT_TRANSLATE_NOOP(
     "Audit", "The mean, over the scans the model called this class, of that class's Mixed "
     "Image on the model's input (the scan letterboxed as the model sees it), and the same "

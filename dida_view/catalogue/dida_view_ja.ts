@@ -50,6 +50,10 @@
         <translation>{count} 枚、中央値 {median} %、90 パーセンタイル {p90} %、25 % 以上は {quarter} 枚</translation>
     </message>
     <message>
+        <source>1 scan; median {median} %, 90th percentile {p90} %; {quarter} at 25 % or more</source>
+        <translation>1 枚、中央値 {median} %、90 パーセンタイル {p90} %、25 % 以上は {quarter} 枚</translation>
+    </message>
+    <message>
         <source>Clinician&apos;s reading (rows) against the model&apos;s top class (columns)</source>
         <translation>医師の読影（行）とモデルの第 1 候補（列）</translation>
     </message>
@@ -68,6 +72,10 @@
     <message>
         <source>{units} cases or B-scans, read by {model} (grids {grids}, {mask} mask, maps in {space}); made on {date}.</source>
         <translation>症例または B スキャン {units} 件、{model} で解析（グリッド {grids}、マスク：{mask}、マップの単位：{space}）。作成日 {date}。</translation>
+    </message>
+    <message>
+        <source>1 case or B-scan, read by {model} (grids {grids}, {mask} mask, maps in {space}); made on {date}.</source>
+        <translation>症例または B スキャン 1 件、{model} で解析（グリッド {grids}、マスク：{mask}、マップの単位：{space}）。作成日 {date}。</translation>
     </message>
     <message>
         <source>The mean, over the scans the model called this class, of that class&apos;s Mixed Image on the model&apos;s input (the scan letterboxed as the model sees it), and the same laid over the mean of those scans: red where masking lowered the class&apos;s score on average, blue where it raised it. Each class on its own colour scale, given under it: compare where, not how bright.</source>
@@ -1534,6 +1542,10 @@
     <message>
         <source>{folder}: {n} files that are not scans were left out ({names})</source>
         <translation>{folder}：検査画像でないファイル {n} 個は除きました（{names}）</translation>
+    </message>
+    <message>
+        <source>{folder}: 1 file that is not a scan was left out ({names})</source>
+        <translation>{folder}：検査画像でないファイル 1 個は除きました（{names}）</translation>
     </message>
     <message>
         <source>the {model} ({file}) was trained on {domain} only; this image&apos;s domain is unknown: for a real scan use the {other} ({other_file})</source>

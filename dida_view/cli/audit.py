@@ -30,7 +30,7 @@ from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_
 
 SEVERAL_MODELS = ("the audit reads its set with one model, and these cases need {n} ({names}): "
                   "give --model")
-DONE_LINE = ("{out}: {cases} cases or B-scans, {analysed} analysed ({computed} now, {skipped} "
+DONE_LINE = ("{out}: {cases} {what}, {analysed} analysed ({computed} now, {skipped} "
              "skipped), {failed} failed; agree {agree}, disagree {disagree}, not read "
              "{unread}; accuracy {accuracy}; close calls {close}")
 
@@ -203,7 +203,9 @@ def _audit(args, session, units, scans, unreadable: int, t0: float) -> int:
         error(f"{exc.filename or out}: cannot write ({exc.strerror or exc})")
         return 1
     accuracy = "—" if summary["accuracy"] is None else f"{100 * summary['accuracy']:.1f} %"
-    print(DONE_LINE.format(out=out, cases=summary["cases"], analysed=summary["analysed"],
+    what = "case or B-scan" if summary["cases"] == 1 else "cases or B-scans"
+    print(DONE_LINE.format(out=out, cases=summary["cases"], what=what,
+                           analysed=summary["analysed"],
                            computed=summary["computed"], skipped=summary["skipped"],
                            failed=summary["failed"], agree=summary["agree"],
                            disagree=summary["disagree"], unread=summary["unread"],

@@ -25,6 +25,8 @@ NO_POSITIVE = QT_TRANSLATE_NOOP("Audit", "no scan with positive evidence")
 HISTOGRAM_LINE = QT_TRANSLATE_NOOP(
     "Audit", "{count} scans; median {median} %, 90th percentile {p90} %; {quarter} at 25 % "
     "or more")
+HISTOGRAM_LINE_ONE = QT_TRANSLATE_NOOP(
+    "Audit", "1 scan; median {median} %, 90th percentile {p90} %; {quarter} at 25 % or more")
 CONFUSION_TITLE = QT_TRANSLATE_NOOP(
     "Audit", "Clinician's reading (rows) against the model's top class (columns)")
 TOP_CLASS = QT_TRANSLATE_NOOP("Audit", "model's top class")
@@ -149,7 +151,8 @@ def _histogram(p, x0: float, y0: float, w: float, h: float, name: str, stats: di
         _text(p, x0, y0 + 26, w, 22, say(NOT_MEASURED if name == "padding" else NO_POSITIVE,
                                          lang), "l", MUTED, 13)
         return
-    _text(p, x0, y0 + 22, w, 20, say(HISTOGRAM_LINE, lang, count=stats["measured"],
+    line = HISTOGRAM_LINE_ONE if stats["measured"] == 1 else HISTOGRAM_LINE
+    _text(p, x0, y0 + 22, w, 20, say(line, lang, count=stats["measured"],
                                      median=f"{100 * stats['median']:.1f}",
                                      p90=f"{100 * stats['p90']:.1f}",
                                      quarter=stats["at_least_quarter"]), "l", MUTED, 12)

@@ -33,6 +33,8 @@ from dida_view.model.config import SIDECAR_SUFFIX
 LIST_SUFFIXES = (".csv", ".json")
 NOT_SCANS_NOTE = QT_TRANSLATE_NOOP(
     "Notes", "{folder}: {n} files that are not scans were left out ({names})")
+NOT_A_SCAN_NOTE = QT_TRANSLATE_NOOP(
+    "Notes", "{folder}: 1 file that is not a scan was left out ({names})")
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,8 @@ def read_cases(paths: Iterable[str | Path]) -> CaseSet:
             if others:
                 shown = ", ".join(o.name for o in others[:5]) + (
                     ", …" if len(others) > 5 else "")
-                notes.append(NOT_SCANS_NOTE.note(folder=p, n=len(others), names=shown))
+                note = NOT_A_SCAN_NOTE if len(others) == 1 else NOT_SCANS_NOTE
+                notes.append(note.note(folder=p, n=len(others), names=shown))
             cases.extend(Case(q) for q in scans)
         elif is_case_list(p):
             if not p.is_file():

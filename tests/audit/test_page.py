@@ -137,3 +137,17 @@ def test_atypical_scans_are_listed_least_typical_first():
     assert page.index("img-c") < page.index("img-a")  # furthest from the reference first
     assert "Kermany held-out scans" in page
     assert "None." in audit_html._atypical([rec("img-b", 2.0, True)])
+
+
+def test_one_case_is_said_in_the_singular():
+    recs = records()[:1]
+    s = summarise(recs, LABELS, units=1, failed=0, skipped=0, computed=1,
+                  extra={"model": {"file": "m.onnx"}, "settings": {"grids": [7],
+                                                                    "mask": "black",
+                                                                    "score_space": "logit"}})
+    out = io.StringIO()
+    audit_html.write_audit_html(out, s, recs, audit_html.Pictures(), None)
+    assert "1 case or B-scan, read by m.onnx" in out.getvalue()
+    stats = share_stats([0.3])
+    img = png(charts.histograms_png({"bands": stats}))
+    assert img.shape[0] > 0 and stats["measured"] == 1

@@ -45,7 +45,7 @@ def test_a_folder_lists_its_scans_by_name_of_every_type(tmp_path):
     assert [c.name for c in got.cases] == ["a.png", "b.png", "c.jpg", "d.dcm", "e.tif",
                                            "IM0001"]
     assert got.problems == ()
-    assert len(got.notes) == 1 and "1 files that are not scans" in got.notes[0] \
+    assert len(got.notes) == 1 and "1 file that is not a scan was left out" in got.notes[0] \
         and "notes.txt" in got.notes[0]
     assert is_case_list(tmp_path) and is_case_list(tmp_path / "x.csv")
     assert not is_case_list(tmp_path / "a.png") and not is_case_list(tmp_path / "m.dida.json")
