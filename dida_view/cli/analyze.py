@@ -5,20 +5,19 @@ analysed through the reading session, its figure, panels and arrays written, one
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from pathlib import Path
 
 from dida_view.cli import analyze_out
 from dida_view.cli.common import (
-    SLICES_IGNORED,
     Parser,
     add_lang_option,
     add_model_options,
     open_session,
+    read_scans,
     set_language,
     slices_option,
 )
-from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, note
+from dida_view.cli.messages import error, note
 
 
 def _analyze_parser() -> argparse.ArgumentParser:
@@ -48,7 +47,6 @@ def _analyze_parser() -> argparse.ArgumentParser:
 
 def run_analyze(argv: list[str]) -> int:
     from dida_view.errors import DidaError
-    from dida_view.io.reader import load_scan
 
     args = _analyze_parser().parse_args(argv)
     set_language(args)
@@ -75,21 +73,8 @@ def run_analyze(argv: list[str]) -> int:
             error("no scans to analyse")
         return 1
 
-    scans = {}
-    for case in case_set.cases:  # the headers, read once; the pixels when analysed
-        WARNING_ITEM[0] = str(case.path)
-        try:
-            scan = load_with_c_messages_as_notes(load_scan, str(case.path))
-            if args.slices is not None and not scan.is_volume:  # said, not ignored silently
-                scan = dataclasses.replace(scan, notes=(*scan.notes, SLICES_IGNORED))
-            scans[case.path] = scan
-        except DidaError as exc:  # its message names the file
-            error(str(exc))
-            failures += 1
-        except MemoryError:
-            error(f"{case.path}: not enough memory to read it")
-            failures += 1
-    WARNING_ITEM[0] = ""
+    scans, unreadable = read_scans(case_set.cases, args.slices)  # headers, read once
+    failures += unreadable
     units, problems = session.expand_slices(args.slices, scans)
     for line in problems:  # e.g. --slices 30 of a 25 B-scan volume
         error(line)

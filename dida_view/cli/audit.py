@@ -12,21 +12,20 @@ per case or B-scan, resumable), ``results/`` (each unit's arrays), ``summary.jso
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 from pathlib import Path
 
 from dida_view.cli.common import (
-    SLICES_IGNORED,
     Parser,
     ProgressBar,
     add_lang_option,
     add_model_options,
     open_session,
+    read_scans,
     set_language,
     slices_option,
 )
-from dida_view.cli.messages import WARNING_ITEM, error, load_with_c_messages_as_notes, note
+from dida_view.cli.messages import error, note
 
 SEVERAL_MODELS = ("the audit reads its set with one model, and these cases need {n} ({names}): "
                   "give --model")
@@ -82,32 +81,6 @@ def check_counts(args) -> str | None:
     return None
 
 
-def load_headers(case_set, args) -> tuple[dict, int]:
-    """The scans of the cases (headers; pixels when analysed), up to ``--limit`` cases;
-    and how many could not be opened (each said as an ``error:`` line)."""
-    from dida_view.errors import DidaError
-    from dida_view.io.reader import load_scan
-
-    scans, failed = {}, 0
-    for case in case_set.cases:
-        if args.limit and len(scans) >= args.limit:
-            break
-        WARNING_ITEM[0] = str(case.path)
-        try:
-            scan = load_with_c_messages_as_notes(load_scan, str(case.path))
-            if args.slices is not None and not scan.is_volume:
-                scan = dataclasses.replace(scan, notes=(*scan.notes, SLICES_IGNORED))
-            scans[case.path] = scan
-        except DidaError as exc:
-            error(str(exc))
-            failed += 1
-        except MemoryError:
-            error(f"{case.path}: not enough memory to read it")
-            failed += 1
-    WARNING_ITEM[0] = ""
-    return scans, failed
-
-
 def run_audit(argv: list[str]) -> int:
     from dida_view.errors import DidaError
 
@@ -130,7 +103,7 @@ def run_audit(argv: list[str]) -> int:
         error("no scans to audit")
         return 1
     t0 = time.perf_counter()
-    scans, unreadable = load_headers(case_set, args)
+    scans, unreadable = read_scans(case_set.cases, args.slices, args.limit)
     units, problems = session.expand_slices(args.slices, scans)
     for line in problems:
         error(line)

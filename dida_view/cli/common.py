@@ -62,6 +62,36 @@ class ProgressBar:
 SLICES_IGNORED = "--slices ignored: one image, not a volume"
 
 
+def read_scans(cases, slices: str | None, limit: int | None = None) -> tuple[dict, int]:
+    """The scans of ``cases`` by path, at most ``limit`` (headers: the pixels are read when
+    analysed), and how many could not be opened, each said in one ``error:`` line (its
+    message names the file). ``--slices`` on a plain image is said in its notes, not
+    ignored silently."""
+    import dataclasses
+
+    from dida_view.errors import DidaError
+    from dida_view.io.reader import load_scan
+
+    scans, failed = {}, 0
+    for case in cases:
+        if limit and len(scans) >= limit:
+            break
+        messages.WARNING_ITEM[0] = str(case.path)
+        try:
+            scan = messages.load_with_c_messages_as_notes(load_scan, str(case.path))
+            if slices is not None and not scan.is_volume:
+                scan = dataclasses.replace(scan, notes=(*scan.notes, SLICES_IGNORED))
+            scans[case.path] = scan
+        except DidaError as exc:
+            messages.error(str(exc))
+            failed += 1
+        except MemoryError:
+            messages.error(f"{case.path}: not enough memory to read it")
+            failed += 1
+    messages.WARNING_ITEM[0] = ""
+    return scans, failed
+
+
 def slices_option(text: str) -> str:
     """The argparse type of ``--slices``: its form is checked before any work (exit 2)."""
     from dida_view.errors import SettingsError
